@@ -1,0 +1,59 @@
+package wire
+
+// SignatureHeader carries "sha256=<hex HMAC-SHA256 of the raw body>".
+const SignatureHeader = "Interakt-Signature"
+
+// Webhook event types the status receiver stores.
+const (
+	EventSent      = "message_api_sent"
+	EventDelivered = "message_api_delivered"
+	EventRead      = "message_api_read"
+	EventFailed    = "message_api_failed"
+	EventClicked   = "message_api_clicked"
+)
+
+// Webhook is the body Interakt POSTs to the configured webhook URL.
+type Webhook struct {
+	Version   string      `json:"version"`
+	Timestamp string      `json:"timestamp"`
+	Type      string      `json:"type"`
+	Data      WebhookData `json:"data"`
+}
+
+// WebhookData holds the customer and the message an event is about.
+type WebhookData struct {
+	Customer WebhookCustomer `json:"customer"`
+	Message  WebhookMessage  `json:"message"`
+}
+
+// WebhookCustomer is the recipient as Interakt reports it.
+type WebhookCustomer struct {
+	ID                 string `json:"id,omitempty"`
+	ChannelPhoneNumber string `json:"channel_phone_number,omitempty"`
+	PhoneNumber        string `json:"phone_number,omitempty"`
+	CountryCode        string `json:"country_code,omitempty"`
+}
+
+// WebhookMessage is the message part of a status webhook. Times are
+// ISO 8601 strings in UTC (Interakt omits the zone; the receiver reads both).
+type WebhookMessage struct {
+	ID                   string          `json:"id"`
+	MessageStatus        string          `json:"message_status"`
+	ReceivedAtUTC        string          `json:"received_at_utc,omitempty"`
+	DeliveredAtUTC       string          `json:"delivered_at_utc,omitempty"`
+	SeenAtUTC            string          `json:"seen_at_utc,omitempty"`
+	FailedAtUTC          string          `json:"failed_at_utc,omitempty"`
+	ChannelFailureReason string          `json:"channel_failure_reason,omitempty"`
+	ChannelErrorCode     string          `json:"channel_error_code,omitempty"`
+	MetaData             WebhookMetaData `json:"meta_data"`
+}
+
+// WebhookMetaData carries the callback data the send was given.
+type WebhookMetaData struct {
+	SourceData WebhookSourceData `json:"source_data"`
+}
+
+// WebhookSourceData holds callback_data as sent in the message request.
+type WebhookSourceData struct {
+	CallbackData string `json:"callback_data,omitempty"`
+}
