@@ -1,0 +1,189 @@
+// Package ratelimit enforces "at most N requests in any window W" against
+// an API that counts the requests arriving in a sliding window and rejects
+// (and ignores) every request past N.
+//
+// Each request holds a slot. A slot is taken by Acquire before the request
+// is sent and occupies the window from then on; Release, called when the
+// response arrives, stamps it with the arrival time, and the slot leaves the
+// window W after that stamp. Since the server received the request before
+// its response arrived, the server's count of arrivals in any window of
+// length W never exceeds N, whatever the latency. A burst of N goes at once;
+// the N+1st waits until the first released slot leaves the window.
+//
+// A smooth token bucket (one request every W/N) would serialise a burst the
+// server allows, and a burst+refill bucket (N tokens, refilled at N/W) lets
+// more than N requests arrive in one window, because tokens refilled during
+// the first burst are spent again before that burst has left the server's
+// window. Neither measures time from arrival, so latency jitter can push
+// N+1 arrivals into one window; this limiter cannot.
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultWindow is the window used when New is given zero.
+const DefaultWindow = time.Minute
+
+// Limiter admits at most limit slots in any window of length window. It is
+// safe for concurrent use; one Limiter is shared by all callers that count
+// against the same server-side limit.
+type Limiter struct {
+	limit  int
+	window time.Duration
+
+	mu sync.Mutex
+	// unreleased counts slots acquired and not yet released or cancelled;
+	// they occupy the window until released.
+	unreleased int
+	// released holds the release stamps of slots still in the window, in
+	// ascending order (stamps are taken under mu from a monotonic clock).
+	released []time.Time
+	// wake is closed, and cleared, when a slot is released or cancelled, so
+	// waiters recompute when the next slot frees up. It is nil while nobody
+	// waits, which keeps the uncontended path free of allocations.
+	wake chan struct{}
+}
+
+// New returns a Limiter admitting at most limit requests in any window of
+// length window (DefaultWindow when zero).
+func New(limit int, window time.Duration) (*Limiter, error) {
+	if limit < 1 {
+		return nil, errors.New("ratelimit: limit must be at least 1")
+	}
+	if window < 0 {
+		return nil, errors.New("ratelimit: window must not be negative")
+	}
+	if window == 0 {
+		window = DefaultWindow
+	}
+	return &Limiter{limit: limit, window: window}, nil
+}
+
+// Limit returns the number of slots allowed in one window.
+func (l *Limiter) Limit() int { return l.limit }
+
+// Window returns the length of the sliding window.
+func (l *Limiter) Window() time.Duration { return l.window }
+
+// Acquire reserves a slot, waiting until one is free. It returns ctx.Err()
+// as soon as ctx is done, reserving nothing. The caller must Release (or
+// Cancel) the slot; an unreleased slot occupies the window indefinitely.
+func (l *Limiter) Acquire(ctx context.Context) (Slot, error) {
+	if err := ctx.Err(); err != nil {
+		return Slot{}, err
+	}
+	var (
+		start time.Time
+		timer *time.Timer
+	)
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	l.mu.Lock()
+	for {
+		now := time.Now()
+		if start.IsZero() {
+			start = now
+		}
+		l.expire(now)
+		if l.unreleased+len(l.released) < l.limit {
+			l.unreleased++
+			l.mu.Unlock()
+			return Slot{state: &slotState{limiter: l}, waited: now.Sub(start)}, nil
+		}
+		// Full: wait for the oldest released slot to leave the window, or
+		// for a release when every slot is still unreleased.
+		var expiry <-chan time.Time
+		if len(l.released) > 0 {
+			d := l.released[0].Add(l.window).Sub(now)
+			if timer == nil {
+				timer = time.NewTimer(d)
+			} else {
+				timer.Reset(d)
+			}
+			expiry = timer.C
+		}
+		if l.wake == nil {
+			l.wake = make(chan struct{})
+		}
+		wake := l.wake
+		l.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return Slot{}, ctx.Err()
+		case <-wake:
+		case <-expiry:
+		}
+		l.mu.Lock()
+	}
+}
+
+// expire drops release stamps that have left the window. Callers hold mu.
+func (l *Limiter) expire(now time.Time) {
+	n := 0
+	for n < len(l.released) && !now.Before(l.released[n].Add(l.window)) {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	if n == len(l.released) {
+		l.released = l.released[:0]
+		return
+	}
+	l.released = l.released[n:]
+}
+
+// finish ends a slot: stamped with the release time, or dropped when the
+// request never reached the server. Either way waiters are woken.
+func (l *Limiter) finish(stamp bool) {
+	l.mu.Lock()
+	l.unreleased--
+	if stamp {
+		l.released = append(l.released, time.Now())
+	}
+	if l.wake != nil {
+		close(l.wake)
+		l.wake = nil
+	}
+	l.mu.Unlock()
+}
+
+// Slot is one reserved request. Its zero value is valid and does nothing.
+type Slot struct {
+	state  *slotState
+	waited time.Duration
+}
+
+type slotState struct {
+	limiter *Limiter
+	done    atomic.Bool
+}
+
+// Waited returns how long Acquire waited for this slot.
+func (s Slot) Waited() time.Duration { return s.waited }
+
+// Release stamps the slot with the current time, which must be when the
+// response (or the error ending the request) arrived; the slot leaves the
+// window one window after that. Only the first Release or Cancel counts.
+func (s Slot) Release() {
+	if s.state != nil && s.state.done.CompareAndSwap(false, true) {
+		s.state.limiter.finish(true)
+	}
+}
+
+// Cancel returns the slot unused. Call it only when the request certainly
+// never reached the server (no connection was made), since the server then
+// has nothing to count. Only the first Release or Cancel counts.
+func (s Slot) Cancel() {
+	if s.state != nil && s.state.done.CompareAndSwap(false, true) {
+		s.state.limiter.finish(false)
+	}
+}
