@@ -1,0 +1,53 @@
+package mock
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// handleTemplates answers GET /v1/public/track/organization/templates with
+// one page of the account's templates. It shares the send's rate limit.
+func (s *Server) handleTemplates(w http.ResponseWriter, r *http.Request) {
+	at := time.Now()
+	i := s.record(r, 0, at)
+	defer s.finish(i)
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		s.answer(w, r, i, http.StatusMethodNotAllowed, failure(MsgMethod))
+		return
+	}
+	if !s.authorized(r) {
+		s.answer(w, r, i, http.StatusUnauthorized, failure(MsgUnauthorized))
+		return
+	}
+	if ok, wait := s.limiter.admit(at); !ok {
+		s.update(i, func(req *Request) { req.RateLimited = true })
+		s.tooMany(w, r, i, wait)
+		return
+	}
+
+	query := r.URL.Query()
+	offset := 0
+	if raw := query.Get("offset"); raw != "" {
+		parsed, err := strconv.Atoi(raw)
+		if err != nil || parsed < 0 {
+			s.answer(w, r, i, http.StatusBadRequest, failure(MsgBadOffset))
+			return
+		}
+		offset = parsed
+	}
+	s.mu.Lock()
+	matching := s.templates.filter(query.Get("approval_status"), query.Get("language"))
+	s.mu.Unlock()
+
+	page := wire.TemplatesPage{Count: len(matching), Results: wire.TemplatesResult{Templates: []wire.TemplateInfo{}}}
+	if offset < len(matching) {
+		end := min(offset+s.pageSize, len(matching))
+		page.Results.Templates = matching[offset:end]
+		page.HasNext = end < len(matching)
+	}
+	s.answer(w, r, i, http.StatusOK, mustJSON(page))
+}
