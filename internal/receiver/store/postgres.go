@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// postgresAttempts bounds how often Apply runs a batch that PostgreSQL
+// aborted for a deadlock or a serialization failure.
+const postgresAttempts = 3
+
+type postgresStore struct {
+	pool *pgxpool.Pool
+}
+
+// OpenPostgres connects to the PostgreSQL database a postgres:// URL names
+// and migrates its schema. Several receivers may share the database.
+func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// pgx redacts the password in its parse errors; keep only the reason.
+		return nil, errors.New("postgres: invalid connection URL")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	if err := migratePostgres(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &postgresStore{pool: pool}, nil
+}
+
+const postgresInsertEvent = `INSERT INTO events (message_id, type, received_at) VALUES ($1, $2, $3)
+ON CONFLICT (message_id, type) DO NOTHING`
+
+// postgresUpsertMessage is one statement, so concurrent receivers are safe
+// under READ COMMITTED: ON CONFLICT locks the row and the SET expressions
+// see its latest committed version. GREATEST and LEAST ignore NULLs: the
+// status only moves forward and each time keeps its earliest report, so
+// the result does not depend on the order events arrive in.
+const postgresUpsertMessage = `INSERT INTO messages AS m
+  (id, status, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (id) DO UPDATE SET
+  status         = GREATEST(m.status, excluded.status),
+  sent_at        = LEAST(m.sent_at, excluded.sent_at),
+  delivered_at   = LEAST(m.delivered_at, excluded.delivered_at),
+  read_at        = LEAST(m.read_at, excluded.read_at),
+  failed_at      = LEAST(m.failed_at, excluded.failed_at),
+  failure_reason = COALESCE(m.failure_reason, excluded.failure_reason),
+  error_code     = COALESCE(m.error_code, excluded.error_code),
+  callback_data  = COALESCE(m.callback_data, excluded.callback_data),
+  updated_at     = GREATEST(m.updated_at, excluded.updated_at)`
+
+const postgresSelectMessage = `SELECT status, sent_at, delivered_at, read_at, failed_at,
+  failure_reason, error_code, callback_data, updated_at
+FROM messages WHERE id = $1`
+
+func (s *postgresStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
+	if len(events) == 0 {
+		return nil, nil
+	}
+	var err error
+	for attempt := 1; attempt <= postgresAttempts; attempt++ {
+		var outcomes []Outcome
+		outcomes, err = s.applyOnce(ctx, events)
+		if err == nil {
+			return outcomes, nil
+		}
+		if !retryable(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, err
+}
+
+// applyOnce runs one transaction in two phases: first every event insert,
+// then every message upsert, each phase in key order. Every transaction
+// thus takes its row locks in one global order and never waits for an
+// event lock while it holds a message lock, so concurrent batches from
+// several receivers cannot deadlock one another.
+func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcome, error) {
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := strings.Compare(events[a].MessageID, events[b].MessageID); c != 0 {
+			return c
+		}
+		return strings.Compare(events[a].Type, events[b].Type)
+	})
+
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: begin: %w", err)
+	}
+	defer func() {
+		// After a successful Commit this is a no-op.
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+	}()
+
+	inserts := &pgx.Batch{}
+	for _, i := range order {
+		ev := events[i]
+		inserts.Queue(postgresInsertEvent, ev.MessageID, ev.Type, micros(ev.ReceivedAt))
+	}
+	results := tx.SendBatch(ctx, inserts)
+	outcomes := make([]Outcome, len(events))
+	for _, i := range order {
+		tag, err := results.Exec()
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("postgres: insert event: %w", err), results.Close())
+		}
+		outcomes[i] = Duplicate
+		if tag.RowsAffected() == 1 {
+			outcomes[i] = Stored
+		}
+	}
+	if err := results.Close(); err != nil {
+		return nil, fmt.Errorf("postgres: insert event: %w", err)
+	}
+
+	upserts := &pgx.Batch{}
+	for _, i := range order {
+		if outcomes[i] != Stored {
+			continue
+		}
+		ev := events[i]
+		upserts.Queue(postgresUpsertMessage,
+			ev.MessageID, int16(ev.Status),
+			pgTime(ev.SentAt), pgTime(ev.DeliveredAt), pgTime(ev.ReadAt), pgTime(ev.FailedAt),
+			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
+			micros(ev.ReceivedAt))
+	}
+	if upserts.Len() > 0 {
+		if err := tx.SendBatch(ctx, upserts).Close(); err != nil {
+			return nil, fmt.Errorf("postgres: upsert message: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("postgres: commit: %w", err)
+	}
+	return outcomes, nil
+}
+
+// retryable reports whether PostgreSQL aborted a transaction that may
+// succeed when run again: a deadlock or a serialization failure.
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	return pgErr.Code == "40P01" || pgErr.Code == "40001"
+}
+
+func (s *postgresStore) Message(ctx context.Context, id string) (Message, error) {
+	var (
+		status                        int16
+		sent, delivered, read, failed pgtype.Timestamptz
+		reason, code, callback        pgtype.Text
+		updated                       time.Time
+	)
+	err := s.pool.QueryRow(ctx, postgresSelectMessage, id).Scan(&status, &sent, &delivered, &read, &failed,
+		&reason, &code, &callback, &updated)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Message{}, ErrNotFound
+	}
+	if err != nil {
+		return Message{}, fmt.Errorf("postgres: select message: %w", err)
+	}
+	return Message{
+		ID:            id,
+		Status:        Status(status),
+		SentAt:        fromTimestamptz(sent),
+		DeliveredAt:   fromTimestamptz(delivered),
+		ReadAt:        fromTimestamptz(read),
+		FailedAt:      fromTimestamptz(failed),
+		FailureReason: reason.String,
+		ErrorCode:     code.String,
+		CallbackData:  callback.String,
+		UpdatedAt:     updated.UTC(),
+	}, nil
+}
+
+func (s *postgresStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	messages, err := s.purge(ctx, `DELETE FROM messages WHERE ctid IN
+  (SELECT ctid FROM messages WHERE updated_at < $1 LIMIT $2)`, cutoff)
+	if err != nil {
+		return messages, err
+	}
+	_, err = s.purge(ctx, `DELETE FROM events WHERE ctid IN
+  (SELECT ctid FROM events WHERE received_at < $1 LIMIT $2)`, cutoff)
+	return messages, err
+}
+
+// purge runs a chunked DELETE until it deletes less than a chunk.
+func (s *postgresStore) purge(ctx context.Context, query string, cutoff time.Time) (int64, error) {
+	var total int64
+	for {
+		tag, err := s.pool.Exec(ctx, query, cutoff, purgeChunk)
+		if err != nil {
+			return total, fmt.Errorf("postgres: purge: %w", err)
+		}
+		total += tag.RowsAffected()
+		if tag.RowsAffected() < purgeChunk {
+			return total, nil
+		}
+	}
+}
+
+func (s *postgresStore) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres: ping: %w", err)
+	}
+	return nil
+}
+
+func (s *postgresStore) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// pgTime encodes a time for PostgreSQL, NULL for the zero time.
+func pgTime(t time.Time) pgtype.Timestamptz {
+	if t.IsZero() {
+		return pgtype.Timestamptz{}
+	}
+	return pgtype.Timestamptz{Time: micros(t), Valid: true}
+}
+
+func fromTimestamptz(v pgtype.Timestamptz) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return v.Time.UTC()
+}
+
+func pgText(s string) pgtype.Text {
+	return pgtype.Text{String: s, Valid: s != ""}
+}

@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// sqliteMigrations are applied in order; the schema_version table records
+// how many have run. Never edit one that has shipped: append a new one.
+var sqliteMigrations = []string{
+	`CREATE TABLE events (
+  message_id  TEXT    NOT NULL,
+  type        TEXT    NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (message_id, type)
+) WITHOUT ROWID;
+CREATE INDEX events_received_at ON events (received_at);
+CREATE TABLE messages (
+  id             TEXT    NOT NULL PRIMARY KEY,
+  status         INTEGER NOT NULL,
+  sent_at        INTEGER,
+  delivered_at   INTEGER,
+  read_at        INTEGER,
+  failed_at      INTEGER,
+  failure_reason TEXT,
+  error_code     TEXT,
+  callback_data  TEXT,
+  updated_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX messages_updated_at ON messages (updated_at);`,
+}
+
+// migrateSQLite brings the schema up to date inside one IMMEDIATE
+// transaction, so two processes opening one file do not both migrate.
+func migrateSQLite(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	if err := migrateSQLiteTx(ctx, tx); err != nil {
+		return errors.Join(err, ignoreDone(tx.Rollback()))
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+func migrateSQLiteTx(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	var version int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&version); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	if version > len(sqliteMigrations) {
+		return fmt.Errorf("sqlite: database schema version %d is newer than this program's %d",
+			version, len(sqliteMigrations))
+	}
+	for v := version + 1; v <= len(sqliteMigrations); v++ {
+		if _, err := tx.ExecContext(ctx, sqliteMigrations[v-1]); err != nil {
+			return fmt.Errorf("sqlite: migrate to version %d: %w", v, err)
+		}
+	}
+	if version < len(sqliteMigrations) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+			return fmt.Errorf("sqlite: migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`,
+			len(sqliteMigrations)); err != nil {
+			return fmt.Errorf("sqlite: migrate: %w", err)
+		}
+	}
+	return nil
+}

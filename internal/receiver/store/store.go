@@ -1,0 +1,156 @@
+// Package store keeps the status receiver's webhook events and the status
+// they add up to, in SQLite or PostgreSQL.
+//
+// Every write is a single-statement upsert whose result does not depend on
+// the order events arrive in: a status only moves forward (sent < delivered
+// < read, failed is terminal) and every timestamp, once known, is kept. So
+// several receivers may write to one PostgreSQL database at once.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// ErrNotFound is returned by Store.Message for a message id never stored.
+var ErrNotFound = errors.New("message not found")
+
+// Status is a message status as stored: its rank. A higher rank is a later
+// status and is never replaced by a lower one; failed ranks highest because
+// it is terminal.
+type Status int16
+
+// Statuses in rank order.
+const (
+	StatusSent      Status = 1
+	StatusDelivered Status = 2
+	StatusRead      Status = 3
+	StatusFailed    Status = 4
+)
+
+// String returns the status as the receiver's API spells it.
+func (s Status) String() string {
+	switch s {
+	case StatusSent:
+		return wire.StatusSent
+	case StatusDelivered:
+		return wire.StatusDelivered
+	case StatusRead:
+		return wire.StatusRead
+	case StatusFailed:
+		return wire.StatusFailed
+	default:
+		return fmt.Sprintf("status(%d)", int16(s))
+	}
+}
+
+// Valid reports whether s is one of the four stored statuses.
+func (s Status) Valid() bool {
+	return s >= StatusSent && s <= StatusFailed
+}
+
+// Event is one status webhook, reduced to what the store keeps. Zero times
+// and empty strings mean unknown. (MessageID, Type) identifies an event: the
+// same pair stored twice is a duplicate.
+type Event struct {
+	MessageID     string
+	Type          string
+	Status        Status
+	SentAt        time.Time
+	DeliveredAt   time.Time
+	ReadAt        time.Time
+	FailedAt      time.Time
+	FailureReason string
+	ErrorCode     string
+	CallbackData  string
+	// ReceivedAt is when the receiver got the event; retention counts from it.
+	ReceivedAt time.Time
+}
+
+// Message is the status a message's events add up to. Zero times and empty
+// strings mean unknown.
+type Message struct {
+	ID            string
+	Status        Status
+	SentAt        time.Time
+	DeliveredAt   time.Time
+	ReadAt        time.Time
+	FailedAt      time.Time
+	FailureReason string
+	ErrorCode     string
+	CallbackData  string
+	// UpdatedAt is the ReceivedAt of the latest event applied.
+	UpdatedAt time.Time
+}
+
+// Outcome says what Apply did with one event.
+type Outcome int
+
+// Outcomes of Apply.
+const (
+	// Stored means the event was new and is now committed.
+	Stored Outcome = iota + 1
+	// Duplicate means the event had been committed before.
+	Duplicate
+)
+
+// Store is where the receiver keeps events. Implementations are safe for
+// concurrent use.
+type Store interface {
+	// Apply commits events in one transaction and returns one outcome per
+	// event, in order. When it returns an error nothing was committed.
+	Apply(ctx context.Context, events []Event) ([]Outcome, error)
+	// Message returns a message's status, or ErrNotFound.
+	Message(ctx context.Context, id string) (Message, error)
+	// Purge deletes messages last updated before cutoff and events
+	// received before it, and returns how many messages it deleted.
+	Purge(ctx context.Context, cutoff time.Time) (int64, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
+
+// Open opens the store a DSN names and creates or migrates its schema:
+// "sqlite://<path>" for an SQLite file, "postgres://..." or
+// "postgresql://..." for PostgreSQL. Errors never contain the DSN, which
+// may hold a password.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, sqliteScheme):
+		return OpenSQLite(ctx, strings.TrimPrefix(dsn, sqliteScheme))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return OpenPostgres(ctx, dsn)
+	default:
+		return nil, errors.New(`unsupported database: use "sqlite://<path>" or a "postgres://" URL`)
+	}
+}
+
+// Backend names the kind of database a DSN selects ("sqlite", "postgres"
+// or "unknown"), for logs that must not show the DSN itself.
+func Backend(dsn string) string {
+	switch {
+	case strings.HasPrefix(dsn, sqliteScheme):
+		return "sqlite"
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return "postgres"
+	default:
+		return "unknown"
+	}
+}
+
+const sqliteScheme = "sqlite://"
+
+// purgeChunk bounds the rows one purge statement deletes, so a large purge
+// never holds the write lock for long.
+const purgeChunk = 5000
+
+// micros truncates t to the microsecond, the precision both databases keep.
+func micros(t time.Time) time.Time {
+	return t.Truncate(time.Microsecond).UTC()
+}
