@@ -1,0 +1,24 @@
+package client
+
+import "context"
+
+// Logger receives the client's request logs. Fields never hold the API
+// key, the status token or an Authorization header; bodies, which carry
+// phone numbers and values, are logged only at Trace.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Trace(ctx context.Context, msg string, fields map[string]any)
+}
+
+// nopLogger drops everything; it stands in for a nil Logger.
+type nopLogger struct{}
+
+func (nopLogger) Debug(context.Context, string, map[string]any) {}
+func (nopLogger) Trace(context.Context, string, map[string]any) {}
+
+func loggerOrNop(l Logger) Logger {
+	if l == nil {
+		return nopLogger{}
+	}
+	return l
+}
