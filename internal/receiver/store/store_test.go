@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.RunTests(m)) }
+
+// backend opens a fresh, empty store of one kind; reopen opens a second
+// handle on the same database.
+type backend struct {
+	name string
+	dsn  func(t *testing.T) string
+}
+
+var backends = []backend{
+	{"sqlite", func(t *testing.T) string { return "sqlite://" + filepath.Join(t.TempDir(), "status.db") }},
+	{"postgres", func(t *testing.T) string { return pgtest.NewDatabase(t) }},
+}
+
+// eachBackend runs test once per backend, each time on a new database.
+func eachBackend(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Helper()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { test(t, b.dsn(t)) })
+	}
+}
+
+func open(t *testing.T, dsn string) Store {
+	t.Helper()
+	s, err := Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return s
+}
+
+var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
+
+func sent(id string, minute int) Event {
+	return Event{MessageID: id, Type: "message_api_sent", Status: StatusSent, SentAt: at(minute),
+		CallbackData: "cb-" + id, ReceivedAt: at(minute)}
+}
+
+func delivered(id string, minute int) Event {
+	return Event{MessageID: id, Type: "message_api_delivered", Status: StatusDelivered, DeliveredAt: at(minute),
+		ReceivedAt: at(minute)}
+}
+
+func read(id string, minute int) Event {
+	return Event{MessageID: id, Type: "message_api_read", Status: StatusRead, ReadAt: at(minute),
+		ReceivedAt: at(minute)}
+}
+
+func failed(id string, minute int) Event {
+	return Event{MessageID: id, Type: "message_api_failed", Status: StatusFailed, FailedAt: at(minute),
+		FailureReason: "number not on WhatsApp", ErrorCode: "131026", ReceivedAt: at(minute)}
+}
+
+func apply(t *testing.T, s Store, events ...Event) []Outcome {
+	t.Helper()
+	out, err := s.Apply(t.Context(), events)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	if len(out) != len(events) {
+		t.Fatalf("Apply returned %d outcomes for %d events", len(out), len(events))
+	}
+	return out
+}
+
+func message(t *testing.T, s Store, id string) Message {
+	t.Helper()
+	m, err := s.Message(t.Context(), id)
+	if err != nil {
+		t.Fatalf("Message(%q): %v", id, err)
+	}
+	return m
+}
+
+func TestApplyStoresAnEventOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ev := delivered("m1", 2)
+		got := apply(t, s, ev, ev, ev)
+		want := []Outcome{Stored, Duplicate, Duplicate}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("outcomes in one batch = %v, want %v", got, want)
+			}
+		}
+		if again := apply(t, s, ev); again[0] != Duplicate {
+			t.Fatalf("outcome in a later batch = %v, want Duplicate", again[0])
+		}
+		m := message(t, s, "m1")
+		if m.Status != StatusDelivered || !m.DeliveredAt.Equal(at(2)) {
+			t.Fatalf("message = %+v, want delivered at %v", m, at(2))
+		}
+	})
+}
+
+func TestReadBeforeDeliveredKeepsReadAndBothTimes(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		apply(t, s, read("m1", 5))
+		apply(t, s, delivered("m1", 3))
+		apply(t, s, sent("m1", 1))
+		m := message(t, s, "m1")
+		if m.Status != StatusRead {
+			t.Fatalf("status = %v, want read", m.Status)
+		}
+		if !m.SentAt.Equal(at(1)) || !m.DeliveredAt.Equal(at(3)) || !m.ReadAt.Equal(at(5)) {
+			t.Fatalf("times = sent %v delivered %v read %v", m.SentAt, m.DeliveredAt, m.ReadAt)
+		}
+		if m.CallbackData != "cb-m1" {
+			t.Fatalf("callback data = %q, want cb-m1", m.CallbackData)
+		}
+		if !m.UpdatedAt.Equal(at(5)) {
+			t.Fatalf("updated_at = %v, want the latest event's %v", m.UpdatedAt, at(5))
+		}
+	})
+}
+
+func TestFailedIsTerminal(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		apply(t, s, sent("a", 1), failed("a", 2), delivered("a", 3), read("a", 4))
+		apply(t, s, read("b", 4), failed("b", 5))
+		for _, id := range []string{"a", "b"} {
+			m := message(t, s, id)
+			if m.Status != StatusFailed {
+				t.Fatalf("%s: status = %v, want failed", id, m.Status)
+			}
+			if m.FailureReason != "number not on WhatsApp" || m.ErrorCode != "131026" {
+				t.Fatalf("%s: failure = %q/%q", id, m.FailureReason, m.ErrorCode)
+			}
+			if !m.FailedAt.Equal(at(map[string]int{"a": 2, "b": 5}[id])) {
+				t.Fatalf("%s: failed_at = %v", id, m.FailedAt)
+			}
+		}
+	})
+}
+
+func TestEarliestTimeWinsWhateverTheOrder(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		late := delivered("m", 9)
+		early := Event{MessageID: "m", Type: "message_api_read", Status: StatusRead,
+			DeliveredAt: at(4), ReadAt: at(6), ReceivedAt: at(6)}
+		apply(t, s, late, early)
+		m := message(t, s, "m")
+		if !m.DeliveredAt.Equal(at(4)) {
+			t.Fatalf("delivered_at = %v, want the earliest report %v", m.DeliveredAt, at(4))
+		}
+	})
+}
+
+func TestMessageNotFound(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		if _, err := s.Message(t.Context(), "nope"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("Message of an unseen id: err = %v, want ErrNotFound", err)
+		}
+		m := Message{}
+		if m.Status.Valid() {
+			t.Fatalf("zero status is valid")
+		}
+	})
+}
+
+func TestUnknownFieldsStayEmpty(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		apply(t, s, delivered("m", 1))
+		m := message(t, s, "m")
+		if !m.SentAt.IsZero() || !m.ReadAt.IsZero() || !m.FailedAt.IsZero() ||
+			m.FailureReason != "" || m.ErrorCode != "" || m.CallbackData != "" {
+			t.Fatalf("unknown fields set: %+v", m)
+		}
+	})
+}
+
+func TestPurgeDeletesOnlyOldData(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		apply(t, s, sent("old", 1), delivered("old", 2), sent("new", 1), read("new", 50))
+		n, err := s.Purge(t.Context(), at(10))
+		if err != nil {
+			t.Fatalf("Purge: %v", err)
+		}
+		if n != 1 {
+			t.Fatalf("Purge deleted %d messages, want 1", n)
+		}
+		if _, err := s.Message(t.Context(), "old"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("purged message still there: %v", err)
+		}
+		if m := message(t, s, "new"); m.Status != StatusRead || !m.SentAt.Equal(at(1)) {
+			t.Fatalf("recent message damaged by purge: %+v", m)
+		}
+		// The purged events are gone too: the same event is new again.
+		if out := apply(t, s, delivered("old", 2)); out[0] != Stored {
+			t.Fatalf("event of a purged message: %v, want Stored", out[0])
+		}
+	})
+}
+
+func TestPurgeDeletesMoreThanOneChunk(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		n := purgeChunk + 10
+		if raceEnabled {
+			n = purgeChunk + 1
+		}
+		events := make([]Event, n)
+		for i := range events {
+			events[i] = sent(fmt.Sprintf("m%05d", i), 1)
+		}
+		apply(t, s, events...)
+		got, err := s.Purge(t.Context(), at(2))
+		if err != nil {
+			t.Fatalf("Purge: %v", err)
+		}
+		if got != int64(n) {
+			t.Fatalf("Purge deleted %d, want %d", got, n)
+		}
+	})
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		first, err := Open(t.Context(), dsn)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		apply(t, first, read("m", 3))
+		if err := first.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		second := open(t, dsn)
+		if m := message(t, second, "m"); m.Status != StatusRead {
+			t.Fatalf("after reopen: %+v", m)
+		}
+		if err := second.Ping(t.Context()); err != nil {
+			t.Fatalf("Ping: %v", err)
+		}
+	})
+}
+
+// TestConcurrentWritersEndMonotonic has two handles (two connection
+// pools) apply the same conflicting events in opposite orders at once.
+func TestConcurrentWritersEndMonotonic(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		a, b := open(t, dsn), open(t, dsn)
+		ids := 200
+		if raceEnabled {
+			ids = 20
+		}
+		var forward, backward []Event
+		for i := range ids {
+			id := fmt.Sprintf("m%03d", i)
+			evs := []Event{sent(id, 1), delivered(id, 2), read(id, 3)}
+			if i%4 == 0 {
+				evs = append(evs, failed(id, 4))
+			}
+			forward = append(forward, evs...)
+			for j := len(evs) - 1; j >= 0; j-- {
+				backward = append(backward, evs[j])
+			}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*len(forward))
+		run := func(s Store, events []Event) {
+			defer wg.Done()
+			for start := 0; start < len(events); start += 16 {
+				end := min(start+16, len(events))
+				if _, err := s.Apply(context.Background(), events[start:end]); err != nil {
+					errs <- err
+				}
+			}
+		}
+		wg.Add(2)
+		go run(a, forward)
+		go run(b, backward)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatalf("Apply: %v", err)
+		}
+		for i := range ids {
+			id := fmt.Sprintf("m%03d", i)
+			m := message(t, a, id)
+			want := StatusRead
+			if i%4 == 0 {
+				want = StatusFailed
+			}
+			if m.Status != want || m.SentAt.IsZero() || m.DeliveredAt.IsZero() || m.ReadAt.IsZero() {
+				t.Fatalf("%s = %+v, want %v with every time set", id, m, want)
+			}
+		}
+	})
+}
+
+func TestOpenRejectsUnknownScheme(t *testing.T) {
+	for _, dsn := range []string{"", "mysql://x", "sqlite:relative.db", "sqlite://"} {
+		if s, err := Open(t.Context(), dsn); err == nil {
+			_ = s.Close()
+			t.Fatalf("Open(%q) succeeded", dsn)
+		}
+	}
+	if got := Backend("postgresql://u:secret@h/db"); got != "postgres" {
+		t.Fatalf("Backend = %q", got)
+	}
+}
+
+func TestOpenErrorHidesPassword(t *testing.T) {
+	_, err := Open(t.Context(), "postgres://user:hunter2@[bad")
+	if err == nil {
+		t.Fatalf("Open of a malformed URL succeeded")
+	}
+	if s := err.Error(); strings.Contains(s, "hunter2") {
+		t.Fatalf("error shows the password: %s", s)
+	}
+}
+
+func TestStatusString(t *testing.T) {
+	want := map[Status]string{StatusSent: "sent", StatusDelivered: "delivered", StatusRead: "read", StatusFailed: "failed"}
+	for s, w := range want {
+		if s.String() != w || !s.Valid() {
+			t.Fatalf("%d: %q valid=%v", s, s.String(), s.Valid())
+		}
+	}
+}
