@@ -1,0 +1,207 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variables the command reads its secrets from, so they need not
+// appear in a process listing.
+const (
+	EnvAPIKey        = "INTERAKT_MOCK_KEY"
+	EnvWebhookSecret = "INTERAKT_MOCK_WEBHOOK_SECRET"
+)
+
+// DefaultCommandListen is interakt-mock's default --listen address.
+const DefaultCommandListen = "127.0.0.1:8081"
+
+// ListeningPrefix starts the first line interakt-mock prints; the URL follows.
+const ListeningPrefix = "interakt-mock listening on "
+
+// shutdownTimeout bounds a graceful stop.
+const shutdownTimeout = 5 * time.Second
+
+// Run is the interakt-mock command: it parses args, serves until ctx ends,
+// then shuts down gracefully. It prints "interakt-mock listening on <URL>"
+// as its first line of stdout and logs requests to stderr.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	opts, addrFile, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	server := New(opts)
+	if err := server.Start(); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintln(stdout, ListeningPrefix+server.URL()); err != nil {
+		return errors.Join(err, server.Close())
+	}
+	if addrFile != "" {
+		if err := writeFileAtomic(addrFile, server.URL()+"\n"); err != nil {
+			return errors.Join(err, server.Close())
+		}
+	}
+	<-ctx.Done()
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	return server.Shutdown(shutdownCtx)
+}
+
+// parseFlags turns the command line into Options and the --addr-file path.
+func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
+	fs := flag.NewFlagSet("interakt-mock", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		opts          Options
+		templatesPath string
+		addrFile      string
+		delays        string
+		quiet         bool
+		faults        = Faults{ByRequest: map[int]Fault{}}
+		failPhones    = map[string]string{}
+		rejectPhones  = map[string]string{}
+	)
+	fs.StringVar(&opts.ListenAddr, "listen", DefaultCommandListen, "address to listen on (port 0 picks a free port)")
+	fs.StringVar(&opts.APIKey, "key", envOr(EnvAPIKey, DefaultAPIKey), "API key expected after \"Basic \" (env "+EnvAPIKey+")")
+	fs.StringVar(&templatesPath, "templates", "", "JSON file of templates (default: the built-in examples)")
+	fs.IntVar(&opts.PageSize, "page-size", DefaultPageSize, "templates per listing page")
+	fs.IntVar(&opts.RateLimit, "rate-limit", DefaultRateLimit, "requests admitted per window (negative: unlimited)")
+	fs.DurationVar(&opts.Window, "window", DefaultWindow, "rate limit sliding window")
+	fs.StringVar(&opts.WebhookURL, "webhook-url", "", "URL that receives status webhooks (empty: none)")
+	fs.StringVar(&opts.WebhookSecret, "webhook-secret", os.Getenv(EnvWebhookSecret), "secret signing the webhooks (env "+EnvWebhookSecret+")")
+	fs.StringVar(&delays, "webhook-delay", "", "delays of the sent, delivered and read webhooks after a send, comma-separated (default 0s,50ms,100ms)")
+	fs.IntVar(&opts.WebhookAttempts, "webhook-attempts", DefaultWebhookAttempts, "tries per webhook event")
+	fs.BoolVar(&faults.WebhookDuplicate, "webhook-duplicate", false, "deliver every webhook event twice")
+	fs.BoolVar(&faults.WebhookOutOfOrder, "webhook-out-of-order", false, "deliver each message's events newest first")
+	fs.IntVar(&faults.Every429, "fault-429-every", 0, "answer 429 to every Nth send request")
+	fs.BoolVar(&faults.Every429NoRetryAfter, "fault-429-no-retry-after", false, "omit Retry-After from --fault-429-every answers")
+	fs.DurationVar(&faults.SlowDelay, "slow-delay", DefaultSlowDelay, "how long a slow fault waits before answering")
+	fs.Func("fault", "N=KIND: send request N meets KIND, one of "+faultKinds()+" (repeatable)", func(v string) error {
+		n, kind, err := parseFaultFlag(v)
+		if err == nil {
+			faults.ByRequest[n] = kind
+		}
+		return err
+	})
+	fs.Func("fail-phone", "NUMBER=REASON: report sends to NUMBER failed by webhook (repeatable)", func(v string) error {
+		number, reason, ok := strings.Cut(v, "=")
+		if !ok || number == "" || reason == "" {
+			return errors.New("want NUMBER=REASON")
+		}
+		failPhones[number] = reason
+		return nil
+	})
+	fs.Func("reject-phone", "NUMBER[=MESSAGE]: answer sends to NUMBER with 400 (repeatable)", func(v string) error {
+		number, message, _ := strings.Cut(v, "=")
+		if number == "" {
+			return errors.New("want NUMBER[=MESSAGE]")
+		}
+		rejectPhones[number] = message
+		return nil
+	})
+	fs.StringVar(&addrFile, "addr-file", "", "also write the URL to this file")
+	fs.BoolVar(&quiet, "quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return Options{}, "", err
+	}
+	if fs.NArg() > 0 {
+		return Options{}, "", fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if opts.RateLimit == 0 {
+		return Options{}, "", errors.New("--rate-limit must not be 0 (use a negative value for no limit)")
+	}
+	if templatesPath != "" {
+		templates, err := LoadTemplates(templatesPath)
+		if err != nil {
+			return Options{}, "", err
+		}
+		opts.Templates = templates
+	}
+	if delays != "" {
+		parsed, err := parseDelays(delays)
+		if err != nil {
+			return Options{}, "", fmt.Errorf("--webhook-delay: %w", err)
+		}
+		opts.WebhookDelays = &parsed
+	}
+	opts.Faults = faults
+	opts.FailPhones = failPhones
+	opts.RejectPhones = rejectPhones
+	if !quiet {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	return opts, addrFile, nil
+}
+
+func envOr(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func faultKinds() string {
+	var names []string
+	for f := Fault429; f <= FaultNoID; f++ {
+		names = append(names, f.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+func parseFaultFlag(v string) (int, Fault, error) {
+	rawN, name, ok := strings.Cut(v, "=")
+	n, err := strconv.Atoi(rawN)
+	if !ok || err != nil || n < 1 {
+		return 0, FaultNone, errors.New("want N=KIND with N a send request number from 1")
+	}
+	kind, ok := ParseFault(name)
+	if !ok {
+		return 0, FaultNone, fmt.Errorf("unknown fault %q; want one of %s", name, faultKinds())
+	}
+	return n, kind, nil
+}
+
+// parseDelays reads "sent,delivered,read" durations; missing ones keep
+// their defaults.
+func parseDelays(v string) (Delays, error) {
+	parts := strings.Split(v, ",")
+	if len(parts) > 3 {
+		return Delays{}, errors.New("at most three delays: sent,delivered,read")
+	}
+	delays := DefaultDelays
+	targets := []*time.Duration{&delays.Sent, &delays.Delivered, &delays.Read}
+	for i, part := range parts {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 0 {
+			return Delays{}, fmt.Errorf("%q is not a non-negative duration", part)
+		}
+		*targets[i] = d
+	}
+	return delays, nil
+}
+
+// writeFileAtomic writes content so that readers never see a partial file.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".interakt-mock-addr-*")
+	if err != nil {
+		return fmt.Errorf("writing address file: %w", err)
+	}
+	_, writeErr := tmp.WriteString(content)
+	closeErr := tmp.Close()
+	if err := errors.Join(writeErr, closeErr); err != nil {
+		return errors.Join(fmt.Errorf("writing address file: %w", err), os.Remove(tmp.Name()))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return errors.Join(fmt.Errorf("writing address file: %w", err), os.Remove(tmp.Name()))
+	}
+	return nil
+}
