@@ -50,20 +50,6 @@ func (w *slidingWindow) admit(t time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
-// release forgets one admitted arrival at t, for requests that turn out to be
-// ignored by the server after all.
-func (w *slidingWindow) release(t time.Time) {
-	if w.limit < 0 {
-		return
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	i, found := slices.BinarySearchFunc(w.times, t, func(a, b time.Time) int { return a.Compare(b) })
-	if found {
-		w.times = slices.Delete(w.times, i, i+1)
-	}
-}
-
 // countIn returns the admitted arrivals in (from, to].
 func (w *slidingWindow) countIn(from, to time.Time) int {
 	return w.firstAfter(to) - w.firstAfter(from)

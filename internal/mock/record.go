@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"time"
@@ -130,6 +132,23 @@ func (s *Server) SentCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.sent)
+}
+
+// WaitSent waits until at least n sends have been accepted, or ctx ends.
+func (s *Server) WaitSent(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		count, changed := len(s.sent), s.sentChanged
+		s.mu.Unlock()
+		if count >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d sends, %d so far: %w", n, count, ctx.Err())
+		}
+	}
 }
 
 // Count429ByLimit returns how many requests the rate limit refused, that is

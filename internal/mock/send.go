@@ -213,6 +213,8 @@ func (s *Server) accept(i, n int, id string, msg wire.Message, body []byte, at t
 	req.MessageID = id
 	req.Sent = true
 	s.sent = append(s.sent, SentMessage{N: n, ID: id, Message: msg, Body: body, At: at})
+	close(s.sentChanged)
+	s.sentChanged = make(chan struct{})
 	failReason, fails := lookupPhone(s.failPhones, msg)
 	duplicate, outOfOrder := s.faults.WebhookDuplicate, s.faults.WebhookOutOfOrder
 	s.mu.Unlock()

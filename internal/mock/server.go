@@ -97,6 +97,8 @@ type Server struct {
 	sendCount    int
 	requests     []*Request
 	sent         []SentMessage
+	// sentChanged is closed and replaced whenever a send is accepted.
+	sentChanged chan struct{}
 
 	handlers  sync.WaitGroup
 	closing   chan struct{}
@@ -139,6 +141,7 @@ func New(opts Options) *Server {
 		failPhones:   maps.Clone(opts.FailPhones),
 		rejectPhones: maps.Clone(opts.RejectPhones),
 		holds:        map[int]*Hold{},
+		sentChanged:  make(chan struct{}),
 		closing:      make(chan struct{}),
 		listenAddr:   opts.ListenAddr,
 	}
