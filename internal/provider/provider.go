@@ -1,0 +1,152 @@
+// Package provider implements the Interakt Terraform provider on
+// terraform-plugin-framework.
+package provider
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var (
+	_ provider.Provider              = &InteraktProvider{}
+	_ provider.ProviderWithFunctions = &InteraktProvider{}
+	_ provider.ProviderWithActions   = &InteraktProvider{}
+)
+
+// InteraktProvider is the provider implementation.
+type InteraktProvider struct {
+	// version is set by the release build, "dev" for local builds and "test"
+	// in acceptance tests. It is sent in the client's User-Agent.
+	version string
+	seams   seams
+}
+
+// seams are what tests inject: a shorter rate window to match a mock
+// server's, a transport, and a faster status poll.
+type seams struct {
+	rateWindow   time.Duration
+	httpClient   *http.Client
+	pollInterval time.Duration
+}
+
+// New returns the provider factory that main serves.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &InteraktProvider{version: version}
+	}
+}
+
+// providerModel is the provider block.
+type providerModel struct {
+	APIKey             types.String `tfsdk:"api_key"`
+	BaseURL            types.String `tfsdk:"base_url"`
+	RateLimitPerMinute types.Int64  `tfsdk:"rate_limit_per_minute"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
+	DryRun             types.Bool   `tfsdk:"dry_run"`
+	MaxSendsPerApply   types.Int64  `tfsdk:"max_sends_per_apply"`
+	RequestTimeout     types.String `tfsdk:"request_timeout"`
+	StatusURL          types.String `tfsdk:"status_url"`
+	StatusToken        types.String `tfsdk:"status_token"`
+}
+
+func (p *InteraktProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "interakt"
+	resp.Version = p.version
+}
+
+func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Sends WhatsApp template messages through Interakt's public API and reads their status from the bundled status receiver. " +
+			"No setting is needed to validate or plan; only a send needs `api_key`.",
+		Attributes: map[string]schema.Attribute{
+			"api_key": schema.StringAttribute{
+				MarkdownDescription: "Interakt API key, exactly as the dashboard's Developer Settings show it (already base64 of `<secret>:`); sent after `Basic `. " +
+					"Needed only to send or to list templates. Prefer the `" + envAPIKey + "` environment variable: a value in configuration is stored in saved plan files.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "Interakt API base URL. Defaults to `" + defaultBaseURL + "`; env `" + envBaseURL + "`.",
+				Optional:            true,
+				Validators:          []validator.String{httpURLValidator{}},
+			},
+			"rate_limit_per_minute": schema.Int64Attribute{
+				MarkdownDescription: "Most requests this provider process makes in any 60-second window, for all resources together. Defaults to 40, Interakt's documented limit; env `" + envRateLimit + "`.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: "How many times a request the API certainly did not process (HTTP 429, connection refused) is retried. Defaults to 3. A request the API may have processed is never retried.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(0, 10)},
+			},
+			"dry_run": schema.BoolAttribute{
+				MarkdownDescription: "Build, validate and log every payload but send nothing: ids are `dry-run-<uuid>` and status `dry_run`. Env `" + envDryRun + "`.",
+				Optional:            true,
+			},
+			"max_sends_per_apply": schema.Int64Attribute{
+				MarkdownDescription: "Most messages this provider process sends; past it sends stop with a diagnostic and what was sent is saved. Unset means no cap.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "Time limit of one HTTP request, as a Go duration. Defaults to `30s`.",
+				Optional:            true,
+				Validators:          []validator.String{durationValidator{}},
+			},
+			"status_url": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads. Env `" + envStatusURL + "`.",
+				Optional:            true,
+				Validators:          []validator.String{httpURLValidator{}},
+			},
+			"status_token": schema.StringAttribute{
+				MarkdownDescription: "Bearer token of the status receiver. Env `" + envStatusToken + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+		},
+	}
+}
+
+func (p *InteraktProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data, diags := newProviderData(ctx, cfg, p.version, p.seams)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+	resp.ActionData = data
+}
+
+func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+func (p *InteraktProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+func (p *InteraktProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{}
+}
+
+func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{}
+}

@@ -1,0 +1,229 @@
+package provider
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+)
+
+const (
+	envAPIKey      = "INTERAKT_API_KEY"
+	envBaseURL     = "INTERAKT_BASE_URL"
+	envRateLimit   = "INTERAKT_RATE_LIMIT_PER_MINUTE"
+	envDryRun      = "INTERAKT_DRY_RUN"
+	envStatusURL   = "INTERAKT_STATUS_URL"
+	envStatusToken = "INTERAKT_STATUS_TOKEN"
+
+	defaultBaseURL        = "https://api.interakt.ai"
+	defaultRateLimit      = 40
+	defaultMaxRetries     = 3
+	defaultRequestTimeout = 30 * time.Second
+)
+
+// providerData is what Configure hands to every resource, data source and
+// action of one provider configuration: one client, so one rate budget.
+type providerData struct {
+	// api is nil when no API key is set (or it is unknown during plan);
+	// only sends and template listing need it.
+	api        *client.Client
+	apiMissing string // why api is nil, for the diagnostic
+
+	dryRun bool
+	budget *sendBudget
+
+	status        *client.StatusReader
+	statusMissing string
+	pollInterval  time.Duration
+
+	secrets []string // values masked in every log line
+}
+
+// sendBudget enforces max_sends_per_apply across the provider process.
+type sendBudget struct {
+	limit int64 // 0 = no cap
+	used  atomic.Int64
+}
+
+// take reserves one send, reporting false once the cap is reached.
+func (b *sendBudget) take() bool {
+	if b.limit == 0 {
+		return true
+	}
+	if b.used.Add(1) > b.limit {
+		b.used.Add(-1)
+		return false
+	}
+	return true
+}
+
+// giveBack returns a reservation whose request was certainly never sent.
+func (b *sendBudget) giveBack() {
+	if b.limit != 0 {
+		b.used.Add(-1)
+	}
+}
+
+func newProviderData(ctx context.Context, cfg providerModel, version string, s seams) (*providerData, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	d := &providerData{budget: &sendBudget{}, pollInterval: s.pollInterval}
+
+	apiKey, apiKeyUnknown := stringSetting(cfg.APIKey, envAPIKey)
+	baseURL, baseURLUnknown := stringSetting(cfg.BaseURL, envBaseURL)
+	if baseURL == "" {
+		baseURL = defaultBaseURL
+	}
+	if !baseURLUnknown && !isHTTPURL(baseURL) {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid URL",
+			"base_url (or "+envBaseURL+") must be an absolute http or https URL, such as "+defaultBaseURL+".")
+	}
+
+	rate := int64(defaultRateLimit)
+	switch {
+	case !cfg.RateLimitPerMinute.IsNull() && !cfg.RateLimitPerMinute.IsUnknown():
+		rate = cfg.RateLimitPerMinute.ValueInt64()
+	case os.Getenv(envRateLimit) != "":
+		n, err := strconv.ParseInt(os.Getenv(envRateLimit), 10, 64)
+		if err != nil || n < 1 {
+			diags.AddAttributeError(path.Root("rate_limit_per_minute"), "Invalid rate limit",
+				envRateLimit+" must be a whole number of at least 1.")
+		}
+		rate = n
+	}
+
+	retries := int64(defaultMaxRetries)
+	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
+		retries = cfg.MaxRetries.ValueInt64()
+	}
+
+	timeout := defaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
+		if t, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil && t > 0 {
+			timeout = t
+		}
+	}
+
+	switch {
+	case !cfg.DryRun.IsNull() && !cfg.DryRun.IsUnknown():
+		d.dryRun = cfg.DryRun.ValueBool()
+	case os.Getenv(envDryRun) != "":
+		v, err := strconv.ParseBool(os.Getenv(envDryRun))
+		if err != nil {
+			diags.AddAttributeError(path.Root("dry_run"), "Invalid dry_run",
+				envDryRun+` must be "true" or "false".`)
+		}
+		d.dryRun = v
+	}
+	if !cfg.MaxSendsPerApply.IsNull() && !cfg.MaxSendsPerApply.IsUnknown() {
+		d.budget.limit = cfg.MaxSendsPerApply.ValueInt64()
+	}
+
+	statusURL, statusURLUnknown := stringSetting(cfg.StatusURL, envStatusURL)
+	statusToken, _ := stringSetting(cfg.StatusToken, envStatusToken)
+	if statusURL != "" && !isHTTPURL(statusURL) {
+		diags.AddAttributeError(path.Root("status_url"), "Invalid URL",
+			"status_url (or "+envStatusURL+") must be an absolute http or https URL.")
+	}
+	d.secrets = nonEmpty(apiKey, statusToken)
+	if diags.HasError() {
+		return nil, diags
+	}
+
+	logger := apiLogger{secrets: d.secrets}
+	switch {
+	case apiKeyUnknown || baseURLUnknown:
+		d.apiMissing = "The provider's api_key or base_url is not known yet; it will be during apply."
+	case apiKey == "":
+		d.apiMissing = "No API key is configured. Set the provider's api_key attribute or the " + envAPIKey +
+			" environment variable to the key shown in Interakt's Developer Settings."
+	default:
+		if warning := keyFormatWarning(apiKey); warning != "" {
+			diags.AddAttributeWarning(path.Root("api_key"), "API key looks mis-encoded", warning)
+		}
+		api, err := client.New(client.Config{
+			BaseURL:            baseURL,
+			APIKey:             apiKey,
+			UserAgent:          userAgent(version),
+			RateLimitPerMinute: int(rate),
+			RateWindow:         s.rateWindow,
+			MaxRetries:         int(retries),
+			RequestTimeout:     timeout,
+			HTTPClient:         s.httpClient,
+			Logger:             logger,
+		})
+		if err != nil {
+			diags.AddError("Cannot create the Interakt client", err.Error())
+			return nil, diags
+		}
+		d.api = api
+	}
+
+	switch {
+	case statusURLUnknown:
+		d.statusMissing = "The provider's status_url is not known yet."
+	case statusURL == "":
+		d.statusMissing = "No status receiver is configured. Set the provider's status_url attribute or the " +
+			envStatusURL + " environment variable to the URL of your interakt-receiver."
+	default:
+		hc := s.httpClient
+		if hc == nil {
+			hc = &http.Client{Timeout: timeout}
+		}
+		d.status = client.NewStatusReader(statusURL, statusToken, hc, logger)
+	}
+	_ = ctx
+	return d, diags
+}
+
+// stringSetting reads an optional string attribute, falling back to env.
+func stringSetting(v interface {
+	IsNull() bool
+	IsUnknown() bool
+	ValueString() string
+}, env string) (value string, unknown bool) {
+	if v.IsUnknown() {
+		return "", true
+	}
+	if !v.IsNull() {
+		return v.ValueString(), false
+	}
+	return os.Getenv(env), false
+}
+
+// keyFormatWarning says what looks wrong with a key without echoing it. The
+// dashboard's key is base64 of "<secret>:"; encoding it again is common.
+func keyFormatWarning(key string) string {
+	decoded, err := base64.StdEncoding.DecodeString(key)
+	if err != nil {
+		return "The API key is not base64. Interakt's dashboard shows the key already encoded (base64 of \"<secret>:\"); use it exactly as shown."
+	}
+	if !strings.HasSuffix(string(decoded), ":") {
+		return "The API key decodes to something that does not end in \":\". Interakt's dashboard key is base64 of \"<secret>:\"; " +
+			"a common mistake is to base64-encode it again. Use the key exactly as the dashboard shows it."
+	}
+	return ""
+}
+
+func userAgent(version string) string {
+	return fmt.Sprintf("terraform-provider-interakt/%s", version)
+}
+
+func nonEmpty(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
