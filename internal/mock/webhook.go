@@ -236,28 +236,36 @@ func (d *dispatcher) deliverAll(m scheduledMessage, events []event, url, secret 
 			bodies[i].body = events[len(events)-1-i].body
 		}
 	}
-	for _, e := range bodies {
+	copies := 1
+	if m.duplicate {
+		copies = 2
+	}
+	for i, e := range bodies {
 		if !d.sleepUntil(m.acceptedAt.Add(e.after)) {
-			d.abandon(m.id, e)
+			d.abandon(m.id, bodies[i:], copies)
 			return
 		}
-		copies := 1
-		if m.duplicate {
-			copies = 2
-		}
-		for range copies {
+		for c := range copies {
 			if !d.deliver(m.id, e, url, secret) {
+				// The copies and events left are abandoned with the server.
+				d.abandon(m.id, bodies[i:i+1], copies-c-1)
+				d.abandon(m.id, bodies[i+1:], copies)
 				return
 			}
 		}
 	}
 }
 
-// abandon records an event the server closed before trying.
-func (d *dispatcher) abandon(id string, e event) {
+// abandon records events the server closed before trying, each copies
+// times.
+func (d *dispatcher) abandon(id string, events []event, copies int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.deliveries = append(d.deliveries, &WebhookDelivery{MessageID: id, Type: e.typ, Body: e.body, Abandoned: true})
+	for _, e := range events {
+		for range copies {
+			d.deliveries = append(d.deliveries, &WebhookDelivery{MessageID: id, Type: e.typ, Body: e.body, Abandoned: true})
+		}
+	}
 }
 
 // deliver posts one event with retries; it reports false when the server
