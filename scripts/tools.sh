@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs a pinned development tool into .cache/bin and prints its path.
+#
+# Usage: scripts/tools.sh TOOL [TOOL...]
+#   TOOL is one of: tfplugindocs golangci-lint govulncheck goreleaser
+#   ("all" installs every one). One path is printed per tool, in order.
+#
+# Each tool is built from source with `go install` at a fixed version, so
+# every machine runs the same linter, docs generator and release tool. An
+# existing binary is kept when its embedded module version matches the pin.
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+# tool_package TOOL prints the pinned package@version that provides TOOL.
+tool_package() {
+	case "$1" in
+	tfplugindocs) echo "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0" ;;
+	golangci-lint) echo "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0" ;;
+	govulncheck) echo "golang.org/x/vuln/cmd/govulncheck@v1.9.0" ;;
+	# v2.18 needs Go 1.27, and v2.17 depends on a module the module proxy does
+	# not serve (go.digitalxero.dev/go-msix); v2.16.0 builds with Go 1.26.
+	goreleaser) echo "github.com/goreleaser/goreleaser/v2@v2.16.0" ;;
+	*) return 1 ;;
+	esac
+}
+
+all_tools=(tfplugindocs golangci-lint govulncheck goreleaser)
+
+# installed_version BINARY prints the version of the main module BINARY was built from.
+installed_version() {
+	go version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3; exit }'
+}
+
+install_tool() {
+	local tool="$1" spec want bin
+	spec="$(tool_package "${tool}")"
+	want="${spec##*@}"
+	bin="${CACHE_BIN}/${tool}"
+
+	if [[ -x "${bin}" && "$(installed_version "${bin}")" == "${want}" ]]; then
+		return 0
+	fi
+
+	local started
+	started="$(now)"
+	log "installing ${spec}"
+	mkdir -p "${CACHE_BIN}"
+	# The toolchain's CGO default is kept off so the binaries do not depend on a C compiler.
+	GOBIN="${CACHE_BIN}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false" go install -trimpath "${spec}"
+	[[ "$(installed_version "${bin}")" == "${want}" ]] || die "${bin} does not report version ${want} after install"
+	log "installed ${tool} ${want} in $(elapsed "${started}")s"
+}
+
+(($# > 0)) || die "usage: $0 TOOL [TOOL...] (one of: ${all_tools[*]}, or all)"
+
+tools=()
+for arg in "$@"; do
+	if [[ "${arg}" == all ]]; then
+		tools+=("${all_tools[@]}")
+	elif tool_package "${arg}" >/dev/null; then
+		tools+=("${arg}")
+	else
+		die "unknown tool '${arg}' (known: ${all_tools[*]})"
+	fi
+done
+
+for tool in "${tools[@]}"; do
+	with_lock "tool-${tool}" install_tool "${tool}"
+	printf '%s\n' "${CACHE_BIN}/${tool}"
+done
