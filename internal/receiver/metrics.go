@@ -1,0 +1,92 @@
+package receiver
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Reasons a webhook is not stored, the label of webhooks_rejected_total.
+const (
+	rejectSignature   = "signature"
+	rejectTooLarge    = "too_large"
+	rejectMalformed   = "malformed"
+	rejectUnavailable = "unavailable"
+)
+
+// metrics are the receiver's Prometheus metrics, on a registry of their
+// own so that two servers in one process do not collide.
+type metrics struct {
+	registry       *prometheus.Registry
+	received       prometheus.Counter
+	rejected       *prometheus.CounterVec
+	stored         prometheus.Counter
+	duplicates     prometheus.Counter
+	ignored        prometheus.Counter
+	commitErrors   prometheus.Counter
+	commitDuration prometheus.Histogram
+	batchSize      prometheus.Histogram
+	statusRequests *prometheus.CounterVec
+	purged         prometheus.Counter
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		received: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_webhooks_received_total",
+			Help: "Webhook requests received.",
+		}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "interakt_receiver_webhooks_rejected_total",
+			Help: "Webhook requests not stored, by reason: signature (401), too_large (413), malformed (400), unavailable (503, the store did not commit in time).",
+		}, []string{"reason"}),
+		stored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_events_stored_total",
+			Help: "New events committed.",
+		}),
+		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_events_duplicate_total",
+			Help: "Events received again after they had been committed.",
+		}),
+		ignored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_events_ignored_total",
+			Help: "Signed events of types that carry no delivery status (clicks, campaigns, incoming messages), acknowledged and not stored.",
+		}),
+		commitErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_commit_errors_total",
+			Help: "Batch commits that failed.",
+		}),
+		commitDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "interakt_receiver_commit_duration_seconds",
+			Help:    "Time to commit one batch of events.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "interakt_receiver_batch_size",
+			Help:    "Events per committed batch.",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
+		}),
+		statusRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "interakt_receiver_status_requests_total",
+			Help: "Status requests, by HTTP status code.",
+		}, []string{"code"}),
+		purged: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_purged_messages_total",
+			Help: "Messages deleted by the retention purge.",
+		}),
+	}
+	m.registry.MustRegister(m.received, m.rejected, m.stored, m.duplicates, m.ignored, m.commitErrors,
+		m.commitDuration, m.batchSize, m.statusRequests, m.purged,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, reason := range []string{rejectSignature, rejectTooLarge, rejectMalformed, rejectUnavailable} {
+		m.rejected.WithLabelValues(reason)
+	}
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}

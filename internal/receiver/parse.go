@@ -1,0 +1,213 @@
+package receiver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// ErrMalformed is wrapped by ParseWebhook's errors: the body is not a
+// status webhook the receiver can store.
+var ErrMalformed = errors.New("malformed webhook")
+
+// maxIDLength bounds a message id; Interakt's are UUIDs.
+const maxIDLength = 200
+
+// eventStatus maps the event types the receiver stores to the status each
+// one reports. Every other type (message_api_clicked, campaign events,
+// incoming messages) is acknowledged and ignored: none of them changes a
+// sent message's delivery status.
+var eventStatus = map[string]store.Status{
+	wire.EventSent:      store.StatusSent,
+	wire.EventDelivered: store.StatusDelivered,
+	wire.EventRead:      store.StatusRead,
+	wire.EventFailed:    store.StatusFailed,
+}
+
+// ParseWebhook reads a status webhook body. handled is false, with no
+// error, for a well-formed event of a type the receiver does not store.
+//
+// Times are read as RFC 3339, or as Interakt's zone-less
+// "2006-01-02T15:04:05.000000", taken as UTC. An event lacking the time of
+// its own status (delivered_at_utc for a delivered event...) gets the
+// envelope's timestamp, or else receivedAt. Times of statuses later than
+// the event's own are ignored; a time that cannot be read counts as absent
+// rather than failing the event. Scalars sent as numbers are accepted as
+// strings.
+func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bool, err error) {
+	var raw lenientWebhook
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return store.Event{}, false, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	hook := raw.wire()
+	status, ok := eventStatus[hook.Type]
+	if !ok {
+		return store.Event{}, false, nil
+	}
+	msg := hook.Data.Message
+	id := clean(msg.ID)
+	if id == "" {
+		return store.Event{}, false, fmt.Errorf("%w: %s event without data.message.id", ErrMalformed, hook.Type)
+	}
+	if len(id) > maxIDLength {
+		return store.Event{}, false, fmt.Errorf("%w: data.message.id longer than %d bytes", ErrMalformed, maxIDLength)
+	}
+	ev = store.Event{
+		MessageID:    id,
+		Type:         hook.Type,
+		Status:       status,
+		CallbackData: clean(msg.MetaData.SourceData.CallbackData),
+		ReceivedAt:   receivedAt.UTC(),
+	}
+	times := []struct {
+		at     *time.Time
+		value  string
+		status store.Status
+	}{
+		{&ev.SentAt, msg.ReceivedAtUTC, store.StatusSent},
+		{&ev.DeliveredAt, msg.DeliveredAtUTC, store.StatusDelivered},
+		{&ev.ReadAt, msg.SeenAtUTC, store.StatusRead},
+		{&ev.FailedAt, msg.FailedAtUTC, store.StatusFailed},
+	}
+	for _, t := range times {
+		if t.status > status {
+			continue
+		}
+		if parsed, ok := parseTime(t.value); ok {
+			*t.at = parsed
+		}
+		if t.status == status && t.at.IsZero() {
+			*t.at = fallbackTime(hook.Timestamp, receivedAt)
+		}
+	}
+	if status == store.StatusFailed {
+		ev.FailureReason = clean(msg.ChannelFailureReason)
+		ev.ErrorCode = clean(msg.ChannelErrorCode)
+	}
+	return ev, true, nil
+}
+
+func fallbackTime(envelope string, receivedAt time.Time) time.Time {
+	if t, ok := parseTime(envelope); ok {
+		return t
+	}
+	return receivedAt.UTC()
+}
+
+// timeLayouts are tried in order. A layout's ".999999999" also matches a
+// time without fractional seconds.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05.999999999", // Interakt's *_utc fields: UTC without a zone
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999",
+}
+
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// clean trims a string and removes NUL bytes, which PostgreSQL's text type
+// rejects: one such value must not fail the whole batch it is committed in.
+func clean(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return s
+}
+
+// lenientWebhook mirrors wire.Webhook but accepts any JSON scalar where a
+// string is expected, so an event is not refused because a field arrived
+// as a number.
+type lenientWebhook struct {
+	Version   flexString `json:"version"`
+	Timestamp flexString `json:"timestamp"`
+	Type      flexString `json:"type"`
+	Data      struct {
+		Message struct {
+			ID                   flexString `json:"id"`
+			MessageStatus        flexString `json:"message_status"`
+			ReceivedAtUTC        flexString `json:"received_at_utc"`
+			DeliveredAtUTC       flexString `json:"delivered_at_utc"`
+			SeenAtUTC            flexString `json:"seen_at_utc"`
+			FailedAtUTC          flexString `json:"failed_at_utc"`
+			ChannelFailureReason flexString `json:"channel_failure_reason"`
+			ChannelErrorCode     flexString `json:"channel_error_code"`
+			MetaData             struct {
+				SourceData struct {
+					CallbackData flexString `json:"callback_data"`
+				} `json:"source_data"`
+			} `json:"meta_data"`
+		} `json:"message"`
+	} `json:"data"`
+}
+
+func (l *lenientWebhook) wire() wire.Webhook {
+	m := l.Data.Message
+	return wire.Webhook{
+		Version:   string(l.Version),
+		Timestamp: string(l.Timestamp),
+		Type:      strings.TrimSpace(string(l.Type)),
+		Data: wire.WebhookData{Message: wire.WebhookMessage{
+			ID:                   string(m.ID),
+			MessageStatus:        string(m.MessageStatus),
+			ReceivedAtUTC:        string(m.ReceivedAtUTC),
+			DeliveredAtUTC:       string(m.DeliveredAtUTC),
+			SeenAtUTC:            string(m.SeenAtUTC),
+			FailedAtUTC:          string(m.FailedAtUTC),
+			ChannelFailureReason: string(m.ChannelFailureReason),
+			ChannelErrorCode:     string(m.ChannelErrorCode),
+			MetaData: wire.WebhookMetaData{SourceData: wire.WebhookSourceData{
+				CallbackData: string(m.MetaData.SourceData.CallbackData),
+			}},
+		}},
+	}
+}
+
+// flexString decodes a JSON string, number or boolean as its text; null
+// (and objects or arrays, which carry nothing a status needs) as "".
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	case 't', 'f':
+		*f = flexString(strconv.FormatBool(b[0] == 't'))
+	case 'n', '{', '[':
+		*f = ""
+	default:
+		*f = flexString(b)
+	}
+	return nil
+}
