@@ -128,17 +128,24 @@ func normalizeBaseURL(raw string) (string, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		if strings.Contains(raw, "@") {
+			// It may hold credentials; do not repeat it.
+			return "", errors.New("base URL is not a valid URL")
+		}
 		return "", fmt.Errorf("base URL %q is not a valid URL", raw)
+	}
+	if u.User != nil {
+		return "", errors.New("base URL must not contain credentials; set the key or token separately")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		// Not repeated either: a query may carry a secret.
+		return "", errors.New("base URL must not have a query or fragment")
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return "", fmt.Errorf("base URL %q must start with https:// or http://", raw)
 	case u.Host == "":
 		return "", fmt.Errorf("base URL %q has no host", raw)
-	case u.User != nil:
-		return "", errors.New("base URL must not contain credentials; set the key or token separately")
-	case u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("base URL %q must not have a query or fragment", raw)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }
