@@ -42,13 +42,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := server.Start(); err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintln(stdout, ListeningPrefix+server.URL()); err != nil {
-		return errors.Join(err, server.Close())
-	}
+	// The file first, so a script that saw the line can also read the file.
 	if addrFile != "" {
 		if err := writeFileAtomic(addrFile, server.URL()+"\n"); err != nil {
 			return errors.Join(err, server.Close())
 		}
+	}
+	if _, err := fmt.Fprintln(stdout, ListeningPrefix+server.URL()); err != nil {
+		return errors.Join(err, server.Close())
 	}
 	<-ctx.Done()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)

@@ -1,11 +1,13 @@
 package mock
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -96,4 +98,23 @@ func postHTTP(client *http.Client, url, body string) (*http.Response, []byte, er
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	return resp, data, err
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader in
+// different goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

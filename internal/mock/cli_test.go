@@ -1,0 +1,138 @@
+package mock
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunServesAndStops(t *testing.T) {
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stdoutReader, stdoutWriter := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		err := Run(ctx, []string{"--listen", "127.0.0.1:0", "--addr-file", addrFile, "--key", "c2VjcmV0Og==",
+			"--webhook-secret", "do-not-print", "--fault", "2=502"}, stdoutWriter, &stderr)
+		done <- errors.Join(err, stdoutWriter.Close())
+	}()
+	line, err := bufio.NewReader(stdoutReader).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v", err)
+	}
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), ListeningPrefix)
+	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Fatalf("first line %q", line)
+	}
+	written, err := os.ReadFile(addrFile)
+	if err != nil || string(written) != url+"\n" {
+		t.Errorf("address file %q (%v), want %q", written, err, url)
+	}
+	body := encode(t, orderShipped())
+	req, err := http.NewRequest(http.MethodPost, url+"/v1/public/message/", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Basic c2VjcmV0Og==")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := resp.Body.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusCreated {
+		t.Errorf("send with --key: %d", resp.StatusCode)
+	}
+	if resp, _, err := postHTTP(http.DefaultClient, url, body); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("send with another key: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	logs := stderr.String()
+	if !strings.Contains(logs, "status=201") || !strings.Contains(logs, "status=401") {
+		t.Errorf("request log:\n%s", logs)
+	}
+	if strings.Contains(logs, "c2VjcmV0Og") || strings.Contains(logs, "do-not-print") || strings.Contains(logs, "9999999999") {
+		t.Errorf("the log shows a secret or a number:\n%s", logs)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	templates := filepath.Join(t.TempDir(), "templates.json")
+	if err := os.WriteFile(templates, []byte(`[{"name":"x","language":"en","body":"hi","approval_status":"APPROVED"}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvAPIKey, "ZW52Og==")
+	t.Setenv(EnvWebhookSecret, "from-env")
+	opts, addrFile, err := parseFlags([]string{
+		"--templates", templates, "--rate-limit", "300", "--window", "300ms", "--webhook-url", "http://x",
+		"--webhook-delay", "1s,2s", "--fault", "3=drop-after-body", "--fault", "4=slow", "--fault-429-every", "7",
+		"--fault-429-no-retry-after", "--webhook-duplicate", "--webhook-out-of-order",
+		"--fail-phone", "+919999999999=Blocked", "--reject-phone", "8888888888", "--reject-phone", "7777777777=Not on WhatsApp",
+		"--addr-file", "a", "--quiet",
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if addrFile != "a" || opts.APIKey != "ZW52Og==" || opts.WebhookSecret != "from-env" || opts.RateLimit != 300 ||
+		opts.Window != 300*time.Millisecond || opts.WebhookURL != "http://x" || len(opts.Templates) != 1 || opts.Logger != nil {
+		t.Errorf("options = %+v", opts)
+	}
+	if *opts.WebhookDelays != (Delays{Sent: time.Second, Delivered: 2 * time.Second, Read: DefaultDelays.Read}) {
+		t.Errorf("delays = %+v", *opts.WebhookDelays)
+	}
+	f := opts.Faults
+	if f.ByRequest[3] != FaultDropAfterBody || f.ByRequest[4] != FaultSlow || f.Every429 != 7 || !f.Every429NoRetryAfter ||
+		!f.WebhookDuplicate || !f.WebhookOutOfOrder {
+		t.Errorf("faults = %+v", f)
+	}
+	if opts.FailPhones["+919999999999"] != "Blocked" || opts.RejectPhones["7777777777"] != "Not on WhatsApp" {
+		t.Errorf("phones: fail %v, reject %v", opts.FailPhones, opts.RejectPhones)
+	}
+	if _, ok := opts.RejectPhones["8888888888"]; !ok {
+		t.Errorf("reject phones %v", opts.RejectPhones)
+	}
+
+	defaults, _, err := parseFlags(nil, io.Discard)
+	if err != nil || defaults.ListenAddr != DefaultCommandListen || defaults.WebhookDelays != nil || defaults.Logger == nil {
+		t.Errorf("defaults = %+v, %v", defaults, err)
+	}
+}
+
+func TestParseFlagsErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--fault", "0=502"},
+		{"--fault", "2=boom"},
+		{"--fault", "x"},
+		{"--fail-phone", "123"},
+		{"--reject-phone", "=x"},
+		{"--webhook-delay", "1s,2s,3s,4s"},
+		{"--webhook-delay", "-1s"},
+		{"--rate-limit", "0"},
+		{"--templates", "/nonexistent/templates.json"},
+		{"extra"},
+	} {
+		if _, _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", args)
+		}
+	}
+	var usage bytes.Buffer
+	if _, _, err := parseFlags([]string{"-h"}, &usage); !errors.Is(err, flag.ErrHelp) || !strings.Contains(usage.String(), "--fault") && !strings.Contains(usage.String(), "-fault") {
+		t.Errorf("-h: %v\n%s", err, usage.String())
+	}
+}
