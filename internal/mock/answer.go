@@ -24,6 +24,7 @@ const (
 	MsgNotFound        = "Not Found"
 	MsgMethod          = "Method Not Allowed"
 	MsgBadOffset       = "offset must be a non-negative integer"
+	MsgShuttingDown    = "Server is shutting down"
 )
 
 // MsgNoTemplate returns the answer to a send naming no approved template.

@@ -56,7 +56,7 @@ func TestRunServesAndStops(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Errorf("send with --key: %d", resp.StatusCode)
 	}
-	if resp, _, err := postHTTP(http.DefaultClient, url, body); err != nil || resp.StatusCode != http.StatusUnauthorized {
+	if status, err := postHTTP(http.DefaultClient, url, body); err != nil || status != http.StatusUnauthorized {
 		t.Errorf("send with another key: %v", err)
 	}
 	cancel()

@@ -119,8 +119,9 @@ func (f *Faults) faultFor(n int) Fault {
 
 // Hold blocks one send request, before anything is decided about it (before
 // authentication is acted upon, the rate limit, faults and validation), until
-// Release is called or the server closes. Its arrival time, which the rate
-// limit judges, is the time it reached the handler.
+// Release is called. Its arrival time, which the rate limit judges, is the
+// time it reached the handler. A request still held when the server closes
+// is answered 503 and not sent.
 type Hold struct {
 	n        int
 	heldOnce sync.Once

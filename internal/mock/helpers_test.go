@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -40,7 +41,7 @@ func encode(t testing.TB, m wire.Message) string {
 	return string(body)
 }
 
-// newSendRequest builds an authorised JSON send with body.
+// newSendRequest builds an authorized JSON send with body.
 func newSendRequest(body string) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, wire.MessagePath, strings.NewReader(body))
 	r.Header.Set("Authorization", testAuth)
@@ -83,21 +84,21 @@ func wantFailure(t testing.TB, w *httptest.ResponseRecorder, status int, message
 	}
 }
 
-// postHTTP sends body to a started server over the network.
-func postHTTP(client *http.Client, url, body string) (*http.Response, []byte, error) {
+// postHTTP sends body to a started server over the network and returns the
+// answer's status.
+func postHTTP(client *http.Client, url, body string) (int, error) {
 	req, err := http.NewRequest(http.MethodPost, url+wire.MessagePath, strings.NewReader(body))
 	if err != nil {
-		return nil, nil, err
+		return 0, err
 	}
 	req.Header.Set("Authorization", testAuth)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, nil, err
+		return 0, err
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	return resp, data, err
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, errors.Join(err, resp.Body.Close())
 }
 
 // lockedBuffer is a bytes.Buffer safe for a writer and a reader in

@@ -14,7 +14,7 @@ type slidingWindow struct {
 	mu     sync.Mutex
 	limit  int
 	window time.Duration
-	times  []time.Time // admitted arrivals, sorted
+	times  []time.Time // Admitted arrivals, sorted.
 }
 
 func newSlidingWindow(limit int, window time.Duration) *slidingWindow {

@@ -134,7 +134,7 @@ func TestRateLimitUnauthorizedNotCounted(t *testing.T) {
 			serve(s, r)
 		}
 		if w := send(t, s, orderShipped()); w.Code != http.StatusCreated {
-			t.Errorf("status %d after unauthorised requests", w.Code)
+			t.Errorf("status %d after unauthorized requests", w.Code)
 		}
 	})
 }

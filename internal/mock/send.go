@@ -68,6 +68,9 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-hold.free:
 		case <-s.closing:
+			// A request still held at shutdown is refused, not sent.
+			s.answer(w, r, i, http.StatusServiceUnavailable, failure(MsgShuttingDown))
+			return
 		}
 	}
 	if !s.authorized(r) {

@@ -208,7 +208,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		writeJSON(w, http.StatusServiceUnavailable, failure("Server is shutting down"))
+		writeJSON(w, http.StatusServiceUnavailable, failure(MsgShuttingDown))
 		return
 	}
 	s.handlers.Add(1)

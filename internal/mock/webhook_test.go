@@ -370,8 +370,7 @@ func TestWebhookOverNetwork(t *testing.T) {
 	defer endpoint.Close()
 	s := NewTestServer(t, Options{WebhookURL: endpoint.URL, WebhookSecret: "other", WebhookDelays: &Delays{}})
 	s.SetWebhook(endpoint.URL, testSecret)
-	resp, _, err := postHTTP(http.DefaultClient, s.URL(), encode(t, orderShipped()))
-	if err != nil || resp.StatusCode != http.StatusCreated {
+	if status, err := postHTTP(http.DefaultClient, s.URL(), encode(t, orderShipped())); err != nil || status != http.StatusCreated {
 		t.Fatalf("send: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
@@ -385,7 +384,7 @@ func TestWebhookOverNetwork(t *testing.T) {
 }
 
 func TestSign(t *testing.T) {
-	// printf '{"a":1}' | openssl dgst -sha256 -hmac secret
+	// The value of: printf '{"a":1}' | openssl dgst -sha256 -hmac secret.
 	const want = "sha256=aa9e2e3575f5d7098b6caccd790888c36d5fdb63342a73bada2d6a51747a8494"
 	if got := Sign("secret", []byte(`{"a":1}`)); got != want {
 		t.Errorf("Sign = %q, want %q", got, want)
