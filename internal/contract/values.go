@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,6 +38,15 @@ type Map struct {
 	Entries []Entry
 	Null    bool
 	Unknown bool
+}
+
+// MapOf returns a known Map of the given entries, sorted by key.
+func MapOf(m map[string]List) Map {
+	out := Map{Entries: make([]Entry, 0, len(m))}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out.Entries = append(out.Entries, Entry{Key: k, Value: m[k]})
+	}
+	return out
 }
 
 // Values are the message inputs of interakt_template_message, of one

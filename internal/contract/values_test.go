@@ -213,3 +213,10 @@ func TestValidateValuesAllocatesNothingWhenValid(t *testing.T) {
 		t.Errorf("ValidateValues allocates %.0f times per call, want 0", allocs)
 	}
 }
+
+func TestMapOfSortsKeys(t *testing.T) {
+	m := MapOf(map[string]List{"2": ListOf("c"), "0": ListOf("a"), "1": ListOf("b")})
+	if len(m.Entries) != 3 || m.Entries[0].Key != "0" || m.Entries[1].Key != "1" || m.Entries[2].Key != "2" || m.Entries[2].Value.Items[0].Value != "c" {
+		t.Fatalf("MapOf = %+v", m)
+	}
+}
