@@ -30,7 +30,7 @@ const (
 	// for the network.
 	DefaultCommitBudget = 2 * time.Second
 	DefaultMaxBatch     = 256
-	DefaultBatchWindow  = time.Millisecond
+	DefaultBatchWindow  = 2 * time.Millisecond
 )
 
 // Config configures a Server. Only WebhookSecrets and StatusTokens are

@@ -347,3 +347,30 @@ func TestStatusString(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyRefusesEventsItCannotKey(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		for _, ev := range []Event{{MessageID: "", Status: StatusSent}, {MessageID: "m", Status: 0}, {MessageID: "m", Status: 9}} {
+			if _, err := s.Apply(t.Context(), []Event{sent("ok", 1), ev}); err == nil {
+				t.Fatalf("Apply accepted %+v", ev)
+			}
+		}
+		if _, err := s.Message(t.Context(), "ok"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("a refused batch was partly stored: %v", err)
+		}
+	})
+}
+
+func TestEachStatusOfAMessageIsItsOwnEvent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		got := apply(t, s, sent("m", 1), delivered("m", 2), sent("m", 1), read("m", 3), failed("m", 4), delivered("m", 2))
+		want := []Outcome{Stored, Stored, Duplicate, Stored, Stored, Duplicate}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("outcomes = %v, want %v", got, want)
+			}
+		}
+	})
+}
