@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"time"
 
 	// The pure-Go SQLite driver registers itself as "sqlite".
@@ -42,6 +44,9 @@ type sqliteStore struct {
 func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -228,6 +233,20 @@ func (s *sqliteStore) closeStatements() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// createPrivate creates the database file readable by its owner only,
+// unless it exists. SQLite gives the -wal and -shm files the database
+// file's permissions, so they are private too.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // unixMicro encodes a time for SQLite: microseconds since the epoch, or

@@ -375,3 +375,18 @@ func TestEachStatusOfAMessageIsItsOwnEvent(t *testing.T) {
 		}
 	})
 }
+
+func TestSQLiteFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "status.db")
+	s := open(t, "sqlite://"+path)
+	apply(t, s, sent("m"))
+	for _, p := range []string{path, path + "-wal"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Fatalf("%s has mode %v, want no access for group and others", filepath.Base(p), perm)
+		}
+	}
+}
