@@ -180,20 +180,23 @@ func (s campaignSender) run(ctx context.Context, jobs []campaignJob) campaignRun
 		return out
 	}
 	start := s.now()
-	tflog.Info(ctx, "campaign sending", map[string]any{"total": len(jobs), "workers": s.workers})
+	workers := min(max(s.workers, 1), len(jobs))
+	tflog.Info(ctx, "campaign sending", map[string]any{"total": len(jobs), "workers": workers})
+	stopLogCtx := ownLogContext(ctx)
 	stopLog := context.AfterFunc(ctx, func() {
-		tflog.Info(ctx, "campaign stop requested: starting no new sends, letting sends in flight finish",
+		tflog.Info(stopLogCtx, "campaign stop requested: starting no new sends, letting sends in flight finish",
 			map[string]any{"done": st.done.Load(), "total": len(jobs)})
 	})
 	defer stopLog()
-	stopProgress := s.logProgress(ctx, st, len(jobs), start)
+	stopProgress := s.logProgress(ownLogContext(ctx), st, len(jobs), start)
 
 	queue := make(chan campaignJob)
 	var wg sync.WaitGroup
-	for range min(max(s.workers, 1), len(jobs)) {
+	for i := range workers {
+		workerCtx := tflog.SetField(ctx, "campaign_worker", i)
 		wg.Go(func() {
 			for job := range queue {
-				s.sendOne(ctx, st, job)
+				s.sendOne(workerCtx, st, job)
 			}
 		})
 	}
@@ -264,6 +267,15 @@ func (s campaignSender) sendOne(ctx context.Context, st *runState, job campaignJ
 	tflog.Trace(ctx, "campaign recipient number", map[string]any{
 		"key": job.key, "country_code": job.message.CountryCode, "phone_number": job.message.PhoneNumber,
 	})
+}
+
+// ownLogContext returns ctx with a logger of its own for one goroutine.
+// terraform-plugin-log masks field values by writing to the logger's field
+// map in place, so goroutines that log through one context at once race on
+// it; every goroutine of a run logs through its own copy, made before it
+// starts.
+func ownLogContext(ctx context.Context) context.Context {
+	return tflog.MaskFieldValuesWithFieldKeys(ctx)
 }
 
 // notSent is the result of a job the run never sent.

@@ -11,6 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
@@ -353,17 +354,20 @@ func (b *syncBuffer) entries(t *testing.T) []map[string]any {
 func TestCampaignSendLogsProgressWithoutNumbers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var logs syncBuffer
-		ctx := tflogtest.RootLogger(t.Context(), &logs)
+		// Masked as the provider masks every context: concurrent logging
+		// through one masked context would race (go test -race).
+		ctx := maskSecrets(tflogtest.RootLogger(t.Context(), &logs), []string{testAPIKey})
 		f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Second)
+			tflog.Debug(ctx, "fake send", map[string]any{"authorization": "Basic " + testAPIKey})
 			if m.PhoneNumber == "9800000003" {
 				return sendOutcome{Status: sendRejected, Err: errors.New("rejected")}
 			}
 			return sentOK(ctx, m)
 		})
-		s := testCampaignSender(f.send, 1)
+		s := testCampaignSender(f.send, 3)
 		s.progress = 5 * time.Second
-		jobs := testJobs(12)
+		jobs := testJobs(36)
 		s.run(ctx, jobs)
 
 		var progress []map[string]any
@@ -375,6 +379,9 @@ func TestCampaignSendLogsProgressWithoutNumbers(t *testing.T) {
 				continue
 			}
 			line := fmt.Sprint(e)
+			if strings.Contains(line, testAPIKey) {
+				t.Errorf("API key logged: %s", line)
+			}
 			for _, job := range jobs {
 				if strings.Contains(line, job.message.PhoneNumber) {
 					t.Errorf("phone number logged at %v: %s", e["@level"], line)
@@ -385,7 +392,7 @@ func TestCampaignSendLogsProgressWithoutNumbers(t *testing.T) {
 			t.Fatalf("%d progress lines, want one every 5 s of a 12 s campaign", len(progress))
 		}
 		first := progress[0]
-		if first["@level"] != "info" || first["total"] != float64(12) || first["done"] == nil || first["eta"] == nil {
+		if first["@level"] != "info" || first["total"] != float64(36) || first["done"] == nil || first["eta"] == nil {
 			t.Errorf("progress line = %v", first)
 		}
 		if last := progress[len(progress)-1]; last["failed"] != float64(1) {
