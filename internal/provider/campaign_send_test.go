@@ -354,9 +354,11 @@ func (b *syncBuffer) entries(t *testing.T) []map[string]any {
 func TestCampaignSendLogsProgressWithoutNumbers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var logs syncBuffer
-		// Masked as the provider masks every context: concurrent logging
-		// through one masked context would race (go test -race).
-		ctx := maskSecrets(tflogtest.RootLogger(t.Context(), &logs), []string{testAPIKey})
+		// Masked and with a field, as every context of a provider call:
+		// concurrent logging through one such context would race (go test
+		// -race).
+		ctx := tflog.SetField(tflogtest.RootLogger(t.Context(), &logs), "tf_req_id", "test")
+		ctx = maskSecrets(ctx, []string{testAPIKey})
 		f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Second)
 			tflog.Debug(ctx, "fake send", map[string]any{"authorization": "Basic " + testAPIKey})
