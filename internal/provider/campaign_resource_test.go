@@ -554,3 +554,36 @@ func TestAccCampaignMaxSendsPerApply(t *testing.T) {
 		},
 	)
 }
+
+// postcondition is the documented way to make a failed send stop a run.
+const postcondition = `  lifecycle {
+    postcondition {
+      condition     = self.failed_count == 0
+      error_message = "Some campaign messages were not sent; see results."
+    }
+  }
+`
+
+// TestAccCampaignPostcondition makes failures an error on demand: the
+// apply that leaves recipients unsent fails its postcondition (with every
+// id saved), and the resume's plan is not blocked by it, since
+// failed_count is unknown until the resume has sent.
+func TestAccCampaignPostcondition(t *testing.T) {
+	srv := newTestMock(t, mock.Options{})
+	recipients := testRecipients(4)
+	config := campaignHCL(srv, "  max_sends_per_apply = 2\n", postcondition, recipients)
+	campaignTest(t,
+		resource.TestStep{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`Some campaign messages were not sent`),
+		},
+		resource.TestStep{
+			Config:           config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCounts(4, 0),
+				resultsMatchMock(srv, recipients),
+				funcCheck(func() error { return expectSentOnce(srv, recipients) }),
+			),
+		},
+	)
+}
