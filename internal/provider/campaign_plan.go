@@ -230,12 +230,6 @@ func writeGrouped(b *strings.Builder, sends []plannedSend) {
 	}
 	for _, reason := range order {
 		keys := byReason[reason]
-		shown := keys
-		more := ""
-		if len(keys) > maxKeysListed {
-			shown = keys[:maxKeysListed]
-			more = fmt.Sprintf(" and %d more", len(keys)-maxKeysListed)
-		}
-		fmt.Fprintf(b, "  - %s (%d): %s%s\n", reason, len(keys), strings.Join(shown, ", "), more)
+		fmt.Fprintf(b, "  - %s (%d): %s\n", reason, len(keys), keyList(keys))
 	}
 }

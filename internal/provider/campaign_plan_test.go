@@ -236,13 +236,16 @@ func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
 	}
 }
 
-// TestCampaignApplyWarnsByKey rejects two numbers: the apply has no error,
-// and its warning names the two by key and never by number; the resume
-// plan says it sends those two once their numbers are fixed.
+// TestCampaignApplyWarnsByKey rejects three numbers: the apply has no
+// error, and its warning names them by key, grouped by the API's message,
+// and never by number; the resume plan says it sends the two whose
+// numbers were fixed.
 func TestCampaignApplyWarnsByKey(t *testing.T) {
 	t.Setenv(envAPIKey, testAPIKey)
 	recipients := testRecipients(5)
-	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{recipients[1].phone: "", recipients[4].phone: ""}})
+	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{
+		recipients[1].phone: "", recipients[2].phone: "", recipients[4].phone: "Please correct the following error - not a WhatsApp number",
+	}})
 	p := configuredCampaignServer(t, srv, nil)
 	cfg := campaignConfigMap(recipients, nil)
 	plan := p.plan(campaignType, nil, cfg)
@@ -251,10 +254,15 @@ func TestCampaignApplyWarnsByKey(t *testing.T) {
 		t.Fatalf("a rejected recipient must not fail the apply:\n%s", diagString(applied.Diagnostics))
 	}
 	ws := warnings(applied.Diagnostics)
-	if len(ws) != 1 || ws[0].Summary != "2 of 5 campaign messages not sent" {
+	if len(ws) != 1 || ws[0].Summary != "3 of 5 campaign messages not sent" {
 		t.Fatalf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
-	for _, want := range []string{"Rejected by the API", "r001: ", "r004: ", mock.MsgInvalidPhone, "self.failed_count == 0"} {
+	for _, want := range []string{
+		"Rejected by the API; sent again once their inputs change (3):",
+		"  - r001, r002: send template: the API rejected the request (HTTP 400): " + mock.MsgInvalidPhone + "\n",
+		"  - r004: send template: the API rejected the request (HTTP 400): Please correct the following error - not a WhatsApp number\n",
+		"self.failed_count == 0",
+	} {
 		if !strings.Contains(ws[0].Detail, want) {
 			t.Errorf("warning lacks %q:\n%s", want, ws[0].Detail)
 		}
@@ -269,7 +277,7 @@ func TestCampaignApplyWarnsByKey(t *testing.T) {
 	fixed[1].phone, fixed[4].phone = "9811111111", "9844444444"
 	resume := p.plan(campaignType, applied.NewState, campaignConfigMap(fixed, nil))
 	ws = warnings(resume.Diagnostics)
-	if len(ws) != 1 || ws[0].Summary != "Campaign will send 2 messages" || !strings.Contains(ws[0].Detail, "rejected before, inputs changed (2): r001, r004") {
+	if len(ws) != 1 || ws[0].Summary != "Campaign will send 2 messages" || !strings.Contains(ws[0].Detail, "rejected before, inputs changed (2): r001, r004\n") {
 		t.Errorf("resume plan diagnostics:\n%s", diagString(resume.Diagnostics))
 	}
 }

@@ -398,7 +398,7 @@ func TestAccCampaignChanges(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
 	start := testRecipients(3)
 	edited := []testRecipient{start[0], start[1], {key: "r009", phone: "9800000009", name: "Name 9"}}
-	edited[0].name = "Asha K" // changed values
+	edited[0].name = "Asha K"  // changed values
 	edited[1].callback = "vip" // changed callback data
 	firstIDs := map[string]string{}
 	campaignTest(t,

@@ -111,9 +111,15 @@ func runDiagnostics(run campaignRun, attempted int) diag.Diagnostics {
 	return diags
 }
 
-// notSentWarning groups the recipients of this apply that were not sent.
+// notSentWarning groups the recipients of this apply that were not sent by
+// status, and within a status by error, so that a stop that left hundreds
+// unsent reads as one line.
 func notSentWarning(run campaignRun, attempted int) (string, string) {
-	groups := map[string][]string{}
+	type group struct {
+		err  string
+		keys []string
+	}
+	byStatus := map[string][]*group{}
 	count := 0
 	for _, key := range sortedKeys(run.results) {
 		r := run.results[key]
@@ -121,7 +127,18 @@ func notSentWarning(run campaignRun, attempted int) (string, string) {
 			continue
 		}
 		count++
-		groups[r.Status] = append(groups[r.Status], key+": "+r.Error)
+		groups := byStatus[r.Status]
+		var g *group
+		for _, existing := range groups {
+			if existing.err == r.Error {
+				g = existing
+			}
+		}
+		if g == nil {
+			g = &group{err: r.Error}
+			byStatus[r.Status] = append(groups, g)
+		}
+		g.keys = append(g.keys, key)
 	}
 	if count == 0 {
 		return "", ""
@@ -133,22 +150,34 @@ func notSentWarning(run campaignRun, attempted int) (string, string) {
 		{sendUncertain, "Uncertain, the API may have sent them; not sent again unless their keys are listed in retry_uncertain"},
 	}
 	for _, s := range sections {
-		lines := groups[s.status]
-		if len(lines) == 0 {
+		groups := byStatus[s.status]
+		if len(groups) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s (%d):\n", s.title, len(lines))
-		for i, line := range lines {
+		n := 0
+		for _, g := range groups {
+			n += len(g.keys)
+		}
+		fmt.Fprintf(&b, "%s (%d):\n", s.title, n)
+		for i, g := range groups {
 			if i == maxKeysListed {
-				fmt.Fprintf(&b, "  ... and %d more (see results)\n", len(lines)-maxKeysListed)
+				fmt.Fprintf(&b, "  ... and %d more errors (see results)\n", len(groups)-maxKeysListed)
 				break
 			}
-			fmt.Fprintf(&b, "  - %s\n", line)
+			fmt.Fprintf(&b, "  - %s: %s\n", keyList(g.keys), g.err)
 		}
 	}
 	b.WriteString("\nEvery message id obtained is saved in results. To make such failures stop a run, add " +
 		"`lifecycle { postcondition { condition = self.failed_count == 0 } }` to the campaign.")
 	return fmt.Sprintf("%d of %d campaign messages not sent", count, attempted), b.String()
+}
+
+// keyList names at most maxKeysListed keys: "a, b and 3 more".
+func keyList(keys []string) string {
+	if len(keys) <= maxKeysListed {
+		return strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(keys[:maxKeysListed], ", "), len(keys)-maxKeysListed)
 }
 
 // plural returns "1 message" or "n messages".
