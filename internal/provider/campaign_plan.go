@@ -43,16 +43,27 @@ func campaignChecks(ctx context.Context, m campaignModel, errorsOnly bool) diag.
 		if r.unknownObject {
 			continue
 		}
-		base := path.Root("recipients").AtMapKey(key)
 		// The recipient's own callback_data only: the campaign's default
 		// is checked once, at its own path.
 		mc := newMessageCheck(m.Template, r.values)
-		diags.Append(filteredDiagnostics(base, contract.ValidateValues(mc.contract, mc.values), errorsOnly)...)
+		diags.Append(recipientDiagnostics(key, contract.ValidateValues(mc.contract, mc.values), errorsOnly)...)
 	}
 	if !errorsOnly {
 		diags.Append(retryUncertainWarnings(m, recipients)...)
 	}
 	return diags
+}
+
+// recipientDiagnostics reports a recipient's problems at
+// recipients["key"].<attribute>. The detail starts with that path too: the
+// CLI shows a diagnostic inside a map of objects against the whole
+// resource, and a campaign may have thousands of recipients.
+func recipientDiagnostics(key string, ps []contract.Problem, errorsOnly bool) diag.Diagnostics {
+	at := contract.Root("recipients").Key(key)
+	for i := range ps {
+		ps[i].Detail = at.Concat(ps[i].Path).String() + ": " + ps[i].Detail
+	}
+	return filteredDiagnostics(path.Root("recipients").AtMapKey(key), ps, errorsOnly)
 }
 
 // filteredDiagnostics reports problems below base, without warnings when

@@ -277,7 +277,13 @@ func expectOnly(t *testing.T, stage string, diags []*tfprotov6.Diagnostic, want 
 		t.Errorf("%s: want only %s %q at %s, got:\n%s", stage, severityName(want.severity), want.summary, want.path, diagString(diags))
 		return
 	}
-	if d := diags[0]; d.Detail == "" {
+	d := diags[0]
+	if d.Detail == "" {
 		t.Errorf("%s: diagnostic without detail", stage)
+	}
+	// The CLI shows it against the whole resource: the detail names the
+	// recipient.
+	if strings.HasPrefix(want.path, "recipients[") && !strings.HasPrefix(d.Detail, want.path+": ") {
+		t.Errorf("%s: detail does not start with %s: %q", stage, want.path, d.Detail)
 	}
 }
