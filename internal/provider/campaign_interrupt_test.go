@@ -25,7 +25,7 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("TF_ACC is not set")
 	}
-	tf, err := terraformPath()
+	tf, err := campaignTerraformPath()
 	if err != nil {
 		t.Skip(err)
 	}
@@ -40,16 +40,16 @@ func TestAccCampaignInterrupt(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	rc := filepath.Join(dir, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"interakt-community/interakt\" = %q\n  }\n  direct {}\n}\n", binDir))
+	campaignWriteFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"interakt-community/interakt\" = %q\n  }\n  direct {}\n}\n", binDir))
 
 	// The binary paces at Interakt's 40 a minute; 30 sends fit in one burst.
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	recipients := testRecipients(30)
+	recipients := campaignRecipients(30)
 	work := filepath.Join(dir, "work")
 	if err := os.Mkdir(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(work, "main.tf"),
+	campaignWriteFile(t, filepath.Join(work, "main.tf"),
 		"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
 			campaignHCL(srv, "", "", recipients))
 	logPath := filepath.Join(dir, "terraform.log")
@@ -85,7 +85,7 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	}
 	// Release the held requests only once the provider has seen the stop,
 	// so the interrupt, not their answers, decides what is sent.
-	if err := waitForLog(ctx, logPath, "campaign stop requested"); err != nil {
+	if err := campaignWaitForLog(ctx, logPath, "campaign stop requested"); err != nil {
 		t.Fatalf("%v\n%s", err, output.String())
 	}
 	for _, h := range holds {
@@ -98,8 +98,8 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	if len(firstSent) != 14 {
 		t.Fatalf("the interrupted apply sent %d messages, want the 4 answered and the 10 in flight\n%s", len(firstSent), output.String())
 	}
-	results := stateResults(t, filepath.Join(work, "terraform.tfstate"))
-	byPhone := map[string]testRecipient{}
+	results := campaignStateResults(t, filepath.Join(work, "terraform.tfstate"))
+	byPhone := map[string]campaignRecipient{}
 	for _, r := range recipients {
 		byPhone[r.phone] = r
 	}
@@ -126,33 +126,33 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	if out, err := second.CombinedOutput(); err != nil {
 		t.Fatalf("resume: %v\n%s", err, out)
 	}
-	if err := expectSentOnce(srv, recipients); err != nil {
+	if err := expectCampaignSentOnce(srv, recipients); err != nil {
 		t.Error(err)
 	}
-	for key, r := range stateResults(t, filepath.Join(work, "terraform.tfstate")) {
+	for key, r := range campaignStateResults(t, filepath.Join(work, "terraform.tfstate")) {
 		if r["status"] != sendSent {
 			t.Errorf("after the resume %s is %v", key, r)
 		}
 	}
 }
 
-// terraformPath is the CLI the acceptance tests use.
-func terraformPath() (string, error) {
+// campaignTerraformPath is the CLI the acceptance tests use.
+func campaignTerraformPath() (string, error) {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		return p, nil
 	}
 	return exec.LookPath("terraform")
 }
 
-func writeFile(t *testing.T, name, content string) {
+func campaignWriteFile(t *testing.T, name, content string) {
 	t.Helper()
 	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// waitForLog waits until the log file holds text.
-func waitForLog(ctx context.Context, name, text string) error {
+// campaignWaitForLog waits until the log file holds text.
+func campaignWaitForLog(ctx context.Context, name, text string) error {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -167,8 +167,8 @@ func waitForLog(ctx context.Context, name, text string) error {
 	}
 }
 
-// stateResults reads the campaign's results from a local state file.
-func stateResults(t *testing.T, name string) map[string]map[string]any {
+// campaignStateResults reads the campaign's results from a local state file.
+func campaignStateResults(t *testing.T, name string) map[string]map[string]any {
 	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {

@@ -18,7 +18,7 @@ const campaignType = "interakt_campaign"
 var campaignComputed = []string{"id", "results", "sent_count", "failed_count", "resend_on_change"}
 
 // campaignConfigMap is a campaign configuration for the protocol server.
-func campaignConfigMap(recipients []testRecipient, extra map[string]any) map[string]any {
+func campaignConfigMap(recipients []campaignRecipient, extra map[string]any) map[string]any {
 	rs := map[string]any{}
 	for _, r := range recipients {
 		rs[r.key] = map[string]any{
@@ -39,20 +39,20 @@ func campaignConfigMap(recipients []testRecipient, extra map[string]any) map[str
 	return cfg
 }
 
-// plan runs PlanResourceChange as Terraform does: the proposed new state
+// campaignPlan runs PlanResourceChange as Terraform does: the proposed new state
 // is the configuration with the computed attributes of the prior state.
-func (p *protocolServer) plan(typeName string, prior *tfprotov6.DynamicValue, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
+func (p *protocolServer) campaignPlan(prior *tfprotov6.DynamicValue, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
 	p.t.Helper()
-	typ := p.resourceType(typeName)
+	typ := p.resourceType(campaignType)
 	cfg := p.value(typ, config)
 	proposed := cfg
 	if prior == nil {
 		prior = p.toDynamic(typ, tftypes.NewValue(typ, nil))
 	} else {
-		proposed = p.merge(typ, cfg, p.unmarshal(typ, prior))
+		proposed = p.campaignMerge(typ, cfg, p.campaignUnmarshal(typ, prior))
 	}
 	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName:         typeName,
+		TypeName:         campaignType,
 		PriorState:       prior,
 		ProposedNewState: p.toDynamic(typ, proposed),
 		Config:           p.toDynamic(typ, cfg),
@@ -63,15 +63,15 @@ func (p *protocolServer) plan(typeName string, prior *tfprotov6.DynamicValue, co
 	return resp
 }
 
-// apply runs ApplyResourceChange on a plan.
-func (p *protocolServer) apply(typeName string, prior *tfprotov6.DynamicValue, plan *tfprotov6.PlanResourceChangeResponse, config map[string]any) *tfprotov6.ApplyResourceChangeResponse {
+// campaignApply runs ApplyResourceChange on a plan.
+func (p *protocolServer) campaignApply(prior *tfprotov6.DynamicValue, plan *tfprotov6.PlanResourceChangeResponse, config map[string]any) *tfprotov6.ApplyResourceChangeResponse {
 	p.t.Helper()
-	typ := p.resourceType(typeName)
+	typ := p.resourceType(campaignType)
 	if prior == nil {
 		prior = p.toDynamic(typ, tftypes.NewValue(typ, nil))
 	}
 	resp, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName:       typeName,
+		TypeName:       campaignType,
 		PriorState:     prior,
 		PlannedState:   plan.PlannedState,
 		Config:         p.dynamic(typ, config),
@@ -83,7 +83,7 @@ func (p *protocolServer) apply(typeName string, prior *tfprotov6.DynamicValue, p
 	return resp
 }
 
-func (p *protocolServer) unmarshal(typ tftypes.Type, dv *tfprotov6.DynamicValue) tftypes.Value {
+func (p *protocolServer) campaignUnmarshal(typ tftypes.Type, dv *tfprotov6.DynamicValue) tftypes.Value {
 	p.t.Helper()
 	v, err := dv.Unmarshal(typ)
 	if err != nil {
@@ -92,8 +92,8 @@ func (p *protocolServer) unmarshal(typ tftypes.Type, dv *tfprotov6.DynamicValue)
 	return v
 }
 
-// merge returns cfg with the computed attributes of prior.
-func (p *protocolServer) merge(typ tftypes.Type, cfg, prior tftypes.Value) tftypes.Value {
+// campaignMerge returns cfg with the computed attributes of prior.
+func (p *protocolServer) campaignMerge(typ tftypes.Type, cfg, prior tftypes.Value) tftypes.Value {
 	p.t.Helper()
 	var c, s map[string]tftypes.Value
 	if err := cfg.As(&c); err != nil {
@@ -110,21 +110,21 @@ func (p *protocolServer) merge(typ tftypes.Type, cfg, prior tftypes.Value) tftyp
 	return tftypes.NewValue(typ, c)
 }
 
-// attr returns a top-level attribute of a state or plan.
-func (p *protocolServer) attr(dv *tfprotov6.DynamicValue, name string) tftypes.Value {
+// campaignAttr returns a top-level attribute of a state or plan.
+func (p *protocolServer) campaignAttr(dv *tfprotov6.DynamicValue, name string) tftypes.Value {
 	p.t.Helper()
 	var attrs map[string]tftypes.Value
-	if err := p.unmarshal(p.resourceType(campaignType), dv).As(&attrs); err != nil {
+	if err := p.campaignUnmarshal(p.resourceType(campaignType), dv).As(&attrs); err != nil {
 		p.t.Fatal(err)
 	}
 	return attrs[name]
 }
 
-// results returns the results of a state as strings ("" for null).
-func (p *protocolServer) results(dv *tfprotov6.DynamicValue) map[string]map[string]string {
+// campaignResultsIn returns the results of a state as strings ("" for null).
+func (p *protocolServer) campaignResultsIn(dv *tfprotov6.DynamicValue) map[string]map[string]string {
 	p.t.Helper()
 	var entries map[string]tftypes.Value
-	if err := p.attr(dv, "results").As(&entries); err != nil {
+	if err := p.campaignAttr(dv, "results").As(&entries); err != nil {
 		p.t.Fatal(err)
 	}
 	out := map[string]map[string]string{}
@@ -147,7 +147,7 @@ func (p *protocolServer) results(dv *tfprotov6.DynamicValue) map[string]map[stri
 	return out
 }
 
-// configured returns a protocol server configured against srv.
+// configuredCampaignServer returns a protocol server configured against srv.
 func configuredCampaignServer(t *testing.T, srv *mock.Server, settings map[string]any) *protocolServer {
 	t.Helper()
 	p := newProtocolServer(t, testSeams())
@@ -161,7 +161,7 @@ func configuredCampaignServer(t *testing.T, srv *mock.Server, settings map[strin
 	return p
 }
 
-func warnings(diags []*tfprotov6.Diagnostic) []*tfprotov6.Diagnostic {
+func campaignWarnings(diags []*tfprotov6.Diagnostic) []*tfprotov6.Diagnostic {
 	var out []*tfprotov6.Diagnostic
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
@@ -171,7 +171,7 @@ func warnings(diags []*tfprotov6.Diagnostic) []*tfprotov6.Diagnostic {
 	return out
 }
 
-func hasErrors(diags []*tfprotov6.Diagnostic) bool {
+func campaignHasErrors(diags []*tfprotov6.Diagnostic) bool {
 	for _, d := range diags {
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
 			return true
@@ -181,54 +181,54 @@ func hasErrors(diags []*tfprotov6.Diagnostic) bool {
 }
 
 // TestCampaignPlanTellsAndKeepsItsWord walks a campaign through create,
-// a no-op, a removal and an addition at the protocol level: the plan warns
+// a no-op and a removal at the protocol level: the plan warns
 // exactly when the apply sends, and whatever the plan knows the apply
 // returns unchanged.
 func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
 	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, srv, nil)
-	recipients := testRecipients(3)
+	recipients := campaignRecipients(3)
 
 	cfg := campaignConfigMap(recipients, nil)
-	plan := p.plan(campaignType, nil, cfg)
-	ws := warnings(plan.Diagnostics)
-	if hasErrors(plan.Diagnostics) || len(ws) != 1 || ws[0].Summary != "Campaign will send 3 messages" ||
+	plan := p.campaignPlan(nil, cfg)
+	ws := campaignWarnings(plan.Diagnostics)
+	if campaignHasErrors(plan.Diagnostics) || len(ws) != 1 || ws[0].Summary != "Campaign will send 3 messages" ||
 		!strings.Contains(ws[0].Detail, "new (3): r000, r001, r002") {
 		t.Fatalf("create plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
-	if p.attr(plan.PlannedState, "results").IsKnown() || p.attr(plan.PlannedState, "failed_count").IsKnown() {
+	if p.campaignAttr(plan.PlannedState, "results").IsKnown() || p.campaignAttr(plan.PlannedState, "failed_count").IsKnown() {
 		t.Error("results and failed_count must be unknown in a plan that sends")
 	}
-	applied := p.apply(campaignType, nil, plan, cfg)
+	applied := p.campaignApply(nil, plan, cfg)
 	if len(applied.Diagnostics) != 0 {
 		t.Fatalf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
 	state := applied.NewState
 
 	// Nothing changed: nothing to send, no warning, no diff.
-	again := p.plan(campaignType, state, cfg)
+	again := p.campaignPlan(state, cfg)
 	if len(again.Diagnostics) != 0 {
 		t.Errorf("no-op plan diagnostics:\n%s", diagString(again.Diagnostics))
 	}
-	if !p.unmarshal(p.resourceType(campaignType), again.PlannedState).Equal(p.unmarshal(p.resourceType(campaignType), state)) {
+	if !p.campaignUnmarshal(p.resourceType(campaignType), again.PlannedState).Equal(p.campaignUnmarshal(p.resourceType(campaignType), state)) {
 		t.Error("a plan with nothing to send must equal the prior state")
 	}
 
 	// A removal: results planned exactly, and the apply returns them.
 	smaller := campaignConfigMap(recipients[:2], nil)
-	removal := p.plan(campaignType, state, smaller)
-	if len(removal.Diagnostics) != 0 || !p.attr(removal.PlannedState, "results").IsFullyKnown() {
-		t.Fatalf("removal plan: results known %v, diagnostics:\n%s", p.attr(removal.PlannedState, "results").IsFullyKnown(), diagString(removal.Diagnostics))
+	removal := p.campaignPlan(state, smaller)
+	if len(removal.Diagnostics) != 0 || !p.campaignAttr(removal.PlannedState, "results").IsFullyKnown() {
+		t.Fatalf("removal plan: results known %v, diagnostics:\n%s", p.campaignAttr(removal.PlannedState, "results").IsFullyKnown(), diagString(removal.Diagnostics))
 	}
-	if got := p.results(removal.PlannedState); len(got) != 2 || got["r000"]["message_id"] != p.results(state)["r000"]["message_id"] {
+	if got := p.campaignResultsIn(removal.PlannedState); len(got) != 2 || got["r000"]["message_id"] != p.campaignResultsIn(state)["r000"]["message_id"] {
 		t.Errorf("planned results after removal = %v", got)
 	}
-	removed := p.apply(campaignType, state, removal, smaller)
+	removed := p.campaignApply(state, removal, smaller)
 	if len(removed.Diagnostics) != 0 {
 		t.Fatalf("removal apply diagnostics:\n%s", diagString(removed.Diagnostics))
 	}
-	if !p.unmarshal(p.resourceType(campaignType), removed.NewState).Equal(p.unmarshal(p.resourceType(campaignType), removal.PlannedState)) {
+	if !p.campaignUnmarshal(p.resourceType(campaignType), removed.NewState).Equal(p.campaignUnmarshal(p.resourceType(campaignType), removal.PlannedState)) {
 		t.Error("the apply changed what the plan knew")
 	}
 	if n := srv.SentCount(); n != 3 {
@@ -242,18 +242,18 @@ func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
 // numbers were fixed.
 func TestCampaignApplyWarnsByKey(t *testing.T) {
 	t.Setenv(envAPIKey, testAPIKey)
-	recipients := testRecipients(5)
+	recipients := campaignRecipients(5)
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{
 		recipients[1].phone: "", recipients[2].phone: "", recipients[4].phone: "Please correct the following error - not a WhatsApp number",
 	}})
 	p := configuredCampaignServer(t, srv, nil)
 	cfg := campaignConfigMap(recipients, nil)
-	plan := p.plan(campaignType, nil, cfg)
-	applied := p.apply(campaignType, nil, plan, cfg)
-	if hasErrors(applied.Diagnostics) {
+	plan := p.campaignPlan(nil, cfg)
+	applied := p.campaignApply(nil, plan, cfg)
+	if campaignHasErrors(applied.Diagnostics) {
 		t.Fatalf("a rejected recipient must not fail the apply:\n%s", diagString(applied.Diagnostics))
 	}
-	ws := warnings(applied.Diagnostics)
+	ws := campaignWarnings(applied.Diagnostics)
 	if len(ws) != 1 || ws[0].Summary != "3 of 5 campaign messages not sent" {
 		t.Fatalf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
@@ -273,10 +273,10 @@ func TestCampaignApplyWarnsByKey(t *testing.T) {
 		}
 	}
 
-	fixed := append([]testRecipient(nil), recipients...)
+	fixed := append([]campaignRecipient(nil), recipients...)
 	fixed[1].phone, fixed[4].phone = "9811111111", "9844444444"
-	resume := p.plan(campaignType, applied.NewState, campaignConfigMap(fixed, nil))
-	ws = warnings(resume.Diagnostics)
+	resume := p.campaignPlan(applied.NewState, campaignConfigMap(fixed, nil))
+	ws = campaignWarnings(resume.Diagnostics)
 	if len(ws) != 1 || ws[0].Summary != "Campaign will send 2 messages" || !strings.Contains(ws[0].Detail, "rejected before, inputs changed (2): r001, r004\n") {
 		t.Errorf("resume plan diagnostics:\n%s", diagString(resume.Diagnostics))
 	}
@@ -289,16 +289,16 @@ func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
 	t.Setenv(envAPIKey, "")
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, srv, nil)
-	cfg := campaignConfigMap(testRecipients(2), nil)
-	plan := p.plan(campaignType, nil, cfg)
-	if hasErrors(plan.Diagnostics) || len(plan.Diagnostics) != 1 || !strings.Contains(plan.Diagnostics[0].Detail, "The apply cannot send: No API key is configured") {
+	cfg := campaignConfigMap(campaignRecipients(2), nil)
+	plan := p.campaignPlan(nil, cfg)
+	if campaignHasErrors(plan.Diagnostics) || len(plan.Diagnostics) != 1 || !strings.Contains(plan.Diagnostics[0].Detail, "The apply cannot send: No API key is configured") {
 		t.Fatalf("plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
-	applied := p.apply(campaignType, nil, plan, cfg)
+	applied := p.campaignApply(nil, plan, cfg)
 	if findDiag(applied.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"}) == nil {
 		t.Errorf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
-	if applied.NewState != nil && !p.unmarshal(p.resourceType(campaignType), applied.NewState).IsNull() {
+	if applied.NewState != nil && !p.campaignUnmarshal(p.resourceType(campaignType), applied.NewState).IsNull() {
 		t.Error("a campaign that could not send must leave no state")
 	}
 	if n := len(srv.Requests()); n != 0 {
@@ -311,8 +311,8 @@ func TestCampaignDryRunPlanSaysSo(t *testing.T) {
 	t.Setenv(envAPIKey, "")
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, srv, map[string]any{"dry_run": true})
-	plan := p.plan(campaignType, nil, campaignConfigMap(testRecipients(3), nil))
-	ws := warnings(plan.Diagnostics)
+	plan := p.campaignPlan(nil, campaignConfigMap(campaignRecipients(3), nil))
+	ws := campaignWarnings(plan.Diagnostics)
 	if len(ws) != 1 || ws[0].Summary != "Campaign dry run will build 3 messages and send none" || strings.Contains(ws[0].Detail, "cannot send") {
 		t.Errorf("plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
@@ -323,14 +323,14 @@ func TestCampaignBudgetWarning(t *testing.T) {
 	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, srv, map[string]any{"max_sends_per_apply": 2})
-	cfg := campaignConfigMap(testRecipients(5), nil)
-	plan := p.plan(campaignType, nil, cfg)
-	applied := p.apply(campaignType, nil, plan, cfg)
-	if hasErrors(applied.Diagnostics) {
+	cfg := campaignConfigMap(campaignRecipients(5), nil)
+	plan := p.campaignPlan(nil, cfg)
+	applied := p.campaignApply(nil, plan, cfg)
+	if campaignHasErrors(applied.Diagnostics) {
 		t.Fatalf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
 	var stopped *tfprotov6.Diagnostic
-	for _, w := range warnings(applied.Diagnostics) {
+	for _, w := range campaignWarnings(applied.Diagnostics) {
 		if w.Summary == "Campaign stopped: max_sends_per_apply reached" {
 			stopped = w
 		}
@@ -351,11 +351,11 @@ func TestCampaignUnknownRecipients(t *testing.T) {
 	if diags := p.configure(nil); len(diags) != 0 {
 		t.Fatal(diagString(diags))
 	}
-	plan := p.plan(campaignType, nil, campaignConfigMap(nil, map[string]any{"recipients": Unknown}))
+	plan := p.campaignPlan(nil, campaignConfigMap(nil, map[string]any{"recipients": Unknown}))
 	if findDiag(plan.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityWarning, "Campaign recipients known only at apply", "(none)"}) == nil {
 		t.Errorf("plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
-	if p.attr(plan.PlannedState, "results").IsKnown() {
+	if p.campaignAttr(plan.PlannedState, "results").IsKnown() {
 		t.Error("results must be unknown")
 	}
 }

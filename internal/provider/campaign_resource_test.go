@@ -26,8 +26,8 @@ const campaignAddr = "interakt_campaign.test"
 // order_shipped template: a TEXT header with {{1}} and two body variables.
 const campaignContract = `{ name = "order_shipped", language_code = "en", header_format = "TEXT", header_variables = 1, body_variables = 2 }`
 
-// testRecipient is one recipient of a test campaign.
-type testRecipient struct {
+// campaignRecipient is one recipient of a test campaign.
+type campaignRecipient struct {
 	key, phone string
 	// name is the first body value; the order number is derived from key.
 	name string
@@ -35,19 +35,19 @@ type testRecipient struct {
 	callback string
 }
 
-// testRecipients returns n recipients keyed r000, r001... with distinct
+// campaignRecipients returns n recipients keyed r000, r001... with distinct
 // valid Indian mobile numbers.
-func testRecipients(n int) []testRecipient {
-	out := make([]testRecipient, n)
+func campaignRecipients(n int) []campaignRecipient {
+	out := make([]campaignRecipient, n)
 	for i := range out {
-		out[i] = testRecipient{key: fmt.Sprintf("r%03d", i), phone: fmt.Sprintf("98%08d", i), name: fmt.Sprintf("Name %d", i)}
+		out[i] = campaignRecipient{key: fmt.Sprintf("r%03d", i), phone: fmt.Sprintf("98%08d", i), name: fmt.Sprintf("Name %d", i)}
 	}
 	return out
 }
 
 // campaignHCL is a provider block pointing at srv (with extra provider
 // settings) and interakt_campaign.test (with extra resource settings).
-func campaignHCL(srv *mock.Server, providerExtra, resourceExtra string, recipients []testRecipient) string {
+func campaignHCL(srv *mock.Server, providerExtra, resourceExtra string, recipients []campaignRecipient) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "provider \"interakt\" {\n  base_url = %q\n%s}\n\n", srv.URL(), providerExtra)
 	fmt.Fprintf(&b, "resource \"interakt_campaign\" \"test\" {\n  template      = %s\n  callback_data = \"launch\"\n%s", campaignContract, resourceExtra)
@@ -64,8 +64,8 @@ func campaignHCL(srv *mock.Server, providerExtra, resourceExtra string, recipien
 	return b.String()
 }
 
-// sentNumbers counts the accepted sends per phone number.
-func sentNumbers(srv *mock.Server) map[string]int {
+// campaignSentNumbers counts the accepted sends per phone number.
+func campaignSentNumbers(srv *mock.Server) map[string]int {
 	out := map[string]int{}
 	for _, m := range srv.Sent() {
 		out[m.Message.PhoneNumber]++
@@ -73,10 +73,10 @@ func sentNumbers(srv *mock.Server) map[string]int {
 	return out
 }
 
-// expectSentOnce fails unless every recipient was sent exactly once, and
+// expectCampaignSentOnce fails unless every recipient was sent exactly once, and
 // nobody else was.
-func expectSentOnce(srv *mock.Server, recipients []testRecipient) error {
-	got := sentNumbers(srv)
+func expectCampaignSentOnce(srv *mock.Server, recipients []campaignRecipient) error {
+	got := campaignSentNumbers(srv)
 	for _, r := range recipients {
 		if got[r.phone] != 1 {
 			return fmt.Errorf("recipient %s was sent %d times, want once", r.key, got[r.phone])
@@ -88,8 +88,8 @@ func expectSentOnce(srv *mock.Server, recipients []testRecipient) error {
 	return nil
 }
 
-// campaignResults reads results of interakt_campaign.test from a state.
-func campaignResults(state *tfjson.State) (map[string]map[string]any, error) {
+// campaignJSONResults reads results of interakt_campaign.test from a state.
+func campaignJSONResults(state *tfjson.State) (map[string]map[string]any, error) {
 	if state == nil || state.Values == nil || state.Values.RootModule == nil {
 		return nil, fmt.Errorf("no state")
 	}
@@ -114,27 +114,27 @@ func campaignResults(state *tfjson.State) (map[string]map[string]any, error) {
 	return nil, fmt.Errorf("%s not in state", campaignAddr)
 }
 
-// resultsCheck runs check on the campaign's results in state.
-type resultsCheck func(map[string]map[string]any) error
+// campaignResultsCheck runs check on the campaign's results in state.
+type campaignResultsCheck func(map[string]map[string]any) error
 
-func (c resultsCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	results, err := campaignResults(req.State)
+func (c campaignResultsCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	results, err := campaignJSONResults(req.State)
 	if err == nil {
 		err = c(results)
 	}
 	resp.Error = err
 }
 
-// funcCheck runs an assertion on the mock after an apply.
-type funcCheck func() error
+// campaignMockCheck runs an assertion on the mock after an apply.
+type campaignMockCheck func() error
 
-func (c funcCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+func (c campaignMockCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = c()
 }
 
-// resultsMatchMock checks that results hold exactly the ids the mock
+// campaignResultsMatchMock checks that results hold exactly the ids the mock
 // accepted for the recipients, and never a phone number.
-func resultsMatchMock(srv *mock.Server, recipients []testRecipient) resultsCheck {
+func campaignResultsMatchMock(srv *mock.Server, recipients []campaignRecipient) campaignResultsCheck {
 	return func(results map[string]map[string]any) error {
 		ids := map[string]string{}
 		for _, m := range srv.Sent() {
@@ -160,8 +160,8 @@ func resultsMatchMock(srv *mock.Server, recipients []testRecipient) resultsCheck
 	}
 }
 
-// statusCount returns how many results have status.
-func statusCount(results map[string]map[string]any, status string) int {
+// campaignStatusCount returns how many results have status.
+func campaignStatusCount(results map[string]map[string]any, status string) int {
 	n := 0
 	for _, r := range results {
 		if r["status"] == status {
@@ -171,15 +171,15 @@ func statusCount(results map[string]map[string]any, status string) int {
 	return n
 }
 
-func expectCounts(sent, failed int64) []statecheck.StateCheck {
+func expectCampaignCounts(sent, failed int64) []statecheck.StateCheck {
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("sent_count"), knownvalue.Int64Exact(sent)),
 		statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("failed_count"), knownvalue.Int64Exact(failed)),
 	}
 }
 
-// planSends expects an update that sends: results unknown until apply.
-func planSends(action plancheck.ResourceActionType) []plancheck.PlanCheck {
+// campaignPlanSends expects an update that sends: results unknown until apply.
+func campaignPlanSends(action plancheck.ResourceActionType) []plancheck.PlanCheck {
 	return []plancheck.PlanCheck{
 		plancheck.ExpectResourceAction(campaignAddr, action),
 		plancheck.ExpectUnknownValue(campaignAddr, tfjsonpath.New("results")),
@@ -187,7 +187,7 @@ func planSends(action plancheck.ResourceActionType) []plancheck.PlanCheck {
 	}
 }
 
-func campaignTest(t *testing.T, steps ...resource.TestStep) {
+func campaignAccTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
 	t.Setenv(envAPIKey, testAPIKey)
 	resource.Test(t, resource.TestCase{
@@ -201,24 +201,24 @@ func campaignTest(t *testing.T, steps ...resource.TestStep) {
 // the provider.
 func TestAccCampaignRateLimit(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
-	recipients := testRecipients(50)
-	campaignTest(t, resource.TestStep{
+	recipients := campaignRecipients(50)
+	campaignAccTest(t, resource.TestStep{
 		Config:           campaignHCL(srv, "  rate_limit_per_minute = 40\n", "", recipients),
-		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionCreate)},
-		ConfigStateChecks: append(expectCounts(50, 0),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionCreate)},
+		ConfigStateChecks: append(expectCampaignCounts(50, 0),
 			statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results"), knownvalue.MapSizeExact(50)),
-			resultsMatchMock(srv, recipients),
-			funcCheck(func() error {
-				if err := expectSentOnce(srv, recipients); err != nil {
+			campaignResultsMatchMock(srv, recipients),
+			campaignMockCheck(func() error {
+				if err := expectCampaignSentOnce(srv, recipients); err != nil {
 					return err
 				}
 				if n := srv.Count429ByLimit(); n != 0 {
 					return fmt.Errorf("the provider caused %d 429s", n)
 				}
-				logRateEfficiency(t, srv, 40, testWindow)
+				logCampaignRateEfficiency(t, srv, 40, testWindow)
 				return nil
 			}),
-			funcCheck(func() error {
+			campaignMockCheck(func() error {
 				// One body byte for byte: the campaign's default callback
 				// data, the contract's name and language, values in order.
 				want := `{"countryCode":"+91","phoneNumber":"9800000007","type":"Template","callbackData":"launch",` +
@@ -234,11 +234,11 @@ func TestAccCampaignRateLimit(t *testing.T) {
 	})
 }
 
-// logRateEfficiency logs the ideal span of the sends over the actual one.
+// logCampaignRateEfficiency logs the ideal span of the sends over the actual one.
 // At limit per window, n sends ideally take (ceil(n/limit)-1) windows from
 // the first arrival to the last: a burst of limit at once, the next burst
 // one window later.
-func logRateEfficiency(t *testing.T, srv *mock.Server, limit int, window time.Duration) {
+func logCampaignRateEfficiency(t *testing.T, srv *mock.Server, limit int, window time.Duration) {
 	t.Helper()
 	var arrivals []time.Time
 	for _, r := range srv.SendRequests() {
@@ -264,12 +264,12 @@ func logRateEfficiency(t *testing.T, srv *mock.Server, limit int, window time.Du
 // retries them, and everyone is sent exactly once.
 func TestAccCampaignRetries429(t *testing.T) {
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{Every429: 5}})
-	recipients := testRecipients(24)
-	campaignTest(t, resource.TestStep{
+	recipients := campaignRecipients(24)
+	campaignAccTest(t, resource.TestStep{
 		Config: campaignHCL(srv, "", "", recipients),
-		ConfigStateChecks: append(expectCounts(24, 0),
-			resultsMatchMock(srv, recipients),
-			funcCheck(func() error {
+		ConfigStateChecks: append(expectCampaignCounts(24, 0),
+			campaignResultsMatchMock(srv, recipients),
+			campaignMockCheck(func() error {
 				injected := 0
 				for _, r := range srv.SendRequests() {
 					if r.Status == 429 {
@@ -279,7 +279,7 @@ func TestAccCampaignRetries429(t *testing.T) {
 				if injected == 0 {
 					return fmt.Errorf("no 429 was injected")
 				}
-				return expectSentOnce(srv, recipients)
+				return expectCampaignSentOnce(srv, recipients)
 			}),
 		),
 	})
@@ -289,17 +289,17 @@ func TestAccCampaignRetries429(t *testing.T) {
 // succeeds with the others' ids and the two errors verbatim; the next plan
 // sends nothing until the two numbers are fixed, and then only them.
 func TestAccCampaignRejected(t *testing.T) {
-	recipients := testRecipients(6)
+	recipients := campaignRecipients(6)
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{
 		recipients[1].phone: "",
 		recipients[4].phone: "Please correct the following error - the number is not on WhatsApp",
 	}})
-	fixed := append([]testRecipient(nil), recipients...)
+	fixed := append([]campaignRecipient(nil), recipients...)
 	fixed[1].phone, fixed[4].phone = "9811111111", "9844444444"
-	campaignTest(t,
+	campaignAccTest(t,
 		resource.TestStep{
 			Config: campaignHCL(srv, "", "", recipients),
-			ConfigStateChecks: append(expectCounts(4, 2),
+			ConfigStateChecks: append(expectCampaignCounts(4, 2),
 				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results").AtMapKey("r001"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"status":     knownvalue.StringExact(sendRejected),
 					"message_id": knownvalue.Null(),
@@ -309,8 +309,8 @@ func TestAccCampaignRejected(t *testing.T) {
 					"status": knownvalue.StringExact(sendRejected),
 					"error":  knownvalue.StringRegexp(regexp.MustCompile(`: Please correct the following error - the number is not on WhatsApp$`)),
 				})),
-				resultsMatchMock(srv, recipients),
-				funcCheck(func() error {
+				campaignResultsMatchMock(srv, recipients),
+				campaignMockCheck(func() error {
 					if n := srv.SentCount(); n != 4 {
 						return fmt.Errorf("mock accepted %d, want 4", n)
 					}
@@ -327,11 +327,11 @@ func TestAccCampaignRejected(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:           campaignHCL(srv, "", "", fixed),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(6, 0),
-				resultsMatchMock(srv, fixed),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(6, 0),
+				campaignResultsMatchMock(srv, fixed),
 				// The rejected sends were never accepted: everyone once.
-				funcCheck(func() error { return expectSentOnce(srv, fixed) }),
+				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, fixed) }),
 			),
 		},
 	)
@@ -342,18 +342,18 @@ func TestAccCampaignRejected(t *testing.T) {
 // and listing it in retry_uncertain sends it once more.
 func TestAccCampaignUncertain(t *testing.T) {
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
-	all := testRecipients(3)
+	all := campaignRecipients(3)
 	asha := all[:1]
-	campaignTest(t,
+	campaignAccTest(t,
 		resource.TestStep{
 			Config: campaignHCL(srv, "", "", asha),
-			ConfigStateChecks: append(expectCounts(0, 1),
+			ConfigStateChecks: append(expectCampaignCounts(0, 1),
 				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results").AtMapKey("r000"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"status":     knownvalue.StringExact(sendUncertain),
 					"message_id": knownvalue.Null(),
 					"error":      knownvalue.NotNull(),
 				})),
-				funcCheck(func() error {
+				campaignMockCheck(func() error {
 					if n := srv.SentCount(); n != 1 {
 						return fmt.Errorf("mock accepted %d, want 1 (the dropped one)", n)
 					}
@@ -364,18 +364,18 @@ func TestAccCampaignUncertain(t *testing.T) {
 		resource.TestStep{
 			// Two new recipients: they are sent; the uncertain one is not.
 			Config:           campaignHCL(srv, "", "", all),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(2, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(2, 1),
 				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results").AtMapKey("r000").AtMapKey("status"), knownvalue.StringExact(sendUncertain)),
-				funcCheck(func() error { return expectSentOnce(srv, all) }),
+				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, all) }),
 			),
 		},
 		resource.TestStep{
 			Config: campaignHCL(srv, "", "  retry_uncertain = [\"r000\"]\n", all),
-			ConfigStateChecks: append(expectCounts(3, 0),
-				resultsMatchMock(srv, all[1:]),
-				funcCheck(func() error {
-					if got := sentNumbers(srv)[all[0].phone]; got != 2 {
+			ConfigStateChecks: append(expectCampaignCounts(3, 0),
+				campaignResultsMatchMock(srv, all[1:]),
+				campaignMockCheck(func() error {
+					if got := campaignSentNumbers(srv)[all[0].phone]; got != 2 {
 						return fmt.Errorf("the uncertain recipient was sent %d times in all, want 2 (once dropped, once retried)", got)
 					}
 					return nil
@@ -396,22 +396,22 @@ func TestAccCampaignUncertain(t *testing.T) {
 // changed one.
 func TestAccCampaignChanges(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
-	start := testRecipients(3)
-	edited := []testRecipient{start[0], start[1], {key: "r009", phone: "9800000009", name: "Name 9"}}
+	start := campaignRecipients(3)
+	edited := []campaignRecipient{start[0], start[1], {key: "r009", phone: "9800000009", name: "Name 9"}}
 	edited[0].name = "Asha K"  // changed values
 	edited[1].callback = "vip" // changed callback data
 	firstIDs := map[string]string{}
-	campaignTest(t,
+	campaignAccTest(t,
 		resource.TestStep{
 			Config:            campaignHCL(srv, "", "", start),
-			ConfigStateChecks: append(expectCounts(3, 0), resultsMatchMock(srv, start)),
+			ConfigStateChecks: append(expectCampaignCounts(3, 0), campaignResultsMatchMock(srv, start)),
 		},
 		resource.TestStep{
 			Config:           campaignHCL(srv, "", "", edited),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(3, 0),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(3, 0),
 				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results"), knownvalue.MapSizeExact(3)),
-				resultsCheck(func(results map[string]map[string]any) error {
+				campaignResultsCheck(func(results map[string]map[string]any) error {
 					if _, ok := results["r002"]; ok {
 						return fmt.Errorf("removed key r002 still in results")
 					}
@@ -421,8 +421,8 @@ func TestAccCampaignChanges(t *testing.T) {
 					}
 					return nil
 				}),
-				funcCheck(func() error {
-					got := sentNumbers(srv)
+				campaignMockCheck(func() error {
+					got := campaignSentNumbers(srv)
 					if len(srv.Sent()) != 4 || got["9800000009"] != 1 {
 						return fmt.Errorf("mock accepted %v, want the added key once and nobody again", got)
 					}
@@ -438,7 +438,7 @@ func TestAccCampaignChanges(t *testing.T) {
 				plancheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("sent_count"), knownvalue.Int64Exact(2)),
 				plancheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results"), knownvalue.MapSizeExact(2)),
 			}},
-			ConfigStateChecks: append(expectCounts(2, 0), funcCheck(func() error {
+			ConfigStateChecks: append(expectCampaignCounts(2, 0), campaignMockCheck(func() error {
 				if n := srv.SentCount(); n != 4 {
 					return fmt.Errorf("mock accepted %d, want still 4", n)
 				}
@@ -447,9 +447,9 @@ func TestAccCampaignChanges(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:           campaignHCL(srv, "", "  resend_on_change = true\n", edited[:2]),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(2, 0),
-				resultsCheck(func(results map[string]map[string]any) error {
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(2, 0),
+				campaignResultsCheck(func(results map[string]map[string]any) error {
 					for _, key := range []string{"r000", "r001"} {
 						if results[key]["message_id"] == firstIDs[key] {
 							return fmt.Errorf("%s kept its first id; resend_on_change must send it again", key)
@@ -457,7 +457,7 @@ func TestAccCampaignChanges(t *testing.T) {
 					}
 					return nil
 				}),
-				funcCheck(func() error {
+				campaignMockCheck(func() error {
 					var vip, renamed bool
 					for _, m := range srv.Sent()[4:] {
 						vip = vip || m.Message.PhoneNumber == start[1].phone && m.Message.CallbackData == "vip"
@@ -483,17 +483,17 @@ func TestAccCampaignChanges(t *testing.T) {
 // real apply sends them all once.
 func TestAccCampaignDryRun(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
-	recipients := testRecipients(3)
-	campaignTest(t,
+	recipients := campaignRecipients(3)
+	campaignAccTest(t,
 		resource.TestStep{
 			Config: campaignHCL(srv, "  dry_run = true\n", "", recipients),
-			ConfigStateChecks: append(expectCounts(0, 0),
+			ConfigStateChecks: append(expectCampaignCounts(0, 0),
 				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results").AtMapKey("r001"), knownvalue.ObjectPartial(map[string]knownvalue.Check{
 					"status":     knownvalue.StringExact(sendDryRun),
 					"message_id": knownvalue.StringRegexp(regexp.MustCompile(`^dry-run-[0-9a-f-]{36}$`)),
 					"error":      knownvalue.Null(),
 				})),
-				funcCheck(func() error {
+				campaignMockCheck(func() error {
 					if n := len(srv.SendRequests()); n != 0 {
 						return fmt.Errorf("a dry run made %d requests", n)
 					}
@@ -503,10 +503,10 @@ func TestAccCampaignDryRun(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:           campaignHCL(srv, "", "", recipients),
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(3, 0),
-				resultsMatchMock(srv, recipients),
-				funcCheck(func() error { return expectSentOnce(srv, recipients) }),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(3, 0),
+				campaignResultsMatchMock(srv, recipients),
+				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, recipients) }),
 			),
 		},
 	)
@@ -516,25 +516,25 @@ func TestAccCampaignDryRun(t *testing.T) {
 // results; the next apply sends the rest.
 func TestAccCampaignMaxSendsPerApply(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
-	recipients := testRecipients(20)
+	recipients := campaignRecipients(20)
 	config := campaignHCL(srv, "  max_sends_per_apply = 10\n", "", recipients)
-	campaignTest(t,
+	campaignAccTest(t,
 		resource.TestStep{
 			Config: config,
-			ConfigStateChecks: append(expectCounts(10, 10),
-				resultsMatchMock(srv, recipients),
-				resultsCheck(func(results map[string]map[string]any) error {
+			ConfigStateChecks: append(expectCampaignCounts(10, 10),
+				campaignResultsMatchMock(srv, recipients),
+				campaignResultsCheck(func(results map[string]map[string]any) error {
 					for key, r := range results {
 						if r["status"] == sendFailed && r["error"] != "not sent: this provider process reached its max_sends_per_apply (10)" {
 							return fmt.Errorf("%s: error %v", key, r["error"])
 						}
 					}
-					if n := statusCount(results, sendFailed); n != 10 {
+					if n := campaignStatusCount(results, sendFailed); n != 10 {
 						return fmt.Errorf("%d failed, want 10", n)
 					}
 					return nil
 				}),
-				funcCheck(func() error {
+				campaignMockCheck(func() error {
 					if n := srv.SentCount(); n != 10 {
 						return fmt.Errorf("mock accepted %d, want 10", n)
 					}
@@ -546,17 +546,17 @@ func TestAccCampaignMaxSendsPerApply(t *testing.T) {
 		},
 		resource.TestStep{
 			Config:           config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(20, 0),
-				resultsMatchMock(srv, recipients),
-				funcCheck(func() error { return expectSentOnce(srv, recipients) }),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(20, 0),
+				campaignResultsMatchMock(srv, recipients),
+				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, recipients) }),
 			),
 		},
 	)
 }
 
-// postcondition is the documented way to make a failed send stop a run.
-const postcondition = `  lifecycle {
+// campaignPostcondition is the documented way to make a failed send stop a run.
+const campaignPostcondition = `  lifecycle {
     postcondition {
       condition     = self.failed_count == 0
       error_message = "Some campaign messages were not sent; see results."
@@ -570,19 +570,19 @@ const postcondition = `  lifecycle {
 // failed_count is unknown until the resume has sent.
 func TestAccCampaignPostcondition(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
-	recipients := testRecipients(4)
-	config := campaignHCL(srv, "  max_sends_per_apply = 2\n", postcondition, recipients)
-	campaignTest(t,
+	recipients := campaignRecipients(4)
+	config := campaignHCL(srv, "  max_sends_per_apply = 2\n", campaignPostcondition, recipients)
+	campaignAccTest(t,
 		resource.TestStep{
 			Config:      config,
 			ExpectError: regexp.MustCompile(`Some campaign messages were not sent`),
 		},
 		resource.TestStep{
 			Config:           config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: planSends(plancheck.ResourceActionUpdate)},
-			ConfigStateChecks: append(expectCounts(4, 0),
-				resultsMatchMock(srv, recipients),
-				funcCheck(func() error { return expectSentOnce(srv, recipients) }),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionUpdate)},
+			ConfigStateChecks: append(expectCampaignCounts(4, 0),
+				campaignResultsMatchMock(srv, recipients),
+				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, recipients) }),
 			),
 		},
 	)

@@ -18,9 +18,9 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// fakeSender stands in for (*providerData).send: it counts the sends per
+// campaignFakeSender stands in for (*providerData).send: it counts the sends per
 // phone number and the sends in flight, and answers with answer.
-type fakeSender struct {
+type campaignFakeSender struct {
 	answer func(context.Context, wire.Message) sendOutcome
 
 	mu          sync.Mutex
@@ -29,11 +29,11 @@ type fakeSender struct {
 	maxInFlight int
 }
 
-func newFakeSender(answer func(context.Context, wire.Message) sendOutcome) *fakeSender {
-	return &fakeSender{answer: answer, calls: map[string]int{}}
+func newCampaignFakeSender(answer func(context.Context, wire.Message) sendOutcome) *campaignFakeSender {
+	return &campaignFakeSender{answer: answer, calls: map[string]int{}}
 }
 
-func (f *fakeSender) send(ctx context.Context, m wire.Message) sendOutcome {
+func (f *campaignFakeSender) send(ctx context.Context, m wire.Message) sendOutcome {
 	f.mu.Lock()
 	f.calls[m.PhoneNumber]++
 	f.inFlight++
@@ -46,7 +46,7 @@ func (f *fakeSender) send(ctx context.Context, m wire.Message) sendOutcome {
 	return out
 }
 
-func (f *fakeSender) totalCalls() int {
+func (f *campaignFakeSender) totalCalls() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	n := 0
@@ -56,16 +56,16 @@ func (f *fakeSender) totalCalls() int {
 	return n
 }
 
-// sentOK answers like a successful send, with an id derived from the number.
-func sentOK(_ context.Context, m wire.Message) sendOutcome {
-	return sendOutcome{ID: fakeID(m.PhoneNumber), Status: sendSent}
+// campaignSentOK answers like a successful send, with an id derived from the number.
+func campaignSentOK(_ context.Context, m wire.Message) sendOutcome {
+	return sendOutcome{ID: campaignFakeID(m.PhoneNumber), Status: sendSent}
 }
 
-// fakeID is the fake's message id for a number; it does not contain it.
-func fakeID(number string) string { return fmt.Sprintf("id-%x", number) }
+// campaignFakeID is the fake's message id for a number; it does not contain it.
+func campaignFakeID(number string) string { return fmt.Sprintf("id-%x", number) }
 
-// testJobs returns n jobs keyed r000, r001... with distinct numbers.
-func testJobs(n int) []campaignJob {
+// campaignJobs returns n jobs keyed r000, r001... with distinct numbers.
+func campaignJobs(n int) []campaignJob {
 	jobs := make([]campaignJob, n)
 	for i := range jobs {
 		jobs[i] = campaignJob{
@@ -86,7 +86,7 @@ func testCampaignSender(send sendFunc, workers int) campaignSender {
 
 // assertOnce fails unless every job was sent at most once, and the ones
 // with a result other than "not started" exactly once.
-func assertAtMostOnce(t *testing.T, f *fakeSender) {
+func assertCampaignAtMostOnce(t *testing.T, f *campaignFakeSender) {
 	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -99,20 +99,20 @@ func assertAtMostOnce(t *testing.T, f *fakeSender) {
 
 func TestCampaignSendEveryRecipientOnceWithBoundedConcurrency(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
+		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Duration(len(m.PhoneNumber)%3+1) * time.Second)
-			return sentOK(ctx, m)
+			return campaignSentOK(ctx, m)
 		})
-		jobs := testJobs(100)
+		jobs := campaignJobs(100)
 		run := testCampaignSender(f.send, 10).run(t.Context(), jobs)
 
 		if len(run.results) != len(jobs) || f.totalCalls() != len(jobs) {
 			t.Fatalf("%d results and %d sends for %d jobs", len(run.results), f.totalCalls(), len(jobs))
 		}
-		assertAtMostOnce(t, f)
+		assertCampaignAtMostOnce(t, f)
 		for _, job := range jobs {
 			r := run.results[job.key]
-			if r.Status != sendSent || r.MessageID != fakeID(job.message.PhoneNumber) || r.InputsHash != job.hash || r.SentAt == "" || r.Error != "" {
+			if r.Status != sendSent || r.MessageID != campaignFakeID(job.message.PhoneNumber) || r.InputsHash != job.hash || r.SentAt == "" || r.Error != "" {
 				t.Errorf("%s: result %+v", job.key, r)
 			}
 		}
@@ -136,8 +136,8 @@ func TestCampaignSendRecordsEveryOutcome(t *testing.T) {
 		"9800000003": {Status: sendFailed, Err: unsent},
 		"9800000004": {ID: "dry-run-x", Status: sendDryRun},
 	}
-	f := newFakeSender(func(_ context.Context, m wire.Message) sendOutcome { return answers[m.PhoneNumber] })
-	run := testCampaignSender(f.send, 3).run(t.Context(), testJobs(5))
+	f := newCampaignFakeSender(func(_ context.Context, m wire.Message) sendOutcome { return answers[m.PhoneNumber] })
+	run := testCampaignSender(f.send, 3).run(t.Context(), campaignJobs(5))
 
 	want := map[string]recipientResult{
 		"r000": {MessageID: "id-0", Status: sendSent},
@@ -184,12 +184,12 @@ func TestCampaignSendRecordsEveryOutcome(t *testing.T) {
 func TestCampaignSendInterrupt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
-		f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
+		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			<-release // a written request runs on regardless of ctx
-			return sentOK(ctx, m)
+			return campaignSentOK(ctx, m)
 		})
 		ctx, cancel := context.WithCancel(t.Context())
-		jobs := testJobs(30)
+		jobs := campaignJobs(30)
 		var run campaignRun
 		done := make(chan struct{})
 		go func() {
@@ -208,11 +208,11 @@ func TestCampaignSendInterrupt(t *testing.T) {
 		if f.totalCalls() != 10 {
 			t.Errorf("%d sends after the interrupt, want only the 10 in flight", f.totalCalls())
 		}
-		assertAtMostOnce(t, f)
+		assertCampaignAtMostOnce(t, f)
 		sent, interrupted := 0, 0
 		for _, job := range jobs {
 			switch r := run.results[job.key]; {
-			case r.Status == sendSent && r.MessageID == fakeID(job.message.PhoneNumber):
+			case r.Status == sendSent && r.MessageID == campaignFakeID(job.message.PhoneNumber):
 				sent++
 			case r.Status == sendFailed && r.Error == errTextInterrupted && r.MessageID == "" && r.InputsHash == job.hash:
 				interrupted++
@@ -233,7 +233,7 @@ func TestCampaignSendInterrupt(t *testing.T) {
 // rate-limit wait ended with the context as not sent.
 func TestCampaignSendInterruptWhileWaitingForTheLimiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeSender(func(ctx context.Context, _ wire.Message) sendOutcome {
+		f := newCampaignFakeSender(func(ctx context.Context, _ wire.Message) sendOutcome {
 			<-ctx.Done()
 			return sendOutcome{Status: sendFailed, Err: &client.Error{Kind: client.KindUnsent, Op: "send template", Err: ctx.Err()}}
 		})
@@ -242,7 +242,7 @@ func TestCampaignSendInterruptWhileWaitingForTheLimiter(t *testing.T) {
 			time.Sleep(time.Second)
 			cancel()
 		}()
-		run := testCampaignSender(f.send, 4).run(ctx, testJobs(8))
+		run := testCampaignSender(f.send, 4).run(ctx, campaignJobs(8))
 		for key, r := range run.results {
 			if r.Status != sendFailed || r.Error != errTextInterrupted {
 				t.Errorf("%s = %+v, want failed %q", key, r, errTextInterrupted)
@@ -257,15 +257,15 @@ func TestCampaignSendInterruptWhileWaitingForTheLimiter(t *testing.T) {
 // TestCampaignSendTimeout stops at the deadline the timeouts block sets.
 func TestCampaignSendTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
+		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Minute)
-			return sentOK(ctx, m)
+			return campaignSentOK(ctx, m)
 		})
 		ctx, cancel := context.WithTimeout(t.Context(), 150*time.Second)
 		defer cancel()
 		s := testCampaignSender(f.send, 10)
 		s.timeout = 150 * time.Second
-		run := s.run(ctx, testJobs(50))
+		run := s.run(ctx, campaignJobs(50))
 
 		// Batches start at 0, 60 and 120 seconds; the fourth would start
 		// after the deadline.
@@ -286,13 +286,13 @@ func TestCampaignSendTimeout(t *testing.T) {
 // TestCampaignSendBudget stops at max_sends_per_apply and says why.
 func TestCampaignSendBudget(t *testing.T) {
 	budget := &sendBudget{limit: 10}
-	f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
+	f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 		if !budget.take() {
 			return sendOutcome{Status: sendFailed, Err: fmt.Errorf("%w (%d)", errBudgetSpent, budget.limit)}
 		}
-		return sentOK(ctx, m)
+		return campaignSentOK(ctx, m)
 	})
-	run := testCampaignSender(f.send, 10).run(t.Context(), testJobs(20))
+	run := testCampaignSender(f.send, 10).run(t.Context(), campaignJobs(20))
 	sent := 0
 	for key, r := range run.results {
 		switch {
@@ -315,10 +315,10 @@ func TestCampaignSendBudget(t *testing.T) {
 // says the key is wrong: every further send would fail the same way.
 func TestCampaignSendStopsOnRefusedCredentials(t *testing.T) {
 	refused := &client.Error{Kind: client.KindUnauthorized, Op: "send template", StatusCode: 401, Message: "Invalid API key or the API key is missing"}
-	f := newFakeSender(func(context.Context, wire.Message) sendOutcome {
+	f := newCampaignFakeSender(func(context.Context, wire.Message) sendOutcome {
 		return sendOutcome{Status: sendFailed, Err: refused}
 	})
-	run := testCampaignSender(f.send, 1).run(t.Context(), testJobs(5))
+	run := testCampaignSender(f.send, 1).run(t.Context(), campaignJobs(5))
 	if f.totalCalls() != 1 || run.stop != stopCredentials || run.notStarted != 4 {
 		t.Errorf("%d sends, stop %v, %d not started; want 1, credentials, 4", f.totalCalls(), run.stop, run.notStarted)
 	}
@@ -327,19 +327,19 @@ func TestCampaignSendStopsOnRefusedCredentials(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
+// campaignLogBuffer is a bytes.Buffer safe for the logger's concurrent writes.
+type campaignLogBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *campaignLogBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) entries(t *testing.T) []map[string]any {
+func (b *campaignLogBuffer) entries(t *testing.T) []map[string]any {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	entries, err := tflogtest.MultilineJSONDecode(bytes.NewReader(b.buf.Bytes()))
@@ -353,23 +353,23 @@ func (b *syncBuffer) entries(t *testing.T) []map[string]any {
 // an ETA at INFO, and phone numbers only at TRACE.
 func TestCampaignSendLogsProgressWithoutNumbers(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var logs syncBuffer
+		var logs campaignLogBuffer
 		// Masked and with a field, as every context of a provider call:
 		// concurrent logging through one such context would race (go test
 		// -race).
 		ctx := tflog.SetField(tflogtest.RootLogger(t.Context(), &logs), "tf_req_id", "test")
 		ctx = maskSecrets(ctx, []string{testAPIKey})
-		f := newFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
+		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Second)
 			tflog.Debug(ctx, "fake send", map[string]any{"authorization": "Basic " + testAPIKey})
 			if m.PhoneNumber == "9800000003" {
 				return sendOutcome{Status: sendRejected, Err: errors.New("rejected")}
 			}
-			return sentOK(ctx, m)
+			return campaignSentOK(ctx, m)
 		})
 		s := testCampaignSender(f.send, 3)
 		s.progress = 5 * time.Second
-		jobs := testJobs(36)
+		jobs := campaignJobs(36)
 		s.run(ctx, jobs)
 
 		var progress []map[string]any

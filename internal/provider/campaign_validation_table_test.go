@@ -39,8 +39,8 @@ func validCampaign() map[string]any {
 	}
 }
 
-// recipientOf returns recipient key of cfg, to mutate.
-func recipientOf(t *testing.T, cfg map[string]any, key string) map[string]any {
+// campaignRecipientOf returns recipient key of cfg, to mutate.
+func campaignRecipientOf(t *testing.T, cfg map[string]any, key string) map[string]any {
 	t.Helper()
 	rs, ok := cfg["recipients"].(map[string]any)
 	if !ok {
@@ -53,7 +53,7 @@ func recipientOf(t *testing.T, cfg map[string]any, key string) map[string]any {
 	return r
 }
 
-func templateOf(t *testing.T, cfg map[string]any) map[string]any {
+func campaignTemplateOf(t *testing.T, cfg map[string]any) map[string]any {
 	t.Helper()
 	tmpl, ok := cfg["template"].(map[string]any)
 	if !ok {
@@ -63,8 +63,8 @@ func templateOf(t *testing.T, cfg map[string]any) map[string]any {
 }
 
 const (
-	sevError   = tfprotov6.DiagnosticSeverityError
-	sevWarning = tfprotov6.DiagnosticSeverityWarning
+	campaignErr  = tfprotov6.DiagnosticSeverityError
+	campaignWarn = tfprotov6.DiagnosticSeverityWarning
 )
 
 // TestCampaignValidationTable drives bad campaign configurations through
@@ -88,101 +88,101 @@ func TestCampaignValidationTable(t *testing.T) {
 		also *wantDiag
 	}{
 		{name: "phone number with +", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["phone_number"] = "+919999999999"
-		}, want: wantDiag{sevError, "Invalid phone number", `recipients["asha"].phone_number`}},
+			campaignRecipientOf(t, c, "asha")["phone_number"] = "+919999999999"
+		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["asha"].phone_number`}},
 		{name: "phone number with leading 0", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["phone_number"] = "09999999999"
-		}, want: wantDiag{sevError, "Invalid phone number", `recipients["asha"].phone_number`}},
+			campaignRecipientOf(t, c, "asha")["phone_number"] = "09999999999"
+		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["asha"].phone_number`}},
 		{name: "phone number with dashes", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["phone_number"] = "98888-88888"
-		}, want: wantDiag{sevError, "Invalid phone number", `recipients["bela"].phone_number`}},
+			campaignRecipientOf(t, c, "bela")["phone_number"] = "98888-88888"
+		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["bela"].phone_number`}},
 		{name: "phone number too short", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["phone_number"] = "123"
-		}, want: wantDiag{sevError, "Invalid phone number", `recipients["asha"].phone_number`}},
+			campaignRecipientOf(t, c, "asha")["phone_number"] = "123"
+		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["asha"].phone_number`}},
 		{name: "country code inside the number", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["phone_number"] = "919999999999"
-		}, want: wantDiag{sevError, "Country code inside phone number", `recipients["asha"].phone_number`}},
+			campaignRecipientOf(t, c, "asha")["phone_number"] = "919999999999"
+		}, want: wantDiag{campaignErr, "Country code inside phone number", `recipients["asha"].phone_number`}},
 		{name: "country code without +", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["country_code"] = "91"
-		}, want: wantDiag{sevError, "Invalid country code", `recipients["bela"].country_code`}},
+			campaignRecipientOf(t, c, "bela")["country_code"] = "91"
+		}, want: wantDiag{campaignErr, "Invalid country code", `recipients["bela"].country_code`}},
 		{name: "country code not in use", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["country_code"] = "+999"
-		}, want: wantDiag{sevError, "Unknown country code", `recipients["asha"].country_code`}},
+			campaignRecipientOf(t, c, "asha")["country_code"] = "+999"
+		}, want: wantDiag{campaignErr, "Unknown country code", `recipients["asha"].country_code`}},
 		{name: "recipient callback data too long", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["callback_data"] = long(513)
-		}, want: wantDiag{sevError, "Callback data too long", `recipients["asha"].callback_data`}},
+			campaignRecipientOf(t, c, "asha")["callback_data"] = long(513)
+		}, want: wantDiag{campaignErr, "Callback data too long", `recipients["asha"].callback_data`}},
 		{name: "campaign callback data too long, reported once", mutate: func(t *testing.T, c map[string]any) {
 			c["callback_data"] = long(513)
-		}, want: wantDiag{sevError, "Callback data too long", `callback_data`}},
+		}, want: wantDiag{campaignErr, "Callback data too long", `callback_data`}},
 		{name: "too few body values", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["body_values"] = []any{"Asha"}
-		}, want: wantDiag{sevError, "Wrong number of body values", `recipients["asha"].body_values`}},
+			campaignRecipientOf(t, c, "asha")["body_values"] = []any{"Asha"}
+		}, want: wantDiag{campaignErr, "Wrong number of body values", `recipients["asha"].body_values`}},
 		{name: "empty body value", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["body_values"] = []any{"Bela", ""}
-		}, want: wantDiag{sevError, "Empty value", `recipients["bela"].body_values[1]`}},
+			campaignRecipientOf(t, c, "bela")["body_values"] = []any{"Bela", ""}
+		}, want: wantDiag{campaignErr, "Empty value", `recipients["bela"].body_values[1]`}},
 		{name: "missing header value", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["header_values"] = []any{}
-		}, want: wantDiag{sevError, "Wrong number of header values", `recipients["asha"].header_values`}},
+			campaignRecipientOf(t, c, "asha")["header_values"] = []any{}
+		}, want: wantDiag{campaignErr, "Wrong number of header values", `recipients["asha"].header_values`}},
 		{name: "file name with a TEXT header", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["file_name"] = "invoice.pdf"
-		}, want: wantDiag{sevError, "File name not allowed", `recipients["asha"].file_name`}},
+			campaignRecipientOf(t, c, "asha")["file_name"] = "invoice.pdf"
+		}, want: wantDiag{campaignErr, "File name not allowed", `recipients["asha"].file_name`}},
 		{name: "button value for no button", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1"}, "5": []any{"x"}}
-		}, want: wantDiag{sevError, "No such button", `recipients["asha"].button_values["5"]`}},
+			campaignRecipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1"}, "5": []any{"x"}}
+		}, want: wantDiag{campaignErr, "No such button", `recipients["asha"].button_values["5"]`}},
 		{name: "button index not a number", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1"}, "first": []any{"x"}}
-		}, want: wantDiag{sevError, "Invalid button index", `recipients["asha"].button_values["first"]`}},
+			campaignRecipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1"}, "first": []any{"x"}}
+		}, want: wantDiag{campaignErr, "Invalid button index", `recipients["asha"].button_values["first"]`}},
 		{name: "button value for a quick reply", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["button_values"] = map[string]any{"0": []any{"A-1"}, "1": []any{"x"}}
-		}, want: wantDiag{sevError, "Not a dynamic URL button", `recipients["bela"].button_values["1"]`}},
+			campaignRecipientOf(t, c, "bela")["button_values"] = map[string]any{"0": []any{"A-1"}, "1": []any{"x"}}
+		}, want: wantDiag{campaignErr, "Not a dynamic URL button", `recipients["bela"].button_values["1"]`}},
 		{name: "dynamic URL button without its value", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["button_values"] = nil
-		}, want: wantDiag{sevError, "Missing button value", `recipients["asha"].button_values`}},
+			campaignRecipientOf(t, c, "asha")["button_values"] = nil
+		}, want: wantDiag{campaignErr, "Missing button value", `recipients["asha"].button_values`}},
 		{name: "two values for one URL button", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1", "A-2"}}
-		}, want: wantDiag{sevError, "Wrong number of button values", `recipients["asha"].button_values["0"]`}},
+			campaignRecipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1", "A-2"}}
+		}, want: wantDiag{campaignErr, "Wrong number of button values", `recipients["asha"].button_values["0"]`}},
 		{name: "payload for a URL button", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["button_payload"] = map[string]any{"0": []any{"p"}}
-		}, want: wantDiag{sevError, "Not a quick reply button", `recipients["asha"].button_payload["0"]`}},
+			campaignRecipientOf(t, c, "asha")["button_payload"] = map[string]any{"0": []any{"p"}}
+		}, want: wantDiag{campaignErr, "Not a quick reply button", `recipients["asha"].button_payload["0"]`}},
 		{name: "payload too long", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["button_payload"] = map[string]any{"1": []any{long(129)}}
-		}, want: wantDiag{sevError, "Button payload too long", `recipients["asha"].button_payload["1"][0]`}},
+			campaignRecipientOf(t, c, "asha")["button_payload"] = map[string]any{"1": []any{long(129)}}
+		}, want: wantDiag{campaignErr, "Button payload too long", `recipients["asha"].button_payload["1"][0]`}},
 		{name: "empty payload", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["button_payload"] = map[string]any{"1": []any{""}}
-		}, want: wantDiag{sevError, "Empty value", `recipients["bela"].button_payload["1"][0]`}},
+			campaignRecipientOf(t, c, "bela")["button_payload"] = map[string]any{"1": []any{""}}
+		}, want: wantDiag{campaignErr, "Empty value", `recipients["bela"].button_payload["1"][0]`}},
 		{name: "line break in a value is a warning", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "asha")["body_values"] = []any{"Asha\nK", "A-1"}
-		}, want: wantDiag{sevWarning, "Value with line breaks or long spaces", `recipients["asha"].body_values[0]`}},
+			campaignRecipientOf(t, c, "asha")["body_values"] = []any{"Asha\nK", "A-1"}
+		}, want: wantDiag{campaignWarn, "Value with line breaks or long spaces", `recipients["asha"].body_values[0]`}},
 		{name: "contract header format, reported once at template", mutate: func(t *testing.T, c map[string]any) {
-			templateOf(t, c)["header_format"] = "PDF"
-			templateOf(t, c)["header_variables"] = nil
-		}, want: wantDiag{sevError, "Invalid contract header format", `template.header_format`}},
+			campaignTemplateOf(t, c)["header_format"] = "PDF"
+			campaignTemplateOf(t, c)["header_variables"] = nil
+		}, want: wantDiag{campaignErr, "Invalid contract header format", `template.header_format`}},
 		{name: "contract template name", mutate: func(t *testing.T, c map[string]any) {
-			templateOf(t, c)["name"] = "Order Shipped"
-		}, want: wantDiag{sevError, "Invalid template name", `template.name`}},
+			campaignTemplateOf(t, c)["name"] = "Order Shipped"
+		}, want: wantDiag{campaignErr, "Invalid template name", `template.name`}},
 		// From references: unknown at validate, caught at plan.
 		{name: "body variables from a template resource", mutate: func(t *testing.T, c map[string]any) {
-			templateOf(t, c)["body_variables"] = 3
+			campaignTemplateOf(t, c)["body_variables"] = 3
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
 			c["template"] = Unknown
-		}, want: wantDiag{sevError, "Wrong number of body values", `recipients["asha"].body_values`},
-			also: &wantDiag{sevError, "Wrong number of body values", `recipients["bela"].body_values`}},
+		}, want: wantDiag{campaignErr, "Wrong number of body values", `recipients["asha"].body_values`},
+			also: &wantDiag{campaignErr, "Wrong number of body values", `recipients["bela"].body_values`}},
 		{name: "button kinds from a template resource", mutate: func(t *testing.T, c map[string]any) {
-			templateOf(t, c)["buttons"] = []any{map[string]any{"index": 0, "type": "URL", "dynamic": false}}
+			campaignTemplateOf(t, c)["buttons"] = []any{map[string]any{"index": 0, "type": "URL", "dynamic": false}}
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
-			templateOf(t, c)["buttons"] = Unknown
-		}, want: wantDiag{sevError, "Not a dynamic URL button", `recipients["asha"].button_values["0"]`},
-			also: &wantDiag{sevError, "Not a dynamic URL button", `recipients["bela"].button_values["0"]`}},
+			campaignTemplateOf(t, c)["buttons"] = Unknown
+		}, want: wantDiag{campaignErr, "Not a dynamic URL button", `recipients["asha"].button_values["0"]`},
+			also: &wantDiag{campaignErr, "Not a dynamic URL button", `recipients["bela"].button_values["0"]`}},
 		{name: "phone number from a variable", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["phone_number"] = "0888888888"
+			campaignRecipientOf(t, c, "bela")["phone_number"] = "0888888888"
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["phone_number"] = Unknown
-		}, want: wantDiag{sevError, "Invalid phone number", `recipients["bela"].phone_number`}},
+			campaignRecipientOf(t, c, "bela")["phone_number"] = Unknown
+		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["bela"].phone_number`}},
 		{name: "recipients from a for expression", mutate: func(t *testing.T, c map[string]any) {
-			recipientOf(t, c, "bela")["country_code"] = "+0"
+			campaignRecipientOf(t, c, "bela")["country_code"] = "+0"
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
 			c["recipients"] = Unknown
-		}, want: wantDiag{sevError, "Invalid country code", `recipients["bela"].country_code`}},
+		}, want: wantDiag{campaignErr, "Invalid country code", `recipients["bela"].country_code`}},
 	}
 	if len(tests) < 20 {
 		t.Fatalf("only %d cases", len(tests))
@@ -198,7 +198,7 @@ func TestCampaignValidationTable(t *testing.T) {
 			tt.mutate(t, cfg)
 			if tt.unknownAtValidate == nil {
 				diags := p.validate(campaignType, cfg)
-				expectOnly(t, "validate", diags, tt.want)
+				expectOnlyCampaignDiag(t, "validate", diags, tt.want)
 				return
 			}
 			hidden := validCampaign()
@@ -210,7 +210,7 @@ func TestCampaignValidationTable(t *testing.T) {
 			plan := p.planCreate(campaignType, cfg)
 			var errs []*tfprotov6.Diagnostic
 			for _, d := range plan.Diagnostics {
-				if d.Severity == sevError {
+				if d.Severity == campaignErr {
 					errs = append(errs, d)
 				}
 			}
@@ -220,7 +220,7 @@ func TestCampaignValidationTable(t *testing.T) {
 				}
 				errs = slices.DeleteFunc(errs, func(d *tfprotov6.Diagnostic) bool { return attrPathString(d.Attribute) == tt.also.path })
 			}
-			expectOnly(t, "plan", errs, tt.want)
+			expectOnlyCampaignDiag(t, "plan", errs, tt.want)
 		})
 	}
 
@@ -229,7 +229,7 @@ func TestCampaignValidationTable(t *testing.T) {
 			t.Errorf("validate:\n%s", diagString(diags))
 		}
 		plan := p.planCreate(campaignType, validCampaign())
-		if hasErrors(plan.Diagnostics) || findDiag(plan.Diagnostics, wantDiag{sevWarning, "Campaign will send 2 messages", "(none)"}) == nil {
+		if campaignHasErrors(plan.Diagnostics) || findDiag(plan.Diagnostics, wantDiag{campaignWarn, "Campaign will send 2 messages", "(none)"}) == nil {
 			t.Errorf("plan:\n%s", diagString(plan.Diagnostics))
 		}
 	})
@@ -252,7 +252,7 @@ func TestCampaignValidationTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		expectOnly(t, "validate", resp.Diagnostics, wantDiag{sevWarning, "Unknown recipient key", "retry_uncertain"})
+		expectOnlyCampaignDiag(t, "validate", resp.Diagnostics, wantDiag{campaignWarn, "Unknown recipient key", "retry_uncertain"})
 		if d := resp.Diagnostics; len(d) == 1 && !strings.Contains(d[0].Detail, `"nobody"`) {
 			t.Errorf("the warning does not name the key: %s", d[0].Detail)
 		}
@@ -260,7 +260,7 @@ func TestCampaignValidationTable(t *testing.T) {
 
 	t.Run("plan reports errors only", func(t *testing.T) {
 		cfg := validCampaign()
-		recipientOf(t, cfg, "asha")["body_values"] = []any{"Asha\nK", "A-1"}
+		campaignRecipientOf(t, cfg, "asha")["body_values"] = []any{"Asha\nK", "A-1"}
 		plan := p.planCreate(campaignType, cfg)
 		for _, d := range plan.Diagnostics {
 			if d.Attribute != nil {
@@ -270,8 +270,8 @@ func TestCampaignValidationTable(t *testing.T) {
 	})
 }
 
-// expectOnly fails unless diags holds exactly one diagnostic, want.
-func expectOnly(t *testing.T, stage string, diags []*tfprotov6.Diagnostic, want wantDiag) {
+// expectOnlyCampaignDiag fails unless diags holds exactly one diagnostic, want.
+func expectOnlyCampaignDiag(t *testing.T, stage string, diags []*tfprotov6.Diagnostic, want wantDiag) {
 	t.Helper()
 	if len(diags) != 1 || findDiag(diags, want) == nil {
 		t.Errorf("%s: want only %s %q at %s, got:\n%s", stage, severityName(want.severity), want.summary, want.path, diagString(diags))
