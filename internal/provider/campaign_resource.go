@@ -142,7 +142,8 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 						Computed:            true,
 					},
 					"sent_at": schema.StringAttribute{
-						MarkdownDescription: "When the API answered (RFC 3339, UTC); null when no request was made.",
+						MarkdownDescription: "When the send finished (RFC 3339, UTC): the API's answer, or for `uncertain` the moment the " +
+							"client stopped waiting for one; null when no request was made.",
 						Computed:            true,
 					},
 					"inputs_hash": schema.StringAttribute{
