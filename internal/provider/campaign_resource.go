@@ -144,7 +144,7 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"sent_at": schema.StringAttribute{
 						MarkdownDescription: "When the send finished (RFC 3339, UTC): the API's answer, or for `uncertain` the moment the " +
 							"client stopped waiting for one; null when no request was made.",
-						Computed:            true,
+						Computed: true,
 					},
 					"inputs_hash": schema.StringAttribute{
 						MarkdownDescription: "Internal: a salted hash of the inputs this result was obtained with, to tell when " +
