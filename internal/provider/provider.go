@@ -136,7 +136,9 @@ func (p *InteraktProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewCampaignResource,
+	}
 }
 
 func (p *InteraktProvider) DataSources(_ context.Context) []func() datasource.DataSource {
