@@ -96,9 +96,12 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The template's buttons in order; `button_values` and `button_payload` of a message name them by index from 0.",
 				Optional:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					// type is required by the button_type rule rather than by
+					// the schema: the framework would report a wholly unknown
+					// button (a reference) as missing its required type.
 					"type": schema.StringAttribute{
-						MarkdownDescription: "`QUICK_REPLY`, `URL`, `PHONE_NUMBER` or `COPY_CODE`.",
-						Required:            true,
+						MarkdownDescription: "Required. `QUICK_REPLY`, `URL`, `PHONE_NUMBER` or `COPY_CODE`.",
+						Optional:            true,
 					},
 					"text": schema.StringAttribute{
 						MarkdownDescription: "The label the button shows; required for all but `COPY_CODE`.",
