@@ -2,6 +2,8 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
@@ -138,4 +140,16 @@ func templateErrors(ps []contract.Problem) []contract.Problem {
 		}
 	}
 	return kept
+}
+
+// templateDiagnostics reports problems at their attribute paths. Terraform
+// (1.11 at least) shows a path inside header or buttons against the whole
+// resource block, so the detail of such a problem starts with its path.
+func templateDiagnostics(ps []contract.Problem) diag.Diagnostics {
+	for i := range ps {
+		if len(ps[i].Path) > 1 {
+			ps[i].Detail = "At " + ps[i].Path.String() + ": " + ps[i].Detail
+		}
+	}
+	return problemDiagnostics(path.Empty(), ps)
 }

@@ -176,7 +176,7 @@ func (r *templateResource) ValidateConfig(ctx context.Context, req resource.Vali
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), contract.ValidateTemplate(cfg.decl()))...)
+	resp.Diagnostics.Append(templateDiagnostics(contract.ValidateTemplate(cfg.decl()))...)
 }
 
 // ModifyPlan checks the declaration again with references resolved (errors
@@ -192,7 +192,7 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), templateErrors(contract.ValidateTemplate(plan.decl())))...)
+	resp.Diagnostics.Append(templateDiagnostics(templateErrors(contract.ValidateTemplate(plan.decl())))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -212,7 +212,7 @@ func templateCases() []templateCase {
 		{name: "url not http", cfg: withButtons(urlButton("ftp://shop.example.com/x")), want: []wantDiag{errAt(sumURLFormat, "buttons[0].url")}},
 		{name: "url without scheme", cfg: withButtons(urlButton("shop.example.com/track")), want: []wantDiag{errAt(sumURLFormat, "buttons[0].url")}},
 		{name: "url with space", cfg: withButtons(urlButton("https://shop.example.com/a b")), want: []wantDiag{errAt(sumURLFormat, "buttons[0].url")}},
-		{name: "url third button invalid", cfg: withButtons(qr("Yes"), qr("No"), urlButton("https:/shop")), want: []wantDiag{errAt(sumURLFormat, "buttons[2].url")}},
+		{name: "url third button invalid", cfg: withButtons(qr("Yes"), qr("No"), urlButton("https:/shop")), want: []wantDiag{errAt(sumURLFormat, "buttons[2].url")}, detail: "At buttons[2].url: "},
 		{name: "url variable in the middle", cfg: withButtons(urlButton("https://shop.example.com/{{1}}/status")), want: []wantDiag{errAt(sumURLVariables, "buttons[0].url")}, detail: "before its end"},
 		{name: "url with two variables", cfg: withButtons(urlButton("https://shop.example.com/{{1}}{{1}}")), want: []wantDiag{errAt(sumURLVariables, "buttons[0].url")}, detail: "more than one"},
 		{name: "url variable not 1", cfg: withButtons(urlButton("https://shop.example.com/track/{{2}}")), want: []wantDiag{errAt(sumURLVariables, "buttons[0].url")}},
