@@ -57,7 +57,7 @@ func (parsePhoneFunction) Run(ctx context.Context, req function.RunRequest, resp
 	countryCode, phoneNumber, err := contract.ParsePhone(phone)
 	if err != nil {
 		// The error never quotes the number, which is personal data.
-		resp.Error = function.NewArgumentFuncError(0, "Invalid phone number: "+err.Error()+".")
+		resp.Error = argumentError(0, "Invalid phone number: "+err.Error())
 		return
 	}
 	resp.Error = resp.Result.Set(ctx, types.ObjectValueMust(parsedPhoneAttrTypes, map[string]attr.Value{

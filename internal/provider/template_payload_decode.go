@@ -125,6 +125,8 @@ func (r *dynamicReader) str(v attr.Value, at string) contract.Str {
 		return contract.StrOf(s.ValueString())
 	case basetypes.NumberValue:
 		return contract.StrOf(s.ValueBigFloat().Text('f', -1))
+	case basetypes.Int64Value:
+		return contract.StrOf(strconv.FormatInt(s.ValueInt64(), 10))
 	case basetypes.BoolValue:
 		return contract.StrOf(strconv.FormatBool(s.ValueBool()))
 	}
@@ -143,6 +145,8 @@ func (r *dynamicReader) integer(v attr.Value, at string) *int {
 	switch n := v.(type) {
 	case basetypes.NumberValue:
 		f = n.ValueBigFloat()
+	case basetypes.Int64Value:
+		f = new(big.Float).SetInt64(n.ValueInt64())
 	case basetypes.StringValue:
 		parsed, ok := new(big.Float).SetString(strings.TrimSpace(n.ValueString()))
 		if !ok {

@@ -85,18 +85,18 @@ func renderPayload(contractArg, valuesArg types.Dynamic) (payload string, unknow
 	cr := &dynamicReader{arg: "contract"}
 	c := cr.contract(contractArg)
 	if len(cr.errs) > 0 {
-		return "", false, function.NewArgumentFuncError(payloadArgContract, strings.Join(cr.errs, "\n"))
+		return "", false, argumentError(payloadArgContract, strings.Join(cr.errs, "\n"))
 	}
 	if ps := templateErrors(contract.ValidateContract(c)); len(ps) > 0 {
-		return "", false, function.NewArgumentFuncError(payloadArgContract, problemLines("contract", ps))
+		return "", false, argumentError(payloadArgContract, problemLines("contract", ps))
 	}
 	vr := &dynamicReader{arg: "values"}
 	v := vr.values(valuesArg)
 	if len(vr.errs) > 0 {
-		return "", false, function.NewArgumentFuncError(payloadArgValues, strings.Join(vr.errs, "\n"))
+		return "", false, argumentError(payloadArgValues, strings.Join(vr.errs, "\n"))
 	}
 	if ps := templateErrors(contract.ValidateValues(c, v)); len(ps) > 0 {
-		return "", false, function.NewArgumentFuncError(payloadArgValues, problemLines("values", ps))
+		return "", false, argumentError(payloadArgValues, problemLines("values", ps))
 	}
 	if cr.unknown || vr.unknown {
 		return "", true, nil
@@ -116,4 +116,11 @@ func problemLines(arg string, ps []contract.Problem) string {
 		lines[i] = arg + "." + p.Path.String() + ": " + p.Summary + ": " + p.Detail
 	}
 	return strings.Join(lines, "\n")
+}
+
+// argumentError is a function error on one argument. Terraform shows it
+// as `Invalid value for "<name>" parameter: <text>.`, so text has no final
+// period of its own.
+func argumentError(arg int64, text string) *function.FuncError {
+	return function.NewArgumentFuncError(arg, strings.TrimSuffix(text, "."))
 }

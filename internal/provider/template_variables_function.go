@@ -48,7 +48,7 @@ func (templateVariablesFunction) Run(ctx context.Context, req function.RunReques
 		return
 	}
 	if ps := contract.CheckVariableSyntax(nil, text); len(ps) > 0 {
-		resp.Error = function.NewArgumentFuncError(0, ps[0].Summary+": "+ps[0].Detail)
+		resp.Error = argumentError(0, ps[0].Summary+": "+ps[0].Detail)
 		return
 	}
 	vars := contract.Variables(text)
