@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -119,13 +121,15 @@ func newCLITerraform(t *testing.T, s seams, config string) *cliTerraform {
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
 	)}
-	cli.run("init", "-backend=false", "-input=false", "-no-color")
+	if out, err := cli.run("init", "-backend=false", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
+	}
 	return cli
 }
 
 // run runs terraform and returns its stdout, failing the test when it
-// cannot start. A non-zero exit is not a failure: callers look at the
-// diagnostics.
+// cannot start. A non-zero exit is returned as an error with stderr:
+// callers that expect diagnostics look at stdout instead.
 func (c *cliTerraform) run(args ...string) (stdout string, exitErr error) {
 	c.t.Helper()
 	cmd := exec.Command(c.bin, args...)
@@ -134,13 +138,15 @@ func (c *cliTerraform) run(args ...string) (stdout string, exitErr error) {
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
-	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
 		c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
 	}
-	if err != nil && args[0] == "init" {
-		c.t.Fatalf("terraform init: %v\n%s%s", err, out.String(), errOut.String())
+	if err != nil {
+		// With -json the diagnostics are on stdout; stderr explains the rest.
+		return out.String(), fmt.Errorf("%w: %s", err, errOut.String())
 	}
-	return out.String(), err
+	return out.String(), nil
 }
 
 // validate runs `terraform validate -json` and returns its diagnostics.

@@ -147,7 +147,7 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"fingerprint": schema.StringAttribute{
-				MarkdownDescription: "A SHA-256 of the whole declaration; it changes whenever any declared attribute does, for use in `triggers`.",
+				MarkdownDescription: "A SHA-256 of the declaration (every attribute but `verify`): it changes whenever the template does, for use in `triggers`.",
 				Computed:            true,
 			},
 		},
