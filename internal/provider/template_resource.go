@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 )
@@ -212,40 +213,32 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *templateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan templateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.applyChecks(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
 }
 
 func (r *templateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan templateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(r.applyChecks(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
 }
 
-// applyChecks fills the computed attributes of a planned declaration (all
-// known by apply) and runs verify when it is requested and the API key is
-// known. Without a key the plan has already warned that verify was skipped.
-func (r *templateResource) applyChecks(ctx context.Context, plan *templateModel) diag.Diagnostics {
-	plan.setComputed()
-	if !plan.verifyRequested() || r.data == nil || r.data.api == nil {
-		return nil
+// save is Create and Update alike: the planned declaration, its computed
+// attributes filled (all known by apply), becomes the state once verify,
+// when requested and the API key is known, passes. Without a key the plan
+// has warned that verify was skipped.
+func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+	var m templateModel
+	diags := plan.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
 	}
-	return verifyTemplate(ctx, r.data, *plan)
+	m.setComputed()
+	if m.verifyRequested() && r.data != nil && r.data.api != nil {
+		diags.Append(verifyTemplate(ctx, r.data, m)...)
+		if diags.HasError() {
+			return diags
+		}
+	}
+	diags.Append(state.Set(ctx, &m)...)
+	return diags
 }
 
 // Read keeps the state as it is: the declaration lives in configuration,

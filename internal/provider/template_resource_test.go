@@ -332,6 +332,39 @@ resource "interakt_template" "verified" {
 	}
 }
 
+// TestAccTemplate_verifyUnknownWithoutKey checks that verify = true is
+// never a silent pass: when verify is unknown at plan and there is no API
+// key, the apply warns that the check was skipped.
+func TestAccTemplate_verifyUnknownWithoutKey(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	cli := newCLITerraform(t, testSeams(), `
+terraform {
+  required_providers {
+    interakt = { source = "interakt-community/interakt" }
+  }
+}
+
+resource "terraform_data" "verify" {
+  input = true
+}
+
+resource "interakt_template" "welcome" {
+  name          = "welcome_message"
+  language_code = "en"
+  category      = "MARKETING"
+  body          = "Welcome to Example Shop! Reply HELP any time to reach us."
+  verify        = terraform_data.verify.output
+}
+`)
+	out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Warning: "+sumNotVerified) || !strings.Contains(out, "Apply complete!") {
+		t.Errorf("terraform apply: want a %q warning and a complete apply:\n%s", sumNotVerified, out)
+	}
+}
+
 // write replaces the working directory's configuration.
 func (c *cliTerraform) write(config string) {
 	c.t.Helper()
