@@ -408,6 +408,23 @@ resource "interakt_template" "festive_sale" {
 				ExpectError: regexp.MustCompile(`Template not approved(?s:.*)\d+:\s+verify\s+=(?s:.*)"PENDING"`),
 			},
 			{
+				// A body known only at apply is verified at apply.
+				Config: provider + `
+resource "terraform_data" "body" {
+  input = "Hi {{1}}, your order {{2}} is on its way."
+}
+
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = terraform_data.body.output
+  verify        = true
+}
+`,
+				ExpectError: regexp.MustCompile(`Template body differs`),
+			},
+			{
 				Config:      provider + orderShippedConfig("order_delivered", "en", orderShippedBody, "verify = true"),
 				ExpectError: regexp.MustCompile(`Template not found(?s:.*)\d+:\s+name\s+=`),
 			},
