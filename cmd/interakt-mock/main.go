@@ -22,6 +22,8 @@ func main() {
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
+	case errors.Is(err, mock.ErrUsage):
+		os.Exit(2)
 	case err != nil:
 		fmt.Fprintln(os.Stderr, "interakt-mock:", err)
 		os.Exit(1)

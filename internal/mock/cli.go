@@ -21,6 +21,10 @@ const (
 	EnvWebhookSecret = "INTERAKT_MOCK_WEBHOOK_SECRET"
 )
 
+// ErrUsage marks a command line the flag package rejected and has already
+// explained on stderr.
+var ErrUsage = errors.New("invalid command line")
+
 // DefaultCommandListen is interakt-mock's default --listen address.
 const DefaultCommandListen = "127.0.0.1:8081"
 
@@ -72,13 +76,15 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 		rejectPhones  = map[string]string{}
 	)
 	fs.StringVar(&opts.ListenAddr, "listen", DefaultCommandListen, "address to listen on (port 0 picks a free port)")
-	fs.StringVar(&opts.APIKey, "key", envOr(EnvAPIKey, DefaultAPIKey), "API key expected after \"Basic \" (env "+EnvAPIKey+")")
+	// Secrets from the environment are applied after parsing, so that -h
+	// never prints them as defaults.
+	fs.StringVar(&opts.APIKey, "key", "", "API key expected after \"Basic \" (env "+EnvAPIKey+"; default "+DefaultAPIKey+", base64 of \"test-key:\")")
 	fs.StringVar(&templatesPath, "templates", "", "JSON file of templates (default: the built-in examples)")
 	fs.IntVar(&opts.PageSize, "page-size", DefaultPageSize, "templates per listing page")
 	fs.IntVar(&opts.RateLimit, "rate-limit", DefaultRateLimit, "requests admitted per window (negative: unlimited)")
 	fs.DurationVar(&opts.Window, "window", DefaultWindow, "rate limit sliding window")
 	fs.StringVar(&opts.WebhookURL, "webhook-url", "", "URL that receives status webhooks (empty: none)")
-	fs.StringVar(&opts.WebhookSecret, "webhook-secret", os.Getenv(EnvWebhookSecret), "secret signing the webhooks (env "+EnvWebhookSecret+")")
+	fs.StringVar(&opts.WebhookSecret, "webhook-secret", "", "secret signing the webhooks (env "+EnvWebhookSecret+")")
 	fs.StringVar(&delays, "webhook-delay", "", "delays of the sent, delivered and read webhooks after a send, comma-separated (default 0s,50ms,100ms)")
 	fs.IntVar(&opts.WebhookAttempts, "webhook-attempts", DefaultWebhookAttempts, "tries per webhook event")
 	fs.BoolVar(&faults.WebhookDuplicate, "webhook-duplicate", false, "deliver every webhook event twice")
@@ -112,10 +118,20 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 	fs.StringVar(&addrFile, "addr-file", "", "also write the URL to this file")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
-		return Options{}, "", err
+		if errors.Is(err, flag.ErrHelp) {
+			return Options{}, "", err
+		}
+		// The flag package has already printed the problem and the usage.
+		return Options{}, "", fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if fs.NArg() > 0 {
 		return Options{}, "", fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	if opts.APIKey == "" {
+		opts.APIKey = envOr(EnvAPIKey, DefaultAPIKey)
+	}
+	if opts.WebhookSecret == "" {
+		opts.WebhookSecret = os.Getenv(EnvWebhookSecret)
 	}
 	if opts.RateLimit == 0 {
 		return Options{}, "", errors.New("--rate-limit must not be 0 (use a negative value for no limit)")

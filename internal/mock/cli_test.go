@@ -115,24 +115,40 @@ func TestParseFlags(t *testing.T) {
 }
 
 func TestParseFlagsErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"--fault", "0=502"},
-		{"--fault", "2=boom"},
-		{"--fault", "x"},
-		{"--fail-phone", "123"},
-		{"--reject-phone", "=x"},
-		{"--webhook-delay", "1s,2s,3s,4s"},
-		{"--webhook-delay", "-1s"},
-		{"--rate-limit", "0"},
-		{"--templates", "/nonexistent/templates.json"},
-		{"extra"},
+	for _, tc := range []struct {
+		args      []string
+		wantUsage bool
+	}{
+		{[]string{"--fault", "0=502"}, true},
+		{[]string{"--fault", "2=boom"}, true},
+		{[]string{"--fault", "x"}, true},
+		{[]string{"--fail-phone", "123"}, true},
+		{[]string{"--reject-phone", "=x"}, true},
+		{[]string{"--window", "soon"}, true},
+		{[]string{"--webhook-delay", "1s,2s,3s,4s"}, false},
+		{[]string{"--webhook-delay", "-1s"}, false},
+		{[]string{"--rate-limit", "0"}, false},
+		{[]string{"--templates", "/nonexistent/templates.json"}, false},
+		{[]string{"extra"}, false},
 	} {
-		if _, _, err := parseFlags(args, io.Discard); err == nil {
-			t.Errorf("parseFlags(%q) accepted", args)
+		_, _, err := parseFlags(tc.args, io.Discard)
+		if err == nil {
+			t.Errorf("parseFlags(%q) accepted", tc.args)
+		} else if errors.Is(err, ErrUsage) != tc.wantUsage {
+			t.Errorf("parseFlags(%q) = %v; usage error %v, want %v", tc.args, err, !tc.wantUsage, tc.wantUsage)
 		}
 	}
+	t.Setenv(EnvAPIKey, "c2VjcmV0LWtleTo=")
+	t.Setenv(EnvWebhookSecret, "secret-from-env")
 	var usage bytes.Buffer
-	if _, _, err := parseFlags([]string{"-h"}, &usage); !errors.Is(err, flag.ErrHelp) || !strings.Contains(usage.String(), "--fault") && !strings.Contains(usage.String(), "-fault") {
+	if _, _, err := parseFlags([]string{"-h"}, &usage); !errors.Is(err, flag.ErrHelp) || !strings.Contains(usage.String(), "-fault") {
 		t.Errorf("-h: %v\n%s", err, usage.String())
+	}
+	if strings.Contains(usage.String(), "c2VjcmV0LWtleTo=") || strings.Contains(usage.String(), "secret-from-env") {
+		t.Errorf("-h shows a secret from the environment:\n%s", usage.String())
+	}
+	opts, _, err := parseFlags([]string{"--key", "ZmxhZzo="}, io.Discard)
+	if err != nil || opts.APIKey != "ZmxhZzo=" || opts.WebhookSecret != "secret-from-env" {
+		t.Errorf("--key over the environment: key %q, secret %q, %v", opts.APIKey, opts.WebhookSecret, err)
 	}
 }

@@ -45,6 +45,13 @@ func jsonFieldNames(t reflect.Type) map[string]bool {
 	return names
 }
 
+// serverErrors are the statuses of the 5xx faults.
+var serverErrors = map[Fault]int{
+	Fault500: http.StatusInternalServerError,
+	Fault502: http.StatusBadGateway,
+	Fault503: http.StatusServiceUnavailable,
+}
+
 // handleSend answers POST /v1/public/message/. The order of its steps is:
 // number the request, wait on a Hold, authenticate, apply 429 and
 // drop-before-body faults, the rate limit (judged at arrival time), 5xx
@@ -97,9 +104,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		s.tooMany(w, r, i, wait)
 		return
 	}
-	switch fault {
-	case Fault500, Fault502, Fault503:
-		status := map[Fault]int{Fault500: 500, Fault502: 502, Fault503: 503}[fault]
+	if status, ok := serverErrors[fault]; ok {
 		s.answer(w, r, i, status, failure(http.StatusText(status)))
 		return
 	}
@@ -107,6 +112,11 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	s.update(i, func(req *Request) { req.Body = body })
 	if err != nil {
+		if r.Context().Err() != nil {
+			// The client went away (say, while held): nobody to answer.
+			s.update(i, func(req *Request) { req.Dropped = true })
+			return
+		}
 		s.answer(w, r, i, http.StatusBadRequest, failure(MsgMalformedJSON))
 		return
 	}

@@ -1,7 +1,3 @@
-// Package mock is an in-process stand-in for Interakt's public API: template
-// sends with Basic auth, the request rules, the template listing, a sliding
-// window rate limit, signed status webhooks, and injectable faults. Tests
-// start one Server each; cmd/interakt-mock serves one on a port.
 package mock
 
 import (
