@@ -143,6 +143,15 @@ func TestRenderPayload(t *testing.T) {
 			values: dObj(with(with(designValues(), "header_values", types.DynamicNull()), "button_values", nil)), want: `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
 				`"template":{"name":"welcome_message","languageCode":"en","bodyValues":["Asha","A-1001"],"buttonPayload":{"1":["stop-A-1001"]}}}`},
 
+		{name: "media URL sent as written", contract: dObj(map[string]attr.Value{"name": dStr("invoice_ready"), "language_code": dStr("en"), "header_format": dStr("DOCUMENT")}),
+			values: dObj(map[string]attr.Value{"country_code": dStr("+91"), "phone_number": dStr("9999999999"),
+				"header_values": dStrings("https://files.example.com/inv.pdf?id=7&sig=a<b"), "file_name": dStr("invoice.pdf")}),
+			want: `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"invoice_ready","languageCode":"en",` +
+				`"headerValues":["https://files.example.com/inv.pdf?id=7&sig=a<b"],"fileName":"invoice.pdf"}}`},
+		{name: "file name without a document header", contract: dObj(map[string]attr.Value{"name": dStr("x"), "language_code": dStr("en"), "header_format": dStr("NONE")}),
+			values: dObj(map[string]attr.Value{"country_code": dStr("+91"), "phone_number": dStr("9999999999"), "file_name": dStr("a.pdf")}),
+			errArg: 1, errText: "values.file_name: File name not allowed"},
+
 		{name: "unknown phone number", contract: full, values: dObj(with(designValues(), "phone_number", types.StringUnknown())), unknown: true},
 		{name: "unknown contract", contract: types.DynamicUnknown(), values: phoneOnly, unknown: true},
 		{name: "unknown contract attribute", contract: dObj(map[string]attr.Value{"name": types.StringUnknown(), "language_code": dStr("en")}), values: phoneOnly, unknown: true},
