@@ -4,6 +4,7 @@
 # Every script logs to stderr and keeps stdout for its single result (a path),
 # so callers can write `tf="$(scripts/terraform-1.14.sh)"`.
 
+# shellcheck disable=SC2034 # These are read by the scripts that source this file.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE_DIR="${REPO_ROOT}/.cache"
 CACHE_BIN="${CACHE_DIR}/bin"
