@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# make bench: measure the figures the project holds itself to, print one
+# line per figure on stdout as
+#
+#   <name> <value> <unit> <target>
+#
+# (target "-" when a figure is only recorded), and write the same to
+# bench-results.json for comparison over time. Benchmark output and
+# progress go to stderr. Exits 1 when a figure misses its target.
+#
+# Where the machine's speed would decide a figure, it is a ratio measured
+# within one run: ideal over actual span for the rate limiter, provider
+# plan over terraform_data plan for plan cost.
+#
+# Settings (environment):
+#   BENCH_PLAN_RESOURCES  resources of each kind in the plan benchmark (1000)
+#   BENCH_PLAN_ROUNDS     plan pairs timed, the median ratio reported (3)
+#   BENCH_OUT             where the JSON goes (bench-results.json)
+#   BENCH_ONLY            the groups to run, of: payload limiter receiver
+#                         rate plan (all)
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+cd "${REPO_ROOT}"
+
+plan_resources="${BENCH_PLAN_RESOURCES:-1000}"
+plan_rounds="${BENCH_PLAN_ROUNDS:-3}"
+out_json="${BENCH_OUT:-${REPO_ROOT}/bench-results.json}"
+groups="${BENCH_ONLY:-payload limiter receiver rate plan}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "${work}"' EXIT
+
+# Figures recorded so far, one "name value unit target" line each.
+figures="${work}/figures"
+: >"${figures}"
+
+# record NAME VALUE UNIT TARGET adds a figure.
+record() {
+	[[ -n "$2" ]] || die "no value measured for $1"
+	printf '%s %s %s %s\n' "$1" "$2" "$3" "$4" >>"${figures}"
+}
+
+# meets VALUE TARGET succeeds when VALUE meets TARGET (">=0.95", "<20",
+# "==0"...); a target of "-" is always met.
+meets() {
+	[[ "$2" == "-" ]] && return 0
+	awk -v v="$1" -v t="$2" 'BEGIN {
+		match(t, /^(>=|<=|==|<|>)/)
+		op = substr(t, 1, RLENGTH); want = substr(t, RLENGTH + 1) + 0; v += 0
+		ok = (op == ">=" && v >= want) || (op == "<=" && v <= want) || (op == "==" && v == want) ||
+			(op == "<" && v < want) || (op == ">" && v > want)
+		exit !ok
+	}'
+}
+
+# gobench OUTPUT PACKAGE ARGS... runs `go test -bench` with ARGS on PACKAGE,
+# keeping its output in OUTPUT (and showing it on stderr).
+gobench() {
+	local output="$1" pkg="$2"
+	shift 2
+	log "go test -run '^\$' $* ${pkg}"
+	if ! go test -run '^$' "$@" "${pkg}" 2>&1 | tee "${output}" >&2; then
+		die "benchmark failed in ${pkg}"
+	fi
+}
+
+# metric OUTPUT BENCHMARK UNIT prints the value a benchmark reported in
+# UNIT ("ns/op", "allocs/op" or a ReportMetric unit). BENCHMARK is the full
+# name, sub-benchmarks included, without the -<cpus> suffix.
+metric() {
+	awk -v name="$2" -v unit="$3" '
+		{ n = $1; sub(/-[0-9]+$/, "", n) }
+		n == name { for (i = 3; i <= NF; i++) if ($i == unit) { print $(i - 1); exit } }
+	' "$1"
+}
+
+# now_ms prints a monotonic-enough wall clock in milliseconds.
+now_ms() {
+	date +%s%3N
+}
+
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# --- Rate limiter efficiency through the provider's client --------------
+
+bench_rate() {
+	local out="${work}/rate.txt"
+	gobench "${out}" ./internal/provider -bench '^BenchmarkRateEfficiency(40|600)$' -benchtime 1x
+	record rate_efficiency_40 "$(metric "${out}" BenchmarkRateEfficiency40 ideal/actual)" ratio ">=0.95"
+	record rate_429s_40 "$(metric "${out}" BenchmarkRateEfficiency40 429s)" count "==0"
+	record rate_efficiency_600 "$(metric "${out}" BenchmarkRateEfficiency600 ideal/actual)" ratio ">=0.95"
+	record rate_429s_600 "$(metric "${out}" BenchmarkRateEfficiency600 429s)" count "==0"
+}
+
+# --- Plan cost at scale ---------------------------------------------------
+
+# plan_config_interakt N prints N interakt_template resources and N
+# interakt_template_message resources, each message checked against its
+# template's contract.
+plan_config_interakt() {
+	cat <<'HCL'
+terraform {
+  required_providers {
+    interakt = { source = "interakt-community/interakt" }
+  }
+}
+
+provider "interakt" {}
+HCL
+	awk -v n="$1" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			printf "\nresource \"interakt_template\" \"t%04d\" {\n", i
+			printf "  name          = \"order_shipped_%04d\"\n  language_code = \"en\"\n  category      = \"UTILITY\"\n", i
+			printf "  header        = { format = \"TEXT\", text = \"Order {{1}}\" }\n"
+			printf "  body          = \"Hi {{1}}, your order {{2}} has shipped.\"\n  footer        = \"Reply STOP to opt out\"\n"
+			printf "  buttons = [\n    { type = \"URL\", text = \"Track\", url = \"https://shop.example.com/track/{{1}}\" },\n"
+			printf "    { type = \"QUICK_REPLY\", text = \"Stop updates\" },\n  ]\n}\n"
+			printf "\nresource \"interakt_template_message\" \"m%04d\" {\n", i
+			printf "  template       = interakt_template.t%04d.contract\n", i
+			printf "  country_code   = \"+91\"\n  phone_number   = \"98%08d\"\n  callback_data  = \"release-%d\"\n", i, i
+			printf "  header_values  = [\"A-%d\"]\n  body_values    = [\"Asha\", \"A-%d\"]\n", i, i
+			printf "  button_values  = { \"0\" = [\"A-%d\"] }\n  button_payload = { \"1\" = [\"stop-A-%d\"] }\n}\n", i, i
+		}
+	}'
+}
+
+# plan_config_baseline N prints 2N terraform_data resources of the same
+# shape: N with the template's fields, N with the message's fields and a
+# reference to the first kind.
+plan_config_baseline() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			printf "\nresource \"terraform_data\" \"t%04d\" {\n  input = {\n", i
+			printf "    name          = \"order_shipped_%04d\"\n    language_code = \"en\"\n    category      = \"UTILITY\"\n", i
+			printf "    header        = { format = \"TEXT\", text = \"Order {{1}}\" }\n"
+			printf "    body          = \"Hi {{1}}, your order {{2}} has shipped.\"\n    footer        = \"Reply STOP to opt out\"\n"
+			printf "    buttons = [\n      { type = \"URL\", text = \"Track\", url = \"https://shop.example.com/track/{{1}}\" },\n"
+			printf "      { type = \"QUICK_REPLY\", text = \"Stop updates\" },\n    ]\n  }\n}\n"
+			printf "\nresource \"terraform_data\" \"m%04d\" {\n  input = {\n", i
+			printf "    template       = terraform_data.t%04d.input\n", i
+			printf "    country_code   = \"+91\"\n    phone_number   = \"98%08d\"\n    callback_data  = \"release-%d\"\n", i, i
+			printf "    header_values  = [\"A-%d\"]\n    body_values    = [\"Asha\", \"A-%d\"]\n", i, i
+			printf "    button_values  = { \"0\" = [\"A-%d\"] }\n    button_payload = { \"1\" = [\"stop-A-%d\"] }\n  }\n}\n", i, i
+		}
+	}'
+}
+
+# timed_plan DIR [PROVIDER] prints how long `terraform plan` took in DIR,
+# in ms, with PROVIDER as the binary behind the peak-RSS wrapper.
+timed_plan() {
+	local start end
+	start="$(now_ms)"
+	(cd "$1" && PEAKRSS_TARGET="${2:-}" terraform plan -input=false -no-color -lock=false -refresh=false -parallelism=10 \
+		-out=plan.tfplan >plan.log 2>&1) || die "terraform plan failed in $1: $(tail -n 20 "$1/plan.log")"
+	end="$(now_ms)"
+	echo $((end - start))
+}
+
+# ratio A B prints A/B with three decimals.
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
+}
+
+# seconds prints the median of the millisecond values on stdin in seconds.
+seconds() {
+	median | awk '{ printf "%.2f", $1 / 1000 }'
+}
+
+# bench_plan plans, in each round, the same 2N resources three ways: N
+# interakt_template and N interakt_template_message served by the provider;
+# 2N terraform_data of the same shape, which Terraform plans itself (no
+# plugin process, no protocol); and the provider's resources served with
+# their schemas only (scripts/bench/schemaonly.go), the floor that
+# terraform-plugin-framework and the protocol set for these schemas.
+bench_plan() {
+	local bin="${work}/plugins" rss="${work}/rss.txt" floor_rss="${work}/rss-floor.txt"
+	local provider_dir="${work}/plan-interakt" floor_dir="${work}/plan-floor" baseline_dir="${work}/plan-baseline"
+	mkdir -p "${bin}" "${work}/real" "${provider_dir}" "${floor_dir}" "${baseline_dir}"
+	log "building the provider, its schema-only twin and the peak-RSS wrapper"
+	go build -o "${work}/real/terraform-provider-interakt" .
+	go build -o "${work}/real/schemaonly" scripts/bench/schemaonly.go
+	go build -o "${bin}/terraform-provider-interakt" scripts/bench/peakrss.go
+	cat >"${work}/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "interakt-community/interakt" = "${bin}"
+  }
+  direct {}
+}
+RC
+	plan_config_interakt "${plan_resources}" >"${provider_dir}/main.tf"
+	cp "${provider_dir}/main.tf" "${floor_dir}/main.tf"
+	plan_config_baseline "${plan_resources}" >"${baseline_dir}/main.tf"
+
+	# Planning needs no key and makes no request; make sure of it.
+	unset INTERAKT_API_KEY INTERAKT_BASE_URL INTERAKT_STATUS_TOKEN INTERAKT_STATUS_URL
+	export TF_CLI_CONFIG_FILE="${work}/terraformrc" TF_IN_AUTOMATION=1
+
+	local ratios=() floor_ratios=() provider_ms=() floor_ms=() baseline_ms=() round p f b
+	for round in $(seq 1 "${plan_rounds}"); do
+		b="$(timed_plan "${baseline_dir}")"
+		p="$(PEAKRSS_OUT="${rss}" timed_plan "${provider_dir}" "${work}/real/terraform-provider-interakt")"
+		f="$(PEAKRSS_OUT="${floor_rss}" timed_plan "${floor_dir}" "${work}/real/schemaonly")"
+		log "plan round ${round}: ${b} ms for $((2 * plan_resources)) terraform_data, ${p} ms for ${plan_resources} interakt_template +" \
+			"${plan_resources} interakt_template_message, ${f} ms for the same schemas only"
+		baseline_ms+=("${b}")
+		provider_ms+=("${p}")
+		floor_ms+=("${f}")
+		ratios+=("$(ratio "${p}" "${b}")")
+		floor_ratios+=("$(ratio "${p}" "${f}")")
+	done
+	grep -q 'interakt_template_message.m0001 will be created' "${provider_dir}/plan.log" ||
+		die "the provider plan did not plan the messages: $(tail -n 20 "${provider_dir}/plan.log")"
+	[[ -s "${rss}" ]] || die "no provider process was measured"
+
+	record plan_time_ratio "$(printf '%s\n' "${ratios[@]}" | median)" ratio "<=1.3"
+	record plan_provider_peak_rss "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${rss}")" MiB "<=100"
+	record plan_time_ratio_to_schema_only "$(printf '%s\n' "${floor_ratios[@]}" | median)" ratio "-"
+	record plan_schema_only_peak_rss "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${floor_rss}")" MiB "-"
+	record plan_seconds_provider "$(printf '%s\n' "${provider_ms[@]}" | seconds)" s "-"
+	record plan_seconds_schema_only "$(printf '%s\n' "${floor_ms[@]}" | seconds)" s "-"
+	record plan_seconds_terraform_data "$(printf '%s\n' "${baseline_ms[@]}" | seconds)" s "-"
+	unset TF_CLI_CONFIG_FILE
+}
+
+# --- Payload building and validation -------------------------------------
+
+bench_payload() {
+	local out="${work}/payload.txt"
+	gobench "${out}" ./internal/contract -bench '^BenchmarkValidateAndEncode$' -benchmem -cpu 1
+	record payloads_per_second_per_core "$(metric "${out}" BenchmarkValidateAndEncode payloads/s)" payloads/s ">=200000"
+	record payload_allocs "$(metric "${out}" BenchmarkValidateAndEncode allocs/op)" allocs/op "-"
+	record payload_bytes "$(metric "${out}" BenchmarkValidateAndEncode B/op)" B/op "-"
+}
+
+# --- Status receiver on SQLite -------------------------------------------
+
+bench_receiver() {
+	local rate="${work}/receiver-rate.txt" max="${work}/receiver-max.txt" get="${work}/receiver-get.txt"
+	# 6,000 webhooks offered at 3,000/s: two seconds of the target load.
+	gobench "${rate}" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^rate-3000$' -benchtime 6000x
+	gobench "${max}" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^max$' -benchtime 2s
+	gobench "${get}" ./internal/receiver -bench '^BenchmarkStatusGetSQLite$' -benchtime 2s
+	record receiver_webhooks_per_second "$(metric "${max}" BenchmarkIngestSQLite/max webhooks/s)" webhooks/s ">=3000"
+	record receiver_webhook_p99_at_3000 "$(metric "${rate}" BenchmarkIngestSQLite/rate-3000 p99-ms)" ms "<20"
+	record receiver_webhook_p99_at_max "$(metric "${max}" BenchmarkIngestSQLite/max p99-ms)" ms "-"
+	record receiver_status_gets_per_second "$(metric "${get}" BenchmarkStatusGetSQLite gets/s)" gets/s ">=10000"
+}
+
+# --- Limiter overhead ----------------------------------------------------
+
+bench_limiter() {
+	local out="${work}/limiter.txt"
+	gobench "${out}" ./internal/ratelimit -bench '^BenchmarkAcquireRelease(Parallel10)?$' -benchmem
+	record limiter_acquire_ns "$(metric "${out}" BenchmarkAcquireRelease ns/op)" ns/op "-"
+	record limiter_acquire_10_goroutines_ns "$(metric "${out}" BenchmarkAcquireReleaseParallel10 ns/op)" ns/op "-"
+}
+
+# --- Report --------------------------------------------------------------
+
+started="$(now)"
+for group in ${groups}; do
+	case "${group}" in
+	payload) bench_payload ;;
+	limiter) bench_limiter ;;
+	receiver) bench_receiver ;;
+	rate) bench_rate ;;
+	plan) bench_plan ;;
+	*) die "unknown group ${group} in BENCH_ONLY" ;;
+	esac
+done
+
+missed=0
+{
+	printf '{\n  "date": "%s",\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	printf '  "commit": "%s",\n' "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	printf '  "go": "%s",\n' "$(go env GOVERSION)"
+	printf '  "terraform": "%s",\n' "$(terraform version 2>/dev/null | awk 'NR == 1 { sub(/^v/, "", $2); print $2 }')"
+	printf '  "cpus": %s,\n' "$(getconf _NPROCESSORS_ONLN)"
+	printf '  "figures": [\n'
+	first=1
+	while read -r name value unit target; do
+		if [[ "${target}" == "-" ]]; then
+			ok=null
+		elif meets "${value}" "${target}"; then
+			ok=true
+		else
+			ok=false
+		fi
+		[[ "${first}" -eq 1 ]] || printf ',\n'
+		first=0
+		printf '    {"name": "%s", "value": %s, "unit": "%s", "target": "%s", "ok": %s}' "${name}" "${value}" "${unit}" "${target}" "${ok}"
+	done <"${figures}"
+	printf '\n  ]\n}\n'
+} >"${out_json}"
+
+while read -r name value unit target; do
+	printf '%s %s %s %s\n' "${name}" "${value}" "${unit}" "${target}"
+	if ! meets "${value}" "${target}"; then
+		log "MISSED: ${name} ${value} ${unit}, target ${target}"
+		missed=1
+	fi
+done <"${figures}"
+log "done in $(elapsed "${started}") s; results in ${out_json}"
+exit "${missed}"
