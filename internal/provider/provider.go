@@ -140,7 +140,9 @@ func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resour
 }
 
 func (p *InteraktProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewMessageStatusDataSource,
+	}
 }
 
 func (p *InteraktProvider) Functions(_ context.Context) []func() function.Function {
