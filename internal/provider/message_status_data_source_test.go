@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -348,6 +350,171 @@ func TestStatusErrorDiagnostics(t *testing.T) {
 	for _, want := range []string{"status token is required", envStatusURL, envStatusToken} {
 		if !strings.Contains(other.Detail(), want) {
 			t.Errorf("generic detail %q lacks %q", other.Detail(), want)
+		}
+	}
+}
+
+// messageStatusType is the data source's protocol type.
+func messageStatusType(p *protocolServer) tftypes.Type {
+	p.t.Helper()
+	s, ok := p.schemas.DataSourceSchemas["interakt_message_status"]
+	if !ok {
+		p.t.Fatal("no interakt_message_status data source")
+	}
+	return s.ValueType()
+}
+
+// validateMessageStatus runs ValidateDataResourceConfig on a configuration.
+func validateMessageStatus(p *protocolServer, config map[string]any) []*tfprotov6.Diagnostic {
+	p.t.Helper()
+	resp, err := p.server.ValidateDataResourceConfig(context.Background(), &tfprotov6.ValidateDataResourceConfigRequest{
+		TypeName: "interakt_message_status",
+		Config:   p.dynamic(messageStatusType(p), config),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp.Diagnostics
+}
+
+// readMessageStatus runs ReadDataSource and returns the state's string
+// attributes (null ones absent) and the diagnostics.
+func readMessageStatus(p *protocolServer, config map[string]any) (map[string]string, []*tfprotov6.Diagnostic) {
+	p.t.Helper()
+	typ := messageStatusType(p)
+	resp, err := p.server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{
+		TypeName: "interakt_message_status",
+		Config:   p.dynamic(typ, config),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if resp.State == nil {
+		return nil, resp.Diagnostics
+	}
+	state, err := resp.State.Unmarshal(typ)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.As(&attrs); err != nil {
+		p.t.Fatal(err)
+	}
+	out := map[string]string{}
+	for name, v := range attrs {
+		var s *string
+		if err := v.As(&s); err != nil {
+			p.t.Fatalf("%s: %v", name, err)
+		}
+		if s != nil {
+			out[name] = *s
+		}
+	}
+	return out, resp.Diagnostics
+}
+
+func TestMessageStatusValidateConfig(t *testing.T) {
+	p := newProtocolServer(t, testSeams())
+	tests := []struct {
+		name   string
+		config map[string]any
+		want   *wantDiag // nil: no diagnostic at all
+	}{
+		{"id alone", map[string]any{"id": "m1"}, nil},
+		{"unknown id", map[string]any{"id": Unknown, "wait_for": "read", "timeout": "5m"}, nil},
+		{"wait_for with timeout", map[string]any{"id": "m1", "wait_for": "delivered", "timeout": "90s"}, nil},
+		{"empty id", map[string]any{"id": ""},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Length", "id"}},
+		{"unknown wait_for value", map[string]any{"id": "m1", "wait_for": "seen"},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match", "wait_for"}},
+		{"failed is not awaitable", map[string]any{"id": "m1", "wait_for": "failed"},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match", "wait_for"}},
+		{"timeout without unit", map[string]any{"id": "m1", "wait_for": "read", "timeout": "30"},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid duration", "timeout"}},
+		{"negative timeout", map[string]any{"id": "m1", "wait_for": "read", "timeout": "-1m"},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid duration", "timeout"}},
+		{"timeout without wait_for", map[string]any{"id": "m1", "timeout": "1m"},
+			&wantDiag{tfprotov6.DiagnosticSeverityWarning, "timeout without wait_for", "timeout"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			diags := validateMessageStatus(p, tt.config)
+			switch {
+			case tt.want == nil && len(diags) > 0:
+				t.Errorf("want no diagnostics, got:\n%s", diagString(diags))
+			case tt.want != nil && (len(diags) != 1 || findDiag(diags, *tt.want) == nil):
+				t.Errorf("want only %+v, got:\n%s", *tt.want, diagString(diags))
+			}
+		})
+	}
+}
+
+func TestMessageStatusReadWithoutStatusURL(t *testing.T) {
+	t.Setenv(envStatusURL, "")
+	t.Setenv(envStatusToken, "")
+	p := newProtocolServer(t, testSeams())
+	if diags := p.configure(nil); len(diags) > 0 {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	_, diags := readMessageStatus(p, map[string]any{"id": "m1", "wait_for": "read"})
+	if len(diags) != 1 || diags[0].Severity != tfprotov6.DiagnosticSeverityError {
+		t.Fatalf("want one error, got:\n%s", diagString(diags))
+	}
+	for _, want := range []string{"status_url", envStatusURL} {
+		if !strings.Contains(diags[0].Detail, want) {
+			t.Errorf("detail %q does not name %s", diags[0].Detail, want)
+		}
+	}
+}
+
+func TestMessageStatusReadDryRunID(t *testing.T) {
+	t.Setenv(envStatusURL, "")
+	p := newProtocolServer(t, testSeams())
+	if diags := p.configure(map[string]any{"dry_run": true}); len(diags) > 0 {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	state, diags := readMessageStatus(p, map[string]any{"id": dryRunIDPrefix + "0e9d", "wait_for": "delivered"})
+	if findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityWarning, "Dry-run message", "id"}) == nil || len(diags) != 1 {
+		t.Errorf("want one dry-run warning, got:\n%s", diagString(diags))
+	}
+	if state["status"] != wire.StatusPending || state["timeout"] != defaultStatusTimeout || state["sent_at"] != "" {
+		t.Errorf("state = %v, want pending with the default timeout and no times", state)
+	}
+}
+
+func TestMessageStatusReadWrongToken(t *testing.T) {
+	const wrongToken = "not-the-receiver-token"
+	rcv := startTestReceiver(t)
+	p := newProtocolServer(t, testSeams())
+	if diags := p.configure(map[string]any{"status_url": rcv.url, "status_token": wrongToken}); len(diags) > 0 {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	_, diags := readMessageStatus(p, map[string]any{"id": "m1", "wait_for": "read"})
+	if len(diags) != 1 || diags[0].Summary != "Status token rejected" {
+		t.Fatalf("want the token error, got:\n%s", diagString(diags))
+	}
+	if strings.Contains(diagString(diags), wrongToken) || strings.Contains(diagString(diags), testStatusToken) {
+		t.Errorf("a diagnostic shows a token:\n%s", diagString(diags))
+	}
+}
+
+func TestMessageStatusReadPending(t *testing.T) {
+	rcv := startTestReceiver(t)
+	p := newProtocolServer(t, testSeams())
+	if diags := p.configure(map[string]any{"status_url": rcv.url, "status_token": testStatusToken}); len(diags) > 0 {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	state, diags := readMessageStatus(p, map[string]any{"id": "never-seen"})
+	if len(diags) > 0 {
+		t.Fatalf("want no diagnostics, got:\n%s", diagString(diags))
+	}
+	want := map[string]string{"id": "never-seen", "status": wire.StatusPending, "timeout": defaultStatusTimeout}
+	if len(state) != len(want) {
+		t.Errorf("state = %v, want exactly %v", state, want)
+	}
+	for k, v := range want {
+		if state[k] != v {
+			t.Errorf("%s = %q, want %q", k, state[k], v)
 		}
 	}
 }
