@@ -139,8 +139,8 @@ func TestAccMessageStatus_waitForRead(t *testing.T) {
 				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("error_code"), knownvalue.Null()),
 			},
 			Check: resource.ComposeAggregateTestCheckFunc(
-				checkTimesMatchReceiver(rcv, id),
-				checkTimesMatchWebhooks(srv, id),
+				checkTimesMatchReceiver(rcv),
+				checkTimesMatchWebhooks(srv),
 			),
 		}},
 	})
@@ -250,9 +250,13 @@ check "smoke_delivered" {
 }
 
 // checkTimesMatchReceiver compares the data source's times with what the
-// receiver stored for id.
-func checkTimesMatchReceiver(rcv *testReceiver, id string) resource.TestCheckFunc {
+// receiver stored for its id.
+func checkTimesMatchReceiver(rcv *testReceiver) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
+		id, err := statusID(s)
+		if err != nil {
+			return err
+		}
 		stored, err := rcv.server.Store().Message(context.Background(), id)
 		if err != nil {
 			return fmt.Errorf("receiver store: %w", err)
@@ -263,9 +267,13 @@ func checkTimesMatchReceiver(rcv *testReceiver, id string) resource.TestCheckFun
 }
 
 // checkTimesMatchWebhooks compares the data source's times with those the
-// mock put in its webhooks for id.
-func checkTimesMatchWebhooks(srv *mock.Server, id string) resource.TestCheckFunc {
+// mock put in the webhooks of its id.
+func checkTimesMatchWebhooks(srv *mock.Server) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
+		id, err := statusID(s)
+		if err != nil {
+			return err
+		}
 		want := map[string]time.Time{}
 		for _, d := range srv.WebhookDeliveries() {
 			if d.MessageID != id {
@@ -292,6 +300,15 @@ func checkTimesMatchWebhooks(srv *mock.Server, id string) resource.TestCheckFunc
 		}
 		return compareTimes(s, want)
 	}
+}
+
+// statusID returns the id the data source read.
+func statusID(s *terraform.State) (string, error) {
+	rs, ok := s.RootModule().Resources[statusAddress]
+	if !ok || rs.Primary.Attributes["id"] == "" {
+		return "", errors.New(statusAddress + " has no id in state")
+	}
+	return rs.Primary.Attributes["id"], nil
 }
 
 // compareTimes checks that each named attribute of the data source is an
