@@ -121,14 +121,15 @@ func TestStatusWaitBacksOffAndReportsLastStatusAtTimeout(t *testing.T) {
 		}
 		// Pauses grow by half up to five times the interval; the last read
 		// happens at the timeout itself.
-		want := []time.Duration{0, 1000, 2500, 4750, 8125, 13125, 18125, 20000}
+		ms := time.Millisecond
+		want := []time.Duration{0, 1000 * ms, 2500 * ms, 4750 * ms, 8125 * ms, 13125 * ms, 18125 * ms, 20000 * ms}
 		got := src.readTimes()
 		if len(got) != len(want) {
 			t.Fatalf("reads at %v, want %d reads", got, len(want))
 		}
 		for i := range want {
-			if got[i] != want[i]*time.Millisecond {
-				t.Errorf("read %d at %v, want %v", i+1, got[i], want[i]*time.Millisecond)
+			if got[i] != want[i] {
+				t.Errorf("read %d at %v, want %v", i+1, got[i], want[i])
 			}
 		}
 		if elapsed := time.Since(start); elapsed != 20*time.Second {
