@@ -195,8 +195,11 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 				"This id comes from a dry run: nothing was sent, so no status will ever arrive. wait_for is skipped and the status is pending.")
 		}
 	case d.data.status == nil:
-		resp.Diagnostics.AddError("Missing status receiver URL",
-			d.data.statusMissing+" (provider attribute status_url, environment variable "+envStatusURL+")")
+		detail := d.data.statusMissing
+		if !strings.Contains(detail, envStatusURL) {
+			detail += " (provider attribute status_url, environment variable " + envStatusURL + ")"
+		}
+		resp.Diagnostics.AddError("Missing status receiver URL", detail)
 		return
 	default:
 		interval := d.data.pollInterval
