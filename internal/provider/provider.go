@@ -136,7 +136,9 @@ func (p *InteraktProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewTemplateMessageResource,
+	}
 }
 
 func (p *InteraktProvider) DataSources(_ context.Context) []func() datasource.DataSource {
@@ -148,5 +150,7 @@ func (p *InteraktProvider) Functions(_ context.Context) []func() function.Functi
 }
 
 func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{}
+	return []func() action.Action{
+		NewSendTemplateAction,
+	}
 }
