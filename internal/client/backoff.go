@@ -13,7 +13,7 @@ const (
 	backoffBase = time.Second
 	// backoffCap bounds one computed delay.
 	backoffCap = 30 * time.Second
-	// maxRetryAfter bounds how long a Retry-After is honoured; a longer
+	// maxRetryAfter bounds how long a Retry-After is honored; a longer
 	// request ends the retries with KindRateLimited.
 	maxRetryAfter = 5 * time.Minute
 )

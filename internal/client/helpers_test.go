@@ -171,6 +171,15 @@ func startHTTP(t *testing.T, s *server) *httptest.Server {
 	return ts
 }
 
+// startHTTPB serves s on a real local listener for a benchmark and
+// returns its URL.
+func startHTTPB(b *testing.B, s *server) string {
+	b.Helper()
+	ts := httptest.NewServer(s)
+	b.Cleanup(ts.Close)
+	return ts.URL
+}
+
 // minimalMessage is the smallest valid send.
 func minimalMessage() wire.Message {
 	return wire.Message{

@@ -38,12 +38,12 @@ type requester struct {
 
 // call describes one logical request.
 type call struct {
-	op      string // for errors and logs, such as "send template"
+	op      string // The operation, for errors and logs.
 	method  string
 	url     string
-	logPath string // path and query, for logs
-	body    []byte // nil for none
-	maxBody int64  // the longest response body read
+	logPath string // The path and query, for logs.
+	body    []byte // The request body, or nil.
+	maxBody int64  // The longest response body read.
 	// safe marks a request that may be repeated (a GET): it is retried on
 	// 5xx and after failures once written, and it is abandoned when ctx
 	// ends. An unsafe request, once connected, runs to completion.
@@ -55,7 +55,7 @@ type reply struct {
 	status  int
 	header  http.Header
 	body    []byte
-	bodyErr error // reading the body failed; body holds what was read
+	bodyErr error // Reading the body failed; body holds what was read.
 }
 
 // attemptResult is what one attempt produced.

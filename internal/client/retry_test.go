@@ -108,7 +108,7 @@ func TestDialFailureRetriedThenUnsent(t *testing.T) {
 			t.Errorf("error %v does not wrap ECONNREFUSED", err)
 		}
 		if dials != 4 {
-			t.Errorf("dialled %d times, want 4 (1 + 3 retries)", dials)
+			t.Errorf("dialed %d times, want 4 (1 + 3 retries)", dials)
 		}
 	})
 }
@@ -123,7 +123,7 @@ func TestDialFailureThenSuccess(t *testing.T) {
 			t.Fatalf("SendTemplate = %q, %v; want second-dial", id, err)
 		}
 		if n := network.dialCount(); n != 3 {
-			t.Errorf("dialled %d times, want 3", n)
+			t.Errorf("dialed %d times, want 3", n)
 		}
 		if n := s.count(); n != 1 {
 			t.Errorf("server saw %d requests, want 1", n)
@@ -132,7 +132,7 @@ func TestDialFailureThenSuccess(t *testing.T) {
 }
 
 // TestCancelWhileWaitingForLimiter: with the one slot of the window used,
-// a second send waits; cancelling it returns at once and sends nothing.
+// a second send waits; canceling it returns at once and sends nothing.
 func TestCancelWhileWaitingForLimiter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := &server{respond: func(_ int, w http.ResponseWriter, _ *http.Request) { created(w, "first") }}

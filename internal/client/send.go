@@ -16,7 +16,7 @@ const opSend = "send template"
 //
 // Waiting for the rate limiter or a backoff ends when ctx does (KindUnsent).
 // Once connected, the request runs to completion, bounded by the request
-// timeout, even if ctx is cancelled: a cancel must not turn a likely
+// timeout, even if ctx is canceled: a cancel must not turn a likely
 // success into an uncertain outcome.
 func (c *Client) SendTemplate(ctx context.Context, m wire.Message) (string, error) {
 	body, err := wire.Encode(m)

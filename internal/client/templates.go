@@ -81,7 +81,8 @@ func (c *Client) runTemplateFetch(ctx context.Context, f *templateFetch) {
 	list, err := c.fetchTemplates(ctx)
 	cache := &c.templates
 	cache.mu.Lock()
-	if err == nil && cache.flight == f {
+	if err == nil {
+		// Kept even if every caller left meanwhile: the list is complete.
 		cache.fetched = true
 		cache.list = list
 	}

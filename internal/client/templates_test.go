@@ -15,8 +15,8 @@ import (
 )
 
 // templatePages answers the template list from total templates in pages
-// of pageSize.
-func templatePages(t *testing.T, total, pageSize int) func(int, http.ResponseWriter, *http.Request) {
+// of 100, as Interakt does.
+func templatePages(t *testing.T, total int) func(int, http.ResponseWriter, *http.Request) {
 	return func(_ int, w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != wire.TemplatesPath {
 			http.NotFound(w, r)
@@ -26,6 +26,7 @@ func templatePages(t *testing.T, total, pageSize int) func(int, http.ResponseWri
 		if err != nil {
 			t.Errorf("offset %q is not a number", r.URL.Query().Get("offset"))
 		}
+		const pageSize = 100
 		page := wire.TemplatesPage{Count: total}
 		for i := offset; i < min(offset+pageSize, total); i++ {
 			page.Results.Templates = append(page.Results.Templates, wire.TemplateInfo{
@@ -43,7 +44,7 @@ func templatePages(t *testing.T, total, pageSize int) func(int, http.ResponseWri
 }
 
 func TestListTemplatesPagesAndCaches(t *testing.T) {
-	s := &server{respond: templatePages(t, 250, 100)}
+	s := &server{respond: templatePages(t, 250)}
 	ts := startHTTP(t, s)
 	c := newTestClient(t, ts.URL, nil, Config{})
 
@@ -92,7 +93,7 @@ func TestListTemplatesPagesAndCaches(t *testing.T) {
 }
 
 func TestListTemplatesFailureNotCached(t *testing.T) {
-	pages := templatePages(t, 3, 100)
+	pages := templatePages(t, 3)
 	s := &server{respond: func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
 			writeJSON(w, http.StatusUnauthorized, `{"result":false,"message":"Invalid API key"}`)
@@ -116,7 +117,7 @@ func TestListTemplatesFailureNotCached(t *testing.T) {
 
 func TestListTemplatesRetries5xx(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		pages := templatePages(t, 2, 100)
+		pages := templatePages(t, 2)
 		s := &server{respond: func(n int, w http.ResponseWriter, r *http.Request) {
 			if n <= 2 {
 				writeJSON(w, http.StatusServiceUnavailable, `{}`)
@@ -155,7 +156,7 @@ func TestListTemplatesEmptyPageWithNext(t *testing.T) {
 // next caller fetches afresh.
 func TestListTemplatesCallerLeaves(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		pages := templatePages(t, 1, 100)
+		pages := templatePages(t, 1)
 		s := &server{respond: func(n int, w http.ResponseWriter, r *http.Request) {
 			if n == 1 {
 				select {

@@ -1,7 +1,5 @@
 package contract
 
-import "strconv"
-
 var (
 	ruleContractHeaderFormat = newRule("contract_header_format", Error, "Invalid contract header format",
 		"A contract's header_format is NONE, TEXT, IMAGE, VIDEO or DOCUMENT.")
@@ -73,13 +71,4 @@ func firstButtonIndex(bs []ContractButton, index int) int {
 		}
 	}
 	return -1
-}
-
-// buttonIndexKey returns the map key naming button index i, without
-// allocating for the indexes a template can have.
-func buttonIndexKey(i int) string {
-	if i >= 0 && i < MaxButtons {
-		return "0123456789"[i : i+1]
-	}
-	return strconv.Itoa(i)
 }

@@ -9,6 +9,13 @@
 // (not yet computed at plan time) skips the rules that need it; it never
 // fails them.
 //
-// The validation functions allocate nothing when the input is valid, so
-// they are cheap enough to run for every recipient of a large campaign.
+// Rules lists every check with its identifier and severity; each Problem
+// names the rule it breaks. ValidateValues allocates nothing when the
+// values are valid, so it is cheap enough to run for every recipient of a
+// large campaign.
+//
+// The phone number library this package uses for country calling codes
+// and number lengths loads its metadata when the program starts (about
+// 5 ms and 2.5 MB); the per-country length table built from it is made on
+// first use.
 package contract

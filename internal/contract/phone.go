@@ -74,26 +74,32 @@ func lengthsOf(cc int) uint32 {
 	return phoneLengths()[cc]
 }
 
-// describeLengths renders a length bit set as "10" or "9 or 10".
+// describeLengths renders a length bit set as "10", "9 or 10" or
+// "5 to 15".
 func describeLengths(set uint32) string {
-	var b strings.Builder
-	var ns []int
+	var parts []string
 	for n := 0; n < 32; n++ {
-		if set&(1<<uint(n)) != 0 {
-			ns = append(ns, n)
+		if set&(1<<uint(n)) == 0 {
+			continue
 		}
-	}
-	for i, n := range ns {
+		end := n
+		for end+1 < 32 && set&(1<<uint(end+1)) != 0 {
+			end++
+		}
 		switch {
-		case i == 0:
-		case i == len(ns)-1:
-			b.WriteString(" or ")
+		case end == n:
+			parts = append(parts, strconv.Itoa(n))
+		case end == n+1:
+			parts = append(parts, strconv.Itoa(n), strconv.Itoa(end))
 		default:
-			b.WriteString(", ")
+			parts = append(parts, strconv.Itoa(n)+" to "+strconv.Itoa(end))
 		}
-		b.WriteString(strconv.Itoa(n))
+		n = end
 	}
-	return b.String()
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
 // parseCountryCode returns the calling code of "+91", or 0 when s is not
@@ -183,7 +189,7 @@ func allDigits(s string) bool {
 
 // Errors of ParsePhone. None quotes the input, which is personal data.
 var (
-	ErrPhoneNotInternational = errors.New("the phone number is not in international format: start it with + or 00 and the country code, such as +91 99999 99999")
+	ErrPhoneNotInternational = errors.New("the phone number is not in international format: start it with + or 00 and the country code")
 	ErrPhoneInvalid          = errors.New("the text is not a phone number")
 	ErrPhoneCountryCode      = errors.New("the phone number's country code is not a calling code in use")
 	ErrPhoneExtension        = errors.New("the phone number has an extension, which cannot receive WhatsApp messages")

@@ -187,7 +187,9 @@ func TestValidateTemplateUnknownSkips(t *testing.T) {
 		}},
 		{"button text", func(d *TemplateDecl) { d.Buttons[1].Text = UnknownStr() }},
 		{"button url", func(d *TemplateDecl) { d.Buttons[0].URL = UnknownStr() }},
-		{"button phone number", func(d *TemplateDecl) { d.Buttons[1] = ButtonDecl{Type: StrOf("PHONE_NUMBER"), Text: StrOf("Call"), PhoneNumber: UnknownStr()} }},
+		{"button phone number", func(d *TemplateDecl) {
+			d.Buttons[1] = ButtonDecl{Type: StrOf("PHONE_NUMBER"), Text: StrOf("Call"), PhoneNumber: UnknownStr()}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -36,6 +38,15 @@ type Map struct {
 	Entries []Entry
 	Null    bool
 	Unknown bool
+}
+
+// MapOf returns a known Map of the given entries, sorted by key.
+func MapOf(m map[string]List) Map {
+	out := Map{Entries: make([]Entry, 0, len(m))}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out.Entries = append(out.Entries, Entry{Key: k, Value: m[k]})
+	}
+	return out
 }
 
 // Values are the message inputs of interakt_template_message, of one
@@ -137,7 +148,7 @@ func checkHeaderValues(ps []Problem, c Contract, l List) []Problem {
 	if l.Unknown {
 		return ps
 	}
-	root := Root("header_values")
+	const root = "header_values"
 	if want := headerValuesWanted(c); want >= 0 && len(l.Items) != want {
 		var detail string
 		switch {
@@ -150,7 +161,7 @@ func checkHeaderValues(ps []Problem, c Contract, l List) []Problem {
 		default:
 			detail = "The template's header text has the variable {{1}}, so header_values has exactly one value; " + strconv.Itoa(len(l.Items)) + " given."
 		}
-		ps = append(ps, ruleHeaderValuesCount.at(root, detail))
+		ps = append(ps, ruleHeaderValuesCount.at(Root(root), detail))
 	}
 	media := isMediaHeader(c)
 	for i, item := range l.Items {
@@ -158,11 +169,11 @@ func checkHeaderValues(ps []Problem, c Contract, l List) []Problem {
 			continue
 		}
 		if item.Missing() {
-			ps = append(ps, emptyValue(root.Index(i), "header value"))
+			ps = append(ps, emptyValue(Root(root).Index(i), "header value"))
 			continue
 		}
 		if media && i == 0 && !isHTTPSURL(item.Value) {
-			ps = append(ps, ruleHeaderValuesURL.atf(root.Index(i),
+			ps = append(ps, ruleHeaderValuesURL.atf(Root(root).Index(i),
 				"The template has a %s header, so its header value is the https URL of the media file; this value is not an https URL.", *c.HeaderFormat))
 		}
 		if !media {
@@ -176,9 +187,9 @@ func checkBodyValues(ps []Problem, c Contract, l List) []Problem {
 	if l.Unknown {
 		return ps
 	}
-	root := Root("body_values")
+	const root = "body_values"
 	if want := c.BodyVariables; want != nil && len(l.Items) != *want {
-		ps = append(ps, ruleBodyValuesCount.atf(root,
+		ps = append(ps, ruleBodyValuesCount.atf(Root(root),
 			"The template's body has %d variables, so body_values has %d values, one per variable in order; %d given.", *want, *want, len(l.Items)))
 	}
 	for i, item := range l.Items {
@@ -186,7 +197,7 @@ func checkBodyValues(ps []Problem, c Contract, l List) []Problem {
 			continue
 		}
 		if item.Missing() {
-			ps = append(ps, emptyValue(root.Index(i), "body value"))
+			ps = append(ps, emptyValue(Root(root).Index(i), "body value"))
 			continue
 		}
 		ps = checkWhitespace(ps, root, i, item.Value)
@@ -199,17 +210,17 @@ func emptyValue(p Path, what string) Problem {
 }
 
 // checkWhitespace warns when Meta would reject value as a text parameter.
-func checkWhitespace(ps []Problem, root Path, i int, value string) []Problem {
+func checkWhitespace(ps []Problem, root string, i int, value string) []Problem {
 	spaces := 0
 	for j := 0; j < len(value); j++ {
 		switch value[j] {
 		case '\n', '\r', '\t':
-			return append(ps, ruleValueWhitespace.at(root.Index(i),
+			return append(ps, ruleValueWhitespace.at(Root(root).Index(i),
 				"This value has a line break or a tab; Meta rejects text parameters with newlines, tabs or more than 4 consecutive spaces. Replace them with spaces."))
 		case ' ':
 			spaces++
 			if spaces > 4 {
-				return append(ps, ruleValueWhitespace.at(root.Index(i),
+				return append(ps, ruleValueWhitespace.at(Root(root).Index(i),
 					"This value has more than 4 consecutive spaces; Meta rejects text parameters with newlines, tabs or more than 4 consecutive spaces."))
 			}
 		default:

@@ -35,10 +35,10 @@ func parseButtonIndex(key string) int {
 // checkButtonKey checks a key of button_values or button_payload and
 // returns the contract's button it names, with ok false when the key is
 // bad, the button is missing, or the contract does not list buttons.
-func checkButtonKey(ps []Problem, c Contract, p Path, key string) ([]Problem, ContractButton, bool) {
+func checkButtonKey(ps []Problem, c Contract, root, key string) ([]Problem, ContractButton, bool) {
 	idx := parseButtonIndex(key)
 	if idx < 0 {
-		return append(ps, ruleButtonIndexFormat.atf(p,
+		return append(ps, ruleButtonIndexFormat.atf(Root(root).Key(key),
 			"The key %q is not a button index. Keys are the button's position in the template as a decimal number, from \"0\" for the first button to \"9\", without leading zeros.", key)), ContractButton{}, false
 	}
 	if !c.ButtonsKnown {
@@ -46,7 +46,7 @@ func checkButtonKey(ps []Problem, c Contract, p Path, key string) ([]Problem, Co
 	}
 	b, ok := c.button(idx)
 	if !ok {
-		return append(ps, ruleButtonIndexNoButton.atf(p,
+		return append(ps, ruleButtonIndexNoButton.atf(Root(root).Key(key),
 			"The template has no button at index %d (its buttons are counted from 0). Use the index of the button as the template declares it.", idx)), ContractButton{}, false
 	}
 	return ps, b, true
@@ -56,30 +56,29 @@ func checkButtonValues(ps []Problem, c Contract, m Map) []Problem {
 	if m.Unknown {
 		return ps
 	}
-	root := Root("button_values")
+	const root = "button_values"
 	for _, e := range m.Entries {
-		p := root.Key(e.Key)
 		var b ContractButton
 		var ok bool
-		ps, b, ok = checkButtonKey(ps, c, p, e.Key)
+		ps, b, ok = checkButtonKey(ps, c, root, e.Key)
 		if ok && !b.Dynamic {
 			what := "a static URL button"
 			if b.Type != ButtonURL {
 				what = "a " + b.Type + " button"
 			}
-			ps = append(ps, ruleButtonValuesKind.atf(p,
+			ps = append(ps, ruleButtonValuesKind.atf(Root(root).Key(e.Key),
 				"Button %d is %s; button_values only takes values for URL buttons whose url ends with {{1}}. Remove this entry or use the index of such a button.", b.Index, what))
 		}
 		if e.Value.Unknown {
 			continue
 		}
 		if len(e.Value.Items) != 1 {
-			ps = append(ps, ruleButtonValuesCount.atf(p,
+			ps = append(ps, ruleButtonValuesCount.atf(Root(root).Key(e.Key),
 				"This entry has %d values; a dynamic URL button takes exactly one, the text that replaces {{1}} at the end of its url.", len(e.Value.Items)))
 		}
 		for j, item := range e.Value.Items {
 			if !item.Unknown && item.Missing() {
-				ps = append(ps, emptyValue(p.Index(j), "button value"))
+				ps = append(ps, emptyValue(Root(root).Key(e.Key).Index(j), "button value"))
 			}
 		}
 	}
@@ -88,7 +87,7 @@ func checkButtonValues(ps []Problem, c Contract, m Map) []Problem {
 	}
 	for _, b := range c.Buttons {
 		if b.Dynamic && !hasKey(m, b.Index) {
-			ps = append(ps, ruleButtonValuesMissing.atf(root,
+			ps = append(ps, ruleButtonValuesMissing.atf(Root(root),
 				"Button %d is a URL button whose url ends with {{1}}; give its value as button_values = { \"%d\" = [\"...\"] }.", b.Index, b.Index))
 		}
 	}
@@ -108,35 +107,34 @@ func checkButtonPayload(ps []Problem, c Contract, m Map) []Problem {
 	if m.Unknown {
 		return ps
 	}
-	root := Root("button_payload")
+	const root = "button_payload"
 	if len(m.Entries) > maxPayloadButtons {
-		ps = append(ps, ruleButtonPayloadButtons.atf(root,
+		ps = append(ps, ruleButtonPayloadButtons.atf(Root(root),
 			"button_payload has entries for %d buttons; the API takes payloads for at most %d quick reply buttons.", len(m.Entries), maxPayloadButtons))
 	}
 	for _, e := range m.Entries {
-		p := root.Key(e.Key)
 		var b ContractButton
 		var ok bool
-		ps, b, ok = checkButtonKey(ps, c, p, e.Key)
+		ps, b, ok = checkButtonKey(ps, c, root, e.Key)
 		if ok && b.Type != ButtonQuickReply {
-			ps = append(ps, ruleButtonPayloadKind.atf(p,
+			ps = append(ps, ruleButtonPayloadKind.atf(Root(root).Key(e.Key),
 				"Button %d is a %s button; button_payload only takes payloads for QUICK_REPLY buttons. Remove this entry or use the index of a quick reply.", b.Index, b.Type))
 		}
 		if e.Value.Unknown {
 			continue
 		}
 		if len(e.Value.Items) != 1 {
-			ps = append(ps, ruleButtonPayloadCount.atf(p,
+			ps = append(ps, ruleButtonPayloadCount.atf(Root(root).Key(e.Key),
 				"This entry has %d payloads; a quick reply button takes exactly one.", len(e.Value.Items)))
 		}
 		for j, item := range e.Value.Items {
 			switch {
 			case item.Unknown:
 			case item.Missing():
-				ps = append(ps, emptyValue(p.Index(j), "button payload"))
+				ps = append(ps, emptyValue(Root(root).Key(e.Key).Index(j), "button payload"))
 			case len(item.Value) > maxButtonPayloadLength:
 				if n := utf8.RuneCountInString(item.Value); n > maxButtonPayloadLength {
-					ps = append(ps, ruleButtonPayloadLength.atf(p.Index(j),
+					ps = append(ps, ruleButtonPayloadLength.atf(Root(root).Key(e.Key).Index(j),
 						"This payload has %d characters; the API accepts at most %d. Shorten it.", n, maxButtonPayloadLength))
 				}
 			}

@@ -10,7 +10,7 @@
 // length W never exceeds N, whatever the latency. A burst of N goes at once;
 // the N+1st waits until the first released slot leaves the window.
 //
-// A smooth token bucket (one request every W/N) would serialise a burst the
+// A smooth token bucket (one request every W/N) would serialize a burst the
 // server allows, and a burst+refill bucket (N tokens, refilled at N/W) lets
 // more than N requests arrive in one window, because tokens refilled during
 // the first burst are spent again before that burst has left the server's
@@ -37,13 +37,13 @@ type Limiter struct {
 	window time.Duration
 
 	mu sync.Mutex
-	// unreleased counts slots acquired and not yet released or cancelled;
+	// unreleased counts slots acquired and not yet released or canceled;
 	// they occupy the window until released.
 	unreleased int
 	// released holds the release stamps of slots still in the window, in
 	// ascending order (stamps are taken under mu from a monotonic clock).
 	released []time.Time
-	// wake is closed, and cleared, when a slot is released or cancelled, so
+	// wake is closed, and cleared, when a slot is released or canceled, so
 	// waiters recompute when the next slot frees up. It is nil while nobody
 	// waits, which keeps the uncontended path free of allocations.
 	wake chan struct{}

@@ -171,7 +171,7 @@ func TestCancelWhileWaiting(t *testing.T) {
 			t.Fatalf("Acquire after cancel = %v, want context.Canceled", err)
 		}
 		if waited := time.Since(start); waited != 5*time.Second {
-			t.Errorf("cancelled Acquire returned after %v of fake time, want 5s", waited)
+			t.Errorf("canceled Acquire returned after %v of fake time, want 5s", waited)
 		}
 		l.mu.Lock()
 		unreleased, stamps := l.unreleased, len(l.released)
@@ -183,16 +183,16 @@ func TestCancelWhileWaiting(t *testing.T) {
 	})
 }
 
-func TestCancelledContextReservesNothing(t *testing.T) {
+func TestCanceledContextReservesNothing(t *testing.T) {
 	l := mustNew(t, 1, time.Minute)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := l.Acquire(ctx); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Acquire on a cancelled context = %v, want context.Canceled", err)
+		t.Fatalf("Acquire on a canceled context = %v, want context.Canceled", err)
 	}
 	slot, err := l.Acquire(t.Context())
 	if err != nil {
-		t.Fatalf("Acquire after a cancelled attempt: %v", err)
+		t.Fatalf("Acquire after a canceled attempt: %v", err)
 	}
 	slot.Release()
 }
@@ -241,7 +241,7 @@ func TestCancelReturnsSlotUnused(t *testing.T) {
 		}
 		next.Release()
 		if got := time.Since(start); got != 0 {
-			t.Errorf("slot after a cancelled one acquired after %v, want at once", got)
+			t.Errorf("slot after a canceled one acquired after %v, want at once", got)
 		}
 		l.mu.Lock()
 		defer l.mu.Unlock()

@@ -4,7 +4,10 @@
 // these types and nothing else.
 package wire
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // MessagePath is the path of Interakt's template send endpoint.
 const MessagePath = "/v1/public/message/"
@@ -35,10 +38,18 @@ type Template struct {
 
 // Encode returns the exact bytes the API receives for m: compact JSON with
 // type set to "Template". The client and the template_payload function both
-// call it, so what a plan shows cannot drift from what is sent.
+// call it, so what a plan shows cannot drift from what is sent. HTML
+// characters are not escaped: a media URL's "&" is sent as "&", as a user
+// reading the payload expects.
 func Encode(m Message) ([]byte, error) {
 	m.Type = MessageTypeTemplate
-	return json.Marshal(m)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // MessageResponse is the API's answer to a send.

@@ -1,0 +1,138 @@
+package receiver
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+var received = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+func mustParse(t *testing.T, body string) store.Event {
+	t.Helper()
+	ev, handled, err := ParseWebhook([]byte(body), received)
+	if err != nil {
+		t.Fatalf("ParseWebhook: %v", err)
+	}
+	if !handled {
+		t.Fatalf("ParseWebhook ignored %s", body)
+	}
+	return ev
+}
+
+func TestParseWebhookReadsInteraktFields(t *testing.T) {
+	ev := mustParse(t, `{"version":"1.0","timestamp":"2026-03-01T10:00:09.000000","type":"message_api_failed",
+	  "data":{"customer":{"phone_number":"9999999999"},"message":{"id":"m-1","message_status":"Failed",
+	  "received_at_utc":"2026-03-01T10:00:00.123456","delivered_at_utc":"2026-03-01T10:00:01Z",
+	  "failed_at_utc":"2026-03-01T15:30:02+05:30","channel_failure_reason":"Message undeliverable",
+	  "channel_error_code":131026,"meta_data":{"source_data":{"callback_data":"release-42"}}}}}`)
+	want := store.Event{
+		MessageID:     "m-1",
+		Type:          wire.EventFailed,
+		Status:        store.StatusFailed,
+		SentAt:        time.Date(2026, 3, 1, 10, 0, 0, 123456000, time.UTC),
+		DeliveredAt:   time.Date(2026, 3, 1, 10, 0, 1, 0, time.UTC),
+		FailedAt:      time.Date(2026, 3, 1, 10, 0, 2, 0, time.UTC),
+		FailureReason: "Message undeliverable",
+		ErrorCode:     "131026",
+		CallbackData:  "release-42",
+		ReceivedAt:    received,
+	}
+	if ev != want {
+		t.Fatalf("event =\n %+v\nwant\n %+v", ev, want)
+	}
+}
+
+func TestParseWebhookStatusTimeFallsBack(t *testing.T) {
+	withEnvelope := mustParse(t, `{"timestamp":"2026-03-01T11:00:00.000000","type":"message_api_read","data":{"message":{"id":"m"}}}`)
+	if want := time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC); !withEnvelope.ReadAt.Equal(want) {
+		t.Fatalf("read_at = %v, want the envelope's %v", withEnvelope.ReadAt, want)
+	}
+	bare := mustParse(t, `{"timestamp":"yesterday","type":"message_api_delivered","data":{"message":{"id":"m","delivered_at_utc":"soon"}}}`)
+	if !bare.DeliveredAt.Equal(received) {
+		t.Fatalf("delivered_at = %v, want the receive time %v", bare.DeliveredAt, received)
+	}
+}
+
+func TestParseWebhookIgnoresTimesOfLaterStatuses(t *testing.T) {
+	ev := mustParse(t, `{"type":"message_api_sent","data":{"message":{"id":"m",
+	  "received_at_utc":"2026-03-01T10:00:00","seen_at_utc":"2026-03-01T10:05:00","channel_failure_reason":"x"}}}`)
+	if !ev.ReadAt.IsZero() || ev.FailureReason != "" {
+		t.Fatalf("a sent event carried read_at %v / failure %q", ev.ReadAt, ev.FailureReason)
+	}
+	if !ev.SentAt.Equal(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)) {
+		t.Fatalf("sent_at = %v", ev.SentAt)
+	}
+}
+
+func TestParseWebhookTypes(t *testing.T) {
+	for typ, want := range map[string]store.Status{
+		wire.EventSent: store.StatusSent, wire.EventDelivered: store.StatusDelivered,
+		wire.EventRead: store.StatusRead, wire.EventFailed: store.StatusFailed,
+	} {
+		ev := mustParse(t, `{"type":"`+typ+`","data":{"message":{"id":"m"}}}`)
+		if ev.Status != want || ev.Type != typ {
+			t.Fatalf("%s: status %v type %q", typ, ev.Status, ev.Type)
+		}
+	}
+	for _, typ := range []string{wire.EventClicked, "message_campaign_sent", "message_received", ""} {
+		_, handled, err := ParseWebhook([]byte(`{"type":"`+typ+`","data":{"message":{"id":"m"}}}`), received)
+		if err != nil || handled {
+			t.Fatalf("%q: handled=%v err=%v, want ignored", typ, handled, err)
+		}
+	}
+}
+
+func TestParseWebhookRejectsMalformed(t *testing.T) {
+	for name, body := range map[string]string{
+		"not json":      `{"type":`,
+		"array":         `[1,2]`,
+		"no id":         `{"type":"message_api_read","data":{"message":{}}}`,
+		"blank id":      `{"type":"message_api_read","data":{"message":{"id":"  "}}}`,
+		"id too long":   `{"type":"message_api_read","data":{"message":{"id":"` + strings.Repeat("x", maxIDLength+1) + `"}}}`,
+		"data a string": `{"type":"message_api_read","data":"x"}`,
+	} {
+		if _, _, err := ParseWebhook([]byte(body), received); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("%s: err = %v, want ErrMalformed", name, err)
+		}
+	}
+}
+
+func TestParseWebhookCleansValues(t *testing.T) {
+	ev := mustParse(t, `{"type":"message_api_sent","data":{"message":{"id":" m\u0000 ",
+	  "meta_data":{"source_data":{"callback_data":"a\u0000b"}}}}}`)
+	if ev.MessageID != "m" || ev.CallbackData != "ab" {
+		t.Fatalf("id %q callback %q: NUL bytes or blanks kept", ev.MessageID, ev.CallbackData)
+	}
+}
+
+func FuzzParseWebhook(f *testing.F) {
+	f.Add([]byte(`{"version":"1.0","timestamp":"2026-03-01T10:00:09.000000","type":"message_api_failed","data":{"message":{"id":"m-1","received_at_utc":"2026-03-01T10:00:00.123456","failed_at_utc":"2026-03-01T15:30:02+05:30","channel_error_code":131026,"meta_data":{"source_data":{"callback_data":"x"}}}}}`))
+	f.Add([]byte(`{"type":"message_api_read","data":{"message":{"id":1e400}}}`))
+	f.Add([]byte(`{"type":"message_api_clicked"}`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`{"type":"message_api_sent","data":{"message":{"id":"\u0000","received_at_utc":"9999-12-31T23:59:59.999999999"}}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, handled, err := ParseWebhook(body, received)
+		if err != nil || !handled {
+			return
+		}
+		if ev.MessageID == "" || len(ev.MessageID) > maxIDLength || !ev.Status.Valid() {
+			t.Fatalf("accepted event without a usable id or status: %+v", ev)
+		}
+		for _, s := range []string{ev.MessageID, ev.CallbackData, ev.FailureReason, ev.ErrorCode} {
+			if strings.IndexByte(s, 0) >= 0 {
+				t.Fatalf("NUL byte kept in %q", s)
+			}
+		}
+		own := map[store.Status]time.Time{store.StatusSent: ev.SentAt, store.StatusDelivered: ev.DeliveredAt,
+			store.StatusRead: ev.ReadAt, store.StatusFailed: ev.FailedAt}[ev.Status]
+		if own.IsZero() {
+			t.Fatalf("event without the time of its own status: %+v", ev)
+		}
+	})
+}
