@@ -218,8 +218,10 @@ func badMessageCases() []badMessageCase {
 			change: set("button_values", map[string]any{"0": []any{"1"}, "1": []any{"2"}}),
 			want:   []wantDiag{errAt("Not a dynamic URL button", `button_values["1"]`)}},
 		{name: "button value for a static URL button", rule: "button_values_kind", needsContract: true,
-			change: setTemplate(func(t map[string]any) { t["buttons"] = buttons(button(0, "URL", false), button(1, "QUICK_REPLY", false)) }),
-			want:   []wantDiag{errAt("Not a dynamic URL button", `button_values["0"]`)}},
+			change: setTemplate(func(t map[string]any) {
+				t["buttons"] = buttons(button(0, "URL", false), button(1, "QUICK_REPLY", false))
+			}),
+			want: []wantDiag{errAt("Not a dynamic URL button", `button_values["0"]`)}},
 		{name: "dynamic URL button without value", rule: "button_values_missing", change: set("button_values", nil), needsContract: true,
 			want: []wantDiag{errAt("Missing button value", "button_values")}},
 		{name: "two values for a URL button", rule: "button_values_count", change: set("button_values", map[string]any{"0": []any{"a", "b"}}),
@@ -269,11 +271,15 @@ func badMessageCases() []badMessageCase {
 			want: []wantDiag{errAt("Invalid contract body variables", "template.body_variables"),
 				errAt("Wrong number of body values", "body_values")}},
 		{name: "contract button index out of range", rule: "contract_button_index",
-			change: both(setTemplate(func(t map[string]any) { t["buttons"] = buttons(button(0, "URL", true), button(12, "QUICK_REPLY", false)) }),
+			change: both(setTemplate(func(t map[string]any) {
+				t["buttons"] = buttons(button(0, "URL", true), button(12, "QUICK_REPLY", false))
+			}),
 				set("button_payload", nil)),
 			want: []wantDiag{errAt("Invalid contract button index", "template.buttons[1].index")}},
 		{name: "contract button index used twice", rule: "contract_button_index",
-			change: both(setTemplate(func(t map[string]any) { t["buttons"] = buttons(button(0, "URL", true), button(0, "QUICK_REPLY", false)) }),
+			change: both(setTemplate(func(t map[string]any) {
+				t["buttons"] = buttons(button(0, "URL", true), button(0, "QUICK_REPLY", false))
+			}),
 				set("button_payload", nil)),
 			want: []wantDiag{errAt("Invalid contract button index", "template.buttons[1].index")}},
 		{name: "contract button type", rule: "contract_button_type",

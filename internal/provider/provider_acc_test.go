@@ -27,7 +27,7 @@ func TestAccProvider_sendsWithTheKeyFromTheEnvironment(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
-			Config: orderShippedMessage(srv, "9999999999", "42"),
+			Config: orderShippedMessage(srv, "42"),
 			Check: func(*terraform.State) error {
 				reqs := srv.Requests()
 				if len(reqs) != 1 {
@@ -59,13 +59,13 @@ func TestAccProvider_planNeedsNoKey(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
 			{
-				Config:             orderShippedMessage(srv, "9999999999", "42"),
+				Config:             orderShippedMessage(srv, "42"),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
 			},
 			{
 				// Contract errors are found without a key too.
-				Config:      strings.Replace(orderShippedMessage(srv, "9999999999", "42"), `["There", "1234"]`, `["There"]`, 1),
+				Config:      strings.Replace(orderShippedMessage(srv, "42"), `["There", "1234"]`, `["There"]`, 1),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Wrong number of body values`),
 			},
@@ -82,7 +82,7 @@ func TestAccProvider_applyWithoutKeyFails(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
-			Config:      orderShippedMessage(srv, "9999999999", "42"),
+			Config:      orderShippedMessage(srv, "42"),
 			ExpectError: regexp.MustCompile(`Missing Interakt API key[\s\S]*api_key[\s\S]*` + envAPIKey),
 		}},
 	})
@@ -165,7 +165,7 @@ func TestProviderConfigure_unknownSettings(t *testing.T) {
 		t.Errorf("plan:\n%s", diagString(resp.Diagnostics))
 	}
 	// An apply with the key still unknown says so and names api_key.
-	_, diags := p.applyCreate(messageType, validMessage())
+	_, diags := p.applyMessage(validMessage())
 	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"})
 	if d == nil || !strings.Contains(d.Detail, "not known yet") {
 		t.Errorf("apply:\n%s", diagString(diags))

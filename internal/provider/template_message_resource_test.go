@@ -51,13 +51,13 @@ const orderShippedBody = `{"countryCode":"+91","phoneNumber":"9999999999","type"
 	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
 
 // orderShippedMessage is a complete test send of order_shipped with the
-// given triggers and phone number.
-func orderShippedMessage(srv *mock.Server, phone, release string) string {
+// given release as its trigger.
+func orderShippedMessage(srv *mock.Server, release string) string {
 	return providerBlock(srv) + fmt.Sprintf(`
 resource "interakt_template_message" "smoke" {
   template       = %s
   country_code   = "+91"
-  phone_number   = %q
+  phone_number   = "9999999999"
   callback_data  = "release-42"
   header_values  = ["Alert"]
   body_values    = ["There", "1234"]
@@ -65,7 +65,7 @@ resource "interakt_template_message" "smoke" {
   button_payload = { "1" = ["payload1"] }
   triggers       = { release = %q }
 }
-`, orderShippedContract, phone, release)
+`, orderShippedContract, release)
 }
 
 // protocolMessage is the design example's inputs for protocol-level tests,
@@ -102,7 +102,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
 			{
-				Config: orderShippedMessage(srv, "9999999999", "42"),
+				Config: orderShippedMessage(srv, "42"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("id")),
@@ -118,7 +118,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 			},
 			{
 				// The same configuration plans nothing and sends nothing.
-				Config: orderShippedMessage(srv, "9999999999", "42"),
+				Config: orderShippedMessage(srv, "42"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
@@ -126,7 +126,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 			},
 			{
 				// A trigger change is a replacement: exactly one more send.
-				Config: orderShippedMessage(srv, "9999999999", "43"),
+				Config: orderShippedMessage(srv, "43"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
 				}},
@@ -229,7 +229,7 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
 			{
-				Config:      orderShippedMessage(srv, "9999999999", "42"),
+				Config:      orderShippedMessage(srv, "42"),
 				ExpectError: regexp.MustCompile(`Interakt rejected the message[\s\S]*` + regexp.QuoteMeta("(code 1013)")),
 			},
 			{
@@ -241,7 +241,7 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 					}
 					srv.SetRejectPhone("9999999999", "", false)
 				},
-				Config: orderShippedMessage(srv, "9999999999", "42"),
+				Config: orderShippedMessage(srv, "42"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
 				}},
@@ -268,7 +268,7 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 		ProtoV6ProviderFactories: rec.factories(testSeams()),
 		Steps: []resource.TestStep{
 			{
-				Config: orderShippedMessage(srv, "9999999999", "42"),
+				Config: orderShippedMessage(srv, "42"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("uncertain")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.Null()),
@@ -297,7 +297,7 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 				},
 			},
 			{
-				Config: orderShippedMessage(srv, "9999999999", "42"),
+				Config: orderShippedMessage(srv, "42"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
@@ -311,7 +311,7 @@ func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
 	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
-	config := strings.Replace(orderShippedMessage(srv, "9999999999", "42"), "provider \"interakt\" {\n", "provider \"interakt\" {\n  dry_run = true\n", 1)
+	config := strings.Replace(orderShippedMessage(srv, "42"), "provider \"interakt\" {\n", "provider \"interakt\" {\n  dry_run = true\n", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
@@ -337,7 +337,7 @@ func TestAccTemplateMessage_importRefused(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
-			Config:        orderShippedMessage(srv, "9999999999", "42"),
+			Config:        orderShippedMessage(srv, "42"),
 			ResourceName:  messageType + ".smoke",
 			ImportState:   true,
 			ImportStateId: "5f0c6a2e-7b1d-4c3e-9a58-2d4e8f6b1a01",
@@ -439,7 +439,7 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			if diags := p.configure(providerConfig); hasErrorDiag(diags) {
 				t.Fatalf("configure:\n%s", diagString(diags))
 			}
-			state, diags := p.applyCreate(messageType, protocolMessage())
+			state, diags := p.applyMessage(protocolMessage())
 			if n := len(srv.SendRequests()); n != tc.wantSends {
 				t.Errorf("the mock saw %d send requests; want %d", n, tc.wantSends)
 			}
@@ -494,10 +494,10 @@ func TestTemplateMessageApply_sendLimit(t *testing.T) {
 	if diags := p.configure(map[string]any{"base_url": srv.URL(), "max_sends_per_apply": 1}); hasErrorDiag(diags) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
-	if _, diags := p.applyCreate(messageType, protocolMessage()); hasErrorDiag(diags) {
+	if _, diags := p.applyMessage(protocolMessage()); hasErrorDiag(diags) {
 		t.Fatalf("first send:\n%s", diagString(diags))
 	}
-	state, diags := p.applyCreate(messageType, protocolMessage())
+	state, diags := p.applyMessage(protocolMessage())
 	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send limit reached", "(none)"})
 	if d == nil {
 		t.Fatalf("want the send limit error; got:\n%s", diagString(diags))
@@ -749,11 +749,12 @@ func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 	return resp, err
 }
 
-// applyCreate plans and applies the creation of a resource, as Terraform
-// does, and returns its new state (null when the apply failed) with the
-// diagnostics of both calls.
-func (p *protocolServer) applyCreate(typeName string, config map[string]any) (tftypes.Value, []*tfprotov6.Diagnostic) {
+// applyMessage plans and applies the creation of an
+// interakt_template_message, as Terraform does, and returns its new state
+// (null when the apply failed) with the diagnostics of both calls.
+func (p *protocolServer) applyMessage(config map[string]any) (tftypes.Value, []*tfprotov6.Diagnostic) {
 	p.t.Helper()
+	typeName := messageType
 	typ := p.resourceType(typeName)
 	plan := p.planCreate(typeName, config)
 	diags := plan.Diagnostics
