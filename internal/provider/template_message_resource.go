@@ -156,8 +156,8 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 			fmt.Sprintf("Interakt may have processed this interakt_template_message (template %q) but its answer did not arrive: %s.\n\n"+
 				"So that the recipient is not messaged twice, the resource is saved with status = \"uncertain\" and no id, and later applies "+
 				"do not send it again. Check the recipient or the status webhooks (callback_data identifies the message when it is set). "+
-				"To send it again on purpose, replace this resource: terraform apply -replace=<address>, "+
-				"for example -replace=interakt_template_message.smoke.",
+				"To send it again on purpose, replace this resource: terraform apply -replace=<address>, with the address "+
+				"Terraform shows for this diagnostic (interakt_template_message.<name>).",
 				msg.Template.Name, outcome.Err))
 	default:
 		resp.Diagnostics.Append(messageSendFailure(outcome))
