@@ -91,6 +91,11 @@ func (s *Server) start(ctx context.Context, bin string, cred *syscall.Credential
 		return err
 	}
 	defer func() { _ = logFile.Close() }()
+	// postgres runs as a direct child rather than through pg_ctl, which
+	// would detach it: as a child it gets SIGQUIT (Pdeathsig) when the test
+	// binary dies, so a crashed or timed-out test run leaves no server
+	// behind. pg_isready then tells when it accepts connections.
+	//
 	// The test server trades durability for speed: its data is thrown
 	// away, and crashes of the processes under test do not touch it.
 	s.cmd = exec.Command(filepath.Join(bin, "postgres"),

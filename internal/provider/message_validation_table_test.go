@@ -27,14 +27,6 @@ type badMessageCase struct {
 	needsContract bool
 }
 
-func errAt(summary, at string) wantDiag {
-	return wantDiag{severity: tfprotov6.DiagnosticSeverityError, summary: summary, path: at}
-}
-
-func warnAt(summary, at string) wantDiag {
-	return wantDiag{severity: tfprotov6.DiagnosticSeverityWarning, summary: summary, path: at}
-}
-
 // validMessage is order_shipped's complete message with its contract
 // written by hand; it passes every rule.
 func validMessage() map[string]any {
@@ -59,7 +51,7 @@ func orderShippedTemplate(change func(t map[string]any)) map[string]any {
 		"header_format":    "TEXT",
 		"header_variables": 1,
 		"body_variables":   2,
-		"buttons":          buttons(button(0, "URL", true), button(1, "QUICK_REPLY", false)),
+		"buttons":          contractButtons(contractButton(0, "URL", true), contractButton(1, "QUICK_REPLY", false)),
 	}
 	if change != nil {
 		change(t)
@@ -67,7 +59,7 @@ func orderShippedTemplate(change func(t map[string]any)) map[string]any {
 	return t
 }
 
-func buttons(bs ...map[string]any) []any {
+func contractButtons(bs ...map[string]any) []any {
 	out := make([]any, len(bs))
 	for i, b := range bs {
 		out[i] = b
@@ -75,7 +67,7 @@ func buttons(bs ...map[string]any) []any {
 	return out
 }
 
-func button(index int, typ string, dynamic bool) map[string]any {
+func contractButton(index int, typ string, dynamic bool) map[string]any {
 	return map[string]any{"index": index, "type": typ, "dynamic": dynamic}
 }
 
@@ -83,7 +75,7 @@ func button(index int, typ string, dynamic bool) map[string]any {
 // no buttons.
 func mediaTemplate(format string) map[string]any {
 	return orderShippedTemplate(func(t map[string]any) {
-		t["header_format"], t["header_variables"], t["body_variables"], t["buttons"] = format, 0, 0, buttons()
+		t["header_format"], t["header_variables"], t["body_variables"], t["buttons"] = format, 0, 0, contractButtons()
 	})
 }
 
@@ -98,7 +90,7 @@ func withMedia(format string, headerValues []any) func(c map[string]any) {
 	}
 }
 
-func set(name string, value any) func(c map[string]any) {
+func withValue(name string, value any) func(c map[string]any) {
 	return func(c map[string]any) { c[name] = value }
 }
 
@@ -106,7 +98,7 @@ func setTemplate(change func(t map[string]any)) func(c map[string]any) {
 	return func(c map[string]any) { c["template"] = orderShippedTemplate(change) }
 }
 
-func both(changes ...func(c map[string]any)) func(c map[string]any) {
+func withChanges(changes ...func(c map[string]any)) func(c map[string]any) {
 	return func(c map[string]any) {
 		for _, change := range changes {
 			change(c)
@@ -118,48 +110,48 @@ func badMessageCases() []badMessageCase {
 	long := func(n int) string { return strings.Repeat("x", n) }
 	return []badMessageCase{
 		// The phone number and its country code.
-		{name: "country code without plus", rule: "country_code_format", change: set("country_code", "91"),
+		{name: "country code without plus", rule: "country_code_format", change: withValue("country_code", "91"),
 			want: []wantDiag{errAt("Invalid country code", "country_code")}},
-		{name: "country code too long", rule: "country_code_format", change: set("country_code", "+0091"),
+		{name: "country code too long", rule: "country_code_format", change: withValue("country_code", "+0091"),
 			want: []wantDiag{errAt("Invalid country code", "country_code")}},
-		{name: "country code empty", rule: "country_code_format", change: set("country_code", ""),
+		{name: "country code empty", rule: "country_code_format", change: withValue("country_code", ""),
 			want: []wantDiag{errAt("Invalid country code", "country_code")}},
-		{name: "country code with a letter", rule: "country_code_format", change: set("country_code", "+9a"),
+		{name: "country code with a letter", rule: "country_code_format", change: withValue("country_code", "+9a"),
 			want: []wantDiag{errAt("Invalid country code", "country_code")}},
-		{name: "country code not in use", rule: "country_code_unassigned", change: set("country_code", "+999"),
+		{name: "country code not in use", rule: "country_code_unassigned", change: withValue("country_code", "+999"),
 			want: []wantDiag{errAt("Unknown country code", "country_code")}},
-		{name: "phone number international", rule: "phone_number_digits", change: set("phone_number", "+919999999999"),
+		{name: "phone number international", rule: "phone_number_digits", change: withValue("phone_number", "+919999999999"),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "phone number with dashes", rule: "phone_number_digits", change: set("phone_number", "99999-99999"),
+		{name: "phone number with dashes", rule: "phone_number_digits", change: withValue("phone_number", "99999-99999"),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "phone number empty", rule: "phone_number_digits", change: set("phone_number", ""),
+		{name: "phone number empty", rule: "phone_number_digits", change: withValue("phone_number", ""),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "phone number with leading zero", rule: "phone_number_leading_zero", change: set("phone_number", "09999999999"),
+		{name: "phone number with leading zero", rule: "phone_number_leading_zero", change: withValue("phone_number", "09999999999"),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "phone number too short", rule: "phone_number_length", change: set("phone_number", "123"),
+		{name: "phone number too short", rule: "phone_number_length", change: withValue("phone_number", "123"),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "phone number too long", rule: "phone_number_length", change: set("phone_number", "1234567890123456"),
+		{name: "phone number too long", rule: "phone_number_length", change: withValue("phone_number", "1234567890123456"),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "country code inside phone number", rule: "phone_number_country_code_inside", change: set("phone_number", "919999999999"),
+		{name: "country code inside phone number", rule: "phone_number_country_code_inside", change: withValue("phone_number", "919999999999"),
 			want: []wantDiag{errAt("Country code inside phone number", "phone_number")}},
-		{name: "phone number of an impossible length", rule: "phone_number_impossible", change: set("phone_number", "99999999"),
+		{name: "phone number of an impossible length", rule: "phone_number_impossible", change: withValue("phone_number", "99999999"),
 			want: []wantDiag{errAt("Invalid phone number", "phone_number")}},
-		{name: "unknown phone number is skipped", change: set("phone_number", Unknown)},
-		{name: "unknown country code skips the length check", change: both(set("country_code", Unknown), set("phone_number", "99999999"))},
+		{name: "unknown phone number is skipped", change: withValue("phone_number", Unknown)},
+		{name: "unknown country code skips the length check", change: withChanges(withValue("country_code", Unknown), withValue("phone_number", "99999999"))},
 
 		// callback_data.
-		{name: "callback data too long", rule: "callback_data_length", change: set("callback_data", long(513)),
+		{name: "callback data too long", rule: "callback_data_length", change: withValue("callback_data", long(513)),
 			want: []wantDiag{errAt("Callback data too long", "callback_data")}},
-		{name: "callback data of 512 characters in 1024 bytes", change: set("callback_data", strings.Repeat("é", 512))},
-		{name: "callback data of 513 characters", rule: "callback_data_length", change: set("callback_data", strings.Repeat("é", 513)),
+		{name: "callback data of 512 characters in 1024 bytes", change: withValue("callback_data", strings.Repeat("é", 512))},
+		{name: "callback data of 513 characters", rule: "callback_data_length", change: withValue("callback_data", strings.Repeat("é", 513)),
 			want: []wantDiag{errAt("Callback data too long", "callback_data")}},
 
 		// header_values and file_name.
-		{name: "text header variable without value", rule: "header_values_count", change: set("header_values", []any{}), needsContract: true,
+		{name: "text header variable without value", rule: "header_values_count", change: withValue("header_values", []any{}), needsContract: true,
 			want: []wantDiag{errAt("Wrong number of header values", "header_values")}},
-		{name: "text header value missing", rule: "header_values_count", change: set("header_values", nil), needsContract: true,
+		{name: "text header value missing", rule: "header_values_count", change: withValue("header_values", nil), needsContract: true,
 			want: []wantDiag{errAt("Wrong number of header values", "header_values")}},
-		{name: "two header values", rule: "header_values_count", change: set("header_values", []any{"A", "B"}), needsContract: true,
+		{name: "two header values", rule: "header_values_count", change: withValue("header_values", []any{"A", "B"}), needsContract: true,
 			want: []wantDiag{errAt("Wrong number of header values", "header_values")}},
 		{name: "header value without header", rule: "header_values_count", needsContract: true,
 			change: setTemplate(func(t map[string]any) { t["header_format"], t["header_variables"] = "NONE", 0 }),
@@ -174,81 +166,81 @@ func badMessageCases() []badMessageCase {
 		{name: "document header with a file name for URL", rule: "header_values_url", change: withMedia("DOCUMENT", []any{"invoice.pdf"}), needsContract: true,
 			want: []wantDiag{errAt("Invalid media URL", "header_values[0]")}},
 		{name: "video header with https URL", change: withMedia("VIDEO", []any{"https://cdn.example.com/a.mp4"})},
-		{name: "empty header value", rule: "value_empty", change: set("header_values", []any{""}),
+		{name: "empty header value", rule: "value_empty", change: withValue("header_values", []any{""}),
 			want: []wantDiag{errAt("Empty value", "header_values[0]")}},
-		{name: "header value with a line break", rule: "value_whitespace", change: set("header_values", []any{"A\nB"}),
+		{name: "header value with a line break", rule: "value_whitespace", change: withValue("header_values", []any{"A\nB"}),
 			want: []wantDiag{warnAt("Value with line breaks or long spaces", "header_values[0]")}},
-		{name: "file name with a text header", rule: "file_name_header", change: set("file_name", "invoice.pdf"), needsContract: true,
+		{name: "file name with a text header", rule: "file_name_header", change: withValue("file_name", "invoice.pdf"), needsContract: true,
 			want: []wantDiag{errAt("File name not allowed", "file_name")}},
 		{name: "file name with an image header", rule: "file_name_header", needsContract: true,
-			change: both(withMedia("IMAGE", []any{"https://cdn.example.com/a.png"}), set("file_name", "a.png")),
+			change: withChanges(withMedia("IMAGE", []any{"https://cdn.example.com/a.png"}), withValue("file_name", "a.png")),
 			want:   []wantDiag{errAt("File name not allowed", "file_name")}},
-		{name: "file name with a document header", change: both(withMedia("DOCUMENT", []any{"https://cdn.example.com/a.pdf"}), set("file_name", "a.pdf"))},
-		{name: "unknown header values are skipped", change: set("header_values", Unknown)},
+		{name: "file name with a document header", change: withChanges(withMedia("DOCUMENT", []any{"https://cdn.example.com/a.pdf"}), withValue("file_name", "a.pdf"))},
+		{name: "unknown header values are skipped", change: withValue("header_values", Unknown)},
 
 		// body_values.
-		{name: "one body value for two variables", rule: "body_values_count", change: set("body_values", []any{"There"}), needsContract: true,
+		{name: "one body value for two variables", rule: "body_values_count", change: withValue("body_values", []any{"There"}), needsContract: true,
 			want: []wantDiag{errAt("Wrong number of body values", "body_values")}},
-		{name: "three body values for two variables", rule: "body_values_count", change: set("body_values", []any{"a", "b", "c"}), needsContract: true,
+		{name: "three body values for two variables", rule: "body_values_count", change: withValue("body_values", []any{"a", "b", "c"}), needsContract: true,
 			want: []wantDiag{errAt("Wrong number of body values", "body_values")}},
-		{name: "no body values for two variables", rule: "body_values_count", change: set("body_values", nil), needsContract: true,
+		{name: "no body values for two variables", rule: "body_values_count", change: withValue("body_values", nil), needsContract: true,
 			want: []wantDiag{errAt("Wrong number of body values", "body_values")}},
-		{name: "empty body value", rule: "value_empty", change: set("body_values", []any{"There", ""}),
+		{name: "empty body value", rule: "value_empty", change: withValue("body_values", []any{"There", ""}),
 			want: []wantDiag{errAt("Empty value", "body_values[1]")}},
-		{name: "body value with five spaces", rule: "value_whitespace", change: set("body_values", []any{"There", "12     34"}),
+		{name: "body value with five spaces", rule: "value_whitespace", change: withValue("body_values", []any{"There", "12     34"}),
 			want: []wantDiag{warnAt("Value with line breaks or long spaces", "body_values[1]")}},
-		{name: "body value with a tab", rule: "value_whitespace", change: set("body_values", []any{"The\tre", "1234"}),
+		{name: "body value with a tab", rule: "value_whitespace", change: withValue("body_values", []any{"The\tre", "1234"}),
 			want: []wantDiag{warnAt("Value with line breaks or long spaces", "body_values[0]")}},
-		{name: "unknown body value is skipped", change: set("body_values", []any{"There", Unknown})},
-		{name: "unknown body variable count skips the count", change: both(
-			setTemplate(func(t map[string]any) { t["body_variables"] = Unknown }), set("body_values", []any{"There"}))},
+		{name: "unknown body value is skipped", change: withValue("body_values", []any{"There", Unknown})},
+		{name: "unknown body variable count skips the count", change: withChanges(
+			setTemplate(func(t map[string]any) { t["body_variables"] = Unknown }), withValue("body_values", []any{"There"}))},
 
 		// button_values.
-		{name: "button value key with leading zero", rule: "button_index_format", change: set("button_values", map[string]any{"00": []any{"1"}}),
+		{name: "button value key with leading zero", rule: "button_index_format", change: withValue("button_values", map[string]any{"00": []any{"1"}}),
 			want: []wantDiag{errAt("Invalid button index", `button_values["00"]`), errAt("Missing button value", "button_values")}},
-		{name: "button payload key not a number", rule: "button_index_format", change: set("button_payload", map[string]any{"a": []any{"p"}}),
+		{name: "button payload key not a number", rule: "button_index_format", change: withValue("button_payload", map[string]any{"a": []any{"p"}}),
 			want: []wantDiag{errAt("Invalid button index", `button_payload["a"]`)}},
 		{name: "button value for a missing button", rule: "button_index_no_button", needsContract: true,
-			change: set("button_values", map[string]any{"0": []any{"1"}, "5": []any{"2"}}),
+			change: withValue("button_values", map[string]any{"0": []any{"1"}, "5": []any{"2"}}),
 			want:   []wantDiag{errAt("No such button", `button_values["5"]`)}},
 		{name: "button payload for a missing button", rule: "button_index_no_button", needsContract: true,
-			change: set("button_payload", map[string]any{"7": []any{"p"}}),
+			change: withValue("button_payload", map[string]any{"7": []any{"p"}}),
 			want:   []wantDiag{errAt("No such button", `button_payload["7"]`)}},
 		{name: "button value for a quick reply", rule: "button_values_kind", needsContract: true,
-			change: set("button_values", map[string]any{"0": []any{"1"}, "1": []any{"2"}}),
+			change: withValue("button_values", map[string]any{"0": []any{"1"}, "1": []any{"2"}}),
 			want:   []wantDiag{errAt("Not a dynamic URL button", `button_values["1"]`)}},
 		{name: "button value for a static URL button", rule: "button_values_kind", needsContract: true,
 			change: setTemplate(func(t map[string]any) {
-				t["buttons"] = buttons(button(0, "URL", false), button(1, "QUICK_REPLY", false))
+				t["buttons"] = contractButtons(contractButton(0, "URL", false), contractButton(1, "QUICK_REPLY", false))
 			}),
 			want: []wantDiag{errAt("Not a dynamic URL button", `button_values["0"]`)}},
-		{name: "dynamic URL button without value", rule: "button_values_missing", change: set("button_values", nil), needsContract: true,
+		{name: "dynamic URL button without value", rule: "button_values_missing", change: withValue("button_values", nil), needsContract: true,
 			want: []wantDiag{errAt("Missing button value", "button_values")}},
-		{name: "two values for a URL button", rule: "button_values_count", change: set("button_values", map[string]any{"0": []any{"a", "b"}}),
+		{name: "two values for a URL button", rule: "button_values_count", change: withValue("button_values", map[string]any{"0": []any{"a", "b"}}),
 			want: []wantDiag{errAt("Wrong number of button values", `button_values["0"]`)}},
-		{name: "no value for a URL button", rule: "button_values_count", change: set("button_values", map[string]any{"0": []any{}}),
+		{name: "no value for a URL button", rule: "button_values_count", change: withValue("button_values", map[string]any{"0": []any{}}),
 			want: []wantDiag{errAt("Wrong number of button values", `button_values["0"]`)}},
-		{name: "empty button value", rule: "value_empty", change: set("button_values", map[string]any{"0": []any{""}}),
+		{name: "empty button value", rule: "value_empty", change: withValue("button_values", map[string]any{"0": []any{""}}),
 			want: []wantDiag{errAt("Empty value", `button_values["0"][0]`)}},
-		{name: "unknown button values are skipped", change: set("button_values", Unknown)},
+		{name: "unknown button values are skipped", change: withValue("button_values", Unknown)},
 
 		// button_payload.
-		{name: "payload for a URL button", rule: "button_payload_kind", change: set("button_payload", map[string]any{"0": []any{"p"}}), needsContract: true,
+		{name: "payload for a URL button", rule: "button_payload_kind", change: withValue("button_payload", map[string]any{"0": []any{"p"}}), needsContract: true,
 			want: []wantDiag{errAt("Not a quick reply button", `button_payload["0"]`)}},
-		{name: "two payloads for a quick reply", rule: "button_payload_count", change: set("button_payload", map[string]any{"1": []any{"a", "b"}}),
+		{name: "two payloads for a quick reply", rule: "button_payload_count", change: withValue("button_payload", map[string]any{"1": []any{"a", "b"}}),
 			want: []wantDiag{errAt("Wrong number of button payloads", `button_payload["1"]`)}},
 		{name: "a fourth button payload", rule: "button_payload_buttons",
-			change: both(
+			change: withChanges(
 				setTemplate(func(t map[string]any) {
-					t["buttons"] = buttons(button(0, "URL", true), button(1, "QUICK_REPLY", false), button(2, "QUICK_REPLY", false),
-						button(3, "QUICK_REPLY", false), button(4, "QUICK_REPLY", false))
+					t["buttons"] = contractButtons(contractButton(0, "URL", true), contractButton(1, "QUICK_REPLY", false), contractButton(2, "QUICK_REPLY", false),
+						contractButton(3, "QUICK_REPLY", false), contractButton(4, "QUICK_REPLY", false))
 				}),
-				set("button_payload", map[string]any{"1": []any{"a"}, "2": []any{"b"}, "3": []any{"c"}, "4": []any{"d"}})),
+				withValue("button_payload", map[string]any{"1": []any{"a"}, "2": []any{"b"}, "3": []any{"c"}, "4": []any{"d"}})),
 			want: []wantDiag{errAt("Too many button payloads", "button_payload")}},
-		{name: "payload too long", rule: "button_payload_length", change: set("button_payload", map[string]any{"1": []any{long(129)}}),
+		{name: "payload too long", rule: "button_payload_length", change: withValue("button_payload", map[string]any{"1": []any{long(129)}}),
 			want: []wantDiag{errAt("Button payload too long", `button_payload["1"][0]`)}},
-		{name: "payload of 128 characters", change: set("button_payload", map[string]any{"1": []any{long(128)}})},
-		{name: "empty payload", rule: "value_empty", change: set("button_payload", map[string]any{"1": []any{""}}),
+		{name: "payload of 128 characters", change: withValue("button_payload", map[string]any{"1": []any{long(128)}})},
+		{name: "empty payload", rule: "value_empty", change: withValue("button_payload", map[string]any{"1": []any{""}}),
 			want: []wantDiag{errAt("Empty value", `button_payload["1"][0]`)}},
 
 		// The hand-written contract.
@@ -259,10 +251,10 @@ func badMessageCases() []badMessageCase {
 			change: setTemplate(func(t map[string]any) { t["header_variables"] = 2 }),
 			want:   []wantDiag{errAt("Invalid contract header variables", "template.header_variables")}},
 		{name: "contract image header with a variable", rule: "contract_header_variables",
-			change: both(withMedia("IMAGE", []any{"https://cdn.example.com/a.png"}),
+			change: withChanges(withMedia("IMAGE", []any{"https://cdn.example.com/a.png"}),
 				func(c map[string]any) {
 					c["template"] = orderShippedTemplate(func(t map[string]any) {
-						t["header_format"], t["header_variables"], t["body_variables"], t["buttons"] = "IMAGE", 1, 0, buttons()
+						t["header_format"], t["header_variables"], t["body_variables"], t["buttons"] = "IMAGE", 1, 0, contractButtons()
 					})
 				}),
 			want: []wantDiag{errAt("Invalid contract header variables", "template.header_variables")}},
@@ -271,23 +263,27 @@ func badMessageCases() []badMessageCase {
 			want: []wantDiag{errAt("Invalid contract body variables", "template.body_variables"),
 				errAt("Wrong number of body values", "body_values")}},
 		{name: "contract button index out of range", rule: "contract_button_index",
-			change: both(setTemplate(func(t map[string]any) {
-				t["buttons"] = buttons(button(0, "URL", true), button(12, "QUICK_REPLY", false))
+			change: withChanges(setTemplate(func(t map[string]any) {
+				t["buttons"] = contractButtons(contractButton(0, "URL", true), contractButton(12, "QUICK_REPLY", false))
 			}),
-				set("button_payload", nil)),
+				withValue("button_payload", nil)),
 			want: []wantDiag{errAt("Invalid contract button index", "template.buttons[1].index")}},
 		{name: "contract button index used twice", rule: "contract_button_index",
-			change: both(setTemplate(func(t map[string]any) {
-				t["buttons"] = buttons(button(0, "URL", true), button(0, "QUICK_REPLY", false))
+			change: withChanges(setTemplate(func(t map[string]any) {
+				t["buttons"] = contractButtons(contractButton(0, "URL", true), contractButton(0, "QUICK_REPLY", false))
 			}),
-				set("button_payload", nil)),
+				withValue("button_payload", nil)),
 			want: []wantDiag{errAt("Invalid contract button index", "template.buttons[1].index")}},
 		{name: "contract button type", rule: "contract_button_type",
-			change: both(setTemplate(func(t map[string]any) { t["buttons"] = buttons(button(0, "URL", true), button(1, "LINK", false)) }),
-				set("button_payload", nil)),
+			change: withChanges(setTemplate(func(t map[string]any) {
+				t["buttons"] = contractButtons(contractButton(0, "URL", true), contractButton(1, "LINK", false))
+			}),
+				withValue("button_payload", nil)),
 			want: []wantDiag{errAt("Invalid contract button type", "template.buttons[1].type")}},
 		{name: "contract dynamic quick reply", rule: "contract_button_dynamic",
-			change: setTemplate(func(t map[string]any) { t["buttons"] = buttons(button(0, "URL", true), button(1, "QUICK_REPLY", true)) }),
+			change: setTemplate(func(t map[string]any) {
+				t["buttons"] = contractButtons(contractButton(0, "URL", true), contractButton(1, "QUICK_REPLY", true))
+			}),
 			want: []wantDiag{errAt("Invalid contract button", "template.buttons[1].dynamic"),
 				errAt("Missing button value", "button_values")}},
 		{name: "contract template name", rule: "template_name",
@@ -300,15 +296,15 @@ func badMessageCases() []badMessageCase {
 			change: setTemplate(func(t map[string]any) { t["language_code"] = "xx" }),
 			want:   []wantDiag{warnAt("Unlisted template language", "template.language_code")}},
 		{name: "contract of name and language only skips the contract rules",
-			change: both(set("template", map[string]any{"name": "order_shipped", "language_code": "en"}),
-				set("body_values", []any{"a"}), set("header_values", nil), set("file_name", "x.pdf"),
-				set("button_values", map[string]any{"9": []any{"v"}}))},
-		{name: "unknown contract skips the contract rules", change: both(set("template", Unknown), set("body_values", []any{"a"}))},
+			change: withChanges(withValue("template", map[string]any{"name": "order_shipped", "language_code": "en"}),
+				withValue("body_values", []any{"a"}), withValue("header_values", nil), withValue("file_name", "x.pdf"),
+				withValue("button_values", map[string]any{"9": []any{"v"}}))},
+		{name: "unknown contract skips the contract rules", change: withChanges(withValue("template", Unknown), withValue("body_values", []any{"a"}))},
 
 		// Several problems at once are all reported.
 		{name: "every problem at once", rule: "",
-			change: both(set("phone_number", "09999999999"), set("callback_data", long(600)), set("body_values", []any{"", "1234", "x"}),
-				set("button_payload", map[string]any{"1": []any{long(200)}})),
+			change: withChanges(withValue("phone_number", "09999999999"), withValue("callback_data", long(600)), withValue("body_values", []any{"", "1234", "x"}),
+				withValue("button_payload", map[string]any{"1": []any{long(200)}})),
 			want: []wantDiag{
 				errAt("Invalid phone number", "phone_number"), errAt("Callback data too long", "callback_data"),
 				errAt("Wrong number of body values", "body_values"), errAt("Empty value", "body_values[0]"),

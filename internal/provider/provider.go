@@ -137,16 +137,24 @@ func (p *InteraktProvider) Configure(ctx context.Context, req provider.Configure
 
 func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		NewTemplateResource,
 		NewTemplateMessageResource,
+		NewCampaignResource,
 	}
 }
 
 func (p *InteraktProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewTemplatesDataSource,
+	}
 }
 
 func (p *InteraktProvider) Functions(_ context.Context) []func() function.Function {
-	return []func() function.Function{}
+	return []func() function.Function{
+		NewTemplatePayloadFunction,
+		NewParsePhoneFunction,
+		NewTemplateVariablesFunction,
+	}
 }
 
 func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {

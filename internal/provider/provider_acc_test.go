@@ -46,7 +46,7 @@ func TestAccProvider_sendsWithTheKeyFromTheEnvironment(t *testing.T) {
 				case r.Status != http.StatusCreated:
 					return fmt.Errorf("the mock answered %d", r.Status)
 				}
-				return expectBodies(srv, orderShippedBody)
+				return expectBodies(srv, orderShippedRequest)
 			},
 		}},
 	})

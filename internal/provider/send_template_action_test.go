@@ -45,7 +45,7 @@ action "interakt_send_template" "smoke" {
     button_payload = { "1" = ["payload1"] }
   }
 }
-`, orderShippedContract)
+`, orderShippedLiteral)
 }
 
 func TestAccSendTemplateAction_actionTrigger(t *testing.T) {
@@ -70,7 +70,7 @@ resource "terraform_data" "release" {
 		Steps: []resource.TestStep{
 			{
 				Config: config("42"),
-				Check:  func(*terraform.State) error { return expectBodies(srv, orderShippedBody) },
+				Check:  func(*terraform.State) error { return expectBodies(srv, orderShippedRequest) },
 			},
 			{
 				// Nothing changes, nothing triggers, nothing is sent.
@@ -83,7 +83,7 @@ resource "terraform_data" "release" {
 			{
 				// An update triggers the action once more.
 				Config: config("43"),
-				Check:  func(*terraform.State) error { return expectBodies(srv, orderShippedBody, orderShippedBody) },
+				Check:  func(*terraform.State) error { return expectBodies(srv, orderShippedRequest, orderShippedRequest) },
 			},
 		},
 	})
@@ -128,7 +128,7 @@ func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
 		return string(out)
 	}
 	out := run("apply", "-invoke=action.interakt_send_template.smoke", "-auto-approve", "-no-color", "-input=false")
-	if err := expectBodies(srv, orderShippedBody); err != nil {
+	if err := expectBodies(srv, orderShippedRequest); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	// Terraform prints each progress event on its own line.
@@ -237,7 +237,7 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 		},
 		{
 			name:     "invalid values are not sent",
-			config:   set("body_values", []any{"There"}),
+			config:   withValue("body_values", []any{"There"}),
 			wantDiag: &wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong number of body values", "body_values"},
 		},
 	}
@@ -344,7 +344,7 @@ func TestSendTemplateActionProtocol_invoke(t *testing.T) {
 	if len(diags) != 0 {
 		t.Fatalf("invoke:\n%s", diagString(diags))
 	}
-	if err := expectBodies(srv, orderShippedBody); err != nil {
+	if err := expectBodies(srv, orderShippedRequest); err != nil {
 		t.Fatal(err)
 	}
 	want := "Sent template order_shipped (en): message id " + srv.Sent()[0].ID + "."

@@ -29,10 +29,10 @@ const designBody = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Temp
 	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],"fileName":"invoice.pdf",` +
 	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
 
-// orderShippedContract is order_shipped's contract written by hand: a TEXT
+// orderShippedLiteral is order_shipped's contract written by hand: a TEXT
 // header with {{1}}, two body variables, a dynamic URL button at 0 and a
 // quick reply at 1.
-const orderShippedContract = `{
+const orderShippedLiteral = `{
     name             = "order_shipped"
     language_code    = "en"
     header_format    = "TEXT"
@@ -44,9 +44,9 @@ const orderShippedContract = `{
     ]
   }`
 
-// orderShippedBody is what the mock receives for orderShippedMessage: the
+// orderShippedRequest is what the mock receives for orderShippedMessage: the
 // design example without fileName, which a TEXT header does not take.
-const orderShippedBody = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
+const orderShippedRequest = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
 	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],` +
 	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
 
@@ -65,7 +65,7 @@ resource "interakt_template_message" "smoke" {
   button_payload = { "1" = ["payload1"] }
   triggers       = { release = %q }
 }
-`, orderShippedContract, release)
+`, orderShippedLiteral, release)
 }
 
 // protocolMessage is the design example's inputs for protocol-level tests,
@@ -113,7 +113,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sent_at"), rfc3339Check()),
 				},
 				Check: func(*terraform.State) error {
-					return expectBodies(srv, orderShippedBody)
+					return expectBodies(srv, orderShippedRequest)
 				},
 			},
 			{
@@ -133,7 +133,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), sentID(1)),
 				},
-				Check: func(*terraform.State) error { return expectBodies(srv, orderShippedBody, orderShippedBody) },
+				Check: func(*terraform.State) error { return expectBodies(srv, orderShippedRequest, orderShippedRequest) },
 			},
 		},
 	})
@@ -252,7 +252,7 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 					if err := expectSendRequests(srv, 2); err != nil {
 						return err
 					}
-					return expectBodies(srv, orderShippedBody)
+					return expectBodies(srv, orderShippedRequest)
 				},
 			},
 		},
@@ -822,15 +822,6 @@ func withComputed(config map[string]any, id string) map[string]any {
 	}
 	out["id"], out["status"], out["sent_at"] = id, "sent", "2026-01-02T03:04:05Z"
 	return out
-}
-
-func hasErrorDiag(diags []*tfprotov6.Diagnostic) bool {
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			return true
-		}
-	}
-	return false
 }
 
 // stateAttributes returns the attributes of a resource state object.

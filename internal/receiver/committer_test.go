@@ -16,10 +16,11 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// serve calls the handler directly, for tests inside a synctest bubble.
-func serve(h http.Handler, secret string, body []byte) int {
+// serve posts a signed webhook by calling the handler directly, for tests
+// inside a synctest bubble.
+func serve(h http.Handler, body []byte) int {
 	req := httptest.NewRequest(http.MethodPost, DefaultWebhookPath, strings.NewReader(string(body)))
-	req.Header.Set(wire.SignatureHeader, Sign(secret, body))
+	req.Header.Set(wire.SignatureHeader, Sign(testSecret, body))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code
@@ -51,7 +52,7 @@ func TestStoreTooSlowAnswers503(t *testing.T) {
 		body := deliveredEvent("m").body()
 
 		start := time.Now()
-		if code := serve(srv.Handler(), testSecret, body); code != http.StatusServiceUnavailable {
+		if code := serve(srv.Handler(), body); code != http.StatusServiceUnavailable {
 			t.Fatalf("blocked store: %d, want 503", code)
 		}
 		if waited := time.Since(start); waited != DefaultCommitBudget {
@@ -65,7 +66,7 @@ func TestStoreTooSlowAnswers503(t *testing.T) {
 		}
 
 		close(release)
-		if code := serve(srv.Handler(), testSecret, body); code != http.StatusOK {
+		if code := serve(srv.Handler(), body); code != http.StatusOK {
 			t.Fatalf("retry once the store recovered: %d, want 200", code)
 		}
 		if !mem.stored("m", wire.EventDelivered) {
@@ -92,7 +93,7 @@ func TestEventsBatchIntoOneCommit(t *testing.T) {
 		var wg sync.WaitGroup
 		codes := make([]int, 10)
 		for i := range codes {
-			wg.Go(func() { codes[i] = serve(srv.Handler(), testSecret, sentEvent(string(rune('a'+i))).body()) })
+			wg.Go(func() { codes[i] = serve(srv.Handler(), sentEvent(string(rune('a'+i))).body()) })
 		}
 		wg.Wait()
 		for i, c := range codes {
@@ -128,7 +129,7 @@ func TestOneRefusedEventDoesNotFailItsBatch(t *testing.T) {
 		codes := make([]int, len(ids))
 		var wg sync.WaitGroup
 		for i, id := range ids {
-			wg.Go(func() { codes[i] = serve(srv.Handler(), testSecret, sentEvent(id).body()) })
+			wg.Go(func() { codes[i] = serve(srv.Handler(), sentEvent(id).body()) })
 		}
 		wg.Wait()
 		for i, id := range ids {
@@ -165,9 +166,9 @@ func TestCloseCommitsQueuedEventsAndRefusesNewOnes(t *testing.T) {
 		srv := newBubbleServer(t, mem)
 		var wg sync.WaitGroup
 		first, second := 0, 0
-		wg.Go(func() { first = serve(srv.Handler(), testSecret, sentEvent("first").body()) })
+		wg.Go(func() { first = serve(srv.Handler(), sentEvent("first").body()) })
 		<-entered // The writer is committing "first".
-		wg.Go(func() { second = serve(srv.Handler(), testSecret, sentEvent("second").body()) })
+		wg.Go(func() { second = serve(srv.Handler(), sentEvent("second").body()) })
 		synctest.Wait() // "second" is queued behind it.
 		closed := make(chan error, 1)
 		go func() { closed <- srv.Close() }()
@@ -183,7 +184,7 @@ func TestCloseCommitsQueuedEventsAndRefusesNewOnes(t *testing.T) {
 		if !mem.stored("second", wire.EventSent) {
 			t.Fatalf("queued event not committed by Close")
 		}
-		if code := serve(srv.Handler(), testSecret, sentEvent("late").body()); code != http.StatusServiceUnavailable {
+		if code := serve(srv.Handler(), sentEvent("late").body()); code != http.StatusServiceUnavailable {
 			t.Fatalf("webhook after Close: %d, want 503", code)
 		}
 	})

@@ -3,7 +3,6 @@ package receiver
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -22,9 +21,10 @@ import (
 // receiverProcess is this test binary re-run as the interakt-receiver
 // program (see TestMain).
 type receiverProcess struct {
-	cmd    *exec.Cmd
-	url    string
-	exited chan error
+	cmd     *exec.Cmd
+	url     string
+	exited  chan struct{} // closed once the process has been waited for
+	waitErr error
 }
 
 func startReceiverProcess(t *testing.T, args ...string) *receiverProcess {
@@ -41,7 +41,7 @@ func startReceiverProcess(t *testing.T, args ...string) *receiverProcess {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &receiverProcess{cmd: cmd, exited: make(chan error, 1)}
+	p := &receiverProcess{cmd: cmd, exited: make(chan struct{})}
 	lines := bufio.NewScanner(stdout)
 	if !lines.Scan() {
 		_ = cmd.Process.Kill()
@@ -58,7 +58,8 @@ func startReceiverProcess(t *testing.T, args ...string) *receiverProcess {
 	go func() {
 		for lines.Scan() {
 		}
-		p.exited <- cmd.Wait()
+		p.waitErr = cmd.Wait()
+		close(p.exited)
 	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -127,10 +128,10 @@ func TestKilledReceiverKeepsEveryAcknowledgedEvent(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if err := <-p.exited; err == nil {
+		<-p.exited
+		if p.waitErr == nil {
 			t.Fatalf("receiver exited cleanly; it should have been killed")
 		}
-		p.exited <- errors.New("already waited")
 
 		s, err := store.Open(context.Background(), dsn)
 		if err != nil {
@@ -166,10 +167,10 @@ func TestReceiverProcessShutsDownOnSIGTERM(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-p.exited; err != nil {
-		t.Fatalf("receiver did not exit cleanly on SIGTERM: %v", err)
+	<-p.exited
+	if p.waitErr != nil {
+		t.Fatalf("receiver did not exit cleanly on SIGTERM: %v", p.waitErr)
 	}
-	p.exited <- nil
 	s, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)

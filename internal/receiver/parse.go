@@ -43,11 +43,10 @@ var eventStatus = map[string]store.Status{
 // rather than failing the event. Scalars sent as numbers are accepted as
 // strings.
 func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bool, err error) {
-	var raw lenientWebhook
-	if err := json.Unmarshal(body, &raw); err != nil {
+	hook, err := decodeWebhook(body)
+	if err != nil {
 		return store.Event{}, false, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	hook := raw.wire()
 	status, ok := eventStatus[hook.Type]
 	if !ok {
 		return store.Event{}, false, nil
@@ -136,6 +135,23 @@ func clean(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s
+}
+
+// decodeWebhook decodes body as a wire.Webhook. When a field has another
+// JSON type than the string expected, it decodes again, leniently.
+func decodeWebhook(body []byte) (wire.Webhook, error) {
+	var hook wire.Webhook
+	err := json.Unmarshal(body, &hook)
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) {
+		hook.Type = strings.TrimSpace(hook.Type)
+		return hook, err
+	}
+	var raw lenientWebhook
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return wire.Webhook{}, err
+	}
+	return raw.wire(), nil
 }
 
 // lenientWebhook mirrors wire.Webhook but accepts any JSON scalar where a

@@ -1,10 +1,3 @@
-// Package receiver is the status receiver: it verifies and stores
-// Interakt's status webhooks and serves each message's status to the
-// provider's interakt_message_status data source.
-//
-// A webhook is answered 200 only once its event is committed to the
-// database; when the store cannot commit within the budget the answer is
-// 503, and Interakt sends the event again.
 package receiver
 
 import (
@@ -30,7 +23,7 @@ const (
 	// for the network.
 	DefaultCommitBudget = 2 * time.Second
 	DefaultMaxBatch     = 256
-	DefaultBatchWindow  = time.Millisecond
+	DefaultBatchWindow  = 2 * time.Millisecond
 )
 
 // Config configures a Server. Only WebhookSecrets and StatusTokens are

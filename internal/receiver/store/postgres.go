@@ -41,19 +41,19 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 	return &postgresStore{pool: pool}, nil
 }
 
-const postgresInsertEvent = `INSERT INTO events (message_id, type, received_at) VALUES ($1, $2, $3)
-ON CONFLICT (message_id, type) DO NOTHING`
-
-// postgresUpsertMessage is one statement, so concurrent receivers are safe
-// under READ COMMITTED: ON CONFLICT locks the row and the SET expressions
-// see its latest committed version. GREATEST and LEAST ignore NULLs: the
-// status only moves forward and each time keeps its earliest report, so
-// the result does not depend on the order events arrive in.
+// postgresUpsertMessage applies one event to its message (see
+// sqliteUpsertMessage for the events bit set). It is one statement, so
+// concurrent receivers are safe under READ COMMITTED: ON CONFLICT locks the
+// row, and the SET and WHERE expressions see its latest committed version,
+// so of two receivers storing the same event one stores it and the other
+// sees a duplicate. GREATEST and LEAST ignore NULLs: the status only moves
+// forward and each time keeps its earliest report.
 const postgresUpsertMessage = `INSERT INTO messages AS m
-  (id, status, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+  (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 ON CONFLICT (id) DO UPDATE SET
   status         = GREATEST(m.status, excluded.status),
+  events         = m.events | excluded.events,
   sent_at        = LEAST(m.sent_at, excluded.sent_at),
   delivered_at   = LEAST(m.delivered_at, excluded.delivered_at),
   read_at        = LEAST(m.read_at, excluded.read_at),
@@ -61,7 +61,8 @@ ON CONFLICT (id) DO UPDATE SET
   failure_reason = COALESCE(m.failure_reason, excluded.failure_reason),
   error_code     = COALESCE(m.error_code, excluded.error_code),
   callback_data  = COALESCE(m.callback_data, excluded.callback_data),
-  updated_at     = GREATEST(m.updated_at, excluded.updated_at)`
+  updated_at     = GREATEST(m.updated_at, excluded.updated_at)
+WHERE (m.events & excluded.events) = 0`
 
 const postgresSelectMessage = `SELECT status, sent_at, delivered_at, read_at, failed_at,
   failure_reason, error_code, callback_data, updated_at
@@ -70,6 +71,9 @@ FROM messages WHERE id = $1`
 func (s *postgresStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
 	if len(events) == 0 {
 		return nil, nil
+	}
+	if err := checkEvents(events); err != nil {
+		return nil, err
 	}
 	var err error
 	for attempt := 1; attempt <= postgresAttempts; attempt++ {
@@ -85,21 +89,16 @@ func (s *postgresStore) Apply(ctx context.Context, events []Event) ([]Outcome, e
 	return nil, err
 }
 
-// applyOnce runs one transaction in two phases: first every event insert,
-// then every message upsert, each phase in key order. Every transaction
-// thus takes its row locks in one global order and never waits for an
-// event lock while it holds a message lock, so concurrent batches from
-// several receivers cannot deadlock one another.
+// applyOnce runs the batch's upserts in one transaction, in one round trip,
+// in message id order: every transaction then locks rows in the same order,
+// so concurrent batches from several receivers cannot deadlock.
 func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcome, error) {
 	order := make([]int, len(events))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		if c := strings.Compare(events[a].MessageID, events[b].MessageID); c != 0 {
-			return c
-		}
-		return strings.Compare(events[a].Type, events[b].Type)
+		return strings.Compare(events[a].MessageID, events[b].MessageID)
 	})
 
 	tx, err := s.pool.Begin(ctx)
@@ -111,17 +110,21 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 	}()
 
-	inserts := &pgx.Batch{}
+	batch := &pgx.Batch{}
 	for _, i := range order {
 		ev := events[i]
-		inserts.Queue(postgresInsertEvent, ev.MessageID, ev.Type, micros(ev.ReceivedAt))
+		batch.Queue(postgresUpsertMessage,
+			ev.MessageID, int16(ev.Status), ev.eventBit(),
+			pgTime(ev.SentAt), pgTime(ev.DeliveredAt), pgTime(ev.ReadAt), pgTime(ev.FailedAt),
+			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
+			micros(ev.ReceivedAt))
 	}
-	results := tx.SendBatch(ctx, inserts)
+	results := tx.SendBatch(ctx, batch)
 	outcomes := make([]Outcome, len(events))
 	for _, i := range order {
 		tag, err := results.Exec()
 		if err != nil {
-			return nil, errors.Join(fmt.Errorf("postgres: insert event: %w", err), results.Close())
+			return nil, errors.Join(fmt.Errorf("postgres: upsert message: %w", err), results.Close())
 		}
 		outcomes[i] = Duplicate
 		if tag.RowsAffected() == 1 {
@@ -129,25 +132,7 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 		}
 	}
 	if err := results.Close(); err != nil {
-		return nil, fmt.Errorf("postgres: insert event: %w", err)
-	}
-
-	upserts := &pgx.Batch{}
-	for _, i := range order {
-		if outcomes[i] != Stored {
-			continue
-		}
-		ev := events[i]
-		upserts.Queue(postgresUpsertMessage,
-			ev.MessageID, int16(ev.Status),
-			pgTime(ev.SentAt), pgTime(ev.DeliveredAt), pgTime(ev.ReadAt), pgTime(ev.FailedAt),
-			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
-			micros(ev.ReceivedAt))
-	}
-	if upserts.Len() > 0 {
-		if err := tx.SendBatch(ctx, upserts).Close(); err != nil {
-			return nil, fmt.Errorf("postgres: upsert message: %w", err)
-		}
+		return nil, fmt.Errorf("postgres: upsert message: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("postgres: commit: %w", err)
@@ -195,14 +180,8 @@ func (s *postgresStore) Message(ctx context.Context, id string) (Message, error)
 }
 
 func (s *postgresStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
-	messages, err := s.purge(ctx, `DELETE FROM messages WHERE ctid IN
+	return s.purge(ctx, `DELETE FROM messages WHERE ctid IN
   (SELECT ctid FROM messages WHERE updated_at < $1 LIMIT $2)`, cutoff)
-	if err != nil {
-		return messages, err
-	}
-	_, err = s.purge(ctx, `DELETE FROM events WHERE ctid IN
-  (SELECT ctid FROM events WHERE received_at < $1 LIMIT $2)`, cutoff)
-	return messages, err
 }
 
 // purge runs a chunked DELETE until it deletes less than a chunk.

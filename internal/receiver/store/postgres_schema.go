@@ -12,16 +12,11 @@ import (
 // records how many have run. Never edit one that has shipped: append a new
 // one.
 var postgresMigrations = []string{
-	`CREATE TABLE events (
-  message_id  text        NOT NULL,
-  type        text        NOT NULL,
-  received_at timestamptz NOT NULL,
-  PRIMARY KEY (message_id, type)
-);
-CREATE INDEX events_received_at ON events (received_at);
-CREATE TABLE messages (
+	// events: see sqliteMigrations.
+	`CREATE TABLE messages (
   id             text        NOT NULL PRIMARY KEY,
   status         smallint    NOT NULL,
+  events         smallint    NOT NULL,
   sent_at        timestamptz,
   delivered_at   timestamptz,
   read_at        timestamptz,

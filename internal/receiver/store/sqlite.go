@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"time"
 
 	// The pure-Go SQLite driver registers itself as "sqlite".
@@ -22,10 +24,11 @@ const sqliteConns = 4
 const sqliteBusyTimeout = 5 * time.Second
 
 type sqliteStore struct {
-	db            *sql.DB
-	insertEvent   *sql.Stmt
-	upsertMessage *sql.Stmt
-	selectMessage *sql.Stmt
+	db             *sql.DB
+	stopCheckpoint context.CancelFunc
+	checkpointDone chan struct{}
+	upsertMessage  *sql.Stmt
+	selectMessage  *sql.Stmt
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database file at path
@@ -42,12 +45,16 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "FULL")
 	q.Set("_busy_timeout", fmt.Sprint(sqliteBusyTimeout.Milliseconds()))
 	q.Set("_txlock", "immediate")
 	q.Add("_pragma", "foreign_keys(0)")
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", sqliteAutoCheckpointPages))
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open: %w", err)
@@ -57,8 +64,12 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	db.SetConnMaxIdleTime(0)
 	s := &sqliteStore{db: db}
 	if err := s.init(ctx); err != nil {
-		return nil, errors.Join(err, db.Close())
+		return nil, errors.Join(err, s.closeStatements(), db.Close())
 	}
+	checkpointCtx, stop := context.WithCancel(context.Background())
+	s.stopCheckpoint = stop
+	s.checkpointDone = make(chan struct{})
+	go s.checkpointLoop(checkpointCtx, s.checkpointDone)
 	return s, nil
 }
 
@@ -67,9 +78,6 @@ func (s *sqliteStore) init(ctx context.Context) error {
 		return err
 	}
 	var err error
-	if s.insertEvent, err = s.db.PrepareContext(ctx, sqliteInsertEvent); err != nil {
-		return fmt.Errorf("sqlite: prepare: %w", err)
-	}
 	if s.upsertMessage, err = s.db.PrepareContext(ctx, sqliteUpsertMessage); err != nil {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
@@ -79,25 +87,27 @@ func (s *sqliteStore) init(ctx context.Context) error {
 	return nil
 }
 
-const sqliteInsertEvent = `INSERT INTO events (message_id, type, received_at) VALUES (?, ?, ?)
-ON CONFLICT (message_id, type) DO NOTHING`
-
-// sqliteUpsertMessage moves a message's status forward only (max of the
-// ranks) and keeps the earliest time reported for each status, so the
-// result is the same whatever order events arrive in.
+// sqliteUpsertMessage applies one event to its message. The events column
+// is the set of events already applied, one bit per status: an event whose
+// bit is set is a duplicate, and the WHERE clause skips it (no row
+// changes). Otherwise the status moves forward only (max of the ranks) and
+// each time keeps its earliest report, so the result is the same whatever
+// order events arrive in.
 const sqliteUpsertMessage = `INSERT INTO messages
-  (id, status, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
-  status         = max(status, excluded.status),
-  sent_at        = coalesce(min(sent_at, excluded.sent_at), sent_at, excluded.sent_at),
-  delivered_at   = coalesce(min(delivered_at, excluded.delivered_at), delivered_at, excluded.delivered_at),
-  read_at        = coalesce(min(read_at, excluded.read_at), read_at, excluded.read_at),
-  failed_at      = coalesce(min(failed_at, excluded.failed_at), failed_at, excluded.failed_at),
-  failure_reason = coalesce(failure_reason, excluded.failure_reason),
-  error_code     = coalesce(error_code, excluded.error_code),
-  callback_data  = coalesce(callback_data, excluded.callback_data),
-  updated_at     = max(updated_at, excluded.updated_at)`
+  status         = max(messages.status, excluded.status),
+  events         = messages.events | excluded.events,
+  sent_at        = coalesce(min(messages.sent_at, excluded.sent_at), messages.sent_at, excluded.sent_at),
+  delivered_at   = coalesce(min(messages.delivered_at, excluded.delivered_at), messages.delivered_at, excluded.delivered_at),
+  read_at        = coalesce(min(messages.read_at, excluded.read_at), messages.read_at, excluded.read_at),
+  failed_at      = coalesce(min(messages.failed_at, excluded.failed_at), messages.failed_at, excluded.failed_at),
+  failure_reason = coalesce(messages.failure_reason, excluded.failure_reason),
+  error_code     = coalesce(messages.error_code, excluded.error_code),
+  callback_data  = coalesce(messages.callback_data, excluded.callback_data),
+  updated_at     = max(messages.updated_at, excluded.updated_at)
+WHERE (messages.events & excluded.events) = 0`
 
 const sqliteSelectMessage = `SELECT status, sent_at, delivered_at, read_at, failed_at,
   failure_reason, error_code, callback_data, updated_at
@@ -106,6 +116,9 @@ FROM messages WHERE id = ?`
 func (s *sqliteStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
 	if len(events) == 0 {
 		return nil, nil
+	}
+	if err := checkEvents(events); err != nil {
+		return nil, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -122,31 +135,25 @@ func (s *sqliteStore) Apply(ctx context.Context, events []Event) ([]Outcome, err
 }
 
 func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) ([]Outcome, error) {
-	insertEvent := tx.StmtContext(ctx, s.insertEvent)
-	upsertMessage := tx.StmtContext(ctx, s.upsertMessage)
+	upsert := tx.StmtContext(ctx, s.upsertMessage)
 	outcomes := make([]Outcome, len(events))
 	for i, ev := range events {
-		res, err := insertEvent.ExecContext(ctx, ev.MessageID, ev.Type, unixMicro(ev.ReceivedAt))
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: insert event: %w", err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: insert event: %w", err)
-		}
-		if n == 0 {
-			outcomes[i] = Duplicate
-			continue
-		}
-		_, err = upsertMessage.ExecContext(ctx,
-			ev.MessageID, int16(ev.Status),
+		res, err := upsert.ExecContext(ctx,
+			ev.MessageID, int16(ev.Status), ev.eventBit(),
 			unixMicro(ev.SentAt), unixMicro(ev.DeliveredAt), unixMicro(ev.ReadAt), unixMicro(ev.FailedAt),
 			nullString(ev.FailureReason), nullString(ev.ErrorCode), nullString(ev.CallbackData),
 			unixMicro(ev.ReceivedAt))
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: upsert message: %w", err)
 		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: upsert message: %w", err)
+		}
 		outcomes[i] = Stored
+		if n == 0 {
+			outcomes[i] = Duplicate
+		}
 	}
 	return outcomes, nil
 }
@@ -181,15 +188,8 @@ func (s *sqliteStore) Message(ctx context.Context, id string) (Message, error) {
 }
 
 func (s *sqliteStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
-	c := cutoff.UnixMicro()
-	messages, err := s.purge(ctx, `DELETE FROM messages WHERE id IN
-  (SELECT id FROM messages WHERE updated_at < ? LIMIT ?)`, c)
-	if err != nil {
-		return messages, err
-	}
-	_, err = s.purge(ctx, `DELETE FROM events WHERE (message_id, type) IN
-  (SELECT message_id, type FROM events WHERE received_at < ? LIMIT ?)`, c)
-	return messages, err
+	return s.purge(ctx, `DELETE FROM messages WHERE id IN
+  (SELECT id FROM messages WHERE updated_at < ? LIMIT ?)`, cutoff.UnixMicro())
 }
 
 // purge runs a chunked DELETE until it deletes less than a chunk.
@@ -220,14 +220,33 @@ func (s *sqliteStore) Ping(ctx context.Context) error {
 }
 
 func (s *sqliteStore) Close() error {
+	s.stopCheckpoint()
+	<-s.checkpointDone
+	return errors.Join(s.closeStatements(), s.db.Close())
+}
+
+func (s *sqliteStore) closeStatements() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.insertEvent, s.upsertMessage, s.selectMessage} {
+	for _, st := range []*sql.Stmt{s.upsertMessage, s.selectMessage} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}
 	}
-	errs = append(errs, s.db.Close())
 	return errors.Join(errs...)
+}
+
+// createPrivate creates the database file readable by its owner only,
+// unless it exists. SQLite gives the -wal and -shm files the database
+// file's permissions, so they are private too.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // unixMicro encodes a time for SQLite: microseconds since the epoch, or

@@ -50,15 +50,18 @@ func (s Status) String() string {
 }
 
 // Valid reports whether s is one of the four stored statuses.
+// Apply refuses events with any other status.
 func (s Status) Valid() bool {
 	return s >= StatusSent && s <= StatusFailed
 }
 
 // Event is one status webhook, reduced to what the store keeps. Zero times
-// and empty strings mean unknown. (MessageID, Type) identifies an event: the
-// same pair stored twice is a duplicate.
+// and empty strings mean unknown. (MessageID, Status) identifies an event,
+// since each stored webhook type reports one status: the same pair stored
+// twice is a duplicate.
 type Event struct {
-	MessageID     string
+	MessageID string
+	// Type is the webhook type the event came as; it is not stored.
 	Type          string
 	Status        Status
 	SentAt        time.Time
@@ -99,7 +102,8 @@ const (
 	Duplicate
 )
 
-// Store is where the receiver keeps events. Implementations are safe for
+// Store is where the receiver keeps events: one row per message, holding
+// the status its events add up to and the set of events already applied. Implementations are safe for
 // concurrent use.
 type Store interface {
 	// Apply commits events in one transaction and returns one outcome per
@@ -107,8 +111,8 @@ type Store interface {
 	Apply(ctx context.Context, events []Event) ([]Outcome, error)
 	// Message returns a message's status, or ErrNotFound.
 	Message(ctx context.Context, id string) (Message, error)
-	// Purge deletes messages last updated before cutoff and events
-	// received before it, and returns how many messages it deleted.
+	// Purge deletes the messages whose latest event was received before
+	// cutoff and returns how many it deleted.
 	Purge(ctx context.Context, cutoff time.Time) (int64, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -146,9 +150,24 @@ func Backend(dsn string) string {
 
 const sqliteScheme = "sqlite://"
 
+// checkEvents refuses a batch holding an event the store cannot key.
+func checkEvents(events []Event) error {
+	for _, ev := range events {
+		if ev.MessageID == "" || !ev.Status.Valid() {
+			return fmt.Errorf("event for message %q has no id or an invalid status %d", ev.MessageID, ev.Status)
+		}
+	}
+	return nil
+}
+
 // purgeChunk bounds the rows one purge statement deletes, so a large purge
 // never holds the write lock for long.
 const purgeChunk = 5000
+
+// eventBit is the event's bit in a message's set of stored events.
+func (e Event) eventBit() int64 {
+	return 1 << (e.Status - 1)
+}
 
 // micros truncates t to the microsecond, the precision both databases keep.
 func micros(t time.Time) time.Time {

@@ -54,9 +54,10 @@ var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 
 func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
 
-func sent(id string, minute int) Event {
-	return Event{MessageID: id, Type: "message_api_sent", Status: StatusSent, SentAt: at(minute),
-		CallbackData: "cb-" + id, ReceivedAt: at(minute)}
+// sent is a sent event at minute 1.
+func sent(id string) Event {
+	return Event{MessageID: id, Type: "message_api_sent", Status: StatusSent, SentAt: at(1),
+		CallbackData: "cb-" + id, ReceivedAt: at(1)}
 }
 
 func delivered(id string, minute int) Event {
@@ -121,7 +122,7 @@ func TestReadBeforeDeliveredKeepsReadAndBothTimes(t *testing.T) {
 		s := open(t, dsn)
 		apply(t, s, read("m1", 5))
 		apply(t, s, delivered("m1", 3))
-		apply(t, s, sent("m1", 1))
+		apply(t, s, sent("m1"))
 		m := message(t, s, "m1")
 		if m.Status != StatusRead {
 			t.Fatalf("status = %v, want read", m.Status)
@@ -141,7 +142,7 @@ func TestReadBeforeDeliveredKeepsReadAndBothTimes(t *testing.T) {
 func TestFailedIsTerminal(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
-		apply(t, s, sent("a", 1), failed("a", 2), delivered("a", 3), read("a", 4))
+		apply(t, s, sent("a"), failed("a", 2), delivered("a", 3), read("a", 4))
 		apply(t, s, read("b", 4), failed("b", 5))
 		for _, id := range []string{"a", "b"} {
 			m := message(t, s, id)
@@ -200,7 +201,7 @@ func TestUnknownFieldsStayEmpty(t *testing.T) {
 func TestPurgeDeletesOnlyOldData(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
-		apply(t, s, sent("old", 1), delivered("old", 2), sent("new", 1), read("new", 50))
+		apply(t, s, sent("old"), delivered("old", 2), sent("new"), read("new", 50))
 		n, err := s.Purge(t.Context(), at(10))
 		if err != nil {
 			t.Fatalf("Purge: %v", err)
@@ -230,7 +231,7 @@ func TestPurgeDeletesMoreThanOneChunk(t *testing.T) {
 		}
 		events := make([]Event, n)
 		for i := range events {
-			events[i] = sent(fmt.Sprintf("m%05d", i), 1)
+			events[i] = sent(fmt.Sprintf("m%05d", i))
 		}
 		apply(t, s, events...)
 		got, err := s.Purge(t.Context(), at(2))
@@ -275,7 +276,7 @@ func TestConcurrentWritersEndMonotonic(t *testing.T) {
 		var forward, backward []Event
 		for i := range ids {
 			id := fmt.Sprintf("m%03d", i)
-			evs := []Event{sent(id, 1), delivered(id, 2), read(id, 3)}
+			evs := []Event{sent(id), delivered(id, 2), read(id, 3)}
 			if i%4 == 0 {
 				evs = append(evs, failed(id, 4))
 			}
@@ -344,6 +345,48 @@ func TestStatusString(t *testing.T) {
 	for s, w := range want {
 		if s.String() != w || !s.Valid() {
 			t.Fatalf("%d: %q valid=%v", s, s.String(), s.Valid())
+		}
+	}
+}
+
+func TestApplyRefusesEventsItCannotKey(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		for _, ev := range []Event{{MessageID: "", Status: StatusSent}, {MessageID: "m", Status: 0}, {MessageID: "m", Status: 9}} {
+			if _, err := s.Apply(t.Context(), []Event{sent("ok"), ev}); err == nil {
+				t.Fatalf("Apply accepted %+v", ev)
+			}
+		}
+		if _, err := s.Message(t.Context(), "ok"); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("a refused batch was partly stored: %v", err)
+		}
+	})
+}
+
+func TestEachStatusOfAMessageIsItsOwnEvent(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		got := apply(t, s, sent("m"), delivered("m", 2), sent("m"), read("m", 3), failed("m", 4), delivered("m", 2))
+		want := []Outcome{Stored, Stored, Duplicate, Stored, Stored, Duplicate}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("outcomes = %v, want %v", got, want)
+			}
+		}
+	})
+}
+
+func TestSQLiteFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "status.db")
+	s := open(t, "sqlite://"+path)
+	apply(t, s, sent("m"))
+	for _, p := range []string{path, path + "-wal"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Fatalf("%s has mode %v, want no access for group and others", filepath.Base(p), perm)
 		}
 	}
 }

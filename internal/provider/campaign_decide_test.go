@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// TestDecideRecipient is the table of the resume rules: which recipient an
+// apply sends, given its earlier result, whether its inputs changed and
+// the options.
+func TestDecideRecipient(t *testing.T) {
+	const old, changedHash = "h-old", "h-new"
+	result := func(status string) recipientResult {
+		return recipientResult{Status: status, InputsHash: old, MessageID: "id-1"}
+	}
+	listed := map[string]bool{"k": true}
+	tests := []struct {
+		name   string
+		prior  recipientResult
+		hash   string
+		policy sendPolicy
+		want   verdict
+		reason sendReason
+	}{
+		{"sent, same inputs", result(sendSent), old, sendPolicy{}, verdictKeep, reasonSentChanged},
+		{"sent, inputs changed: never twice", result(sendSent), changedHash, sendPolicy{}, verdictKeep, reasonSentChanged},
+		{"sent, inputs changed, resend_on_change", result(sendSent), changedHash, sendPolicy{resendOnChange: true}, verdictSend, reasonSentChanged},
+		{"sent, same inputs, resend_on_change", result(sendSent), old, sendPolicy{resendOnChange: true}, verdictKeep, reasonSentChanged},
+		{"sent, inputs unknown, resend_on_change", result(sendSent), "", sendPolicy{resendOnChange: true}, verdictMaybe, reasonSentChanged},
+		{"sent, inputs unknown, no resend", result(sendSent), "", sendPolicy{}, verdictKeep, reasonSentChanged},
+		{"sent, inputs changed, resend_on_change unknown", result(sendSent), changedHash, sendPolicy{resendOnChangeUnknown: true}, verdictMaybe, reasonSentChanged},
+		{"sent, same inputs, resend_on_change unknown", result(sendSent), old, sendPolicy{resendOnChangeUnknown: true}, verdictKeep, reasonSentChanged},
+		{"sent, listed in retry_uncertain", result(sendSent), old, sendPolicy{retryUncertain: listed}, verdictKeep, reasonSentChanged},
+		{"failed, same inputs", result(sendFailed), old, sendPolicy{}, verdictSend, reasonFailed},
+		{"failed, inputs unknown", result(sendFailed), "", sendPolicy{}, verdictSend, reasonFailed},
+		{"rejected, same inputs", result(sendRejected), old, sendPolicy{}, verdictKeep, reasonRejectedChanged},
+		{"rejected, inputs changed", result(sendRejected), changedHash, sendPolicy{}, verdictSend, reasonRejectedChanged},
+		{"rejected, inputs unknown", result(sendRejected), "", sendPolicy{}, verdictMaybe, reasonRejectedChanged},
+		{"uncertain, not listed", result(sendUncertain), old, sendPolicy{}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, inputs changed, not listed", result(sendUncertain), changedHash, sendPolicy{resendOnChange: true}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, listed", result(sendUncertain), old, sendPolicy{retryUncertain: listed}, verdictSend, reasonRetryUncertain},
+		{"uncertain, other key listed", result(sendUncertain), old, sendPolicy{retryUncertain: map[string]bool{"other": true}}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, retry_uncertain unknown", result(sendUncertain), old, sendPolicy{retryUncertainUnknown: true}, verdictMaybe, reasonRetryUncertain},
+		{"dry run, then a real apply", result(sendDryRun), old, sendPolicy{}, verdictSend, reasonDryRunOnly},
+		{"dry run, another dry run, same inputs", result(sendDryRun), old, sendPolicy{dryRun: true}, verdictKeep, reasonDryRunChanged},
+		{"dry run, another dry run, inputs changed", result(sendDryRun), changedHash, sendPolicy{dryRun: true}, verdictSend, reasonDryRunChanged},
+		{"dry run, another dry run, inputs unknown", result(sendDryRun), "", sendPolicy{dryRun: true}, verdictMaybe, reasonDryRunChanged},
+		{"status from the future is never re-sent", result("queued"), changedHash, sendPolicy{resendOnChange: true}, verdictKeep, reasonRetryUncertain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, why := decideRecipient("k", tt.prior, tt.hash, tt.policy)
+			if got != tt.want || why != tt.reason {
+				t.Errorf("decideRecipient = %v (%s), want %v (%s)", got, why, tt.want, tt.reason)
+			}
+		})
+	}
+}
+
+// TestDecideSends checks a whole campaign: new keys are sent, removed keys
+// dropped, and every other key keeps its earlier result unchanged.
+func TestDecideSends(t *testing.T) {
+	prior := map[string]recipientResult{
+		"asha":   {Status: sendSent, MessageID: "id-asha", InputsHash: "a"},
+		"bela":   {Status: sendFailed, Error: "not sent: apply was interrupted", InputsHash: "b"},
+		"chen":   {Status: sendRejected, Error: "invalid phone", InputsHash: "c"},
+		"dara":   {Status: sendUncertain, Error: "connection reset", InputsHash: "d"},
+		"gone":   {Status: sendSent, MessageID: "id-gone", InputsHash: "g"},
+		"esther": {Status: sendRejected, Error: "invalid phone", InputsHash: "e"},
+	}
+	hashes := map[string]string{
+		"asha":   "a2", // changed, but sent: not again
+		"bela":   "b",
+		"chen":   "c", // unchanged: not again
+		"dara":   "d",
+		"esther": "e2", // fixed: again
+		"fern":   "f",  // new
+	}
+	d := decideSends(prior, hashes, sendPolicy{retryUncertain: map[string]bool{}})
+	wantSend := []plannedSend{{"bela", reasonFailed}, {"esther", reasonRejectedChanged}, {"fern", reasonNew}}
+	if !reflect.DeepEqual(d.send, wantSend) {
+		t.Errorf("send = %v, want %v", d.send, wantSend)
+	}
+	if len(d.maybe) != 0 {
+		t.Errorf("maybe = %v, want none", d.maybe)
+	}
+	wantKeep := map[string]recipientResult{"asha": prior["asha"], "chen": prior["chen"], "dara": prior["dara"]}
+	if !reflect.DeepEqual(d.keep, wantKeep) {
+		t.Errorf("keep = %v, want %v", d.keep, wantKeep)
+	}
+	if !reflect.DeepEqual(d.dropped, []string{"gone"}) {
+		t.Errorf("dropped = %v, want [gone]", d.dropped)
+	}
+}
+
+// TestDecideSendsFirstApply sends to everyone, in key order, even with
+// inputs not known yet (a create plan).
+func TestDecideSendsFirstApply(t *testing.T) {
+	d := decideSends(nil, map[string]string{"b": "", "a": "h", "c": ""}, sendPolicy{})
+	want := []plannedSend{{"a", reasonNew}, {"b", reasonNew}, {"c", reasonNew}}
+	if !reflect.DeepEqual(d.send, want) || len(d.keep) != 0 || len(d.dropped) != 0 {
+		t.Errorf("decideSends = %+v, want send %v only", d, want)
+	}
+}
+
+// TestResultCounts counts uncertain and rejected recipients as failed and
+// dry runs as neither.
+func TestResultCounts(t *testing.T) {
+	sent, failed := resultCounts(map[string]recipientResult{
+		"a": {Status: sendSent}, "b": {Status: sendSent}, "c": {Status: sendRejected},
+		"d": {Status: sendUncertain}, "e": {Status: sendFailed}, "f": {Status: sendDryRun},
+	})
+	if sent.ValueInt64() != 2 || failed.ValueInt64() != 3 {
+		t.Errorf("counts = %d sent, %d failed; want 2 and 3", sent.ValueInt64(), failed.ValueInt64())
+	}
+}
+
+// TestResultsRoundTrip keeps results identical through state, so a plan
+// with nothing to send equals the prior state.
+func TestResultsRoundTrip(t *testing.T) {
+	in := map[string]recipientResult{
+		"asha": {MessageID: "id", Status: sendSent, SentAt: "2026-01-02T03:04:05Z", InputsHash: "h"},
+		"bela": {Status: sendFailed, Error: "not sent: apply was interrupted", InputsHash: "h2"},
+	}
+	out, diags := resultsFromMap(t.Context(), resultsToMap(in))
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if !reflect.DeepEqual(out, in) {
+		t.Errorf("round trip = %v, want %v", out, in)
+	}
+	if !resultsToMap(in).Equal(resultsToMap(out)) {
+		t.Error("state values differ after a round trip")
+	}
+	obj, ok := resultsToMap(in).Elements()["bela"].(types.Object)
+	if !ok {
+		t.Fatal("no result for bela")
+	}
+	if id := obj.Attributes()["message_id"]; !id.IsNull() {
+		t.Errorf("an empty message id must be null in state, got %s", id)
+	}
+}

@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// recipientInput is one recipient's message and the hash of its inputs.
+type recipientInput struct {
+	// message is the request; built only when known is set.
+	message wire.Message
+	// hash identifies the effective inputs; "" while some are unknown.
+	hash string
+}
+
+// campaignInputSet is every recipient's input, by key.
+type campaignInputSet struct {
+	// recipientsKnown is false while the recipients map as a whole is
+	// unknown (so not even its keys are known).
+	recipientsKnown bool
+	// known is set when every recipient's inputs and the template are.
+	known      bool
+	recipients map[string]recipientInput
+}
+
+// hashes returns the input hash of every recipient by key.
+func (s campaignInputSet) hashes() map[string]string {
+	out := make(map[string]string, len(s.recipients))
+	for key, in := range s.recipients {
+		out[key] = in.hash
+	}
+	return out
+}
+
+// campaignInputs reads the recipients of m, applies the campaign's default
+// callback data to each and builds its message and input hash. salt is the
+// campaign's id, so that equal inputs of two campaigns hash differently.
+func campaignInputs(ctx context.Context, m campaignModel, salt string) (campaignInputSet, diag.Diagnostics) {
+	set := campaignInputSet{recipientsKnown: !m.Recipients.IsUnknown() && !m.Recipients.IsNull()}
+	if !set.recipientsKnown {
+		return set, nil
+	}
+	recipients, diags := recipientValues(ctx, m.Recipients)
+	if diags.HasError() {
+		return set, diags
+	}
+	templateKnown := fullyKnown(m.Template) && !m.CallbackData.IsUnknown()
+	set.known = templateKnown
+	tmpl := contractFromObject(m.Template)
+	set.recipients = make(map[string]recipientInput, len(recipients))
+	for key, r := range recipients {
+		if !r.known || !templateKnown {
+			set.known = false
+			set.recipients[key] = recipientInput{}
+			continue
+		}
+		values := r.values.withDefaultCallback(m.CallbackData).contractValues()
+		msg := contract.ToMessage(tmpl, values)
+		set.recipients[key] = recipientInput{message: msg, hash: inputsHash(salt, tmpl, msg)}
+	}
+	return set, diags
+}
+
+// recipientValue is one element of the recipients map.
+type recipientValue struct {
+	values messageValuesModel
+	known  bool // every value is known
+	// unknownObject is set when the recipient as a whole is unknown; its
+	// values are then zero and must not be checked.
+	unknownObject bool
+}
+
+// recipientValues reads the elements of a known recipients map; an
+// element that is itself unknown comes back as not known.
+func recipientValues(ctx context.Context, recipients types.Map) (map[string]recipientValue, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	out := make(map[string]recipientValue, len(recipients.Elements()))
+	for key, elem := range recipients.Elements() {
+		obj, ok := elem.(types.Object)
+		if !ok {
+			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Unexpected recipient value",
+				"A recipient is not an object; this is a bug in the provider.")
+			continue
+		}
+		if obj.IsUnknown() || obj.IsNull() {
+			out[key] = recipientValue{unknownObject: true}
+			continue
+		}
+		var v messageValuesModel
+		diags.Append(obj.As(ctx, &v, basetypes.ObjectAsOptions{})...)
+		out[key] = recipientValue{values: v, known: fullyKnown(obj)}
+	}
+	return out, diags
+}
+
+// fullyKnown reports whether v and everything inside it is known.
+func fullyKnown(v attr.Value) bool {
+	if v == nil || v.IsUnknown() {
+		return false
+	}
+	if v.IsNull() {
+		return true
+	}
+	var inner []attr.Value
+	switch c := v.(type) {
+	case basetypes.ObjectValue:
+		for _, a := range c.Attributes() {
+			inner = append(inner, a)
+		}
+	case basetypes.ListValue:
+		inner = c.Elements()
+	case basetypes.SetValue:
+		inner = c.Elements()
+	case basetypes.MapValue:
+		for _, e := range c.Elements() {
+			inner = append(inner, e)
+		}
+	}
+	for _, e := range inner {
+		if !fullyKnown(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// inputsHashVersion changes when the hash input changes, so that hashes of
+// an older version never compare equal by accident.
+const inputsHashVersion = "interakt_campaign inputs v1"
+
+// inputsHash identifies a recipient's effective inputs: the contract and
+// the exact request body. It is salted with the campaign's id, so that the
+// hash of the same inputs differs between campaigns.
+func inputsHash(salt string, c contract.Contract, m wire.Message) string {
+	h := sha256.New()
+	h.Write([]byte(inputsHashVersion + "\x00" + salt + "\x00"))
+	if b, err := json.Marshal(c); err == nil {
+		h.Write(b)
+	}
+	h.Write([]byte{0})
+	if b, err := wire.Encode(m); err == nil {
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// campaignPolicy reads the options of m.
+func campaignPolicy(m campaignModel, dryRun bool) sendPolicy {
+	p := sendPolicy{dryRun: dryRun, retryUncertain: map[string]bool{}}
+	switch {
+	case m.ResendOnChange.IsUnknown():
+		p.resendOnChangeUnknown = true
+	default:
+		p.resendOnChange = m.ResendOnChange.ValueBool()
+	}
+	switch {
+	case m.RetryUncertain.IsUnknown():
+		p.retryUncertainUnknown = true
+	case !m.RetryUncertain.IsNull():
+		for _, e := range m.RetryUncertain.Elements() {
+			s, ok := e.(types.String)
+			switch {
+			case !ok || s.IsUnknown():
+				p.retryUncertainUnknown = true
+			case !s.IsNull():
+				p.retryUncertain[s.ValueString()] = true
+			}
+		}
+	}
+	return p
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,197 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+)
+
+// TestAccCampaignInterrupt presses Ctrl-C in the middle of a campaign run
+// by the Terraform CLI: the provider is built and served by Terraform as a
+// real plugin (dev_overrides), the mock holds ten requests in flight, and
+// terraform gets SIGINT. The saved state must hold every id the mock
+// handed out, the next apply must send only the rest, and nobody may be
+// messaged twice.
+func TestAccCampaignInterrupt(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set")
+	}
+	tf, err := campaignTerraformPath()
+	if err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+
+	dir := t.TempDir()
+	binDir := filepath.Join(dir, "bin")
+	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-interakt"), ".")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	campaignWriteFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"interakt-community/interakt\" = %q\n  }\n  direct {}\n}\n", binDir))
+
+	// The binary paces at Interakt's 40 a minute; 30 sends fit in one burst.
+	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	recipients := campaignRecipients(30)
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	campaignWriteFile(t, filepath.Join(work, "main.tf"),
+		"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
+			campaignHCL(srv, "", "", recipients))
+	logPath := filepath.Join(dir, "terraform.log")
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		envAPIKey+"="+testAPIKey, "TF_LOG_PROVIDER=INFO", "TF_LOG_PATH="+logPath,
+	)
+	apply := func() *exec.Cmd {
+		cmd := exec.CommandContext(ctx, tf, "apply", "-auto-approve", "-input=false", "-no-color")
+		cmd.Dir, cmd.Env = work, env
+		return cmd
+	}
+
+	// Ten workers: requests 1-4 are answered, 5-14 are held, so every
+	// worker is busy when the interrupt comes.
+	var holds []*mock.Hold
+	for n := 5; n <= 14; n++ {
+		holds = append(holds, srv.Hold(n))
+	}
+	first := apply()
+	var output bytes.Buffer
+	first.Stdout, first.Stderr = &output, &output
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range holds {
+		if err := h.WaitHeld(ctx); err != nil {
+			t.Fatalf("request %d never arrived: %v\n%s", h.N(), err, output.String())
+		}
+	}
+	if err := first.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// Release the held requests only once the provider has seen the stop,
+	// so the interrupt, not their answers, decides what is sent.
+	if err := campaignWaitForLog(ctx, logPath, "campaign stop requested"); err != nil {
+		t.Fatalf("%v\n%s", err, output.String())
+	}
+	for _, h := range holds {
+		h.Release()
+	}
+	err = first.Wait()
+	t.Logf("interrupted apply exited with %v", err)
+
+	firstSent := srv.Sent()
+	if len(firstSent) != 14 {
+		t.Fatalf("the interrupted apply sent %d messages, want the 4 answered and the 10 in flight\n%s", len(firstSent), output.String())
+	}
+	results := campaignStateResults(t, filepath.Join(work, "terraform.tfstate"))
+	byPhone := map[string]campaignRecipient{}
+	for _, r := range recipients {
+		byPhone[r.phone] = r
+	}
+	for _, m := range firstSent {
+		key := byPhone[m.Message.PhoneNumber].key
+		if got := results[key]; got["status"] != sendSent || got["message_id"] != m.ID {
+			t.Errorf("state lost %s's message id %s: %v", key, m.ID, got)
+		}
+	}
+	interrupted := 0
+	for key, r := range results {
+		if r["status"] == sendFailed {
+			interrupted++
+			if r["error"] != errTextInterrupted {
+				t.Errorf("%s: error %v, want %q", key, r["error"], errTextInterrupted)
+			}
+		}
+	}
+	if len(results) != 30 || interrupted != 16 {
+		t.Errorf("state has %d results, %d interrupted; want 30 and 16", len(results), interrupted)
+	}
+
+	second := apply()
+	if out, err := second.CombinedOutput(); err != nil {
+		t.Fatalf("resume: %v\n%s", err, out)
+	}
+	if err := expectCampaignSentOnce(srv, recipients); err != nil {
+		t.Error(err)
+	}
+	for key, r := range campaignStateResults(t, filepath.Join(work, "terraform.tfstate")) {
+		if r["status"] != sendSent {
+			t.Errorf("after the resume %s is %v", key, r)
+		}
+	}
+}
+
+// campaignTerraformPath is the CLI the acceptance tests use.
+func campaignTerraformPath() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	return exec.LookPath("terraform")
+}
+
+func campaignWriteFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// campaignWaitForLog waits until the log file holds text.
+func campaignWaitForLog(ctx context.Context, name, text string) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if data, err := os.ReadFile(name); err == nil && bytes.Contains(data, []byte(text)) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("no %q in the log: %w", text, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// campaignStateResults reads the campaign's results from a local state file.
+func campaignStateResults(t *testing.T, name string) map[string]map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes struct {
+					Results map[string]map[string]any `json:"results"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(data, &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Resources {
+		if r.Type == campaignType && len(r.Instances) == 1 {
+			return r.Instances[0].Attributes.Results
+		}
+	}
+	t.Fatalf("no %s in state:\n%s", campaignType, strings.TrimSpace(string(data)))
+	return nil
+}

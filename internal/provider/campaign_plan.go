@@ -1,0 +1,246 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+)
+
+func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg campaignModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(campaignChecks(ctx, cfg, false)...)
+}
+
+// campaignChecks checks what the configuration holds: a hand-written
+// contract once at `template`, the default callback data at
+// `callback_data`, and every recipient's values against the contract at
+// recipients["key"].<attribute>. errorsOnly drops warnings, for ModifyPlan,
+// which runs after ValidateConfig has already warned.
+func campaignChecks(ctx context.Context, m campaignModel, errorsOnly bool) diag.Diagnostics {
+	var diags diag.Diagnostics
+	tmpl := contractFromObject(m.Template)
+	diags.Append(filteredDiagnostics(path.Empty(), contractProblems(tmpl), errorsOnly)...)
+	diags.Append(filteredDiagnostics(path.Empty(), defaultCallbackProblems(m.CallbackData), errorsOnly)...)
+	if m.Recipients.IsUnknown() || m.Recipients.IsNull() {
+		return diags
+	}
+	recipients, d := recipientValues(ctx, m.Recipients)
+	diags.Append(d...)
+	for _, key := range sortedKeys(recipients) {
+		r := recipients[key]
+		if r.unknownObject {
+			continue
+		}
+		// The recipient's own callback_data only: the campaign's default
+		// is checked once, at its own path.
+		mc := newMessageCheck(m.Template, r.values)
+		diags.Append(recipientDiagnostics(key, contract.ValidateValues(mc.contract, mc.values), errorsOnly)...)
+	}
+	if !errorsOnly {
+		diags.Append(retryUncertainWarnings(m, recipients)...)
+	}
+	return diags
+}
+
+// recipientDiagnostics reports a recipient's problems at
+// recipients["key"].<attribute>. The detail starts with that path too: the
+// CLI shows a diagnostic inside a map of objects against the whole
+// resource, and a campaign may have thousands of recipients.
+func recipientDiagnostics(key string, ps []contract.Problem, errorsOnly bool) diag.Diagnostics {
+	at := contract.Root("recipients").Key(key)
+	for i := range ps {
+		ps[i].Detail = at.Concat(ps[i].Path).String() + ": " + ps[i].Detail
+	}
+	return filteredDiagnostics(path.Root("recipients").AtMapKey(key), ps, errorsOnly)
+}
+
+// filteredDiagnostics reports problems below base, without warnings when
+// errorsOnly is set.
+func filteredDiagnostics(base path.Path, ps []contract.Problem, errorsOnly bool) diag.Diagnostics {
+	if errorsOnly {
+		kept := ps[:0]
+		for _, p := range ps {
+			if p.Severity == contract.Error {
+				kept = append(kept, p)
+			}
+		}
+		ps = kept
+	}
+	return problemDiagnostics(base, ps)
+}
+
+// defaultCallbackProblems checks the campaign's callback_data with the
+// message rules, leaving every other value unknown so that only its own
+// rules run.
+func defaultCallbackProblems(cb types.String) []contract.Problem {
+	unknownList := contract.List{Unknown: true}
+	unknownMap := contract.Map{Unknown: true}
+	return contract.ValidateValues(contract.Contract{}, contract.Values{
+		CountryCode:   contract.UnknownStr(),
+		PhoneNumber:   contract.UnknownStr(),
+		CallbackData:  contractStr(cb),
+		FileName:      contract.UnknownStr(),
+		HeaderValues:  unknownList,
+		BodyValues:    unknownList,
+		ButtonValues:  unknownMap,
+		ButtonPayload: unknownMap,
+	})
+}
+
+// retryUncertainWarnings warns about retry_uncertain keys that name no
+// recipient: likely a typo, which would leave the intended one unsent.
+func retryUncertainWarnings(m campaignModel, recipients map[string]recipientValue) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if m.RetryUncertain.IsNull() || m.RetryUncertain.IsUnknown() {
+		return diags
+	}
+	for _, e := range m.RetryUncertain.Elements() {
+		s, ok := e.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			continue
+		}
+		if _, found := recipients[s.ValueString()]; !found {
+			diags.AddAttributeWarning(path.Root("retry_uncertain").AtSetValue(s), "Unknown recipient key",
+				fmt.Sprintf("retry_uncertain lists %q, which is not a key of recipients, so it has no effect. Use the key of an uncertain recipient.", s.ValueString()))
+		}
+	}
+	return diags
+}
+
+// ModifyPlan checks the values against the contract where references are
+// now resolved, and tells in the plan what the apply will send. When it
+// will send, results and the counts are unknown and a warning says how
+// many messages go; when it will not, they are planned exactly, so that
+// nothing known at plan changes at apply.
+func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan campaignModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(campaignChecks(ctx, plan, true)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	prior := map[string]recipientResult{}
+	salt := ""
+	if !req.State.Raw.IsNull() {
+		var state campaignModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		p, d := resultsFromMap(ctx, state.Results)
+		resp.Diagnostics.Append(d...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		prior, salt = p, state.ID.ValueString()
+	}
+	dryRun := r.data != nil && r.data.dryRun
+	inputs, d := campaignInputs(ctx, plan, salt)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if !inputs.recipientsKnown {
+		r.planUnknownResults(ctx, resp)
+		resp.Diagnostics.AddWarning("Campaign recipients known only at apply",
+			"The recipients are not known until apply, so the plan cannot say how many messages the apply sends. "+
+				"It sends to every recipient that is new or failed earlier; results, sent_count and failed_count are known after apply.")
+		return
+	}
+	decision := decideSends(prior, inputs.hashes(), campaignPolicy(plan, dryRun))
+	if len(decision.send)+len(decision.maybe) == 0 {
+		sent, failed := resultCounts(decision.keep)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), resultsToMap(decision.keep))...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), sent)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), failed)...)
+		if len(decision.dropped) > 0 {
+			tflog.Info(ctx, "campaign plan: removed recipients are dropped from results", map[string]any{"dropped": len(decision.dropped)})
+		}
+		return
+	}
+	r.planUnknownResults(ctx, resp)
+	summary, detail := planWarning(decision, dryRun, r.missingKey())
+	resp.Diagnostics.AddWarning(summary, detail)
+}
+
+// planUnknownResults marks what the apply will learn as unknown.
+func (r *campaignResource) planUnknownResults(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), types.MapUnknown(campaignResultType))...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), types.Int64Unknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), types.Int64Unknown())...)
+}
+
+// missingKey says why the apply will not be able to send, or "".
+func (r *campaignResource) missingKey() string {
+	if r.data == nil || r.data.canSend() || r.data.apiMissing == "" {
+		return ""
+	}
+	return r.data.apiMissing
+}
+
+// planWarning says how many messages the apply sends and to whom.
+func planWarning(d sendDecision, dryRun bool, missingKey string) (string, string) {
+	n, m := len(d.send), len(d.maybe)
+	var summary string
+	switch {
+	case dryRun && m > 0:
+		summary = fmt.Sprintf("Campaign dry run will build %d to %d messages and send none", n, n+m)
+	case dryRun:
+		summary = fmt.Sprintf("Campaign dry run will build %s and send none", plural(n, "message"))
+	case m > 0:
+		summary = fmt.Sprintf("Campaign will send %d to %d messages", n, n+m)
+	default:
+		summary = fmt.Sprintf("Campaign will send %s", plural(n, "message"))
+	}
+	var b strings.Builder
+	if n > 0 {
+		fmt.Fprintf(&b, "This apply sends to %s:\n", plural(n, "recipient"))
+		writeGrouped(&b, d.send)
+	}
+	if m > 0 {
+		fmt.Fprintf(&b, "It may also send to %s whose inputs are known only during apply:\n", plural(m, "recipient"))
+		writeGrouped(&b, d.maybe)
+	}
+	b.WriteString("\nresults, sent_count and failed_count are known after apply. A sent recipient is never sent again " +
+		"unless resend_on_change is set, and an uncertain one only when listed in retry_uncertain.")
+	if dryRun {
+		b.WriteString(" The provider's dry_run is set: payloads are built and logged, and nothing reaches the API.")
+	}
+	if missingKey != "" {
+		b.WriteString("\n\nThe apply cannot send: " + missingKey)
+	}
+	return summary, b.String()
+}
+
+// writeGrouped lists keys by reason, a bounded number per reason.
+func writeGrouped(b *strings.Builder, sends []plannedSend) {
+	byReason := map[sendReason][]string{}
+	var order []sendReason
+	for _, s := range sends {
+		if _, seen := byReason[s.reason]; !seen {
+			order = append(order, s.reason)
+		}
+		byReason[s.reason] = append(byReason[s.reason], s.key)
+	}
+	for _, reason := range order {
+		keys := byReason[reason]
+		fmt.Fprintf(b, "  - %s (%d): %s\n", reason, len(keys), keyList(keys))
+	}
+}

@@ -1,0 +1,304 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ resource.Resource                   = &campaignResource{}
+	_ resource.ResourceWithConfigure      = &campaignResource{}
+	_ resource.ResourceWithModifyPlan     = &campaignResource{}
+	_ resource.ResourceWithValidateConfig = &campaignResource{}
+	_ resource.ResourceWithImportState    = &campaignResource{}
+)
+
+// defaultCampaignTimeout bounds one create or update: 1,000 recipients at
+// Interakt's 40 requests per minute take 25 minutes.
+const defaultCampaignTimeout = 60 * time.Minute
+
+// campaignWorkers is how many sends may be in flight at once. The client's
+// rate limiter paces them; more workers only help when responses are slow.
+const campaignWorkers = 10
+
+// NewCampaignResource returns the interakt_campaign resource.
+func NewCampaignResource() resource.Resource {
+	return &campaignResource{}
+}
+
+// campaignResource sends one template to many recipients, resumably.
+type campaignResource struct {
+	data *providerData
+}
+
+// campaignModel is the resource's configuration and state.
+type campaignModel struct {
+	ID             types.String   `tfsdk:"id"`
+	Template       types.Object   `tfsdk:"template"`
+	CallbackData   types.String   `tfsdk:"callback_data"`
+	Recipients     types.Map      `tfsdk:"recipients"`
+	ResendOnChange types.Bool     `tfsdk:"resend_on_change"`
+	RetryUncertain types.Set      `tfsdk:"retry_uncertain"`
+	Results        types.Map      `tfsdk:"results"`
+	SentCount      types.Int64    `tfsdk:"sent_count"`
+	FailedCount    types.Int64    `tfsdk:"failed_count"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+const campaignDescription = "Sends one WhatsApp template to many recipients, each with its own values, at the provider's rate limit, " +
+	"and records per recipient the message id or the error in `results`.\n\n" +
+	"**Resumable, and never twice.** A later apply sends only to recipients that are new, that `failed` for a reason the API " +
+	"certainly did not act on (HTTP 401, 403, 429 after retries, no connection, `max_sends_per_apply` reached, an interrupted apply), " +
+	"or that were `rejected` (HTTP 400) and whose inputs have changed since. A `sent` recipient is never sent again, even when its " +
+	"inputs change, unless `resend_on_change = true`. An `uncertain` recipient (the API may have sent it: a timeout, a dropped " +
+	"connection or a 5xx after the request was written) is never sent again unless its key is listed in `retry_uncertain`. " +
+	"Removing a key forgets its result.\n\n" +
+	"**The plan tells.** When an apply will send, the plan shows a warning naming how many messages it sends and to which keys, " +
+	"and `results`, `sent_count` and `failed_count` are known only after apply.\n\n" +
+	"**Apply never fails because of a send.** The campaign is saved with every message id obtained and every error, and the apply " +
+	"ends with a warning naming the recipients that were not sent, by key. To make a failure stop the run, write a postcondition: " +
+	"`lifecycle { postcondition { condition = self.failed_count == 0 } }`. The one exception: with no API key and no `dry_run`, " +
+	"the apply stops with an error before sending anything.\n\n" +
+	"**No attribute forces replacement**, because a replacement would message every recipient again; `terraform apply -replace` " +
+	"does exactly that. Destroying the resource only forgets it.\n\n" +
+	"**Interrupting.** On Ctrl-C the campaign starts no new sends, lets the requests already on their way finish, and saves " +
+	"every result; the recipients it did not reach are `failed` and the next apply sends them. A forced kill (SIGKILL, or a " +
+	"second Ctrl-C that makes Terraform stop waiting) loses what the running apply had not yet returned: those recipients may " +
+	"have been messaged without their ids being saved.\n\n" +
+	"With the provider's `dry_run`, every payload is built and logged and nothing is sent: results have ids `dry-run-<uuid>` and " +
+	"status `dry_run`, and a later real apply sends them. Import is not supported: a send cannot be adopted."
+
+func (r *campaignResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_campaign"
+}
+
+func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	recipient := valueAttributes(false)
+	if cb, ok := recipient["callback_data"].(schema.StringAttribute); ok {
+		cb.MarkdownDescription = descCallbackData + " Defaults to the campaign's `callback_data`."
+		recipient["callback_data"] = cb
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: campaignDescription,
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "A random identifier of this campaign, set when it is created.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"template": templateAttribute(false),
+			"callback_data": schema.StringAttribute{
+				MarkdownDescription: descCallbackData + " The default of every recipient that sets none.",
+				Optional:            true,
+			},
+			"recipients": schema.MapNestedAttribute{
+				MarkdownDescription: "The recipients, keyed by a stable name of yours (a customer id, say): the key is how results, " +
+					"warnings and `retry_uncertain` name a recipient, so keep it when a recipient's values change. " +
+					"Adding a key sends to it with the next apply; removing one forgets its result.",
+				Required:     true,
+				NestedObject: schema.NestedAttributeObject{Attributes: recipient},
+			},
+			"resend_on_change": schema.BoolAttribute{
+				MarkdownDescription: "Send again to a `sent` recipient whose inputs (values, callback data or template) changed. " +
+					"Defaults to `false`: a recipient who got the message does not get it again.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+			},
+			"retry_uncertain": schema.SetAttribute{
+				MarkdownDescription: "Keys of `uncertain` recipients to send again with the next apply. The API may already " +
+					"have delivered their message, so a retry can message them twice; check (for example with " +
+					"`interakt_message_status` or the dashboard) before listing a key, and remove it once its result is `sent`.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
+			"results": schema.MapNestedAttribute{
+				MarkdownDescription: "Per recipient key, the outcome of its last send. Phone numbers are never stored here.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"message_id": schema.StringAttribute{
+						MarkdownDescription: "The message id the API returned (`dry-run-<uuid>` in a dry run), or null.",
+						Computed:            true,
+					},
+					"status": schema.StringAttribute{
+						MarkdownDescription: "`sent`, `rejected` (the API answered 400; sent again once the inputs change), " +
+							"`failed` (certainly not sent; sent again by the next apply), `uncertain` (the API may have sent it; " +
+							"sent again only when listed in `retry_uncertain`) or `dry_run`.",
+						Computed: true,
+					},
+					"error": schema.StringAttribute{
+						MarkdownDescription: "Why the recipient was not sent, with the API's message verbatim; null when sent.",
+						Computed:            true,
+					},
+					"sent_at": schema.StringAttribute{
+						MarkdownDescription: "When the send finished (RFC 3339, UTC): the API's answer, or for `uncertain` the moment the " +
+							"client stopped waiting for one; null when no request was made.",
+						Computed: true,
+					},
+					"inputs_hash": schema.StringAttribute{
+						MarkdownDescription: "Internal: a salted hash of the inputs this result was obtained with, to tell when " +
+							"they change. Not meant for use in configuration.",
+						Computed: true,
+					},
+				}},
+			},
+			"sent_count": schema.Int64Attribute{
+				MarkdownDescription: "How many recipients have the status `sent`.",
+				Computed:            true,
+			},
+			"failed_count": schema.Int64Attribute{
+				MarkdownDescription: "How many recipients are not sent: `failed`, `rejected` or `uncertain`. " +
+					"A postcondition `self.failed_count == 0` turns any of them into an error.",
+				Computed: true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true,
+				Update: true,
+				CreateDescription: "How long the first apply may send, as a duration such as `\"90m\"`; default `60m`. " +
+					"Sends are paced by the provider's `rate_limit_per_minute`: 1,000 recipients at 40 per minute take 25 minutes. " +
+					"At the timeout, sending stops and every result so far is saved; the next apply sends the rest.",
+				UpdateDescription: "How long a later apply may send; default `60m`, as for `create`.",
+			}),
+		},
+	}
+}
+
+func (r *campaignResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", "The interakt_campaign resource received provider data of an unexpected type; this is a bug in the provider.")
+		return
+	}
+	r.data = data
+}
+
+func (r *campaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan campaignModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCampaignTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = types.StringValue(uuid.NewString())
+	if !r.apply(ctx, "create", timeout, &plan, nil, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *campaignResource) Read(_ context.Context, _ resource.ReadRequest, _ *resource.ReadResponse) {
+	// Nothing to refresh: the API has no read of a sent message, and the
+	// results are what the sends returned. The state is kept as it is.
+}
+
+func (r *campaignResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	// Until this apply has results, the saved state stays as it was.
+	resp.State.Raw = req.State.Raw.Copy()
+
+	var plan, state campaignModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID = state.ID
+	if !plan.Results.IsUnknown() {
+		// The plan promised no send and these exact results; keep to it.
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	prior, diags := resultsFromMap(ctx, state.Results)
+	resp.Diagnostics.Append(diags...)
+	timeout, diags := plan.Timeouts.Update(ctx, defaultCampaignTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !r.apply(ctx, "update", timeout, &plan, prior, &resp.Diagnostics) {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+}
+
+func (r *campaignResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+	tflog.Info(ctx, "interakt_campaign removed from state; messages already sent cannot be recalled")
+}
+
+func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("interakt_campaign cannot be imported",
+		"A campaign's sends cannot be adopted: the API has no way to list what was sent. Declare the campaign and apply it; "+
+			"to record recipients that were already messaged elsewhere, leave them out of recipients.")
+}
+
+// apply sends what the rules call for and fills plan's computed
+// attributes. It reports false, with an error in diags, only when nothing
+// could be sent at all; send failures are warnings and results.
+func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Duration, plan *campaignModel,
+	prior map[string]recipientResult, diags *diag.Diagnostics,
+) bool {
+	if r.data == nil {
+		diags.AddError("Provider not configured", "The interakt provider was not configured before interakt_campaign was applied; this is a bug in the provider.")
+		return false
+	}
+	ctx = maskSecrets(ctx, r.data.secrets)
+	inputs, d := campaignInputs(ctx, *plan, plan.ID.ValueString())
+	diags.Append(d...)
+	if diags.HasError() {
+		return false
+	}
+	if !inputs.known {
+		diags.AddError("Campaign inputs not known", "Some recipient values or the template are still unknown during apply; this is a bug in the provider.")
+		return false
+	}
+	policy := campaignPolicy(*plan, r.data.dryRun)
+	decision := decideSends(prior, inputs.hashes(), policy)
+	if len(decision.send) > 0 && !r.data.canSend() {
+		diags.Append(r.data.apiMissingDiagnostic())
+		return false
+	}
+
+	jobs := make([]campaignJob, 0, len(decision.send))
+	for _, s := range decision.send {
+		in := inputs.recipients[s.key]
+		jobs = append(jobs, campaignJob{key: s.key, message: in.message, hash: in.hash})
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	run := campaignSender{
+		send:     r.data.send,
+		workers:  campaignWorkers,
+		progress: campaignProgressInterval,
+		now:      time.Now,
+		op:       op,
+		timeout:  timeout,
+	}.run(sendCtx, jobs)
+
+	results := decision.keep
+	for key, res := range run.results {
+		results[key] = res
+	}
+	plan.Results = resultsToMap(results)
+	plan.SentCount, plan.FailedCount = resultCounts(results)
+	diags.Append(runDiagnostics(run, len(jobs))...)
+	return true
+}

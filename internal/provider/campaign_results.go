@@ -1,0 +1,189 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+)
+
+// The object type of one entry of `results`.
+var (
+	campaignResultAttrTypes = map[string]attr.Type{
+		"message_id":  types.StringType,
+		"status":      types.StringType,
+		"error":       types.StringType,
+		"sent_at":     types.StringType,
+		"inputs_hash": types.StringType,
+	}
+	campaignResultType = types.ObjectType{AttrTypes: campaignResultAttrTypes}
+)
+
+// campaignResultModel reads one entry of `results`.
+type campaignResultModel struct {
+	MessageID  types.String `tfsdk:"message_id"`
+	Status     types.String `tfsdk:"status"`
+	Error      types.String `tfsdk:"error"`
+	SentAt     types.String `tfsdk:"sent_at"`
+	InputsHash types.String `tfsdk:"inputs_hash"`
+}
+
+// resultsToMap is the state form of results.
+func resultsToMap(results map[string]recipientResult) types.Map {
+	elems := make(map[string]attr.Value, len(results))
+	for key, r := range results {
+		elems[key] = types.ObjectValueMust(campaignResultAttrTypes, map[string]attr.Value{
+			"message_id":  nullIfEmpty(r.MessageID),
+			"status":      types.StringValue(r.Status),
+			"error":       nullIfEmpty(r.Error),
+			"sent_at":     nullIfEmpty(r.SentAt),
+			"inputs_hash": nullIfEmpty(r.InputsHash),
+		})
+	}
+	return types.MapValueMust(campaignResultType, elems)
+}
+
+// resultsFromMap reads results from state; null means none yet.
+func resultsFromMap(ctx context.Context, m types.Map) (map[string]recipientResult, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	out := map[string]recipientResult{}
+	if m.IsNull() || m.IsUnknown() {
+		return out, diags
+	}
+	for key, elem := range m.Elements() {
+		obj, ok := elem.(types.Object)
+		if !ok || obj.IsNull() || obj.IsUnknown() {
+			continue
+		}
+		var r campaignResultModel
+		diags.Append(obj.As(ctx, &r, basetypes.ObjectAsOptions{})...)
+		out[key] = recipientResult{
+			MessageID:  r.MessageID.ValueString(),
+			Status:     r.Status.ValueString(),
+			Error:      r.Error.ValueString(),
+			SentAt:     r.SentAt.ValueString(),
+			InputsHash: r.InputsHash.ValueString(),
+		}
+	}
+	return out, diags
+}
+
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// resultCounts returns sent_count and failed_count: failed counts every
+// recipient not (possibly) reached, that is failed, rejected or uncertain.
+func resultCounts(results map[string]recipientResult) (sent, failed types.Int64) {
+	var s, f int64
+	for _, r := range results {
+		switch r.Status {
+		case sendSent:
+			s++
+		case sendDryRun:
+		default:
+			f++
+		}
+	}
+	return types.Int64Value(s), types.Int64Value(f)
+}
+
+// maxKeysListed bounds how many keys a warning names per group.
+const maxKeysListed = 20
+
+// runDiagnostics are the warnings of one apply: the recipients this apply
+// did not send, by key and never by number, and why sending stopped.
+func runDiagnostics(run campaignRun, attempted int) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if summary, detail := notSentWarning(run, attempted); summary != "" {
+		diags.AddWarning(summary, detail)
+	}
+	if run.stop != stopNone {
+		diags.AddWarning(run.stop.summary(), run.stopDetail())
+	}
+	return diags
+}
+
+// notSentWarning groups the recipients of this apply that were not sent by
+// status, and within a status by error, so that a stop that left hundreds
+// unsent reads as one line.
+func notSentWarning(run campaignRun, attempted int) (string, string) {
+	type group struct {
+		err  string
+		keys []string
+	}
+	byStatus := map[string][]*group{}
+	count := 0
+	for _, key := range sortedKeys(run.results) {
+		r := run.results[key]
+		if r.Status == sendSent || r.Status == sendDryRun {
+			continue
+		}
+		count++
+		groups := byStatus[r.Status]
+		var g *group
+		for _, existing := range groups {
+			if existing.err == r.Error {
+				g = existing
+			}
+		}
+		if g == nil {
+			g = &group{err: r.Error}
+			byStatus[r.Status] = append(groups, g)
+		}
+		g.keys = append(g.keys, key)
+	}
+	if count == 0 {
+		return "", ""
+	}
+	var b strings.Builder
+	sections := []struct{ status, title string }{
+		{sendRejected, "Rejected by the API; sent again once their inputs change"},
+		{sendFailed, "Failed, certainly not sent; the next apply sends them"},
+		{sendUncertain, "Uncertain, the API may have sent them; not sent again unless their keys are listed in retry_uncertain"},
+	}
+	for _, s := range sections {
+		groups := byStatus[s.status]
+		if len(groups) == 0 {
+			continue
+		}
+		n := 0
+		for _, g := range groups {
+			n += len(g.keys)
+		}
+		fmt.Fprintf(&b, "%s (%d):\n", s.title, n)
+		for i, g := range groups {
+			if i == maxKeysListed {
+				fmt.Fprintf(&b, "  ... and %d more errors (see results)\n", len(groups)-maxKeysListed)
+				break
+			}
+			fmt.Fprintf(&b, "  - %s: %s\n", keyList(g.keys), g.err)
+		}
+	}
+	b.WriteString("\nEvery message id obtained is saved in results. To make such failures stop a run, add " +
+		"`lifecycle { postcondition { condition = self.failed_count == 0 } }` to the campaign.")
+	return fmt.Sprintf("%d of %d campaign messages not sent", count, attempted), b.String()
+}
+
+// keyList names at most maxKeysListed keys: "a, b and 3 more".
+func keyList(keys []string) string {
+	if len(keys) <= maxKeysListed {
+		return strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(keys[:maxKeysListed], ", "), len(keys)-maxKeysListed)
+}
+
+// plural returns "1 message" or "n messages".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,208 @@
+package provider
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// cliProviderAddress is the provider's address in the examples'
+// required_providers, under which cliTerraform serves it.
+const cliProviderAddress = "registry.terraform.io/interakt-community/interakt"
+
+// cliTerraform runs the real Terraform CLI against this provider served in
+// process, the way plugin-testing does, for what plugin-testing cannot
+// run: `terraform validate`, and warnings in plan output.
+type cliTerraform struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+// cliDiagnostic is one diagnostic of `terraform validate -json` or of a
+// `terraform plan -json` log line.
+type cliDiagnostic struct {
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Snippet  *struct {
+		Code string `json:"code"`
+	} `json:"snippet"`
+}
+
+// code returns the configuration line the diagnostic points at, trimmed.
+func (d cliDiagnostic) code() string {
+	if d.Snippet == nil {
+		return ""
+	}
+	return strings.TrimSpace(d.Snippet.Code)
+}
+
+// newCLITerraform serves the provider for the test's lifetime and prepares
+// a working directory holding config. It skips unless TF_ACC is set, like
+// the acceptance tests.
+func newCLITerraform(t *testing.T, s seams, config string) *cliTerraform {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that run the Terraform CLI")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		found, err := exec.LookPath("terraform")
+		if err != nil {
+			t.Skip("no terraform on PATH")
+		}
+		bin = found
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	reattach := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	served := make(chan error, 1)
+	go func() {
+		served <- tf6server.Serve(cliProviderAddress,
+			providerserver.NewProtocol6(&InteraktProvider{version: "test", seams: s}),
+			tf6server.WithDebug(ctx, reattach, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t),
+		)
+	}()
+	var rc *plugin.ReattachConfig
+	select {
+	case rc = <-reattach:
+	case err := <-served:
+		cancel()
+		t.Fatalf("serving the provider: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-closed
+	})
+
+	type addr struct{ Network, String string }
+	type reattachConfig struct {
+		Protocol        string
+		ProtocolVersion int
+		Pid             int
+		Test            bool
+		Addr            addr
+	}
+	providers, err := json.Marshal(map[string]reattachConfig{cliProviderAddress: {
+		Protocol:        string(rc.Protocol),
+		ProtocolVersion: rc.ProtocolVersion,
+		Pid:             rc.Pid,
+		Test:            rc.Test,
+		Addr:            addr{Network: rc.Addr.Network(), String: rc.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli := &cliTerraform{t: t, bin: bin, dir: dir, env: append(os.Environ(),
+		"TF_REATTACH_PROVIDERS="+string(providers),
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+	)}
+	if out, err := cli.run("init", "-backend=false", "-input=false", "-no-color"); err != nil {
+		t.Fatalf("terraform init: %v\n%s", err, out)
+	}
+	return cli
+}
+
+// run runs terraform and returns its stdout, failing the test when it
+// cannot start. A non-zero exit is returned as an error with stderr:
+// callers that expect diagnostics look at stdout instead.
+func (c *cliTerraform) run(args ...string) (stdout string, exitErr error) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Dir = c.dir
+	cmd.Env = c.env
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		c.t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
+	}
+	if err != nil {
+		// With -json the diagnostics are on stdout; stderr explains the rest.
+		return out.String(), fmt.Errorf("%w: %s", err, errOut.String())
+	}
+	return out.String(), nil
+}
+
+// validate runs `terraform validate -json` and returns its diagnostics.
+func (c *cliTerraform) validate() []cliDiagnostic {
+	c.t.Helper()
+	out, _ := c.run("validate", "-json", "-no-color")
+	var result struct {
+		Diagnostics []cliDiagnostic `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(out), &result); err != nil {
+		c.t.Fatalf("terraform validate -json: %v\n%s", err, out)
+	}
+	return result.Diagnostics
+}
+
+// plan runs `terraform plan -json` and returns the diagnostics it logged.
+func (c *cliTerraform) plan() []cliDiagnostic {
+	c.t.Helper()
+	out, _ := c.run("plan", "-json", "-input=false", "-no-color", "-lock=false")
+	var diags []cliDiagnostic
+	scanner := bufio.NewScanner(strings.NewReader(out))
+	scanner.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
+	for scanner.Scan() {
+		var line struct {
+			Type       string        `json:"type"`
+			Diagnostic cliDiagnostic `json:"diagnostic"`
+		}
+		if err := json.Unmarshal(scanner.Bytes(), &line); err != nil {
+			c.t.Fatalf("terraform plan -json line %q: %v", scanner.Text(), err)
+		}
+		if line.Type == "diagnostic" {
+			diags = append(diags, line.Diagnostic)
+		}
+	}
+	if err := scanner.Err(); err != nil {
+		c.t.Fatal(err)
+	}
+	return diags
+}
+
+// findCLIDiag returns the first diagnostic with this severity and summary
+// whose configuration line starts with codePrefix ("" for any), or nil.
+func findCLIDiag(diags []cliDiagnostic, severity, summary, codePrefix string) *cliDiagnostic {
+	for i, d := range diags {
+		if d.Severity == severity && d.Summary == summary && strings.HasPrefix(d.code(), codePrefix) {
+			return &diags[i]
+		}
+	}
+	return nil
+}
+
+// cliDiagString renders diagnostics for test failures.
+func cliDiagString(diags []cliDiagnostic) string {
+	var b strings.Builder
+	for _, d := range diags {
+		b.WriteString(d.Severity + " " + d.Summary + " at `" + d.code() + "`: " + d.Detail + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+)
+
+// templateModel is the interakt_template resource.
+type templateModel struct {
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	LanguageCode types.String `tfsdk:"language_code"`
+	Category     types.String `tfsdk:"category"`
+	// Header and Buttons stay generic values so that an unknown part of
+	// them (a reference resolved only at apply) skips only its own rules.
+	Header      types.Object `tfsdk:"header"`
+	Body        types.String `tfsdk:"body"`
+	Footer      types.String `tfsdk:"footer"`
+	Buttons     types.List   `tfsdk:"buttons"`
+	Verify      types.Bool   `tfsdk:"verify"`
+	Contract    types.Object `tfsdk:"contract"`
+	Fingerprint types.String `tfsdk:"fingerprint"`
+}
+
+// Attribute types of the header object and of one button.
+var (
+	templateHeaderAttrTypes = map[string]attr.Type{
+		"format": types.StringType,
+		"text":   types.StringType,
+	}
+	templateButtonAttrTypes = map[string]attr.Type{
+		"type":         types.StringType,
+		"text":         types.StringType,
+		"url":          types.StringType,
+		"phone_number": types.StringType,
+		"example":      types.StringType,
+	}
+)
+
+// decl converts the model for the contract package, keeping unknown parts
+// unknown so that their rules are skipped.
+func (m templateModel) decl() contract.TemplateDecl {
+	d := contract.TemplateDecl{
+		Name:         contractStr(m.Name),
+		LanguageCode: contractStr(m.LanguageCode),
+		Category:     contractStr(m.Category),
+		Body:         contractStr(m.Body),
+		Footer:       contractStr(m.Footer),
+	}
+	switch {
+	case m.Header.IsUnknown():
+		d.Header = &contract.HeaderDecl{Unknown: true}
+	case !m.Header.IsNull():
+		a := m.Header.Attributes()
+		d.Header = &contract.HeaderDecl{Format: attrStr(a, "format"), Text: attrStr(a, "text")}
+	}
+	switch {
+	case m.Buttons.IsUnknown():
+		d.ButtonsUnknown = true
+	case !m.Buttons.IsNull():
+		elems := m.Buttons.Elements()
+		d.Buttons = make([]contract.ButtonDecl, len(elems))
+		for i, e := range elems {
+			d.Buttons[i] = buttonDecl(e)
+		}
+	}
+	return d
+}
+
+// buttonDecl converts one element of buttons. A null element has no type,
+// which the button_type rule reports.
+func buttonDecl(v attr.Value) contract.ButtonDecl {
+	obj, ok := v.(types.Object)
+	switch {
+	case !ok || obj.IsUnknown():
+		return contract.ButtonDecl{Unknown: true}
+	case obj.IsNull():
+		return contract.ButtonDecl{Type: contract.NullStr(), Text: contract.NullStr(), URL: contract.NullStr(),
+			PhoneNumber: contract.NullStr(), Example: contract.NullStr()}
+	}
+	a := obj.Attributes()
+	return contract.ButtonDecl{
+		Type:        attrStr(a, "type"),
+		Text:        attrStr(a, "text"),
+		URL:         attrStr(a, "url"),
+		PhoneNumber: attrStr(a, "phone_number"),
+		Example:     attrStr(a, "example"),
+	}
+}
+
+// attrStr reads a string attribute of an object; a missing or mistyped one
+// counts as unknown, so it can only skip rules, never fail them.
+func attrStr(attrs map[string]attr.Value, name string) contract.Str {
+	s, ok := attrs[name].(types.String)
+	if !ok {
+		return contract.UnknownStr()
+	}
+	return contractStr(s)
+}
+
+// templateID is the resource's id and import id: <name>:<language_code>.
+func templateID(name, languageCode string) string {
+	return name + ":" + languageCode
+}
+
+// setComputed fills id, contract and fingerprint from the declaration:
+// known when the whole declaration is known, unknown otherwise.
+func (m *templateModel) setComputed() {
+	if m.Name.IsUnknown() || m.LanguageCode.IsUnknown() {
+		m.ID = types.StringUnknown()
+	} else {
+		m.ID = types.StringValue(templateID(m.Name.ValueString(), m.LanguageCode.ValueString()))
+	}
+	d := m.decl()
+	if d.HasUnknown() {
+		m.Contract = types.ObjectUnknown(contractAttrTypes)
+		m.Fingerprint = types.StringUnknown()
+		return
+	}
+	m.Contract = contractValue(contract.ContractOf(d))
+	m.Fingerprint = types.StringValue(contract.Fingerprint(d))
+}
+
+// verifyRequested reports whether verify is known to be true.
+func (m templateModel) verifyRequested() bool {
+	return !m.Verify.IsNull() && !m.Verify.IsUnknown() && m.Verify.ValueBool()
+}
+
+// templateErrors keeps the Error problems of ps, for ModifyPlan, which runs
+// after ValidateConfig has already reported the warnings.
+func templateErrors(ps []contract.Problem) []contract.Problem {
+	kept := ps[:0]
+	for _, p := range ps {
+		if p.Severity == contract.Error {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// templateDiagnostics reports problems at their attribute paths. Terraform
+// (1.11 at least) shows a path inside header or buttons against the whole
+// resource block, so the detail of such a problem starts with its path.
+func templateDiagnostics(ps []contract.Problem) diag.Diagnostics {
+	for i := range ps {
+		if len(ps[i].Path) > 1 {
+			ps[i].Detail = "At " + ps[i].Path.String() + ": " + ps[i].Detail
+		}
+	}
+	return problemDiagnostics(path.Empty(), ps)
+}

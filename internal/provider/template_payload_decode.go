@@ -1,0 +1,356 @@
+package provider
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+)
+
+// Function parameters are typed objects without optional attributes, so
+// template_payload takes dynamic arguments and reads them here: objects or
+// maps whose members are strings, numbers, bools, lists, tuples or sets,
+// converted the way Terraform converts values to the attribute types of
+// the same name elsewhere in the provider. Anything unknown is recorded so
+// that rules needing it are skipped and the result is unknown.
+
+// Fields a contract and a values argument may have.
+var (
+	contractFields = []string{"name", "language_code", "header_format", "header_variables", "body_variables", "buttons"}
+	buttonFields   = []string{"index", "type", "dynamic"}
+	valuesFields   = []string{"country_code", "phone_number", "callback_data", "file_name",
+		"header_values", "body_values", "button_values", "button_payload"}
+)
+
+// dynamicReader reads one dynamic argument, collecting the problems of its
+// shape (wrong types, unexpected fields) under the argument's name.
+type dynamicReader struct {
+	// arg is the argument's name as errors show it: "contract" or "values".
+	arg string
+	// unknown says some part of the argument is unknown.
+	unknown bool
+	errs    []string
+}
+
+// failf records a shape problem at a path below the argument.
+func (r *dynamicReader) failf(at string, format string, args ...any) {
+	r.errs = append(r.errs, r.arg+at+": "+fmt.Sprintf(format, args...))
+}
+
+// unwrapDynamic returns the value inside nested dynamic wrappers.
+func unwrapDynamic(v attr.Value) attr.Value {
+	for {
+		d, ok := v.(basetypes.DynamicValue)
+		if !ok || d.IsNull() || d.IsUnknown() {
+			return v
+		}
+		v = d.UnderlyingValue()
+	}
+}
+
+// state classifies a member: absent or null, unknown, or known.
+func (r *dynamicReader) state(v attr.Value) (null, unknown bool) {
+	if v == nil || v.IsNull() {
+		return true, false
+	}
+	if v.IsUnknown() {
+		r.unknown = true
+		return false, true
+	}
+	return false, false
+}
+
+// fields reads an object or a map, reporting members not in allowed. It
+// returns nil, false for a null or unknown value.
+func (r *dynamicReader) fields(v attr.Value, at string, allowed []string) (map[string]attr.Value, bool) {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null || unknown {
+		return nil, false
+	}
+	var members map[string]attr.Value
+	switch o := v.(type) {
+	case basetypes.ObjectValue:
+		members = o.Attributes()
+	case basetypes.MapValue:
+		members = o.Elements()
+	default:
+		r.failf(at, "must be an object such as { %s = ... }, not %s.", allowed[0], describeValue(v))
+		return nil, false
+	}
+	var extra []string
+	for name := range members {
+		if !slices.Contains(allowed, name) {
+			extra = append(extra, name)
+		}
+	}
+	sort.Strings(extra)
+	for _, name := range extra {
+		r.failf(at, "has no attribute %q; its attributes are %s.", name, strings.Join(allowed, ", "))
+	}
+	return members, true
+}
+
+// elements reads a list, tuple or set.
+func (r *dynamicReader) elements(v attr.Value, at string) ([]attr.Value, bool) {
+	switch l := v.(type) {
+	case basetypes.TupleValue:
+		return l.Elements(), true
+	case basetypes.ListValue:
+		return l.Elements(), true
+	case basetypes.SetValue:
+		return l.Elements(), true
+	}
+	r.failf(at, "must be a list, not %s.", describeValue(v))
+	return nil, false
+}
+
+// str reads a string, accepting a number or a bool as Terraform would
+// convert it.
+func (r *dynamicReader) str(v attr.Value, at string) contract.Str {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null {
+		return contract.NullStr()
+	} else if unknown {
+		return contract.UnknownStr()
+	}
+	switch s := v.(type) {
+	case basetypes.StringValue:
+		return contract.StrOf(s.ValueString())
+	case basetypes.NumberValue:
+		return contract.StrOf(s.ValueBigFloat().Text('f', -1))
+	case basetypes.Int64Value:
+		return contract.StrOf(strconv.FormatInt(s.ValueInt64(), 10))
+	case basetypes.BoolValue:
+		return contract.StrOf(strconv.FormatBool(s.ValueBool()))
+	}
+	r.failf(at, "must be a string, not %s.", describeValue(v))
+	return contract.UnknownStr()
+}
+
+// integer reads a whole number, accepting a string of digits as Terraform
+// would convert it. It returns nil when the value is null or unknown.
+func (r *dynamicReader) integer(v attr.Value, at string) *int {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null || unknown {
+		return nil
+	}
+	var f *big.Float
+	switch n := v.(type) {
+	case basetypes.NumberValue:
+		f = n.ValueBigFloat()
+	case basetypes.Int64Value:
+		f = new(big.Float).SetInt64(n.ValueInt64())
+	case basetypes.StringValue:
+		parsed, ok := new(big.Float).SetString(strings.TrimSpace(n.ValueString()))
+		if !ok {
+			r.failf(at, "must be a whole number, not the string %q.", n.ValueString())
+			return nil
+		}
+		f = parsed
+	default:
+		r.failf(at, "must be a whole number, not %s.", describeValue(v))
+		return nil
+	}
+	i, accuracy := f.Int64()
+	if !f.IsInt() || accuracy != big.Exact || i < -1<<31 || i > 1<<31-1 {
+		r.failf(at, "must be a whole number, not %s.", f.Text('g', -1))
+		return nil
+	}
+	n := int(i)
+	return &n
+}
+
+// boolean reads a bool, accepting "true" and "false" as Terraform would
+// convert them. It returns nil when the value is null or unknown.
+func (r *dynamicReader) boolean(v attr.Value, at string) *bool {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null || unknown {
+		return nil
+	}
+	switch b := v.(type) {
+	case basetypes.BoolValue:
+		return ptrTo(b.ValueBool())
+	case basetypes.StringValue:
+		switch b.ValueString() {
+		case "true":
+			return ptrTo(true)
+		case "false":
+			return ptrTo(false)
+		}
+	}
+	r.failf(at, "must be true or false, not %s.", describeValue(v))
+	return nil
+}
+
+// list reads a list of strings.
+func (r *dynamicReader) list(v attr.Value, at string) contract.List {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null {
+		return contract.List{Null: true}
+	} else if unknown {
+		return contract.List{Unknown: true}
+	}
+	elems, ok := r.elements(v, at)
+	if !ok {
+		return contract.List{Unknown: true}
+	}
+	out := contract.List{Items: make([]contract.Str, len(elems))}
+	for i, e := range elems {
+		out.Items[i] = r.str(e, fmt.Sprintf("%s[%d]", at, i))
+	}
+	return out
+}
+
+// indexedLists reads a map of lists of strings keyed by button index,
+// sorted by key so that problems come out in a stable order.
+func (r *dynamicReader) indexedLists(v attr.Value, at string) contract.Map {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null {
+		return contract.Map{Null: true}
+	} else if unknown {
+		return contract.Map{Unknown: true}
+	}
+	var members map[string]attr.Value
+	switch o := v.(type) {
+	case basetypes.ObjectValue:
+		members = o.Attributes()
+	case basetypes.MapValue:
+		members = o.Elements()
+	default:
+		r.failf(at, "must be a map from button index to a list of strings, such as { \"0\" = [\"...\"] }, not %s.", describeValue(v))
+		return contract.Map{Unknown: true}
+	}
+	keys := make([]string, 0, len(members))
+	for k := range members {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := contract.Map{Entries: make([]contract.Entry, 0, len(keys))}
+	for _, k := range keys {
+		out.Entries = append(out.Entries, contract.Entry{Key: k, Value: r.list(members[k], fmt.Sprintf("%s[%q]", at, k))})
+	}
+	return out
+}
+
+// contract reads a contract: interakt_template.<name>.contract, or a
+// literal with at least name and language_code. A button's index defaults
+// to its position and dynamic to false.
+func (r *dynamicReader) contract(v attr.Value) contract.Contract {
+	var c contract.Contract
+	members, ok := r.fields(v, "", contractFields)
+	if !ok {
+		return c
+	}
+	for _, name := range []string{"name", "language_code"} {
+		s := r.str(members[name], "."+name)
+		switch {
+		case s.Unknown:
+		case s.Missing():
+			r.failf("."+name, "is required: give the template's %s.", strings.ReplaceAll(name, "_", " "))
+		case name == "name":
+			c.Name = s.Value
+		default:
+			c.LanguageCode = s.Value
+		}
+	}
+	if s := r.str(members["header_format"], ".header_format"); s.Known() {
+		c.HeaderFormat = ptrTo(s.Value)
+	}
+	c.HeaderVariables = r.integer(members["header_variables"], ".header_variables")
+	c.BodyVariables = r.integer(members["body_variables"], ".body_variables")
+	c.Buttons, c.ButtonsKnown = r.contractButtons(members["buttons"])
+	return c
+}
+
+func (r *dynamicReader) contractButtons(v attr.Value) ([]contract.ContractButton, bool) {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null || unknown {
+		return nil, false
+	}
+	elems, ok := r.elements(v, ".buttons")
+	if !ok {
+		return nil, false
+	}
+	buttons := make([]contract.ContractButton, 0, len(elems))
+	known := true
+	for i, e := range elems {
+		at := fmt.Sprintf(".buttons[%d]", i)
+		members, ok := r.fields(e, at, buttonFields)
+		if !ok {
+			known = false
+			continue
+		}
+		b := contract.ContractButton{Index: i}
+		if index := r.integer(members["index"], at+".index"); index != nil {
+			b.Index = *index
+		} else if members["index"] != nil && members["index"].IsUnknown() {
+			known = false
+		}
+		switch t := r.str(members["type"], at+".type"); {
+		case t.Unknown:
+			known = false
+		case t.Missing():
+			r.failf(at+".type", "is required: QUICK_REPLY, URL, PHONE_NUMBER or COPY_CODE.")
+		default:
+			b.Type = t.Value
+		}
+		if dynamic := r.boolean(members["dynamic"], at+".dynamic"); dynamic != nil {
+			b.Dynamic = *dynamic
+		} else if members["dynamic"] != nil && members["dynamic"].IsUnknown() {
+			known = false
+		}
+		buttons = append(buttons, b)
+	}
+	if !known {
+		return nil, false
+	}
+	return buttons, true
+}
+
+// values reads the values of one message; absent fields are null.
+func (r *dynamicReader) values(v attr.Value) contract.Values {
+	members, ok := r.fields(v, "", valuesFields)
+	if !ok {
+		return contract.Values{
+			CountryCode: contract.UnknownStr(), PhoneNumber: contract.UnknownStr(),
+			CallbackData: contract.UnknownStr(), FileName: contract.UnknownStr(),
+			HeaderValues: contract.List{Unknown: true}, BodyValues: contract.List{Unknown: true},
+			ButtonValues: contract.Map{Unknown: true}, ButtonPayload: contract.Map{Unknown: true},
+		}
+	}
+	return contract.Values{
+		CountryCode:   r.str(members["country_code"], ".country_code"),
+		PhoneNumber:   r.str(members["phone_number"], ".phone_number"),
+		CallbackData:  r.str(members["callback_data"], ".callback_data"),
+		FileName:      r.str(members["file_name"], ".file_name"),
+		HeaderValues:  r.list(members["header_values"], ".header_values"),
+		BodyValues:    r.list(members["body_values"], ".body_values"),
+		ButtonValues:  r.indexedLists(members["button_values"], ".button_values"),
+		ButtonPayload: r.indexedLists(members["button_payload"], ".button_payload"),
+	}
+}
+
+// describeValue names a value's kind for shape errors without quoting it:
+// a value may be personal data.
+func describeValue(v attr.Value) string {
+	switch v.(type) {
+	case basetypes.StringValue:
+		return "a string"
+	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Int32Value, basetypes.Float64Value, basetypes.Float32Value:
+		return "a number"
+	case basetypes.BoolValue:
+		return "a bool"
+	case basetypes.ObjectValue, basetypes.MapValue:
+		return "an object"
+	case basetypes.ListValue, basetypes.TupleValue, basetypes.SetValue:
+		return "a list"
+	}
+	return "a value of another type"
+}

@@ -1,0 +1,271 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+)
+
+var (
+	_ resource.Resource                   = &templateResource{}
+	_ resource.ResourceWithConfigure      = &templateResource{}
+	_ resource.ResourceWithValidateConfig = &templateResource{}
+	_ resource.ResourceWithModifyPlan     = &templateResource{}
+	_ resource.ResourceWithImportState    = &templateResource{}
+)
+
+// NewTemplateResource returns the interakt_template resource.
+func NewTemplateResource() resource.Resource {
+	return &templateResource{}
+}
+
+// templateResource declares a template that exists in Interakt. It makes
+// no network call except for verify: Interakt has no API to manage
+// templates, only to list them.
+type templateResource struct {
+	// data is nil until the provider is configured, and during validate.
+	data *providerData
+}
+
+func (r *templateResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_template"
+}
+
+func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Declares a WhatsApp template that exists (approved) in Interakt, checks the declaration against WhatsApp's template rules at plan time, " +
+			"and exposes its `contract`: what a message must give (header and body variable counts, buttons by index). " +
+			"`contract` is known in the plan, so `interakt_template_message` and `interakt_campaign` check their values against it before anything is sent.\n\n" +
+			"Interakt has no API to create templates; create and approve them in Interakt, then declare them here. " +
+			"The resource makes no network call unless `verify = true`, which checks with the API key that the template exists, is `APPROVED` and has this body. " +
+			"Destroying it only forgets the declaration.\n\n" +
+			"Rules that decide whether a message can be built are errors; Meta's authoring rules for new templates (lengths, button grouping and counts, " +
+			"a variable at the edge of the body) are warnings, since an approved template may predate them.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<name>:<language_code>`, also the import id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The template's code name as Interakt shows it (the part of its URL between `template/` and `/view`): lowercase letters, digits and underscores. Changing it replaces the resource.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"language_code": schema.StringAttribute{
+				MarkdownDescription: "The language the template was created in, such as `en`, `en_US` or `pt_BR`. Changing it replaces the resource.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"category": schema.StringAttribute{
+				MarkdownDescription: "`MARKETING`, `UTILITY` or `AUTHENTICATION`, as the template was approved.",
+				Required:            true,
+			},
+			"header": schema.SingleNestedAttribute{
+				MarkdownDescription: "The template's header; omit it when the template has none.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"format": schema.StringAttribute{
+						MarkdownDescription: "`TEXT`, `IMAGE`, `VIDEO` or `DOCUMENT`. A media header's URL is given with each message as its one `header_values` entry.",
+						Required:            true,
+					},
+					"text": schema.StringAttribute{
+						MarkdownDescription: "The text of a `TEXT` header, with at most one variable, `{{1}}`. Media headers have no text.",
+						Optional:            true,
+					},
+				},
+			},
+			"body": schema.StringAttribute{
+				MarkdownDescription: "The body text exactly as approved, with its variables `{{1}}`, `{{2}}`, ... numbered in order of first appearance.",
+				Required:            true,
+			},
+			"footer": schema.StringAttribute{
+				MarkdownDescription: "The footer text, without variables.",
+				Optional:            true,
+			},
+			"buttons": schema.ListNestedAttribute{
+				MarkdownDescription: "The template's buttons in order; `button_values` and `button_payload` of a message name them by index from 0.",
+				Optional:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					// type is required by the button_type rule rather than by
+					// the schema: the framework would report a wholly unknown
+					// button (a reference) as missing its required type.
+					"type": schema.StringAttribute{
+						MarkdownDescription: "Required. `QUICK_REPLY`, `URL`, `PHONE_NUMBER` or `COPY_CODE`.",
+						Optional:            true,
+					},
+					"text": schema.StringAttribute{
+						MarkdownDescription: "The label the button shows; required for all but `COPY_CODE`.",
+						Optional:            true,
+					},
+					"url": schema.StringAttribute{
+						MarkdownDescription: "A `URL` button's https URL: static, or ending in `{{1}}`, whose value each message gives in `button_values`.",
+						Optional:            true,
+					},
+					"phone_number": schema.StringAttribute{
+						MarkdownDescription: "The number a `PHONE_NUMBER` button calls, in international format.",
+						Optional:            true,
+					},
+					"example": schema.StringAttribute{
+						MarkdownDescription: "An example value, as given when the template was submitted (for a dynamic URL or a `COPY_CODE` button). Informational.",
+						Optional:            true,
+					},
+				}},
+			},
+			"verify": schema.BoolAttribute{
+				MarkdownDescription: "Check with the API that the template exists in the account, is `APPROVED` and has this `body`, at plan and again at apply. " +
+					"Needs the provider's `api_key`; without it the check is skipped with a warning. The account's template list is read once per run.",
+				Optional: true,
+			},
+			"contract": schema.SingleNestedAttribute{
+				MarkdownDescription: "What a message of this template must give, known at plan time: pass it as the `template` of a message, campaign or send action.",
+				Computed:            true,
+				Attributes: map[string]schema.Attribute{
+					"name":             schema.StringAttribute{MarkdownDescription: descContractName, Computed: true},
+					"language_code":    schema.StringAttribute{MarkdownDescription: descContractLanguageCode, Computed: true},
+					"header_format":    schema.StringAttribute{MarkdownDescription: descContractHeaderFormat, Computed: true},
+					"header_variables": schema.Int64Attribute{MarkdownDescription: descContractHeaderVariables, Computed: true},
+					"body_variables":   schema.Int64Attribute{MarkdownDescription: descContractBodyVariables, Computed: true},
+					"buttons": schema.ListNestedAttribute{
+						MarkdownDescription: descContractButtons,
+						Computed:            true,
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"index":   schema.Int64Attribute{MarkdownDescription: descContractButtonIndex, Computed: true},
+							"type":    schema.StringAttribute{MarkdownDescription: descContractButtonType, Computed: true},
+							"dynamic": schema.BoolAttribute{MarkdownDescription: descContractButtonDynamic, Computed: true},
+						}},
+					},
+				},
+			},
+			"fingerprint": schema.StringAttribute{
+				MarkdownDescription: "A SHA-256 of the declaration (every attribute but `verify`): it changes whenever the template does, for use in `triggers`.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *templateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("interakt_template expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	r.data = data
+}
+
+// ValidateConfig reports every rule the configuration's known values break,
+// warnings included. Unknown values (references, during validate) skip
+// their rules; ModifyPlan checks them once resolved.
+func (r *templateResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg templateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(templateDiagnostics(contract.ValidateTemplate(cfg.decl()))...)
+}
+
+// ModifyPlan checks the declaration again with references resolved (errors
+// only: Terraform has just run ValidateConfig with the same values), sets
+// contract and fingerprint so that dependants see them in the plan, and
+// runs verify when it can.
+func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // Destroy: nothing to check.
+	}
+	var plan templateModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(templateDiagnostics(templateErrors(contract.ValidateTemplate(plan.decl())))...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.setComputed()
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if !plan.verifyRequested() {
+		return
+	}
+	if r.data == nil || r.data.api == nil {
+		resp.Diagnostics.Append(verifySkippedDiagnostic(r.data))
+		return
+	}
+	if plan.Name.IsUnknown() || plan.LanguageCode.IsUnknown() || plan.Body.IsUnknown() {
+		return // Checked at apply, once known.
+	}
+	resp.Diagnostics.Append(verifyTemplate(ctx, r.data, plan)...)
+}
+
+func (r *templateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
+}
+
+func (r *templateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
+}
+
+// save is Create and Update alike: the planned declaration, its computed
+// attributes filled (all known by apply), becomes the state once verify,
+// when requested and the API key is known, passes. Without a key the plan
+// has warned that verify was skipped.
+func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+	var m templateModel
+	diags := plan.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
+	}
+	m.setComputed()
+	if m.verifyRequested() && r.data != nil && r.data.api != nil {
+		diags.Append(verifyTemplate(ctx, r.data, m)...)
+		if diags.HasError() {
+			return diags
+		}
+	}
+	diags.Append(state.Set(ctx, &m)...)
+	return diags
+}
+
+// Read keeps the state as it is: the declaration lives in configuration,
+// and the only remote check, verify, runs at plan.
+func (r *templateResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+// Delete only forgets the declaration; the template stays in Interakt.
+func (r *templateResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// ImportState adopts a template by <name>:<language_code>. The next plan
+// then shows the rest of the declaration, from configuration, as an update.
+func (r *templateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	name, languageCode, ok := strings.Cut(req.ID, ":")
+	if !ok || name == "" || languageCode == "" || strings.Contains(languageCode, ":") {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("The import id %q is not of the form <name>:<language_code>. Give the template's code name and language, such as order_shipped:en or order_shipped:pt_BR.", req.ID))
+		return
+	}
+	if problems := templateErrors(contract.ValidateContract(contract.Contract{Name: name, LanguageCode: languageCode})); len(problems) > 0 {
+		for _, p := range problems {
+			resp.Diagnostics.AddError("Invalid import id",
+				fmt.Sprintf("The import id is <name>:<language_code>, and its %s is not valid: %s", p.Path, p.Detail))
+		}
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), templateID(name, languageCode))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("language_code"), languageCode)...)
+}

@@ -1,0 +1,457 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+const orderShippedAddr = "interakt_template.order_shipped"
+
+// orderShippedConfig is the design's template with a chosen name, language
+// and body, plus extra attribute lines (such as "verify = true").
+func orderShippedConfig(name, language, body, extra string) string {
+	return fmt.Sprintf(`
+resource "interakt_template" "order_shipped" {
+  name          = %q
+  language_code = %q
+  category      = "UTILITY"
+  header = {
+    format = "TEXT"
+    text   = "Order {{1}}"
+  }
+  body   = %q
+  footer = "Reply STOP to opt out"
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
+  %s
+}
+`, name, language, body, extra)
+}
+
+const orderShippedBody = "Hi {{1}}, your order {{2}} has shipped."
+
+// orderShippedContract is the contract of orderShippedConfig's template
+// with a body of bodyVariables variables.
+func orderShippedContract(name string, bodyVariables int64) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"name":             knownvalue.StringExact(name),
+		"language_code":    knownvalue.StringExact("en"),
+		"header_format":    knownvalue.StringExact("TEXT"),
+		"header_variables": knownvalue.Int64Exact(1),
+		"body_variables":   knownvalue.Int64Exact(bodyVariables),
+		"buttons": knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"index": knownvalue.Int64Exact(0), "type": knownvalue.StringExact("URL"), "dynamic": knownvalue.Bool(true),
+			}),
+			knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"index": knownvalue.Int64Exact(1), "type": knownvalue.StringExact("QUICK_REPLY"), "dynamic": knownvalue.Bool(false),
+			}),
+		}),
+	})
+}
+
+var fingerprintPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// TestAccTemplate_contractKnownInPlan checks that a create's plan already
+// holds the contract and fingerprint, and that dependants see them.
+func TestAccTemplate_contractKnownInPlan(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: orderShippedConfig("order_shipped", "en", orderShippedBody, "") + `
+resource "terraform_data" "uses_contract" {
+  input = interakt_template.order_shipped.contract
+}
+
+output "body_variables" {
+  value = interakt_template.order_shipped.contract.body_variables
+}
+`,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(orderShippedAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("contract"), orderShippedContract("order_shipped", 2)),
+				plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("fingerprint"), knownvalue.StringRegexp(fingerprintPattern)),
+				plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("id"), knownvalue.StringExact("order_shipped:en")),
+				plancheck.ExpectKnownValue("terraform_data.uses_contract", tfjsonpath.New("input").AtMapKey("body_variables"), knownvalue.Int64Exact(2)),
+				plancheck.ExpectKnownOutputValue("body_variables", knownvalue.Int64Exact(2)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("contract"), orderShippedContract("order_shipped", 2)),
+				statecheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("id"), knownvalue.StringExact("order_shipped:en")),
+				statecheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("fingerprint"), knownvalue.StringRegexp(fingerprintPattern)),
+			},
+		}},
+	})
+}
+
+// TestAccTemplate_updateAndReplace checks that a body change updates in
+// place with the new contract in the plan, that an unchanged declaration
+// plans nothing, and that name and language changes replace.
+func TestAccTemplate_updateAndReplace(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	newBody := "Hi {{1}}, your order {{2}} ships on {{3}}."
+	var fingerprints []string
+	recordFingerprint := func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[orderShippedAddr]
+		if !ok {
+			return fmt.Errorf("%s not in state", orderShippedAddr)
+		}
+		fingerprints = append(fingerprints, rs.Primary.Attributes["fingerprint"])
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: orderShippedConfig("order_shipped", "en", orderShippedBody, ""),
+				Check:  recordFingerprint,
+			},
+			{
+				Config: orderShippedConfig("order_shipped", "en", newBody, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orderShippedAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("contract"), orderShippedContract("order_shipped", 3)),
+				}},
+				Check: recordFingerprint,
+			},
+			{
+				Config: orderShippedConfig("order_shipped", "en", newBody, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				Config: orderShippedConfig("order_dispatched", "en", newBody, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orderShippedAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("contract"), orderShippedContract("order_dispatched", 3)),
+				}},
+			},
+			{
+				Config: orderShippedConfig("order_dispatched", "en_GB", newBody, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orderShippedAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("id"), knownvalue.StringExact("order_dispatched:en_GB")),
+				},
+			},
+		},
+	})
+	if len(fingerprints) != 2 || fingerprints[0] == fingerprints[1] || !fingerprintPattern.MatchString(fingerprints[0]) {
+		t.Errorf("fingerprints before and after the body change: %q, want two different SHA-256 digests", fingerprints)
+	}
+}
+
+// TestAccTemplate_import checks import by <name>:<language_code> and the
+// diagnostic of a malformed id.
+func TestAccTemplate_import(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				ResourceName:      orderShippedAddr,
+				ImportState:       true,
+				ImportStateId:     "order_shipped:en",
+				ImportStateVerify: true,
+				// Only the identity is imported; the declaration comes from
+				// configuration at the next plan.
+				ImportStateVerifyIgnore: []string{"category", "header", "body", "footer", "buttons", "verify", "contract", "fingerprint"},
+			},
+			{
+				ResourceName:  orderShippedAddr,
+				ImportState:   true,
+				ImportStateId: "order_shipped",
+				ExpectError:   regexp.MustCompile(`Invalid import id(?s:.*)<name>:<language_code>`),
+			},
+			{
+				ResourceName:  orderShippedAddr,
+				ImportState:   true,
+				ImportStateId: "Order Shipped:en",
+				ExpectError:   regexp.MustCompile(`Invalid import id(?s:.*)lowercase letters`),
+			},
+		},
+	})
+}
+
+// TestAccTemplate_importThenPlan checks that an imported template's next
+// plan fills the declaration in as an update, with a known contract.
+func TestAccTemplate_importThenPlan(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config:             config,
+				ResourceName:       orderShippedAddr,
+				ImportState:        true,
+				ImportStateId:      "order_shipped:en",
+				ImportStatePersist: true,
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 {
+						return fmt.Errorf("imported %d instances, want 1", len(states))
+					}
+					a := states[0].Attributes
+					if a["name"] != "order_shipped" || a["language_code"] != "en" || a["id"] != "order_shipped:en" {
+						return fmt.Errorf("imported attributes %v", a)
+					}
+					if a["body"] != "" {
+						return fmt.Errorf("import set body %q; the declaration must come from configuration", a["body"])
+					}
+					return nil
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orderShippedAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("contract"), orderShippedContract("order_shipped", 2)),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccTemplate_literalErrorAtPlan checks through plugin-testing that a
+// literal mistake stops the plan, at the attribute's line.
+func TestAccTemplate_literalErrorAtPlan(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config:      orderShippedConfig("order_shipped", "en", "Hi {{2}}, your order {{1}} has shipped.", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid variable numbering(?s:.*)\d+:\s+body\s+=`),
+			},
+			{
+				Config:      orderShippedConfig("Order-Shipped", "en", orderShippedBody, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Invalid template name(?s:.*)\d+:\s+name\s+=`),
+			},
+		},
+	})
+}
+
+// TestAccTemplate_validateThenPlan runs the Terraform CLI itself: literal
+// mistakes are errors at `terraform validate`, at their own lines; a body
+// from another resource is unknown there and its mistake is an error at
+// `terraform plan`, once resolved. verify without a key warns at plan.
+func TestAccTemplate_validateThenPlan(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	const header = `
+terraform {
+  required_providers {
+    interakt = { source = "interakt-community/interakt" }
+  }
+}
+
+resource "terraform_data" "copy" {
+  input = "Hi {{1}}, your order {{3}} has shipped."
+}
+
+resource "interakt_template" "referenced" {
+  name          = "referenced"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = terraform_data.copy.input
+}
+`
+	const literal = `
+resource "interakt_template" "literal" {
+  name          = "literal"
+  language_code = "en"
+  category      = "UTILITY"
+  header        = { format = "IMAGE", text = "Sale" }
+  body          = "Hi {{1}}, welcome."
+  footer        = "Reply {{1}} to stop"
+  buttons = [
+    { type = "QUICK_REPLY", text = "Yes" },
+    { type = "URL", text = "Open", url = "ftp://shop.example.com" },
+  ]
+}
+`
+	cli := newCLITerraform(t, testSeams(), header+literal)
+	diags := cli.validate()
+	if findCLIDiag(diags, "error", sumFooterVar, "footer") == nil {
+		t.Errorf("validate: no %q error at the footer line:\n%s", sumFooterVar, cliDiagString(diags))
+	}
+	// Terraform shows paths inside nested attributes against the block,
+	// so the detail names the element.
+	if d := findCLIDiag(diags, "error", sumURLFormat, ""); d == nil || !strings.HasPrefix(d.Detail, "At buttons[1].url: ") {
+		t.Errorf("validate: no %q error naming buttons[1].url:\n%s", sumURLFormat, cliDiagString(diags))
+	}
+	if d := findCLIDiag(diags, "error", sumHeaderNoText, ""); d == nil || !strings.HasPrefix(d.Detail, "At header.text: ") {
+		t.Errorf("validate: no %q error naming header.text:\n%s", sumHeaderNoText, cliDiagString(diags))
+	}
+	if d := findCLIDiag(diags, "error", sumBodyOrder, ""); d != nil {
+		t.Errorf("validate: the referenced body is unknown during validate, yet got %+v", *d)
+	}
+
+	// Without the literal mistakes, validate passes and plan finds the
+	// referenced one.
+	cli.write(header + `
+resource "interakt_template" "verified" {
+  name          = "verified"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = "Hi {{1}}, welcome."
+  verify        = true
+}
+`)
+	if diags := cli.validate(); len(diags) != 0 {
+		t.Errorf("validate: want no diagnostics, got:\n%s", cliDiagString(diags))
+	}
+	diags = cli.plan()
+	if findCLIDiag(diags, "error", sumBodyOrder, "body") == nil {
+		t.Errorf("plan: no %q error at the body line:\n%s", sumBodyOrder, cliDiagString(diags))
+	}
+	if d := findCLIDiag(diags, "warning", sumNotVerified, "verify"); d == nil || !strings.Contains(d.Detail, envAPIKey) {
+		t.Errorf("plan: no %q warning naming %s at the verify line:\n%s", sumNotVerified, envAPIKey, cliDiagString(diags))
+	}
+}
+
+// TestAccTemplate_verifyUnknownWithoutKey checks that verify = true is
+// never a silent pass: when verify is unknown at plan and there is no API
+// key, the apply warns that the check was skipped.
+func TestAccTemplate_verifyUnknownWithoutKey(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	cli := newCLITerraform(t, testSeams(), `
+terraform {
+  required_providers {
+    interakt = { source = "interakt-community/interakt" }
+  }
+}
+
+resource "terraform_data" "verify" {
+  input = true
+}
+
+resource "interakt_template" "welcome" {
+  name          = "welcome_message"
+  language_code = "en"
+  category      = "MARKETING"
+  body          = "Welcome to Example Shop! Reply HELP any time to reach us."
+  verify        = terraform_data.verify.output
+}
+`)
+	out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Warning: "+sumNotVerified) || !strings.Contains(out, "Apply complete!") {
+		t.Errorf("terraform apply: want a %q warning and a complete apply:\n%s", sumNotVerified, out)
+	}
+}
+
+// write replaces the working directory's configuration.
+func (c *cliTerraform) write(config string) {
+	c.t.Helper()
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// TestAccTemplate_verify checks verify = true against the mock: an
+// approved template with the same body passes with one listing and no
+// send; a different body, a pending template, an unknown name and an
+// unknown language are errors at the attribute concerned.
+func TestAccTemplate_verify(t *testing.T) {
+	srv := newTestMock(t, mock.Options{PageSize: 2})
+	t.Setenv(envAPIKey, testAPIKey)
+	provider := providerBlock(srv)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: provider + orderShippedConfig("order_shipped", "en", orderShippedBody, "verify = true"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("verify"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config:      provider + orderShippedConfig("order_shipped", "en", "Hi {{1}}, your order {{2}} is on its way.", "verify = true"),
+				ExpectError: regexp.MustCompile(`Template body differs(?s:.*)\d+:\s+body\s+=(?s:.*)has shipped`),
+			},
+			{
+				Config: provider + `
+resource "interakt_template" "festive_sale" {
+  name          = "festive_sale"
+  language_code = "en"
+  category      = "MARKETING"
+  header        = { format = "IMAGE" }
+  body          = "Hi {{1}}, our festive sale starts today with up to {{2}} off."
+  verify        = true
+}
+`,
+				ExpectError: regexp.MustCompile(`Template not approved(?s:.*)\d+:\s+verify\s+=(?s:.*)"PENDING"`),
+			},
+			{
+				// A body known only at apply is verified at apply.
+				Config: provider + `
+resource "terraform_data" "body" {
+  input = "Hi {{1}}, your order {{2}} is on its way."
+}
+
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = terraform_data.body.output
+  verify        = true
+}
+`,
+				ExpectError: regexp.MustCompile(`Template body differs`),
+			},
+			{
+				Config:      provider + orderShippedConfig("order_delivered", "en", orderShippedBody, "verify = true"),
+				ExpectError: regexp.MustCompile(`Template not found(?s:.*)\d+:\s+name\s+=`),
+			},
+			{
+				Config:      provider + orderShippedConfig("order_shipped", "pt_BR", orderShippedBody, "verify = true"),
+				ExpectError: regexp.MustCompile(`Template language not found(?s:.*)\d+:\s+language_code\s+=(?s:.*)en, hi`),
+			},
+		},
+	})
+	if n := srv.SentCount(); n != 0 {
+		t.Errorf("verify sent %d messages; it must only list templates", n)
+	}
+	assertCompleteListings(t, srv, 4)
+}
+
+// assertCompleteListings checks that the mock saw only template listings,
+// each reading every one of its pages (offsets 0, 2, 4... by page size 2).
+func assertCompleteListings(t *testing.T, srv *mock.Server, pages int) {
+	t.Helper()
+	reqs := srv.Requests()
+	if len(reqs) == 0 || len(reqs)%pages != 0 {
+		t.Fatalf("the mock saw %d requests, want whole listings of %d pages", len(reqs), pages)
+	}
+	for i, r := range reqs {
+		want := fmt.Sprintf("offset=%d", 2*(i%pages))
+		if r.Method != "GET" || r.Path != wire.TemplatesPath || r.Query != want || r.Status != 200 {
+			t.Errorf("request %d: %s %s?%s answered %d, want GET %s?%s answered 200", i, r.Method, r.Path, r.Query, r.Status, wire.TemplatesPath, want)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+var (
+	_ datasource.DataSource              = &templatesDataSource{}
+	_ datasource.DataSourceWithConfigure = &templatesDataSource{}
+)
+
+// NewTemplatesDataSource returns the interakt_templates data source.
+func NewTemplatesDataSource() datasource.DataSource {
+	return &templatesDataSource{}
+}
+
+// templatesDataSource lists the account's templates. It only reads: the
+// listing is a GET, safe to run on every plan.
+type templatesDataSource struct {
+	data *providerData
+}
+
+type templatesModel struct {
+	Name           types.String `tfsdk:"name"`
+	Language       types.String `tfsdk:"language"`
+	ApprovalStatus types.String `tfsdk:"approval_status"`
+	Templates      types.List   `tfsdk:"templates"`
+}
+
+// listedTemplateAttrTypes is one element of templates.
+var listedTemplateAttrTypes = map[string]attr.Type{
+	"id":              types.StringType,
+	"name":            types.StringType,
+	"language":        types.StringType,
+	"category":        types.StringType,
+	"header_format":   types.StringType,
+	"header":          types.StringType,
+	"body":            types.StringType,
+	"footer":          types.StringType,
+	"approval_status": types.StringType,
+}
+
+func (d *templatesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_templates"
+}
+
+func (d *templatesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Computed: true}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The templates of the Interakt account, for checks such as \"the template I send is APPROVED\". " +
+			"Needs the provider's `api_key`. Every page of the listing is read, once per run, within the provider's rate limit.",
+		Attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Only templates with this code name.",
+				Optional:            true,
+			},
+			"language": schema.StringAttribute{
+				MarkdownDescription: "Only templates in this language code, such as `en` or `pt_BR`.",
+				Optional:            true,
+			},
+			"approval_status": schema.StringAttribute{
+				MarkdownDescription: "Only templates with this approval status, such as `APPROVED`, `PENDING` or `REJECTED` (any letter case).",
+				Optional:            true,
+			},
+			"templates": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching templates, in the order Interakt lists them.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":              str("Interakt's id of the template."),
+					"name":            str("The template's code name."),
+					"language":        str("The template's language code."),
+					"category":        str("`MARKETING`, `UTILITY` or `AUTHENTICATION`."),
+					"header_format":   str("The header's format (`TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT`), or null without a header."),
+					"header":          str("The text of a `TEXT` header, or null."),
+					"body":            str("The body text."),
+					"footer":          str("The footer text, or null."),
+					"approval_status": str("The approval status as Interakt reports it, such as `APPROVED`."),
+				}},
+			},
+		},
+	}
+}
+
+func (d *templatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("interakt_templates expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m templatesModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "interakt_templates needs a configured interakt provider with an api_key.")
+		return
+	}
+	if d.data.api == nil {
+		resp.Diagnostics.Append(d.data.apiMissingDiagnostic())
+		return
+	}
+	ctx = maskSecrets(ctx, d.data.secrets)
+	list, err := d.data.api.ListTemplates(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list templates", "Listing the account's templates failed: "+err.Error())
+		return
+	}
+	filter := templateFilter{
+		name:           m.Name.ValueString(),
+		language:       m.Language.ValueString(),
+		approvalStatus: m.ApprovalStatus.ValueString(),
+	}
+	elems := make([]attr.Value, 0, len(list))
+	for _, t := range list {
+		if filter.matches(t) {
+			elems = append(elems, listedTemplateValue(t))
+		}
+	}
+	tflog.Debug(ctx, "listed templates", map[string]any{"listed": len(list), "matching": len(elems)})
+	templates, diags := types.ListValue(types.ObjectType{AttrTypes: listedTemplateAttrTypes}, elems)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	m.Templates = templates
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// templateFilter holds the data source's filters; an empty one matches all.
+type templateFilter struct {
+	name, language, approvalStatus string
+}
+
+func (f templateFilter) matches(t wire.TemplateInfo) bool {
+	return (f.name == "" || t.Name == f.name) &&
+		(f.language == "" || t.Language == f.language) &&
+		(f.approvalStatus == "" || strings.EqualFold(t.ApprovalStatus, f.approvalStatus))
+}
+
+func listedTemplateValue(t wire.TemplateInfo) attr.Value {
+	return types.ObjectValueMust(listedTemplateAttrTypes, map[string]attr.Value{
+		"id":              types.StringValue(t.ID),
+		"name":            types.StringValue(t.Name),
+		"language":        types.StringValue(t.Language),
+		"category":        types.StringValue(t.Category),
+		"header_format":   listedString(t.HeaderFormat),
+		"header":          listedString(t.Header),
+		"body":            types.StringValue(t.Body),
+		"footer":          listedString(t.Footer),
+		"approval_status": types.StringValue(t.ApprovalStatus),
+	})
+}
+
+// listedString maps the listing's omitted fields to null.
+func listedString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

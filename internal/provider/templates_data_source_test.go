@@ -1,0 +1,97 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+)
+
+// TestAccTemplatesDataSource lists the mock's default templates (7, in
+// pages of 2) with and without filters.
+func TestAccTemplatesDataSource(t *testing.T) {
+	srv := newTestMock(t, mock.Options{PageSize: 2})
+	t.Setenv(envAPIKey, testAPIKey)
+	templates := tfjsonpath.New("templates")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + `
+data "interakt_templates" "all" {}
+
+data "interakt_templates" "approved" {
+  approval_status = "approved"
+}
+
+data "interakt_templates" "hindi" {
+  language = "hi"
+}
+
+data "interakt_templates" "order_shipped" {
+  name = "order_shipped"
+}
+
+data "interakt_templates" "order_shipped_pt" {
+  name     = "order_shipped"
+  language = "pt_BR"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.interakt_templates.all", templates, knownvalue.ListSizeExact(7)),
+				statecheck.ExpectKnownValue("data.interakt_templates.all", templates.AtSliceIndex(5), knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":              knownvalue.StringExact("4d6c8b29-1a5e-4f30-b7d6-9c2e4a6f8b06"),
+					"name":            knownvalue.StringExact("festive_sale"),
+					"language":        knownvalue.StringExact("en"),
+					"category":        knownvalue.StringExact("MARKETING"),
+					"header_format":   knownvalue.StringExact("IMAGE"),
+					"header":          knownvalue.Null(),
+					"body":            knownvalue.StringExact("Hi {{1}}, our festive sale starts today with up to {{2}} off."),
+					"footer":          knownvalue.Null(),
+					"approval_status": knownvalue.StringExact("PENDING"),
+				})),
+				statecheck.ExpectKnownValue("data.interakt_templates.approved", templates, knownvalue.ListSizeExact(5)),
+				statecheck.ExpectKnownValue("data.interakt_templates.hindi", templates, knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name":          knownvalue.StringExact("order_shipped"),
+						"language":      knownvalue.StringExact("hi"),
+						"header_format": knownvalue.StringExact("TEXT"),
+						"header":        knownvalue.StringExact("ऑर्डर {{1}}"),
+					}),
+				})),
+				statecheck.ExpectKnownValue("data.interakt_templates.order_shipped", templates, knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"language": knownvalue.StringExact("en"), "footer": knownvalue.StringExact("Reply STOP to opt out")}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"language": knownvalue.StringExact("hi")}),
+				})),
+				statecheck.ExpectKnownValue("data.interakt_templates.order_shipped_pt", templates, knownvalue.ListSizeExact(0)),
+			},
+		}},
+	})
+	if n := srv.SentCount(); n != 0 {
+		t.Errorf("listing templates sent %d messages", n)
+	}
+	// Every listing read all 4 pages, and the five data sources of one
+	// Terraform command shared one listing: the few commands of a test step
+	// (apply, then plan and refresh) list fewer times than there are data
+	// sources.
+	assertCompleteListings(t, srv, 4)
+	if listings := len(srv.Requests()) / 4; listings >= 5 {
+		t.Errorf("%d listings for one test step; the data sources of each command must share one", listings)
+	}
+}
+
+// TestAccTemplatesDataSource_noAPIKey checks the error without a key.
+func TestAccTemplatesDataSource_noAPIKey(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config:      `data "interakt_templates" "all" {}`,
+			ExpectError: regexp.MustCompile(`Missing Interakt API key(?s:.*)api_key(?s:.*)INTERAKT_API_KEY`),
+		}},
+	})
+}

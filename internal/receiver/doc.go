@@ -1,0 +1,51 @@
+// Package receiver is the status receiver: it verifies and stores
+// Interakt's status webhooks and serves each message's status to the
+// provider's interakt_message_status data source.
+//
+// # Endpoints
+//
+//   - POST <webhook path> (default /webhooks/interakt): a webhook signed
+//     with "Interakt-Signature: sha256=<hex HMAC-SHA256 of the body>" under
+//     one of the configured secrets. 401 when the signature is missing or
+//     wrong, 413 past 1 MiB, 400 when a signed body is not a webhook, 200
+//     once the event is committed, 503 when it could not be committed
+//     within the commit budget (2 s, inside Interakt's 3 s deadline), so
+//     that Interakt sends it again.
+//   - GET /v1/messages/{id} with "Authorization: Bearer <token>": the
+//     message's status as wire.Status; 404 for an id never seen, 401
+//     without a valid token.
+//   - GET /healthz: 200 when the database answers, else 503.
+//   - GET /metrics: Prometheus metrics (interakt_receiver_*), on a
+//     registry of the server's own.
+//
+// # Events
+//
+// message_api_sent, _delivered, _read and _failed are stored. Every other
+// type (message_api_clicked, campaign events, incoming messages) is
+// answered 200 and ignored, counted in interakt_receiver_events_ignored_total:
+// none of them changes a sent message's delivery status.
+//
+// An event is identified by its message id and its type; a second copy is
+// answered 200 and changes nothing. A message's status only moves forward
+// (sent < delivered < read; failed is terminal) whatever order events
+// arrive in, and every time reported is kept. Both rules live in the
+// database's upsert statements, not in this process, so several receivers
+// may share one PostgreSQL database.
+//
+// # Durability
+//
+// A single writer goroutine gathers webhooks into batches (up to
+// MaxBatch events, waiting at most BatchWindow for more) and commits each
+// batch in one transaction; every request waits for its own event's
+// commit. So a 200 is only sent for an event that is on disk: SQLite runs
+// in WAL mode with synchronous=FULL, PostgreSQL commits synchronously by
+// default. An event the database refuses fails alone: a failed batch is
+// split and retried in halves.
+//
+// # Personal data
+//
+// The receiver stores no phone number and no body: only the message id,
+// status, times, failure reason and code, and callback data. With a
+// retention set, messages without an event for that long are deleted.
+// Secrets and tokens are never logged.
+package receiver
