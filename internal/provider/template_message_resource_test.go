@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -346,6 +348,127 @@ func TestAccTemplateMessage_importRefused(t *testing.T) {
 	})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("an import attempt made %d requests; want none", n)
+	}
+}
+
+// TestAccTemplateMessage_contractFromTemplate takes the contract from an
+// interakt_template, as the docs show: it is known at plan, so the values
+// are checked against it there; a template change that keeps the contract
+// sends nothing, and one that changes it is checked before anything is sent.
+func TestAccTemplateMessage_contractFromTemplate(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	addr := messageType + ".smoke"
+	config := func(body, footer string) string {
+		return providerBlock(srv) + fmt.Sprintf(`
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  header = {
+    format = "TEXT"
+    text   = "Order {{1}}"
+  }
+  body   = %q
+  footer = %q
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
+}
+
+resource "interakt_template_message" "smoke" {
+  template       = interakt_template.order_shipped.contract
+  country_code   = "+91"
+  phone_number   = "9999999999"
+  callback_data  = "release-42"
+  header_values  = ["Alert"]
+  body_values    = ["There", "1234"]
+  button_values  = { "0" = ["12344"] }
+  button_payload = { "1" = ["payload1"] }
+}
+`, body, footer)
+	}
+	const body = "Hi {{1}}, your order {{2}} has shipped."
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: config(body, "Reply STOP to opt out"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("template").AtMapKey("body_variables"), knownvalue.Int64Exact(2)),
+				}},
+				Check: func(*terraform.State) error { return expectBodies(srv, orderShippedRequest) },
+			},
+			{
+				// The footer is not part of the contract: no new send.
+				Config: config(body, "Reply STOP to stop"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error { return expectSendRequests(srv, 1) },
+			},
+			{
+				// A third body variable changes the contract, and the
+				// message's two values no longer fit: refused at plan.
+				Config:      config("Hi {{1}}, your order {{2}} ships on {{3}}.", "Reply STOP to stop"),
+				ExpectError: regexp.MustCompile(`Wrong number of body values[\s\S]*The template's body has 3 variables`),
+			},
+		},
+	})
+	if err := expectSendRequests(srv, 1); err != nil {
+		t.Error(err)
+	}
+}
+
+// messageExamples are the documentation examples of the message resource
+// and the send action; the action's needs Terraform 1.14.
+var messageExamples = []struct {
+	dir     string
+	actions bool
+}{
+	{dir: "resources/interakt_template_message"},
+	{dir: "actions/interakt_send_template", actions: true},
+}
+
+// TestAccMessageExamples checks that each example is formatted, passes
+// `terraform validate` with no warnings, and plans without credentials.
+func TestAccMessageExamples(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	for _, ex := range messageExamples {
+		t.Run(ex.dir, func(t *testing.T) {
+			if ex.actions {
+				terraform114(t)
+			}
+			dir, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(ex.dir)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+			if err != nil || len(files) == 0 {
+				t.Fatalf("no .tf files in %s (%v)", dir, err)
+			}
+			var config strings.Builder
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				config.Write(b)
+				config.WriteByte('\n')
+			}
+			cli := newCLITerraform(t, testSeams(), config.String())
+			if out, err := cli.run("fmt", "-check", "-diff", "-no-color", dir); err != nil {
+				t.Errorf("terraform fmt -check %s:\n%s", dir, out)
+			}
+			if diags := cli.validate(); len(diags) != 0 {
+				t.Errorf("terraform validate:\n%s", cliDiagString(diags))
+			}
+			if diags := cli.plan(); len(diags) != 0 {
+				t.Errorf("terraform plan without credentials:\n%s", cliDiagString(diags))
+			}
+		})
 	}
 }
 

@@ -1,4 +1,13 @@
-# Terraform 1.14 or later.
+terraform {
+  # Action blocks need Terraform 1.14 or later.
+  required_version = ">= 1.14.0"
+  required_providers {
+    interakt = {
+      source = "interakt-community/interakt"
+    }
+  }
+}
+
 resource "interakt_template" "order_shipped" {
   name          = "order_shipped"
   language_code = "en"

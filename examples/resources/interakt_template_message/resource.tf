@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    interakt = {
+      source = "interakt-community/interakt"
+    }
+  }
+}
+
 # The template, declared once; its contract carries the variable counts and
 # buttons that the message's values are checked against at plan time.
 resource "interakt_template" "order_shipped" {
