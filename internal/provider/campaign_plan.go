@@ -31,8 +31,11 @@ func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.Vali
 func campaignChecks(ctx context.Context, m campaignModel, errorsOnly bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	tmpl := contractFromObject(m.Template)
-	diags.Append(filteredDiagnostics(path.Empty(), contractProblems(tmpl), errorsOnly)...)
-	diags.Append(filteredDiagnostics(path.Empty(), defaultCallbackProblems(m.CallbackData), errorsOnly)...)
+	ps := append(contractProblems(tmpl), defaultCallbackProblems(m.CallbackData)...)
+	if errorsOnly {
+		ps = errorProblems(ps)
+	}
+	diags.Append(problemDiagnostics(path.Empty(), ps)...)
 	if m.Recipients.IsUnknown() || m.Recipients.IsNull() {
 		return diags
 	}
@@ -46,39 +49,16 @@ func campaignChecks(ctx context.Context, m campaignModel, errorsOnly bool) diag.
 		// The recipient's own callback_data only: the campaign's default
 		// is checked once, at its own path.
 		mc := newMessageCheck(m.Template, r.values)
-		diags.Append(recipientDiagnostics(key, contract.ValidateValues(mc.contract, mc.values), errorsOnly)...)
+		ps := contract.ValidateValues(mc.contract, mc.values)
+		if errorsOnly {
+			ps = errorProblems(ps)
+		}
+		diags.Append(problemDiagnostics(path.Root("recipients").AtMapKey(key), ps)...)
 	}
 	if !errorsOnly {
 		diags.Append(retryUncertainWarnings(m, recipients)...)
 	}
 	return diags
-}
-
-// recipientDiagnostics reports a recipient's problems at
-// recipients["key"].<attribute>. The detail starts with that path too: the
-// CLI shows a diagnostic inside a map of objects against the whole
-// resource, and a campaign may have thousands of recipients.
-func recipientDiagnostics(key string, ps []contract.Problem, errorsOnly bool) diag.Diagnostics {
-	at := contract.Root("recipients").Key(key)
-	for i := range ps {
-		ps[i].Detail = at.Concat(ps[i].Path).String() + ": " + ps[i].Detail
-	}
-	return filteredDiagnostics(path.Root("recipients").AtMapKey(key), ps, errorsOnly)
-}
-
-// filteredDiagnostics reports problems below base, without warnings when
-// errorsOnly is set.
-func filteredDiagnostics(base path.Path, ps []contract.Problem, errorsOnly bool) diag.Diagnostics {
-	if errorsOnly {
-		kept := ps[:0]
-		for _, p := range ps {
-			if p.Severity == contract.Error {
-				kept = append(kept, p)
-			}
-		}
-		ps = kept
-	}
-	return problemDiagnostics(base, ps)
 }
 
 // defaultCallbackProblems checks the campaign's callback_data with the

@@ -283,7 +283,7 @@ func expectOnlyCampaignDiag(t *testing.T, stage string, diags []*tfprotov6.Diagn
 	}
 	// The CLI shows it against the whole resource: the detail names the
 	// recipient.
-	if strings.HasPrefix(want.path, "recipients[") && !strings.HasPrefix(d.Detail, want.path+": ") {
+	if strings.HasPrefix(want.path, "recipients[") && !strings.HasPrefix(d.Detail, "At "+want.path+": ") {
 		t.Errorf("%s: detail does not start with %s: %q", stage, want.path, d.Detail)
 	}
 }

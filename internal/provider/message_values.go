@@ -141,13 +141,7 @@ func (mc messageCheck) problems() []contract.Problem {
 func (mc messageCheck) diagnostics(base path.Path, errorsOnly bool) diag.Diagnostics {
 	ps := mc.problems()
 	if errorsOnly {
-		kept := ps[:0]
-		for _, p := range ps {
-			if p.Severity == contract.Error {
-				kept = append(kept, p)
-			}
-		}
-		ps = kept
+		ps = errorProblems(ps)
 	}
 	return problemDiagnostics(base, ps)
 }

@@ -138,6 +138,7 @@ func (p *InteraktProvider) Configure(ctx context.Context, req provider.Configure
 func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewTemplateResource,
+		NewTemplateMessageResource,
 		NewCampaignResource,
 	}
 }
@@ -158,5 +159,7 @@ func (p *InteraktProvider) Functions(_ context.Context) []func() function.Functi
 }
 
 func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{}
+	return []func() action.Action{
+		NewSendTemplateAction,
+	}
 }

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
@@ -128,28 +126,4 @@ func (m *templateModel) setComputed() {
 // verifyRequested reports whether verify is known to be true.
 func (m templateModel) verifyRequested() bool {
 	return !m.Verify.IsNull() && !m.Verify.IsUnknown() && m.Verify.ValueBool()
-}
-
-// templateErrors keeps the Error problems of ps, for ModifyPlan, which runs
-// after ValidateConfig has already reported the warnings.
-func templateErrors(ps []contract.Problem) []contract.Problem {
-	kept := ps[:0]
-	for _, p := range ps {
-		if p.Severity == contract.Error {
-			kept = append(kept, p)
-		}
-	}
-	return kept
-}
-
-// templateDiagnostics reports problems at their attribute paths. Terraform
-// (1.11 at least) shows a path inside header or buttons against the whole
-// resource block, so the detail of such a problem starts with its path.
-func templateDiagnostics(ps []contract.Problem) diag.Diagnostics {
-	for i := range ps {
-		if len(ps[i].Path) > 1 {
-			ps[i].Detail = "At " + ps[i].Path.String() + ": " + ps[i].Detail
-		}
-	}
-	return problemDiagnostics(path.Empty(), ps)
 }

@@ -87,7 +87,7 @@ func renderPayload(contractArg, valuesArg types.Dynamic) (payload string, unknow
 	if len(cr.errs) > 0 {
 		return "", false, argumentError(payloadArgContract, strings.Join(cr.errs, "\n"))
 	}
-	if ps := templateErrors(contract.ValidateContract(c)); len(ps) > 0 {
+	if ps := errorProblems(contract.ValidateContract(c)); len(ps) > 0 {
 		return "", false, argumentError(payloadArgContract, problemLines("contract", ps))
 	}
 	vr := &dynamicReader{arg: "values"}
@@ -95,7 +95,7 @@ func renderPayload(contractArg, valuesArg types.Dynamic) (payload string, unknow
 	if len(vr.errs) > 0 {
 		return "", false, argumentError(payloadArgValues, strings.Join(vr.errs, "\n"))
 	}
-	if ps := templateErrors(contract.ValidateValues(c, v)); len(ps) > 0 {
+	if ps := errorProblems(contract.ValidateValues(c, v)); len(ps) > 0 {
 		return "", false, argumentError(payloadArgValues, problemLines("values", ps))
 	}
 	if cr.unknown || vr.unknown {

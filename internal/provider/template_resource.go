@@ -177,7 +177,7 @@ func (r *templateResource) ValidateConfig(ctx context.Context, req resource.Vali
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(templateDiagnostics(contract.ValidateTemplate(cfg.decl()))...)
+	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), contract.ValidateTemplate(cfg.decl()))...)
 }
 
 // ModifyPlan checks the declaration again with references resolved (errors
@@ -193,7 +193,7 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(templateDiagnostics(templateErrors(contract.ValidateTemplate(plan.decl())))...)
+	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), errorProblems(contract.ValidateTemplate(plan.decl())))...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -258,7 +258,7 @@ func (r *templateResource) ImportState(ctx context.Context, req resource.ImportS
 			fmt.Sprintf("The import id %q is not of the form <name>:<language_code>. Give the template's code name and language, such as order_shipped:en or order_shipped:pt_BR.", req.ID))
 		return
 	}
-	if problems := templateErrors(contract.ValidateContract(contract.Contract{Name: name, LanguageCode: languageCode})); len(problems) > 0 {
+	if problems := errorProblems(contract.ValidateContract(contract.Contract{Name: name, LanguageCode: languageCode})); len(problems) > 0 {
 		for _, p := range problems {
 			resp.Diagnostics.AddError("Invalid import id",
 				fmt.Sprintf("The import id is <name>:<language_code>, and its %s is not valid: %s", p.Path, p.Detail))

@@ -4,14 +4,20 @@
 # Every script logs to stderr and keeps stdout for its single result (a path),
 # so callers can write `tf="$(scripts/terraform-1.14.sh)"`.
 
+# shellcheck disable=SC2034 # These are read by the scripts that source this file.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE_DIR="${REPO_ROOT}/.cache"
 CACHE_BIN="${CACHE_DIR}/bin"
 
 # Terraform's update check calls home; none of this tooling needs it.
 export CHECKPOINT_DISABLE=1
-# Never download a Go toolchain behind our back: the installed one is the one we test with.
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+
+# build_with_local_go makes the go commands that build third-party code use
+# the installed Go, so a pin that needs a newer Go fails clearly instead of
+# fetching another toolchain.
+build_with_local_go() {
+	export GOTOOLCHAIN=local
+}
 
 mkdir -p "${CACHE_DIR}"
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerates docs/ from the provider's schema, examples/ and templates/ with
+# tfplugindocs. Never edit docs/ by hand: change the schema descriptions,
+# examples or templates and run this.
+#
+# tfplugindocs builds the provider and asks the first `terraform` on PATH for
+# the schema; given no --tf-version it downloads nothing when one is found.
+# The Terraform 1.14 CLI built by scripts/terraform-1.14.sh is put first on
+# PATH, because older CLIs leave actions out of the schema and so their pages
+# out of docs/.
+#
+# Usage: scripts/docs-generate.sh
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+terraform_bin="$("${REPO_ROOT}/scripts/terraform-1.14.sh")"
+tfplugindocs="$("${REPO_ROOT}/scripts/tools.sh" tfplugindocs)"
+PATH="$(dirname "${terraform_bin}"):${PATH}"
+export PATH
+
+started="$(now)"
+cd "${REPO_ROOT}"
+log "generating docs/ with $(terraform version 2>/dev/null | head -n 1)"
+"${tfplugindocs}" generate --provider-name interakt
+log "docs generated in $(elapsed "${started}")s"
