@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -142,6 +144,135 @@ func TestAccMessageStatus_waitForRead(t *testing.T) {
 				checkTimesMatchReceiver(rcv),
 				checkTimesMatchWebhooks(srv),
 			),
+		}},
+	})
+}
+
+// messageStatusConfig declares the mock's order_shipped template, sends it
+// with interakt_template_message and reads the send's status, waiting for
+// waitFor.
+func messageStatusConfig(srv *mock.Server, rcv *testReceiver, phone, waitFor string) string {
+	return fmt.Sprintf(`provider "interakt" {
+  base_url   = %q
+  status_url = %q
+}
+
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  header        = { format = "TEXT", text = "Order {{1}}" }
+  body          = "Hi {{1}}, your order {{2}} has shipped."
+}
+
+resource "interakt_template_message" "smoke" {
+  template      = interakt_template.order_shipped.contract
+  country_code  = "+91"
+  phone_number  = %q
+  callback_data = "release-42"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+
+data "interakt_message_status" "smoke" {
+  id       = interakt_template_message.smoke.id
+  wait_for = %q
+  timeout  = "30s"
+}
+`, srv.URL(), rcv.url, phone, waitFor)
+}
+
+// The id is unknown until the send, so the status is read during the
+// apply, after it.
+func TestAccMessageStatus_sentByResource(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envAPIKey, testAPIKey)
+	t.Setenv(envStatusToken, testStatusToken)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: messageStatusConfig(srv, rcv, "9999999999", "read"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("interakt_template_message.smoke", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(statusAddress, plancheck.ResourceActionRead),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusRead)),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("callback_data"), knownvalue.StringExact("release-42")),
+				statecheck.CompareValuePairs("interakt_template_message.smoke", tfjsonpath.New("id"),
+					statusAddress, tfjsonpath.New("id"), compare.ValuesSame()),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkTimesMatchReceiver(rcv),
+				checkTimesMatchWebhooks(srv),
+				func(*terraform.State) error {
+					if n := srv.SentCount(); n != 1 {
+						return fmt.Errorf("the mock accepted %d sends, want 1", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccMessageStatus_failedSendByResource(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envAPIKey, testAPIKey)
+	t.Setenv(envStatusToken, testStatusToken)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config:      messageStatusConfig(srv, rcv, failingPhone, "delivered"),
+			ExpectError: regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode),
+		}},
+	})
+}
+
+// A dry run sends nothing, so its status is pending at once, with no
+// receiver configured.
+func TestAccMessageStatus_dryRunByResource(t *testing.T) {
+	srv := newTestMock(t, mock.Options{})
+	t.Setenv(envStatusURL, "")
+	t.Setenv(envAPIKey, testAPIKey)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`provider "interakt" {
+  base_url = %q
+  dry_run  = true
+}
+
+resource "interakt_template_message" "smoke" {
+  template      = { name = "order_shipped", language_code = "en" }
+  country_code  = "+91"
+  phone_number  = "9999999999"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+
+data "interakt_message_status" "smoke" {
+  id       = interakt_template_message.smoke.id
+  wait_for = "delivered"
+}
+`, srv.URL()),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^`+dryRunIDPrefix))),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusPending)),
+			},
+			Check: func(*terraform.State) error {
+				if n := len(srv.Requests()); n != 0 {
+					return fmt.Errorf("the mock saw %d requests during a dry run, want none", n)
+				}
+				return nil
+			},
 		}},
 	})
 }
