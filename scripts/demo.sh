@@ -82,8 +82,6 @@ export TF_CLI_CONFIG_FILE=$work/terraformrc
 export INTERAKT_API_KEY=$api_key INTERAKT_BASE_URL=$mock_url
 export INTERAKT_STATUS_URL=$receiver_url INTERAKT_STATUS_TOKEN=$status_token
 terraform apply -auto-approve -input=false -no-color
-echo "==> outputs"
-terraform output -no-color
 message_id=$(terraform output -raw message_id)
 echo "==> message id: $message_id"
 echo "==> status:     $(terraform output -raw status)"
