@@ -22,6 +22,6 @@ export PATH
 
 started="$(now)"
 cd "${REPO_ROOT}"
-log "generating docs/ with $(terraform version | head -n 1)"
+log "generating docs/ with $(terraform version 2>/dev/null | head -n 1)"
 "${tfplugindocs}" generate --provider-name interakt
 log "docs generated in $(elapsed "${started}")s"

@@ -19,6 +19,7 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+build_with_local_go
 
 tf_version="${TERRAFORM_BUILD_VERSION:-1.14.9}"
 tf_module="github.com/hashicorp/terraform"

@@ -12,6 +12,7 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+build_with_local_go
 
 # tool_package TOOL prints the pinned package@version that provides TOOL.
 tool_package() {

@@ -15,6 +15,7 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+build_with_local_go
 
 vulndb_module="golang.org/x/vulndb"
 vulndb_version="${VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}"

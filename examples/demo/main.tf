@@ -39,6 +39,11 @@ resource "interakt_template_message" "smoke" {
   button_payload = { "1" = ["stop-A-1001"] }
 }
 
+# The send's status, as the mock's webhooks reported it to the receiver.
+# The id is known only after the send, so Terraform reads this during the
+# apply. Outside a check block a failed or late message fails the apply,
+# which is what a demo wants to show; see the data source's docs for the
+# check block form that warns instead.
 data "interakt_message_status" "smoke" {
   id       = interakt_template_message.smoke.id
   wait_for = "delivered"

@@ -86,10 +86,10 @@ func describeLengths(set uint32) string {
 		for end+1 < 32 && set&(1<<uint(end+1)) != 0 {
 			end++
 		}
-		switch {
-		case end == n:
+		switch end {
+		case n:
 			parts = append(parts, strconv.Itoa(n))
-		case end == n+1:
+		case n + 1:
 			parts = append(parts, strconv.Itoa(n), strconv.Itoa(end))
 		default:
 			parts = append(parts, strconv.Itoa(n)+" to "+strconv.Itoa(end))

@@ -159,7 +159,7 @@ func checkTemplateName(ps []Problem, p Path, name Str) []Problem {
 	}
 	for i := 0; i < len(name.Value); i++ {
 		c := name.Value[i]
-		if !(c >= 'a' && c <= 'z' || isDigit(c) || c == '_') {
+		if (c < 'a' || c > 'z') && !isDigit(c) && c != '_' {
 			return append(ps, ruleTemplateName.atf(p,
 				"The template name %q has characters other than lowercase letters, digits and underscores. Use the template's code name as Interakt shows it (the part of its URL between template/ and /view).",
 				name.Value))

@@ -21,12 +21,12 @@ func orderShipped() TemplateDecl {
 	}
 }
 
-func button(typ, text string) ButtonDecl {
-	return ButtonDecl{Type: StrOf(typ), Text: StrOf(text)}
+func quickReply(text string) ButtonDecl {
+	return ButtonDecl{Type: StrOf("QUICK_REPLY"), Text: StrOf(text)}
 }
 
-func urlButton(text, url string) ButtonDecl {
-	return ButtonDecl{Type: StrOf("URL"), Text: StrOf(text), URL: StrOf(url)}
+func urlButton(text string) ButtonDecl {
+	return ButtonDecl{Type: StrOf("URL"), Text: StrOf(text), URL: StrOf("https://e.com")}
 }
 
 func phoneButton(text, phone string) ButtonDecl {
@@ -101,8 +101,8 @@ func TestValidateTemplate(t *testing.T) {
 		{"footer with variable", func(d *TemplateDecl) { d.Footer = StrOf("Ref {{1}}") }, []expect{want("footer_variables", footer)}},
 		{"footer 61 characters", func(d *TemplateDecl) { d.Footer = StrOf(strings.Repeat("x", 61)) }, []expect{want("footer_length", footer)}},
 		{"footer null", func(d *TemplateDecl) { d.Footer = NullStr() }, nil},
-		{"ten buttons", func(d *TemplateDecl) { d.Buttons = repeatButton(button("QUICK_REPLY", "Yes"), 10) }, nil},
-		{"eleven buttons", func(d *TemplateDecl) { d.Buttons = repeatButton(button("QUICK_REPLY", "Yes"), 11) }, []expect{want("buttons_count", btn(10))}},
+		{"ten buttons", func(d *TemplateDecl) { d.Buttons = repeatButton(quickReply("Yes"), 10) }, nil},
+		{"eleven buttons", func(d *TemplateDecl) { d.Buttons = repeatButton(quickReply("Yes"), 11) }, []expect{want("buttons_count", btn(10))}},
 		{"button type unknown name", func(d *TemplateDecl) { d.Buttons[1].Type = StrOf("CALL") }, []expect{want("button_type", btn(1).Name("type"))}},
 		{"button type null", func(d *TemplateDecl) { d.Buttons[1].Type = NullStr() }, []expect{want("button_type", btn(1).Name("type"))}},
 		{"quick reply without text", func(d *TemplateDecl) { d.Buttons[1].Text = NullStr() }, []expect{want("button_text_required", btn(1).Name("text"))}},
@@ -126,16 +126,16 @@ func TestValidateTemplate(t *testing.T) {
 		{"quick reply with url", func(d *TemplateDecl) { d.Buttons[1].URL = StrOf("https://e.com") }, []expect{want("button_field_not_allowed", btn(1).Name("url"))}},
 		{"url button with phone number", func(d *TemplateDecl) { d.Buttons[0].PhoneNumber = StrOf("+919999999999") }, []expect{want("button_field_not_allowed", btn(0).Name("phone_number"))}},
 		{"quick replies first", func(d *TemplateDecl) {
-			d.Buttons = []ButtonDecl{button("QUICK_REPLY", "A"), button("QUICK_REPLY", "B"), urlButton("C", "https://e.com")}
+			d.Buttons = []ButtonDecl{quickReply("A"), quickReply("B"), urlButton("C")}
 		}, nil},
 		{"quick replies split", func(d *TemplateDecl) {
-			d.Buttons = []ButtonDecl{button("QUICK_REPLY", "A"), urlButton("B", "https://e.com"), button("QUICK_REPLY", "C")}
+			d.Buttons = []ButtonDecl{quickReply("A"), urlButton("B"), quickReply("C")}
 		}, []expect{want("buttons_grouping", btn(2))}},
 		{"call to action split", func(d *TemplateDecl) {
-			d.Buttons = []ButtonDecl{urlButton("A", "https://e.com"), button("QUICK_REPLY", "B"), phoneButton("C", "+919999999999")}
+			d.Buttons = []ButtonDecl{urlButton("A"), quickReply("B"), phoneButton("C", "+919999999999")}
 		}, []expect{want("buttons_grouping", btn(2))}},
 		{"three url buttons", func(d *TemplateDecl) {
-			d.Buttons = []ButtonDecl{urlButton("A", "https://e.com"), urlButton("B", "https://e.com"), urlButton("C", "https://e.com")}
+			d.Buttons = []ButtonDecl{urlButton("A"), urlButton("B"), urlButton("C")}
 		}, []expect{want("buttons_url_count", btn(2))}},
 		{"two phone buttons", func(d *TemplateDecl) {
 			d.Buttons = []ButtonDecl{phoneButton("A", "+919999999999"), phoneButton("B", "+919999999998")}
@@ -183,7 +183,7 @@ func TestValidateTemplateUnknownSkips(t *testing.T) {
 		{"button object", func(d *TemplateDecl) { d.Buttons[0] = ButtonDecl{Unknown: true} }},
 		{"button type with url on it", func(d *TemplateDecl) { d.Buttons[1].Type = UnknownStr(); d.Buttons[1].URL = StrOf("https://e.com") }},
 		{"button type between quick replies", func(d *TemplateDecl) {
-			d.Buttons = []ButtonDecl{button("QUICK_REPLY", "A"), {Type: UnknownStr()}, button("QUICK_REPLY", "C")}
+			d.Buttons = []ButtonDecl{quickReply("A"), {Type: UnknownStr()}, quickReply("C")}
 		}},
 		{"button text", func(d *TemplateDecl) { d.Buttons[1].Text = UnknownStr() }},
 		{"button url", func(d *TemplateDecl) { d.Buttons[0].URL = UnknownStr() }},

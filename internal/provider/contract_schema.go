@@ -117,21 +117,6 @@ func contractFromObject(obj types.Object) contract.Contract {
 	return c
 }
 
-// contractKnown reports whether a `template` value is known enough to name
-// the template in a request.
-func contractKnown(obj types.Object) bool {
-	if obj.IsNull() || obj.IsUnknown() {
-		return false
-	}
-	attrs := obj.Attributes()
-	for _, name := range []string{"name", "language_code"} {
-		if v, ok := attrs[name]; !ok || v.IsUnknown() || v.IsNull() {
-			return false
-		}
-	}
-	return true
-}
-
 func knownString(v attr.Value) string {
 	s, ok := v.(types.String)
 	if !ok || s.IsNull() || s.IsUnknown() {

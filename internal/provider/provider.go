@@ -138,12 +138,14 @@ func (p *InteraktProvider) Configure(ctx context.Context, req provider.Configure
 func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewTemplateResource,
+		NewTemplateMessageResource,
 		NewCampaignResource,
 	}
 }
 
 func (p *InteraktProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
+		NewMessageStatusDataSource,
 		NewTemplatesDataSource,
 	}
 }
@@ -157,5 +159,7 @@ func (p *InteraktProvider) Functions(_ context.Context) []func() function.Functi
 }
 
 func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {
-	return []func() action.Action{}
+	return []func() action.Action{
+		NewSendTemplateAction,
+	}
 }

@@ -51,7 +51,7 @@ func (d *providerData) canSend() bool { return d.dryRun || d.api != nil }
 func (d *providerData) send(ctx context.Context, m wire.Message) sendOutcome {
 	ctx = maskSecrets(ctx, d.secrets)
 	if d.dryRun {
-		id := "dry-run-" + uuid.NewString()
+		id := dryRunIDPrefix + uuid.NewString()
 		tflog.Info(ctx, "dry run: message built and not sent", map[string]any{"template": m.Template.Name, "id": id})
 		if body, err := wire.Encode(m); err == nil {
 			tflog.Trace(ctx, "dry run payload", map[string]any{"body": string(body)})

@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -34,7 +35,36 @@ func benchReceiver(b *testing.B, dsn string) (*Server, *httptest.Server, *http.C
 			b.Error(err)
 		}
 	})
-	return srv, hs, &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	warmUp(b, client, hs.URL, 128)
+	return srv, hs, client
+}
+
+// warmUp opens conns keep-alive connections with concurrent health
+// checks, so that the measured requests do not pay for TCP handshakes.
+func warmUp(b *testing.B, client *http.Client, baseURL string, conns int) {
+	b.Helper()
+	var wg sync.WaitGroup
+	var failures atomic.Int64
+	for range conns {
+		wg.Go(func() {
+			resp, err := client.Get(baseURL + "/healthz")
+			if err != nil {
+				failures.Add(1)
+				return
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				failures.Add(1)
+			}
+			if err := resp.Body.Close(); err != nil || resp.StatusCode != http.StatusOK {
+				failures.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := failures.Load(); n > 0 {
+		b.Fatalf("%d warm-up requests failed", n)
+	}
 }
 
 // ingestResult is what one ingest run measured.

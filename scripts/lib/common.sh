@@ -11,8 +11,13 @@ CACHE_BIN="${CACHE_DIR}/bin"
 
 # Terraform's update check calls home; none of this tooling needs it.
 export CHECKPOINT_DISABLE=1
-# Never download a Go toolchain behind our back: the installed one is the one we test with.
-export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+
+# build_with_local_go makes the go commands that build third-party code use
+# the installed Go, so a pin that needs a newer Go fails clearly instead of
+# fetching another toolchain.
+build_with_local_go() {
+	export GOTOOLCHAIN=local
+}
 
 mkdir -p "${CACHE_DIR}"
 

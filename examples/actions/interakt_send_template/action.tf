@@ -1,0 +1,51 @@
+terraform {
+  # Action blocks need Terraform 1.14 or later.
+  required_version = ">= 1.14.0"
+  required_providers {
+    interakt = {
+      source = "interakt-community/interakt"
+    }
+  }
+}
+
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  header = {
+    format = "TEXT"
+    text   = "Order {{1}}"
+  }
+  body = "Hi {{1}}, your order {{2}} has shipped."
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
+}
+
+# Sends once per invocation and keeps nothing in state:
+#   terraform apply -invoke=action.interakt_send_template.release_notice
+action "interakt_send_template" "release_notice" {
+  config {
+    template       = interakt_template.order_shipped.contract
+    country_code   = "+91"
+    phone_number   = "9999999999"
+    callback_data  = "release-42"
+    header_values  = ["A-1001"]
+    body_values    = ["Asha", "A-1001"]
+    button_values  = { "0" = ["A-1001"] }
+    button_payload = { "1" = ["stop-A-1001"] }
+  }
+}
+
+# Or send it whenever a resource is created or updated.
+resource "terraform_data" "release" {
+  input = "42"
+
+  lifecycle {
+    action_trigger {
+      events  = [after_create, after_update]
+      actions = [action.interakt_send_template.release_notice]
+    }
+  }
+}

@@ -1,0 +1,50 @@
+terraform {
+  required_providers {
+    interakt = {
+      source = "interakt-community/interakt"
+    }
+  }
+}
+
+# The provider reads the status receiver's URL and token from
+# INTERAKT_STATUS_URL and INTERAKT_STATUS_TOKEN, and the API key from
+# INTERAKT_API_KEY.
+provider "interakt" {}
+
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  header = {
+    format = "TEXT"
+    text   = "Order {{1}}"
+  }
+  body = "Hi {{1}}, your order {{2}} has shipped."
+}
+
+# A test send after each release.
+resource "interakt_template_message" "smoke" {
+  template      = interakt_template.order_shipped.contract
+  country_code  = "+91"
+  phone_number  = "9999999999"
+  callback_data = "release-42"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+  triggers      = { release = "42" }
+}
+
+# Terraform reads data sources on every plan. Inside a check block, a
+# message that failed or is not delivered in time is reported as a
+# warning instead of an error that would block every later plan.
+check "smoke_delivered" {
+  data "interakt_message_status" "smoke" {
+    id       = interakt_template_message.smoke.id
+    wait_for = "delivered"
+    timeout  = "2m"
+  }
+
+  assert {
+    condition     = contains(["delivered", "read"], data.interakt_message_status.smoke.status)
+    error_message = "The release smoke message was not delivered."
+  }
+}

@@ -1,0 +1,428 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+var (
+	_ datasource.DataSource                   = &messageStatusDataSource{}
+	_ datasource.DataSourceWithConfigure      = &messageStatusDataSource{}
+	_ datasource.DataSourceWithValidateConfig = &messageStatusDataSource{}
+)
+
+const (
+	// defaultStatusTimeout is how long wait_for waits when timeout is
+	// unset, as the timeout attribute shows it.
+	defaultStatusTimeout = "2m"
+	// defaultPollInterval is the first pause between two status reads.
+	defaultPollInterval = 2 * time.Second
+	// pollBackoffCap bounds the pause between reads to this many times
+	// the first one, so a long wait still notices a change quickly.
+	pollBackoffCap = 5
+	// finalReadGrace lets the read made at the timeout finish, so that a
+	// status reached just in time is still seen.
+	finalReadGrace = 10 * time.Second
+	// dryRunIDPrefix starts the ids a dry run invents; no webhook ever
+	// comes for them.
+	dryRunIDPrefix = "dry-run-"
+)
+
+// NewMessageStatusDataSource returns the interakt_message_status data source.
+func NewMessageStatusDataSource() datasource.DataSource {
+	return &messageStatusDataSource{}
+}
+
+// messageStatusDataSource reads a message's status from the status receiver.
+type messageStatusDataSource struct {
+	data *providerData
+}
+
+// messageStatusModel is the data source's configuration and state.
+type messageStatusModel struct {
+	ID            types.String `tfsdk:"id"`
+	WaitFor       types.String `tfsdk:"wait_for"`
+	Timeout       types.String `tfsdk:"timeout"`
+	Status        types.String `tfsdk:"status"`
+	SentAt        types.String `tfsdk:"sent_at"`
+	DeliveredAt   types.String `tfsdk:"delivered_at"`
+	ReadAt        types.String `tfsdk:"read_at"`
+	FailedAt      types.String `tfsdk:"failed_at"`
+	FailureReason types.String `tfsdk:"failure_reason"`
+	ErrorCode     types.String `tfsdk:"error_code"`
+	CallbackData  types.String `tfsdk:"callback_data"`
+}
+
+func (d *messageStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_message_status"
+}
+
+func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	timestamp := func(event string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: "When the message was " + event + ", as an RFC 3339 UTC time; null until the receiver has seen that event.",
+			Computed:            true,
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Status of one message, as the status receiver (`interakt-receiver`, at the provider's `status_url`) " +
+			"has recorded it from Interakt's webhooks. Interakt itself offers no way to ask for a message's status, " +
+			"so a message the receiver has no webhook for yet is `pending`, not an error.\n\n" +
+			"With `wait_for`, the read polls the receiver until the message reaches that status (or a later one), " +
+			"and fails if the message fails or `timeout` passes first.\n\n" +
+			"Terraform reads data sources on every plan, so declare this one inside a `check {}` block: " +
+			"there a failed or slow message is reported as a warning instead of blocking every later plan and apply.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Message id returned by Interakt, normally `interakt_template_message.<name>.id`. " +
+					"When it is not known until apply, Terraform reads the status during apply, after the send. " +
+					"A dry run's id (`dry-run-...`) reads as `pending` without contacting the receiver.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"wait_for": schema.StringAttribute{
+				MarkdownDescription: "Status to wait for: `sent`, `delivered` or `read`. A later status counts as reached " +
+					"(`sent` < `delivered` < `read`). The read fails at once if the message fails, with its failure reason and error code, " +
+					"and at `timeout` with the last status seen. Unset, the status is read once and returned as it is.",
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.OneOf(wire.StatusSent, wire.StatusDelivered, wire.StatusRead),
+				},
+			},
+			"timeout": schema.StringAttribute{
+				MarkdownDescription: "How long to wait for `wait_for`, as a Go duration such as `30s` or `5m`. Defaults to `2m`. " +
+					"Reads start a couple of seconds apart and slow down gradually while the status does not change.",
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`pending` (the receiver has seen no webhook for this id yet), `sent`, `delivered`, `read` or `failed`. " +
+					"Statuses only move forward: a late or repeated webhook never moves a message back.",
+				Computed: true,
+			},
+			"sent_at":      timestamp("sent"),
+			"delivered_at": timestamp("delivered"),
+			"read_at":      timestamp("read"),
+			"failed_at":    timestamp("reported failed"),
+			"failure_reason": schema.StringAttribute{
+				MarkdownDescription: "WhatsApp's reason for a failed message, verbatim; null unless the message failed.",
+				Computed:            true,
+			},
+			"error_code": schema.StringAttribute{
+				MarkdownDescription: "WhatsApp's error code for a failed message (such as `131026`, undeliverable); null unless the message failed.",
+				Computed:            true,
+			},
+			"callback_data": schema.StringAttribute{
+				MarkdownDescription: "The `callback_data` the message was sent with, as the webhooks carried it; null when none.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *messageStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			fmt.Sprintf("The interakt_message_status data source expected *providerData, got %T. Please report this issue to the provider's maintainers.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+// ValidateConfig warns about a timeout that cannot apply.
+func (d *messageStatusDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var cfg messageStatusModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.WaitFor.IsNull() && !cfg.Timeout.IsNull() && !cfg.Timeout.IsUnknown() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("timeout"), "timeout without wait_for",
+			"timeout bounds the wait for wait_for; without wait_for the status is read once. Set wait_for, or remove timeout.")
+	}
+}
+
+func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m messageStatusModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured",
+			"The interakt_message_status data source was read before the provider was configured. Please report this issue to the provider's maintainers.")
+		return
+	}
+	ctx = maskSecrets(ctx, d.data.secrets)
+
+	if m.Timeout.IsNull() || m.Timeout.IsUnknown() {
+		m.Timeout = types.StringValue(defaultStatusTimeout)
+	}
+	timeout, err := time.ParseDuration(m.Timeout.ValueString())
+	if err != nil || timeout <= 0 {
+		resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Invalid duration",
+			`The value must be a positive duration with a unit, such as "30s" or "2m".`)
+		return
+	}
+
+	id := m.ID.ValueString()
+	var st wire.Status
+	switch {
+	case strings.HasPrefix(id, dryRunIDPrefix):
+		st = pendingStatus(id)
+		if !m.WaitFor.IsNull() {
+			resp.Diagnostics.AddAttributeWarning(path.Root("id"), "Dry-run message",
+				"This id comes from a dry run: nothing was sent, so no status will ever arrive. wait_for is skipped and the status is pending.")
+		}
+	case d.data.status == nil:
+		detail := d.data.statusMissing
+		if !strings.Contains(detail, envStatusURL) {
+			detail += " (provider attribute status_url, environment variable " + envStatusURL + ")"
+		}
+		resp.Diagnostics.AddError("Missing status receiver URL", detail)
+		return
+	default:
+		interval := d.data.pollInterval
+		if interval <= 0 {
+			interval = defaultPollInterval
+		}
+		w := statusWait{
+			source:   d.data.status,
+			id:       id,
+			waitFor:  m.WaitFor.ValueString(),
+			timeout:  timeout,
+			interval: interval,
+		}
+		st, err = w.run(ctx)
+		if err != nil {
+			resp.Diagnostics.Append(statusErrorDiagnostic(id, err))
+			return
+		}
+	}
+
+	m.Status = types.StringValue(st.Status)
+	m.SentAt = types.StringPointerValue(st.SentAt)
+	m.DeliveredAt = types.StringPointerValue(st.DeliveredAt)
+	m.ReadAt = types.StringPointerValue(st.ReadAt)
+	m.FailedAt = types.StringPointerValue(st.FailedAt)
+	m.FailureReason = types.StringPointerValue(st.FailureReason)
+	m.ErrorCode = types.StringPointerValue(st.ErrorCode)
+	m.CallbackData = types.StringPointerValue(st.CallbackData)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// statusSource reads one message's status; *client.StatusReader is one.
+type statusSource interface {
+	Get(ctx context.Context, id string) (st wire.Status, found bool, err error)
+}
+
+// statusWait is one read of a message's status, repeated until waitFor is
+// reached when set.
+type statusWait struct {
+	source  statusSource
+	id      string
+	waitFor string // "" reads once
+	timeout time.Duration
+	// interval is the first pause between reads; each later pause is half
+	// as long again, up to pollBackoffCap times interval.
+	interval time.Duration
+}
+
+// statusFailedError ends a wait whose message failed.
+type statusFailedError struct {
+	status wire.Status
+}
+
+func (e *statusFailedError) Error() string {
+	return fmt.Sprintf("the message failed: %s (error code %s)",
+		orUnknown(e.status.FailureReason, "no reason reported"), orUnknown(e.status.ErrorCode, "none"))
+}
+
+// statusTimeoutError ends a wait that ran out of time.
+type statusTimeoutError struct {
+	last    wire.Status
+	lastErr error // the last read's error, if it failed
+	timeout time.Duration
+}
+
+func (e *statusTimeoutError) Error() string {
+	s := fmt.Sprintf("the status was still %q after %s", e.last.Status, e.timeout)
+	if e.lastErr != nil {
+		s += "; the last read failed: " + e.lastErr.Error()
+	}
+	return s
+}
+
+// statusCanceledError ends a wait whose context ended (Ctrl-C).
+type statusCanceledError struct {
+	last wire.Status
+	err  error
+}
+
+func (e *statusCanceledError) Error() string {
+	return fmt.Sprintf("stopped while the status was %q: %v", e.last.Status, e.err)
+}
+
+func (e *statusCanceledError) Unwrap() error { return e.err }
+
+// run reads the status until it is final for this wait. It returns the
+// status, or the last status seen with one of the errors above, or the
+// reader's error when it cannot be cured by waiting.
+func (w statusWait) run(ctx context.Context) (wire.Status, error) {
+	deadline := time.Now().Add(w.timeout)
+	readCtx, cancel := context.WithDeadline(ctx, deadline.Add(finalReadGrace))
+	defer cancel()
+
+	last := pendingStatus(w.id)
+	pause := w.interval
+	for attempt := 1; ; attempt++ {
+		st, found, err := w.source.Get(readCtx, w.id)
+		if !found && err == nil {
+			st = pendingStatus(w.id)
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return last, &statusCanceledError{last: last, err: ctx.Err()}
+		case err != nil && readCtx.Err() != nil:
+			return last, &statusTimeoutError{last: last, timeout: w.timeout,
+				lastErr: errors.New("the status receiver did not answer in time")}
+		case err != nil && (w.waitFor == "" || !transientStatusError(err)):
+			return last, err
+		case err != nil:
+			tflog.Debug(ctx, "message status read failed; retrying", map[string]any{"id": w.id, "attempt": attempt, "error": err.Error()})
+		default:
+			last = st
+			tflog.Debug(ctx, "message status read", map[string]any{"id": w.id, "attempt": attempt, "status": st.Status})
+			switch {
+			case w.waitFor == "" || statusReached(st.Status, w.waitFor):
+				return st, nil
+			case st.Status == wire.StatusFailed:
+				return st, &statusFailedError{status: st}
+			}
+		}
+
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			return last, &statusTimeoutError{last: last, lastErr: err, timeout: w.timeout}
+		}
+		timer := time.NewTimer(min(pause, remaining))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return last, &statusCanceledError{last: last, err: ctx.Err()}
+		case <-timer.C:
+		}
+		pause = min(pause*3/2, pollBackoffCap*w.interval)
+	}
+}
+
+// statusRank orders the statuses a wait can reach; failed is not among
+// them, and an unknown status ranks as pending.
+func statusRank(status string) int {
+	switch status {
+	case wire.StatusSent:
+		return 1
+	case wire.StatusDelivered:
+		return 2
+	case wire.StatusRead:
+		return 3
+	default:
+		return 0
+	}
+}
+
+// statusReached reports whether status is want or a later status.
+func statusReached(status, want string) bool {
+	return statusRank(status) > 0 && statusRank(status) >= statusRank(want)
+}
+
+// transientStatusError reports whether waiting may cure a failed read: the
+// receiver was unreachable, overloaded or restarting. A refused token or a
+// bad request stays refused.
+func transientStatusError(err error) bool {
+	e, ok := errors.AsType[*client.Error](err)
+	if !ok {
+		return false
+	}
+	switch e.Kind {
+	case client.KindUncertain, client.KindUnsent, client.KindRateLimited:
+		return true
+	default:
+		return false
+	}
+}
+
+// statusErrorDiagnostic explains a failed status read.
+func statusErrorDiagnostic(id string, err error) diag.Diagnostic {
+	if failed, ok := errors.AsType[*statusFailedError](err); ok {
+		st := failed.status
+		detail := fmt.Sprintf("Message %s failed", id)
+		if st.FailedAt != nil {
+			detail += " at " + *st.FailedAt
+		}
+		detail += fmt.Sprintf(". Reason: %s. Error code: %s.",
+			orUnknown(st.FailureReason, "not reported"), orUnknown(st.ErrorCode, "not reported"))
+		return diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message failed", detail)
+	}
+	if timeout, ok := errors.AsType[*statusTimeoutError](err); ok {
+		detail := fmt.Sprintf("Message %s did not reach the awaited status within %s; the last status seen was %q.",
+			id, timeout.timeout, timeout.last.Status)
+		if timeout.lastErr != nil {
+			detail += " The last read failed: " + timeout.lastErr.Error() + "."
+		}
+		if timeout.last.Status == wire.StatusPending {
+			detail += " The receiver has no webhook for this message: check that Interakt's webhook URL points at the receiver's webhook path " +
+				"and that the receiver's webhook secret matches Interakt's."
+		}
+		return diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message status not reached in time", detail)
+	}
+	if canceled, ok := errors.AsType[*statusCanceledError](err); ok {
+		return diag.NewErrorDiagnostic("Status read stopped",
+			fmt.Sprintf("Reading the status of message %s stopped before it finished (the last status seen was %q).", id, canceled.last.Status))
+	}
+	switch client.KindOf(err) {
+	case client.KindUnauthorized:
+		return diag.NewErrorDiagnostic("Status token rejected",
+			"The status receiver answered 401: the status token is wrong or missing. Set the provider's status_token (or "+
+				envStatusToken+") to one of the tokens the receiver accepts (its --status-token or "+envStatusToken+").")
+	case client.KindForbidden:
+		return diag.NewErrorDiagnostic("Status read refused",
+			"The status receiver answered 403 to the status token. Check that status_url points at an interakt-receiver and that "+
+				"the token is one it accepts. "+err.Error())
+	}
+	return diag.NewErrorDiagnostic("Cannot read message status",
+		fmt.Sprintf("Reading the status of message %s failed: %s. Check the provider's status_url and status_token (env %s, %s).",
+			id, err, envStatusURL, envStatusToken))
+}
+
+// pendingStatus is the status of a message the receiver has not seen.
+func pendingStatus(id string) wire.Status {
+	return wire.Status{ID: id, Status: wire.StatusPending}
+}
+
+func orUnknown(s *string, fallback string) string {
+	if s == nil || *s == "" {
+		return fallback
+	}
+	return *s
+}

@@ -1,0 +1,185 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+var (
+	_ action.Action                   = &sendTemplateAction{}
+	_ action.ActionWithConfigure      = &sendTemplateAction{}
+	_ action.ActionWithValidateConfig = &sendTemplateAction{}
+	_ action.ActionWithModifyPlan     = &sendTemplateAction{}
+)
+
+// NewSendTemplateAction returns the interakt_send_template action: one
+// send per invocation, kept in no state.
+func NewSendTemplateAction() action.Action {
+	return &sendTemplateAction{}
+}
+
+type sendTemplateAction struct {
+	data *providerData
+}
+
+// sendTemplateModel is the action's configuration: the message inputs of
+// interakt_template_message without triggers.
+type sendTemplateModel struct {
+	Template types.Object `tfsdk:"template"`
+	messageValuesModel
+}
+
+func (a *sendTemplateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_send_template"
+}
+
+func (a *sendTemplateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
+	attrs := actionValueAttributes()
+	attrs["template"] = actionTemplateAttribute()
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Sends one WhatsApp template message each time the action is invoked: `terraform apply -invoke=action.interakt_send_template.<name>`, " +
+			"or an `action_trigger` in a resource's `lifecycle`. Nothing is kept in state, so use it for sends that should not be tracked; " +
+			"`interakt_template_message` records its send. Needs Terraform 1.14 or later. The values are checked against `template` during " +
+			"validate and plan, without an API key.\n\n" +
+			"A send Interakt certainly rejected is an error quoting Interakt's answer. A send Interakt may have processed (its answer was lost) " +
+			"is a warning, not an error, because an error invites running the action again, which could deliver the message twice.",
+		Attributes: attrs,
+	}
+}
+
+// actionValueAttributes are the message inputs in an action schema, with
+// the same names, types and descriptions as valueAttributes.
+func actionValueAttributes() map[string]schema.Attribute {
+	str := func(desc string, required bool) schema.StringAttribute {
+		return schema.StringAttribute{MarkdownDescription: desc, Required: required, Optional: !required}
+	}
+	list := func(desc string) schema.ListAttribute {
+		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType}
+	}
+	indexed := func(desc string) schema.MapAttribute {
+		return schema.MapAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.ListType{ElemType: types.StringType}}
+	}
+	return map[string]schema.Attribute{
+		"country_code":   str(descCountryCode, true),
+		"phone_number":   str(descPhoneNumber, true),
+		"callback_data":  str(descCallbackData, false),
+		"header_values":  list(descHeaderValues),
+		"body_values":    list(descBodyValues),
+		"button_values":  indexed(descButtonValues),
+		"button_payload": indexed(descButtonPayload),
+		"file_name":      str(descFileName, false),
+	}
+}
+
+// actionTemplateAttribute is the contract object in an action schema, as
+// templateAttribute is in a resource schema.
+func actionTemplateAttribute() schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: descTemplate,
+		Required:            true,
+		Attributes: map[string]schema.Attribute{
+			"name":             schema.StringAttribute{MarkdownDescription: descContractName, Required: true},
+			"language_code":    schema.StringAttribute{MarkdownDescription: descContractLanguageCode, Required: true},
+			"header_format":    schema.StringAttribute{MarkdownDescription: descContractHeaderFormat, Optional: true},
+			"header_variables": schema.Int64Attribute{MarkdownDescription: descContractHeaderVariables, Optional: true},
+			"body_variables":   schema.Int64Attribute{MarkdownDescription: descContractBodyVariables, Optional: true},
+			"buttons": schema.ListNestedAttribute{
+				MarkdownDescription: descContractButtons,
+				Optional:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"index":   schema.Int64Attribute{MarkdownDescription: descContractButtonIndex, Required: true},
+					"type":    schema.StringAttribute{MarkdownDescription: descContractButtonType, Required: true},
+					"dynamic": schema.BoolAttribute{MarkdownDescription: descContractButtonDynamic, Required: true},
+				}},
+			},
+		},
+	}
+}
+
+func (a *sendTemplateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = messageProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks what the configuration itself holds, warnings
+// included; unknown values skip their rules.
+func (a *sendTemplateAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
+	var cfg sendTemplateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), false)...)
+}
+
+// ModifyPlan checks again with references resolved, errors only:
+// ValidateConfig has already warned.
+func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	var cfg sendTemplateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), true)...)
+}
+
+// Invoke sends the message once. Progress names the template and, last,
+// the message id; it never names the recipient, who is personal data.
+func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	progress := func(format string, args ...any) {
+		if resp.SendProgress != nil {
+			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})
+		}
+	}
+	var cfg sendTemplateModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	check := newMessageCheck(cfg.Template, cfg.messageValuesModel)
+	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if a.data == nil {
+		resp.Diagnostics.Append(messageNotConfigured())
+		return
+	}
+	if !a.data.canSend() {
+		resp.Diagnostics.Append(a.data.apiMissingDiagnostic())
+		return
+	}
+
+	msg := check.message()
+	name := msg.Template.Name + " (" + msg.Template.LanguageCode + ")"
+	progress("Validated the message for template %s.", name)
+	if a.data.dryRun {
+		progress("Dry run: building the message for template %s without sending it.", name)
+	} else {
+		progress("Sending template %s.", name)
+	}
+	ctx = maskSecrets(ctx, a.data.secrets)
+	outcome := a.data.send(ctx, msg)
+	tflog.Debug(ctx, "send action finished", map[string]any{"template": msg.Template.Name, "status": outcome.Status, "id": outcome.ID})
+
+	switch outcome.Status {
+	case sendSent:
+		progress("Sent template %s: message id %s.", name, outcome.ID)
+	case sendDryRun:
+		progress("Dry run: nothing sent for template %s: message id %s.", name, outcome.ID)
+	case sendUncertain:
+		progress("The outcome of template %s is uncertain: no message id.", name)
+		resp.Diagnostics.AddWarning("Message may have been sent",
+			fmt.Sprintf("Interakt may have processed the message for template %s but its answer did not arrive: %s.\n\n"+
+				"This is a warning, not an error: the action keeps no state to protect, but an error would invite running it again, "+
+				"which could deliver the message twice. Check the recipient or the status webhooks (callback_data identifies the "+
+				"message when it is set) before invoking the action again.", name, outcome.Err))
+	default:
+		resp.Diagnostics.Append(messageSendFailure(outcome))
+	}
+}

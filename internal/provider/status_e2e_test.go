@@ -1,0 +1,466 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// Secrets shared by the mock, the receiver and the provider in these tests.
+const (
+	testWebhookSecret = "e2e-webhook-secret"
+	testStatusToken   = "e2e-status-token"
+)
+
+// failingPhone is a number the mock accepts and then reports failed.
+const (
+	failingPhone  = "9999900001"
+	failureReason = "Message undeliverable"
+)
+
+// statusAddress is the data source every configuration here declares.
+const statusAddress = "data.interakt_message_status.smoke"
+
+// testReceiver is an in-process status receiver on SQLite.
+type testReceiver struct {
+	url    string
+	server *receiver.Server
+}
+
+// startTestReceiver starts a receiver with a database in t.TempDir(). Start
+// it before the mock, so that the mock stops sending webhooks first.
+func startTestReceiver(t *testing.T) *testReceiver {
+	t.Helper()
+	srv, err := receiver.New(t.Context(), receiver.Config{
+		DB:             "sqlite://" + filepath.Join(t.TempDir(), "status.db"),
+		WebhookSecrets: []string{testWebhookSecret},
+		StatusTokens:   []string{testStatusToken},
+		Logger:         slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatalf("starting the receiver: %v", err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.Close()
+		if err := srv.Close(); err != nil {
+			t.Errorf("closing the receiver: %v", err)
+		}
+	})
+	return &testReceiver{url: hs.URL, server: srv}
+}
+
+// newWebhookMock starts a mock whose webhooks go to rcv, quickly, and
+// which reports failingPhone failed.
+func newWebhookMock(t *testing.T, rcv *testReceiver) *mock.Server {
+	t.Helper()
+	return newTestMock(t, mock.Options{
+		WebhookURL:    rcv.url + receiver.DefaultWebhookPath,
+		WebhookSecret: testWebhookSecret,
+		WebhookDelays: &mock.Delays{Sent: 0, Delivered: 20 * time.Millisecond, Read: 40 * time.Millisecond},
+		FailPhones:    map[string]string{failingPhone: failureReason},
+	})
+}
+
+// sendThroughMock sends one order_shipped message with the client package
+// and returns its id, standing in for a send made by an earlier apply.
+func sendThroughMock(t *testing.T, srv *mock.Server, phone, callbackData string) string {
+	t.Helper()
+	api, err := client.New(client.Config{BaseURL: srv.URL(), APIKey: testAPIKey, RateLimitPerMinute: 40, RateWindow: testWindow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := api.SendTemplate(t.Context(), wire.Message{
+		CountryCode:  "+91",
+		PhoneNumber:  phone,
+		CallbackData: callbackData,
+		Template: wire.Template{
+			Name: "order_shipped", LanguageCode: "en",
+			HeaderValues: []string{"A-1001"},
+			BodyValues:   []string{"Asha", "A-1001"},
+		},
+	})
+	if err != nil {
+		t.Fatalf("sending through the mock: %v", err)
+	}
+	return id
+}
+
+// statusConfig is a provider reading rcv (token from the environment) and
+// one interakt_message_status named smoke with the given arguments.
+func statusConfig(rcv *testReceiver, arguments string) string {
+	return fmt.Sprintf(`provider "interakt" {
+  status_url = %q
+}
+
+data "interakt_message_status" "smoke" {
+%s
+}
+`, rcv.url, arguments)
+}
+
+func TestAccMessageStatus_waitForRead(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envStatusToken, testStatusToken)
+	id := sendThroughMock(t, srv, "9999999999", "release-42")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
+  wait_for = "read"
+  timeout  = "30s"`, id)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusRead)),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("callback_data"), knownvalue.StringExact("release-42")),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("timeout"), knownvalue.StringExact("30s")),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("failed_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("failure_reason"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("error_code"), knownvalue.Null()),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkTimesMatchReceiver(rcv),
+				checkTimesMatchWebhooks(srv),
+			),
+		}},
+	})
+}
+
+// messageStatusConfig declares the mock's order_shipped template, sends it
+// with interakt_template_message and reads the send's status, waiting for
+// waitFor.
+func messageStatusConfig(srv *mock.Server, rcv *testReceiver, phone, waitFor string) string {
+	return fmt.Sprintf(`provider "interakt" {
+  base_url   = %q
+  status_url = %q
+}
+
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  header        = { format = "TEXT", text = "Order {{1}}" }
+  body          = "Hi {{1}}, your order {{2}} has shipped."
+}
+
+resource "interakt_template_message" "smoke" {
+  template      = interakt_template.order_shipped.contract
+  country_code  = "+91"
+  phone_number  = %q
+  callback_data = "release-42"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+
+data "interakt_message_status" "smoke" {
+  id       = interakt_template_message.smoke.id
+  wait_for = %q
+  timeout  = "30s"
+}
+`, srv.URL(), rcv.url, phone, waitFor)
+}
+
+// The id is unknown until the send, so the status is read during the
+// apply, after it.
+func TestAccMessageStatus_sentByResource(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envAPIKey, testAPIKey)
+	t.Setenv(envStatusToken, testStatusToken)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: messageStatusConfig(srv, rcv, "9999999999", "read"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("interakt_template_message.smoke", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(statusAddress, plancheck.ResourceActionRead),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusRead)),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("callback_data"), knownvalue.StringExact("release-42")),
+				statecheck.CompareValuePairs("interakt_template_message.smoke", tfjsonpath.New("id"),
+					statusAddress, tfjsonpath.New("id"), compare.ValuesSame()),
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				checkTimesMatchReceiver(rcv),
+				checkTimesMatchWebhooks(srv),
+				func(*terraform.State) error {
+					if n := srv.SentCount(); n != 1 {
+						return fmt.Errorf("the mock accepted %d sends, want 1", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccMessageStatus_failedSendByResource(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envAPIKey, testAPIKey)
+	t.Setenv(envStatusToken, testStatusToken)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config:      messageStatusConfig(srv, rcv, failingPhone, "delivered"),
+			ExpectError: regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode),
+		}},
+	})
+}
+
+// A dry run sends nothing, so its status is pending at once, with no
+// receiver configured.
+func TestAccMessageStatus_dryRunByResource(t *testing.T) {
+	srv := newTestMock(t, mock.Options{})
+	t.Setenv(envStatusURL, "")
+	t.Setenv(envAPIKey, testAPIKey)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`provider "interakt" {
+  base_url = %q
+  dry_run  = true
+}
+
+resource "interakt_template_message" "smoke" {
+  template      = { name = "order_shipped", language_code = "en" }
+  country_code  = "+91"
+  phone_number  = "9999999999"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+
+data "interakt_message_status" "smoke" {
+  id       = interakt_template_message.smoke.id
+  wait_for = "delivered"
+}
+`, srv.URL()),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^`+dryRunIDPrefix))),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusPending)),
+			},
+			Check: func(*terraform.State) error {
+				if n := len(srv.Requests()); n != 0 {
+					return fmt.Errorf("the mock saw %d requests during a dry run, want none", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envStatusToken, testStatusToken)
+	id := sendThroughMock(t, srv, failingPhone, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
+  wait_for = "delivered"
+  timeout  = "30s"`, id)),
+			ExpectError: regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode),
+		}},
+	})
+}
+
+func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
+	rcv := startTestReceiver(t)
+	t.Setenv(envStatusToken, testStatusToken)
+	id := "never-seen-" + uuid.NewString()
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: statusConfig(rcv, fmt.Sprintf(`  id = %q`, id)),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusPending)),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("timeout"), knownvalue.StringExact(defaultStatusTimeout)),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("sent_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("delivered_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("read_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("callback_data"), knownvalue.Null()),
+			},
+		}},
+	})
+}
+
+func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
+	rcv := startTestReceiver(t)
+	t.Setenv(envStatusToken, testStatusToken)
+	id := "never-seen-" + uuid.NewString()
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
+  wait_for = "sent"
+  timeout  = "300ms"`, id)),
+			ExpectError: regexp.MustCompile(`(?s)Message status not reached in time.*last\s+status\s+seen\s+was\s+"pending"`),
+		}},
+	})
+}
+
+// Inside a check block a delivered message plans cleanly, and a failed one
+// is a warning: the apply succeeds.
+func TestAccMessageStatus_checkBlock(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	t.Setenv(envStatusToken, testStatusToken)
+	delivered := sendThroughMock(t, srv, "9999999999", "")
+	failed := sendThroughMock(t, srv, failingPhone, "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		// Terraform plans a check block's data source as a read during
+		// every apply, so no plan here is empty.
+		Steps: []resource.TestStep{
+			{
+				Config:             checkBlockConfig(rcv, delivered),
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(statusAddress, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^(delivered|read)$`))),
+				},
+			},
+			{
+				Config:             checkBlockConfig(rcv, failed),
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func checkBlockConfig(rcv *testReceiver, id string) string {
+	return fmt.Sprintf(`provider "interakt" {
+  status_url = %q
+}
+
+check "smoke_delivered" {
+  data "interakt_message_status" "smoke" {
+    id       = %q
+    wait_for = "delivered"
+    timeout  = "30s"
+  }
+
+  assert {
+    condition     = data.interakt_message_status.smoke.status != "failed"
+    error_message = "The smoke message failed."
+  }
+}
+`, rcv.url, id)
+}
+
+// checkTimesMatchReceiver compares the data source's times with what the
+// receiver stored for its id.
+func checkTimesMatchReceiver(rcv *testReceiver) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := statusID(s)
+		if err != nil {
+			return err
+		}
+		stored, err := rcv.server.Store().Message(context.Background(), id)
+		if err != nil {
+			return fmt.Errorf("receiver store: %w", err)
+		}
+		want := map[string]time.Time{"sent_at": stored.SentAt, "delivered_at": stored.DeliveredAt, "read_at": stored.ReadAt}
+		return compareTimes(s, want)
+	}
+}
+
+// checkTimesMatchWebhooks compares the data source's times with those the
+// mock put in the webhooks of its id.
+func checkTimesMatchWebhooks(srv *mock.Server) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := statusID(s)
+		if err != nil {
+			return err
+		}
+		want := map[string]time.Time{}
+		for _, d := range srv.WebhookDeliveries() {
+			if d.MessageID != id {
+				continue
+			}
+			var hook wire.Webhook
+			if err := json.Unmarshal(d.Body, &hook); err != nil {
+				return fmt.Errorf("webhook body: %w", err)
+			}
+			m := hook.Data.Message
+			for name, value := range map[string]string{"sent_at": m.ReceivedAtUTC, "delivered_at": m.DeliveredAtUTC, "read_at": m.SeenAtUTC} {
+				if value == "" {
+					continue
+				}
+				at, err := time.Parse(mock.TimeFormat, value)
+				if err != nil {
+					return fmt.Errorf("webhook %s %s: %w", d.Type, name, err)
+				}
+				want[name] = at
+			}
+		}
+		if len(want) != 3 {
+			return fmt.Errorf("the mock's webhooks carried times %v, want sent, delivered and read", want)
+		}
+		return compareTimes(s, want)
+	}
+}
+
+// statusID returns the id the data source read.
+func statusID(s *terraform.State) (string, error) {
+	rs, ok := s.RootModule().Resources[statusAddress]
+	if !ok || rs.Primary.Attributes["id"] == "" {
+		return "", errors.New(statusAddress + " has no id in state")
+	}
+	return rs.Primary.Attributes["id"], nil
+}
+
+// compareTimes checks that each named attribute of the data source is an
+// RFC 3339 UTC time equal to want's.
+func compareTimes(s *terraform.State, want map[string]time.Time) error {
+	rs, ok := s.RootModule().Resources[statusAddress]
+	if !ok {
+		return errors.New(statusAddress + " is not in state")
+	}
+	var errs []error
+	for name, w := range want {
+		raw := rs.Primary.Attributes[name]
+		got, err := time.Parse(time.RFC3339Nano, raw)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s = %q: %w", name, raw, err))
+		case got.Location() != time.UTC:
+			errs = append(errs, fmt.Errorf("%s = %q, want UTC", name, raw))
+		case w.IsZero() || !got.Equal(w):
+			errs = append(errs, fmt.Errorf("%s = %s, want %s", name, got, w))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,268 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+)
+
+var (
+	_ resource.Resource                   = &templateMessageResource{}
+	_ resource.ResourceWithConfigure      = &templateMessageResource{}
+	_ resource.ResourceWithValidateConfig = &templateMessageResource{}
+	_ resource.ResourceWithModifyPlan     = &templateMessageResource{}
+	_ resource.ResourceWithImportState    = &templateMessageResource{}
+)
+
+// NewTemplateMessageResource returns the interakt_template_message resource:
+// one test send, made when the resource is created.
+func NewTemplateMessageResource() resource.Resource {
+	return &templateMessageResource{}
+}
+
+type templateMessageResource struct {
+	data *providerData
+}
+
+// templateMessageModel is interakt_template_message's state.
+type templateMessageModel struct {
+	ID       types.String `tfsdk:"id"`
+	Template types.Object `tfsdk:"template"`
+	messageValuesModel
+	Triggers types.Map    `tfsdk:"triggers"`
+	SentAt   types.String `tfsdk:"sent_at"`
+	Status   types.String `tfsdk:"status"`
+}
+
+func (r *templateMessageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_template_message"
+}
+
+func (r *templateMessageResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := valueAttributes(true)
+	attrs["template"] = templateAttribute(true)
+	attrs["triggers"] = schema.MapAttribute{
+		MarkdownDescription: "Arbitrary values whose change sends the message again, such as a release number.",
+		Optional:            true,
+		ElementType:         types.StringType,
+		PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+	}
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "The message id Interakt returned; `dry-run-<uuid>` for a dry run; null when the outcome is `uncertain`.",
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["sent_at"] = schema.StringAttribute{
+		MarkdownDescription: "When the message was sent (or built, for a dry run), in RFC 3339 UTC.",
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["status"] = schema.StringAttribute{
+		MarkdownDescription: "`sent`: Interakt accepted the message. `dry_run`: the provider's `dry_run` is set and nothing was sent. " +
+			"`uncertain`: Interakt may have processed the message but its answer was lost; it is not sent again unless you replace the resource.",
+		Computed:      true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Sends one WhatsApp template message when created, as a test send after a change. " +
+			"Any change of an input plans a replacement, that is a new send; an unchanged configuration sends nothing. " +
+			"Destroying it only removes it from state. Values are checked against `template` at plan time, without an API key.\n\n" +
+			"A send Interakt certainly rejected is an error and leaves nothing in state, so the next apply tries again. " +
+			"A send Interakt may have processed (a timeout or dropped connection after the request was written) is saved with " +
+			"`status = \"uncertain\"` and a warning, and is never sent again by a plain apply: send it again on purpose with " +
+			"`terraform apply -replace=<address>`.",
+		Attributes: attrs,
+	}
+}
+
+func (r *templateMessageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = messageProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks what the configuration itself holds, warnings
+// included. Unknown values, such as a reference to an interakt_template's
+// contract during validate, skip their rules.
+func (r *templateMessageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg templateMessageModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), false)...)
+}
+
+// ModifyPlan checks the message again once references are resolved. Only
+// errors are reported: ValidateConfig has already warned, and Terraform
+// validates again during plan. A plan that keeps the existing state sends
+// nothing and is not checked; a replacement is planned again as a create,
+// which is.
+func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var plan templateMessageModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(newMessageCheck(plan.Template, plan.messageValuesModel).diagnostics(path.Empty(), true)...)
+}
+
+func (r *templateMessageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan templateMessageModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	check := newMessageCheck(plan.Template, plan.messageValuesModel)
+	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data == nil {
+		resp.Diagnostics.Append(messageNotConfigured())
+		return
+	}
+	if !r.data.canSend() {
+		resp.Diagnostics.Append(r.data.apiMissingDiagnostic())
+		return
+	}
+
+	msg := check.message()
+	ctx = maskSecrets(ctx, r.data.secrets)
+	tflog.Debug(ctx, "sending test message", map[string]any{"template": msg.Template.Name, "language": msg.Template.LanguageCode})
+	outcome := r.data.send(ctx, msg)
+	tflog.Debug(ctx, "test message send finished", map[string]any{"template": msg.Template.Name, "status": outcome.Status, "id": outcome.ID})
+
+	switch outcome.Status {
+	case sendSent, sendDryRun:
+		plan.ID = types.StringValue(outcome.ID)
+	case sendUncertain:
+		plan.ID = types.StringNull()
+		resp.Diagnostics.AddWarning("Message may have been sent",
+			fmt.Sprintf("Interakt may have processed this interakt_template_message (template %q) but its answer did not arrive: %s.\n\n"+
+				"So that the recipient is not messaged twice, the resource is saved with status = \"uncertain\" and no id, and later applies "+
+				"do not send it again. Check the recipient or the status webhooks (callback_data identifies the message when it is set). "+
+				"To send it again on purpose, replace this resource: terraform apply -replace=<address>, with the address "+
+				"Terraform shows for this diagnostic (interakt_template_message.<name>).",
+				msg.Template.Name, outcome.Err))
+	default:
+		resp.Diagnostics.Append(messageSendFailure(outcome))
+		return
+	}
+	plan.Status = types.StringValue(outcome.Status)
+	plan.SentAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read keeps the state: Interakt has no API to read a message back, and
+// its status lives in the status receiver (interakt_message_status).
+func (r *templateMessageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state templateMessageModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update is never planned, since every input requires replacement; should
+// Terraform call it anyway, it records the inputs and keeps what the send
+// produced, sending nothing.
+func (r *templateMessageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state templateMessageModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.ID, plan.SentAt, plan.Status = state.ID, state.SentAt, state.Status
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete only forgets: a sent message cannot be unsent.
+func (r *templateMessageResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// ImportState refuses: a send made elsewhere cannot be adopted.
+func (r *templateMessageResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("Import not supported",
+		"An interakt_template_message records a send that Terraform made when it created the resource; a message that was already sent "+
+			"cannot be adopted. Remove the import, and declare the resource to send a new message, or read an existing message's status "+
+			"by id with the interakt_message_status data source.")
+}
+
+// messageProviderData returns the provider's data handed to Configure, or
+// nil before the provider is configured (during validate).
+func messageProviderData(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider's maintainers.", data))
+		return nil
+	}
+	return d
+}
+
+// messageNotConfigured is the error of a send attempted before the
+// provider was configured, which Terraform does not do.
+func messageNotConfigured() diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Provider not configured",
+		"The interakt provider was not configured before this send. Please report this issue to the provider's maintainers.")
+}
+
+// messageSendFailure turns a send the API certainly did not act on into an
+// error that quotes the API's text verbatim and says what to do. Nothing
+// was sent, so applying again is safe.
+func messageSendFailure(o sendOutcome) diag.Diagnostic {
+	if errors.Is(o.Err, errBudgetSpent) {
+		return diag.NewErrorDiagnostic("Send limit reached",
+			fmt.Sprintf("Nothing was sent: this apply already made as many sends as the provider's max_sends_per_apply allows (%s). "+
+				"Raise max_sends_per_apply in the provider block if this many sends are intended, then apply again.", o.Err))
+	}
+	apiErr, ok := errors.AsType[*client.Error](o.Err)
+	if !ok {
+		return diag.NewErrorDiagnostic("Message not sent", fmt.Sprintf("The message was not sent: %s. Apply again to retry.", o.Err))
+	}
+	text := apiErr.Message
+	if text == "" {
+		text = apiErr.Error()
+	}
+	status := ""
+	if apiErr.StatusCode != 0 {
+		status = fmt.Sprintf(" (HTTP %d)", apiErr.StatusCode)
+	}
+	switch apiErr.Kind {
+	case client.KindRejected:
+		return diag.NewErrorDiagnostic("Interakt rejected the message",
+			fmt.Sprintf("Interakt did not send the message%s: %s\n\nFix the message (or the template on Interakt) and apply again; nothing was saved, so the next apply sends it.", status, text))
+	case client.KindUnauthorized:
+		return diag.NewErrorDiagnostic("Interakt rejected the API key",
+			fmt.Sprintf("Interakt refused the credentials%s: %s\n\nSet the provider's api_key (or %s) to the key exactly as Interakt's Developer Settings show it, then apply again. Nothing was sent.", status, text, envAPIKey))
+	case client.KindForbidden:
+		return diag.NewErrorDiagnostic("Interakt refused API access",
+			fmt.Sprintf("Interakt refused access%s: %s\n\nThe account's plan may not include API access. Nothing was sent.", status, text))
+	case client.KindRateLimited:
+		return diag.NewErrorDiagnostic("Interakt rate limit exceeded",
+			fmt.Sprintf("Interakt still refused the message for its rate limit after every retry%s: %s\n\nNothing was sent. Lower rate_limit_per_minute to the account's limit, or apply again later.", status, text))
+	default:
+		return diag.NewErrorDiagnostic("Message not sent",
+			fmt.Sprintf("The message did not reach Interakt: %s\n\nNothing was sent; apply again to retry.", apiErr.Error()))
+	}
+}

@@ -1,0 +1,926 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+)
+
+const messageType = "interakt_template_message"
+
+// designBody is DESIGN.md's example request, byte for byte.
+const designBody = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
+	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],"fileName":"invoice.pdf",` +
+	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
+
+// orderShippedLiteral is order_shipped's contract written by hand: a TEXT
+// header with {{1}}, two body variables, a dynamic URL button at 0 and a
+// quick reply at 1.
+const orderShippedLiteral = `{
+    name             = "order_shipped"
+    language_code    = "en"
+    header_format    = "TEXT"
+    header_variables = 1
+    body_variables   = 2
+    buttons = [
+      { index = 0, type = "URL", dynamic = true },
+      { index = 1, type = "QUICK_REPLY", dynamic = false },
+    ]
+  }`
+
+// orderShippedRequest is what the mock receives for orderShippedMessage: the
+// design example without fileName, which a TEXT header does not take.
+const orderShippedRequest = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
+	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],` +
+	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
+
+// orderShippedMessage is a complete test send of order_shipped with the
+// given release as its trigger.
+func orderShippedMessage(srv *mock.Server, release string) string {
+	return providerBlock(srv) + fmt.Sprintf(`
+resource "interakt_template_message" "smoke" {
+  template       = %s
+  country_code   = "+91"
+  phone_number   = "9999999999"
+  callback_data  = "release-42"
+  header_values  = ["Alert"]
+  body_values    = ["There", "1234"]
+  button_values  = { "0" = ["12344"] }
+  button_payload = { "1" = ["payload1"] }
+  triggers       = { release = %q }
+}
+`, orderShippedLiteral, release)
+}
+
+// protocolMessage is the design example's inputs for protocol-level tests,
+// with a contract that names only the template and its body variables, so
+// that every value of the example (fileName included) passes the rules.
+func protocolMessage() map[string]any {
+	return map[string]any{
+		"template":       map[string]any{"name": "order_shipped", "language_code": "en", "body_variables": 2},
+		"country_code":   "+91",
+		"phone_number":   "9999999999",
+		"callback_data":  "release-42",
+		"header_values":  []any{"Alert"},
+		"file_name":      "invoice.pdf",
+		"body_values":    []any{"There", "1234"},
+		"button_values":  map[string]any{"0": []any{"12344"}},
+		"button_payload": map[string]any{"1": []any{"payload1"}},
+	}
+}
+
+func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	addr := messageType + ".smoke"
+	sentID := func(i int) knownvalue.Check {
+		return knownvalue.StringFunc(func(id string) error {
+			sent := srv.Sent()
+			if len(sent) <= i || sent[i].ID != id {
+				return fmt.Errorf("state id %q is not the id of send %d the mock accepted (%d accepted)", id, i+1, len(sent))
+			}
+			return nil
+		})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: orderShippedMessage(srv, "42"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), sentID(0)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("sent")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sent_at"), rfc3339Check()),
+				},
+				Check: func(*terraform.State) error {
+					return expectBodies(srv, orderShippedRequest)
+				},
+			},
+			{
+				// The same configuration plans nothing and sends nothing.
+				Config: orderShippedMessage(srv, "42"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(*terraform.State) error { return expectSendRequests(srv, 1) },
+			},
+			{
+				// A trigger change is a replacement: exactly one more send.
+				Config: orderShippedMessage(srv, "43"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), sentID(1)),
+				},
+				Check: func(*terraform.State) error { return expectBodies(srv, orderShippedRequest, orderShippedRequest) },
+			},
+		},
+	})
+}
+
+func TestAccTemplateMessage_designExampleBody(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	// A contract that gives no header format: the header rules are skipped,
+	// so the design example's text header value and file name both pass.
+	config := providerBlock(srv) + `
+resource "interakt_template_message" "design" {
+  template       = { name = "order_shipped", language_code = "en", body_variables = 2 }
+  country_code   = "+91"
+  phone_number   = "9999999999"
+  callback_data  = "release-42"
+  header_values  = ["Alert"]
+  file_name      = "invoice.pdf"
+  body_values    = ["There", "1234"]
+  button_values  = { "0" = ["12344"] }
+  button_payload = { "1" = ["payload1"] }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  func(*terraform.State) error { return expectBodies(srv, designBody) },
+		}},
+	})
+}
+
+func TestAccTemplateMessage_documentHeaderBody(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	config := providerBlock(srv) + `
+resource "interakt_template_message" "invoice" {
+  template = {
+    name             = "invoice_ready"
+    language_code    = "en"
+    header_format    = "DOCUMENT"
+    header_variables = 0
+    body_variables   = 3
+    buttons          = []
+  }
+  country_code  = "+91"
+  phone_number  = "9999999999"
+  header_values = ["https://files.example.com/invoice-1234.pdf"]
+  file_name     = "invoice.pdf"
+  body_values   = ["Asha", "1234", "INR 500"]
+}
+`
+	want := `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"invoice_ready","languageCode":"en",` +
+		`"headerValues":["https://files.example.com/invoice-1234.pdf"],"fileName":"invoice.pdf","bodyValues":["Asha","1234","INR 500"]}}`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  func(*terraform.State) error { return expectBodies(srv, want) },
+		}},
+	})
+}
+
+func TestAccTemplateMessage_minimalBody(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	config := providerBlock(srv) + `
+resource "interakt_template_message" "welcome" {
+  template     = { name = "welcome_message", language_code = "en", header_format = "NONE", body_variables = 0, buttons = [] }
+  country_code = "+91"
+  phone_number = "9999999999"
+}
+`
+	want := `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"welcome_message","languageCode":"en"}}`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(messageType+".welcome", tfjsonpath.New("callback_data"), knownvalue.Null()),
+			},
+			Check: func(*terraform.State) error { return expectBodies(srv, want) },
+		}},
+	})
+}
+
+func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	const rejection = "Please correct the following error - The number 9999999999 is not on WhatsApp (code 1013)"
+	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{"9999999999": rejection}})
+	addr := messageType + ".smoke"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config:      orderShippedMessage(srv, "42"),
+				ExpectError: regexp.MustCompile(`Interakt rejected the message[\s\S]*` + regexp.QuoteMeta("(code 1013)")),
+			},
+			{
+				// Nothing was saved: the same configuration plans a create,
+				// and once the API accepts the number it sends once.
+				PreConfig: func() {
+					if n := len(srv.SendRequests()); n != 1 {
+						t.Errorf("the rejected apply made %d send requests; want 1", n)
+					}
+					srv.SetRejectPhone("9999999999", "", false)
+				},
+				Config: orderShippedMessage(srv, "42"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("sent")),
+				},
+				Check: func(*terraform.State) error {
+					if err := expectSendRequests(srv, 2); err != nil {
+						return err
+					}
+					return expectBodies(srv, orderShippedRequest)
+				},
+			},
+		},
+	})
+}
+
+func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
+	rec := &diagRecorder{}
+	addr := messageType + ".smoke"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: orderShippedMessage(srv, "42"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("uncertain")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sent_at"), rfc3339Check()),
+				},
+				Check: func(*terraform.State) error {
+					if err := expectSendRequests(srv, 1); err != nil {
+						return err
+					}
+					if n := srv.SentCount(); n != 1 {
+						return fmt.Errorf("the mock accepted %d messages; want 1 (it reads the body before dropping the connection)", n)
+					}
+					w := rec.find(tfprotov6.DiagnosticSeverityWarning, "Message may have been sent")
+					if w == nil {
+						return fmt.Errorf("no uncertain-send warning; apply diagnostics:\n%s", diagString(rec.all()))
+					}
+					for _, want := range []string{"interakt_template_message", `status = "uncertain"`, "terraform apply -replace="} {
+						if !strings.Contains(w.Detail, want) {
+							return fmt.Errorf("warning detail lacks %q: %s", want, w.Detail)
+						}
+					}
+					if strings.Contains(w.Detail, "9999999999") {
+						return fmt.Errorf("warning detail quotes the phone number: %s", w.Detail)
+					}
+					return nil
+				},
+			},
+			{
+				Config: orderShippedMessage(srv, "42"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(*terraform.State) error { return expectSendRequests(srv, 1) },
+			},
+		},
+	})
+}
+
+func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	addr := messageType + ".smoke"
+	config := strings.Replace(orderShippedMessage(srv, "42"), "provider \"interakt\" {\n", "provider \"interakt\" {\n  dry_run = true\n", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("dry_run")),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(
+					regexp.MustCompile(`^dry-run-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`))),
+			},
+			Check: func(*terraform.State) error {
+				if reqs := srv.Requests(); len(reqs) != 0 {
+					return fmt.Errorf("a dry run made %d requests to the mock; want none", len(reqs))
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccTemplateMessage_importRefused(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config:        orderShippedMessage(srv, "42"),
+			ResourceName:  messageType + ".smoke",
+			ImportState:   true,
+			ImportStateId: "5f0c6a2e-7b1d-4c3e-9a58-2d4e8f6b1a01",
+			ExpectError:   regexp.MustCompile(`Import not supported[\s\S]*cannot be adopted`),
+		}},
+	})
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("an import attempt made %d requests; want none", n)
+	}
+}
+
+// TestAccTemplateMessage_contractFromTemplate takes the contract from an
+// interakt_template, as the docs show: it is known at plan, so the values
+// are checked against it there; a template change that keeps the contract
+// sends nothing, and one that changes it is checked before anything is sent.
+func TestAccTemplateMessage_contractFromTemplate(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	addr := messageType + ".smoke"
+	config := func(body, footer string) string {
+		return providerBlock(srv) + fmt.Sprintf(`
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  header = {
+    format = "TEXT"
+    text   = "Order {{1}}"
+  }
+  body   = %q
+  footer = %q
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
+}
+
+resource "interakt_template_message" "smoke" {
+  template       = interakt_template.order_shipped.contract
+  country_code   = "+91"
+  phone_number   = "9999999999"
+  callback_data  = "release-42"
+  header_values  = ["Alert"]
+  body_values    = ["There", "1234"]
+  button_values  = { "0" = ["12344"] }
+  button_payload = { "1" = ["payload1"] }
+}
+`, body, footer)
+	}
+	const body = "Hi {{1}}, your order {{2}} has shipped."
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: config(body, "Reply STOP to opt out"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(addr, tfjsonpath.New("template").AtMapKey("body_variables"), knownvalue.Int64Exact(2)),
+				}},
+				Check: func(*terraform.State) error { return expectBodies(srv, orderShippedRequest) },
+			},
+			{
+				// The footer is not part of the contract: no new send.
+				Config: config(body, "Reply STOP to stop"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
+				}},
+				Check: func(*terraform.State) error { return expectSendRequests(srv, 1) },
+			},
+			{
+				// A third body variable changes the contract, and the
+				// message's two values no longer fit: refused at plan.
+				Config:      config("Hi {{1}}, your order {{2}} ships on {{3}}.", "Reply STOP to stop"),
+				ExpectError: regexp.MustCompile(`Wrong number of body values[\s\S]*The template's body has 3 variables`),
+			},
+		},
+	})
+	if err := expectSendRequests(srv, 1); err != nil {
+		t.Error(err)
+	}
+}
+
+// Protocol-level tests: Terraform's calls made directly on the provider
+// server, without a CLI.
+
+func TestTemplateMessageApply_outcomes(t *testing.T) {
+	const rejection = "Please correct the following error - No approved template found with name 'order_shipped' and language 'en'"
+	tests := []struct {
+		name       string
+		opts       mock.Options
+		provider   map[string]any
+		apiKey     string
+		wantStatus string // "" when the apply must fail
+		wantID     *regexp.Regexp
+		wantDiag   wantDiag
+		wantDetail []string
+		wantSends  int // send requests the mock sees
+	}{
+		{
+			name: "sent", wantStatus: "sent", wantID: regexp.MustCompile(`^[0-9a-f-]{36}$`), wantSends: 1,
+		},
+		{
+			name:       "rejected",
+			opts:       mock.Options{RejectPhones: map[string]string{"9999999999": rejection}},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rejected the message", "(none)"},
+			wantDetail: []string{"(HTTP 400): " + rejection},
+			wantSends:  1,
+		},
+		{
+			name:       "unauthorized",
+			apiKey:     "d3Jvbmcta2V5Og==", // base64 of "wrong-key:"
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rejected the API key", "(none)"},
+			wantDetail: []string{"(HTTP 401): " + mock.MsgUnauthorized, envAPIKey},
+			wantSends:  1,
+		},
+		{
+			name:       "server error is uncertain",
+			opts:       mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.Fault500}}},
+			wantStatus: "uncertain",
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message may have been sent", "(none)"},
+			wantDetail: []string{"interakt_template_message", `template "order_shipped"`, "-replace="},
+			wantSends:  1,
+		},
+		{
+			name:       "answer without id is uncertain",
+			opts:       mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultNoID}}},
+			wantStatus: "uncertain",
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message may have been sent", "(none)"},
+			wantSends:  1,
+		},
+		{
+			name:       "rate limited after retries",
+			opts:       mock.Options{Faults: mock.Faults{Every429: 1, Every429NoRetryAfter: true}},
+			provider:   map[string]any{"max_retries": 0},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rate limit exceeded", "(none)"},
+			wantDetail: []string{"(HTTP 429): " + mock.MsgRateLimited},
+			wantSends:  1,
+		},
+		{
+			name: "dry run", provider: map[string]any{"dry_run": true},
+			wantStatus: "dry_run", wantID: regexp.MustCompile(`^dry-run-[0-9a-f-]{36}$`),
+		},
+		{
+			name: "no key", apiKey: "none",
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"},
+			wantDetail: []string{"api_key", envAPIKey},
+		},
+		{
+			name: "dry run needs no key", apiKey: "none", provider: map[string]any{"dry_run": true},
+			wantStatus: "dry_run", wantID: regexp.MustCompile(`^dry-run-`),
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			key := testAPIKey
+			switch tc.apiKey {
+			case "none":
+				key = ""
+			case "":
+			default:
+				key = tc.apiKey
+			}
+			t.Setenv(envAPIKey, key)
+			srv := newTestMock(t, tc.opts)
+			p := newProtocolServer(t, testSeams())
+			providerConfig := map[string]any{"base_url": srv.URL()}
+			for k, v := range tc.provider {
+				providerConfig[k] = v
+			}
+			if diags := p.configure(providerConfig); hasErrorDiag(diags) {
+				t.Fatalf("configure:\n%s", diagString(diags))
+			}
+			state, diags := p.applyMessage(protocolMessage())
+			if n := len(srv.SendRequests()); n != tc.wantSends {
+				t.Errorf("the mock saw %d send requests; want %d", n, tc.wantSends)
+			}
+			if tc.wantDiag.summary != "" {
+				d := findDiag(diags, tc.wantDiag)
+				if d == nil {
+					t.Fatalf("want %v; got:\n%s", tc.wantDiag, diagString(diags))
+				}
+				for _, want := range tc.wantDetail {
+					if !strings.Contains(d.Detail, want) {
+						t.Errorf("detail lacks %q:\n%s", want, d.Detail)
+					}
+				}
+			}
+			if tc.wantStatus == "" {
+				if !hasErrorDiag(diags) {
+					t.Fatalf("want an error; got:\n%s", diagString(diags))
+				}
+				if !state.IsNull() {
+					t.Errorf("a failed send left state %v; want none", state)
+				}
+				return
+			}
+			if hasErrorDiag(diags) {
+				t.Fatalf("unexpected error:\n%s", diagString(diags))
+			}
+			attrs := stateAttributes(t, state)
+			if got := stringAttr(t, attrs, "status"); got != tc.wantStatus {
+				t.Errorf("status = %q; want %q", got, tc.wantStatus)
+			}
+			id := attrs["id"]
+			switch {
+			case tc.wantID == nil && !id.IsNull():
+				t.Errorf("id = %v; want null", id)
+			case tc.wantID != nil && !tc.wantID.MatchString(stringAttr(t, attrs, "id")):
+				t.Errorf("id = %v; want a match of %s", id, tc.wantID)
+			}
+			if _, err := time.Parse(time.RFC3339, stringAttr(t, attrs, "sent_at")); err != nil {
+				t.Errorf("sent_at: %v", err)
+			}
+			if tc.wantStatus == "sent" && stringAttr(t, attrs, "id") != srv.Sent()[0].ID {
+				t.Errorf("id %q is not the mock's %q", stringAttr(t, attrs, "id"), srv.Sent()[0].ID)
+			}
+		})
+	}
+}
+
+func TestTemplateMessageApply_sendLimit(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	p := newProtocolServer(t, testSeams())
+	if diags := p.configure(map[string]any{"base_url": srv.URL(), "max_sends_per_apply": 1}); hasErrorDiag(diags) {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	if _, diags := p.applyMessage(protocolMessage()); hasErrorDiag(diags) {
+		t.Fatalf("first send:\n%s", diagString(diags))
+	}
+	state, diags := p.applyMessage(protocolMessage())
+	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send limit reached", "(none)"})
+	if d == nil {
+		t.Fatalf("want the send limit error; got:\n%s", diagString(diags))
+	}
+	if !strings.Contains(d.Detail, "max_sends_per_apply") || !strings.Contains(d.Detail, "Nothing was sent") {
+		t.Errorf("detail does not name max_sends_per_apply or say nothing was sent: %s", d.Detail)
+	}
+	if !state.IsNull() {
+		t.Errorf("a refused send left state")
+	}
+	if n := len(srv.SendRequests()); n != 1 {
+		t.Errorf("the mock saw %d send requests; want 1", n)
+	}
+}
+
+func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
+	p := newProtocolServer(t, testSeams())
+	base := protocolMessage()
+	base["triggers"] = map[string]any{"release": "42"}
+	prior := p.value(p.resourceType(messageType), withComputed(base, "sent-id"))
+	changes := map[string]any{
+		"template":       map[string]any{"name": "order_shipped", "language_code": "hi", "body_variables": 2},
+		"country_code":   "+1",
+		"phone_number":   "9999999998",
+		"callback_data":  "release-43",
+		"header_values":  []any{"Alert 2"},
+		"body_values":    []any{"There", "1235"},
+		"button_values":  map[string]any{"0": []any{"12345"}},
+		"button_payload": map[string]any{"1": []any{"payload2"}},
+		"file_name":      "invoice-2.pdf",
+		"triggers":       map[string]any{"release": "43"},
+	}
+	for name, value := range changes {
+		t.Run(name, func(t *testing.T) {
+			config := protocolMessage()
+			config["triggers"] = base["triggers"]
+			config[name] = value
+			resp := p.planUpdate(messageType, prior, config)
+			if hasErrorDiag(resp.Diagnostics) {
+				t.Fatalf("plan:\n%s", diagString(resp.Diagnostics))
+			}
+			if len(resp.RequiresReplace) != 1 || attrPathString(resp.RequiresReplace[0]) != name {
+				t.Errorf("RequiresReplace = %v; want [%s]", resp.RequiresReplace, name)
+			}
+		})
+	}
+	t.Run("unchanged", func(t *testing.T) {
+		resp := p.planUpdate(messageType, prior, base)
+		if len(resp.RequiresReplace) != 0 || hasErrorDiag(resp.Diagnostics) {
+			t.Fatalf("RequiresReplace = %v, diagnostics:\n%s", resp.RequiresReplace, diagString(resp.Diagnostics))
+		}
+		planned, err := resp.PlannedState.Unmarshal(p.resourceType(messageType))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !planned.Equal(prior) {
+			t.Errorf("an unchanged configuration plans a change:\nplanned %v\nprior   %v", planned, prior)
+		}
+	})
+}
+
+func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
+	// Values a newer rule would refuse do not block a plan that sends
+	// nothing; a create of the same values is refused.
+	p := newProtocolServer(t, testSeams())
+	config := protocolMessage()
+	config["body_values"] = []any{"There"}
+	prior := p.value(p.resourceType(messageType), withComputed(config, "sent-id"))
+	if resp := p.planUpdate(messageType, prior, config); len(resp.Diagnostics) != 0 {
+		t.Errorf("a plan that keeps state reported:\n%s", diagString(resp.Diagnostics))
+	}
+	resp := p.planCreate(messageType, config)
+	if findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong number of body values", "body_values"}) == nil {
+		t.Errorf("a create was not checked:\n%s", diagString(resp.Diagnostics))
+	}
+}
+
+func TestTemplateMessageImport_refused(t *testing.T) {
+	p := newProtocolServer(t, testSeams())
+	resp, err := p.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
+		TypeName: messageType, ID: "5f0c6a2e-7b1d-4c3e-9a58-2d4e8f6b1a01",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Import not supported", "(none)"})
+	if d == nil || !strings.Contains(d.Detail, "cannot be adopted") {
+		t.Fatalf("want the import refusal; got:\n%s", diagString(resp.Diagnostics))
+	}
+	if len(resp.ImportedResources) != 0 {
+		t.Errorf("imported %d resources; want none", len(resp.ImportedResources))
+	}
+}
+
+func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
+	p := newProtocolServer(t, testSeams())
+	typ := p.resourceType(messageType)
+	prior := p.value(typ, withComputed(protocolMessage(), "sent-id"))
+	read, err := p.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
+		TypeName: messageType, CurrentState: p.toDynamic(typ, prior),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := read.NewState.Unmarshal(typ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(read.Diagnostics) != 0 || !got.Equal(prior) {
+		t.Errorf("Read changed the state:\n%v\ndiagnostics:\n%s", got, diagString(read.Diagnostics))
+	}
+	null := tftypes.NewValue(typ, nil)
+	del, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: messageType, PriorState: p.toDynamic(typ, prior), PlannedState: p.toDynamic(typ, null), Config: p.toDynamic(typ, null),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(del.Diagnostics) != 0 {
+		t.Errorf("Delete reported:\n%s", diagString(del.Diagnostics))
+	}
+	if gone, err := del.NewState.Unmarshal(typ); err != nil || !gone.IsNull() {
+		t.Errorf("Delete left state %v (%v)", gone, err)
+	}
+}
+
+func TestTemplateMessageSchema_descriptions(t *testing.T) {
+	p := newProtocolServer(t, testSeams())
+	s, ok := p.schemas.ResourceSchemas[messageType]
+	if !ok {
+		t.Fatalf("no %s schema", messageType)
+	}
+	if s.Block.Description == "" {
+		t.Error("the resource has no description")
+	}
+	computed := map[string]bool{}
+	var walk func(prefix string, attrs []*tfprotov6.SchemaAttribute)
+	walk = func(prefix string, attrs []*tfprotov6.SchemaAttribute) {
+		for _, a := range attrs {
+			if a.Description == "" {
+				t.Errorf("%s%s has no description", prefix, a.Name)
+			}
+			if a.Computed {
+				computed[prefix+a.Name] = true
+			}
+			if a.NestedType != nil {
+				walk(prefix+a.Name+".", a.NestedType.Attributes)
+			}
+		}
+	}
+	walk("", s.Block.Attributes)
+	for _, name := range []string{"id", "sent_at", "status"} {
+		if !computed[name] {
+			t.Errorf("%s is not computed", name)
+		}
+	}
+	if len(computed) != 3 {
+		t.Errorf("computed attributes %v; want id, sent_at and status only", computed)
+	}
+}
+
+// rfc3339Check accepts an RFC 3339 time in UTC.
+func rfc3339Check() knownvalue.Check {
+	return knownvalue.StringFunc(func(v string) error {
+		at, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return err
+		}
+		if !strings.HasSuffix(v, "Z") || time.Since(at) > time.Hour || time.Until(at) > time.Minute {
+			return fmt.Errorf("sent_at %q is not a recent UTC time", v)
+		}
+		return nil
+	})
+}
+
+// expectBodies checks the bodies of the accepted sends, in order, byte for
+// byte.
+func expectBodies(srv *mock.Server, want ...string) error {
+	sent := srv.Sent()
+	if len(sent) != len(want) {
+		return fmt.Errorf("the mock accepted %d messages; want %d", len(sent), len(want))
+	}
+	for i, m := range sent {
+		if string(m.Body) != want[i] {
+			return fmt.Errorf("body of send %d:\n got %s\nwant %s", i+1, m.Body, want[i])
+		}
+	}
+	return nil
+}
+
+// expectSendRequests checks how many send requests reached the mock,
+// whatever their answers.
+func expectSendRequests(srv *mock.Server, want int) error {
+	if n := len(srv.SendRequests()); n != want {
+		return fmt.Errorf("the mock saw %d send requests; want %d", n, want)
+	}
+	return nil
+}
+
+// diagRecorder keeps the diagnostics of every ApplyResourceChange, which
+// terraform-plugin-testing does not expose when an apply succeeds.
+type diagRecorder struct {
+	mu    sync.Mutex
+	diags []*tfprotov6.Diagnostic
+}
+
+// factories serves the provider wrapped so that apply diagnostics are
+// recorded. The wrapper carries resource RPCs only: use it in tests
+// without actions.
+func (r *diagRecorder) factories(s seams) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"interakt": func() (tfprotov6.ProviderServer, error) {
+			server, err := providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s})()
+			if err != nil {
+				return nil, err
+			}
+			return recordingServer{ProviderServer: server, rec: r}, nil
+		},
+	}
+}
+
+func (r *diagRecorder) all() []*tfprotov6.Diagnostic {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*tfprotov6.Diagnostic(nil), r.diags...)
+}
+
+func (r *diagRecorder) find(severity tfprotov6.DiagnosticSeverity, summary string) *tfprotov6.Diagnostic {
+	for _, d := range r.all() {
+		if d.Severity == severity && d.Summary == summary {
+			return d
+		}
+	}
+	return nil
+}
+
+type recordingServer struct {
+	tfprotov6.ProviderServer
+	rec *diagRecorder
+}
+
+func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.mu.Lock()
+		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)
+		s.rec.mu.Unlock()
+	}
+	return resp, err
+}
+
+// applyMessage plans and applies the creation of an
+// interakt_template_message, as Terraform does, and returns its new state
+// (null when the apply failed) with the diagnostics of both calls.
+func (p *protocolServer) applyMessage(config map[string]any) (tftypes.Value, []*tfprotov6.Diagnostic) {
+	p.t.Helper()
+	typeName := messageType
+	typ := p.resourceType(typeName)
+	plan := p.planCreate(typeName, config)
+	diags := plan.Diagnostics
+	if hasErrorDiag(diags) {
+		return tftypes.NewValue(typ, nil), diags
+	}
+	resp, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName:     typeName,
+		PriorState:   p.toDynamic(typ, tftypes.NewValue(typ, nil)),
+		PlannedState: plan.PlannedState,
+		Config:       p.dynamic(typ, config),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	diags = append(diags, resp.Diagnostics...)
+	if resp.NewState == nil {
+		return tftypes.NewValue(typ, nil), diags
+	}
+	state, err := resp.NewState.Unmarshal(typ)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return state, diags
+}
+
+// planUpdate plans a change of an existing resource: the proposed state is
+// the configuration with the computed attributes of prior, as Terraform
+// proposes it.
+func (p *protocolServer) planUpdate(typeName string, prior tftypes.Value, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
+	p.t.Helper()
+	typ := p.resourceType(typeName)
+	var priorAttrs map[string]tftypes.Value
+	if err := prior.As(&priorAttrs); err != nil {
+		p.t.Fatal(err)
+	}
+	cfg := p.value(typ, config)
+	var proposedAttrs map[string]tftypes.Value
+	if err := cfg.As(&proposedAttrs); err != nil {
+		p.t.Fatal(err)
+	}
+	for _, a := range p.schemas.ResourceSchemas[typeName].Block.Attributes {
+		if a.Computed && !a.Optional {
+			proposedAttrs[a.Name] = priorAttrs[a.Name]
+		}
+	}
+	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName:         typeName,
+		PriorState:       p.toDynamic(typ, prior),
+		ProposedNewState: p.toDynamic(typ, tftypes.NewValue(typ, proposedAttrs)),
+		Config:           p.toDynamic(typ, cfg),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp
+}
+
+// withComputed returns a message configuration with the computed
+// attributes of a sent message, as state holds it.
+func withComputed(config map[string]any, id string) map[string]any {
+	out := make(map[string]any, len(config)+3)
+	for k, v := range config {
+		out[k] = v
+	}
+	out["id"], out["status"], out["sent_at"] = id, "sent", "2026-01-02T03:04:05Z"
+	return out
+}
+
+// stateAttributes returns the attributes of a resource state object.
+func stateAttributes(t *testing.T, state tftypes.Value) map[string]tftypes.Value {
+	t.Helper()
+	if state.IsNull() {
+		t.Fatal("no state")
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return attrs
+}
+
+// stringAttr returns a known string attribute, "" when it is null.
+func stringAttr(t *testing.T, attrs map[string]tftypes.Value, name string) string {
+	t.Helper()
+	v, ok := attrs[name]
+	if !ok {
+		t.Fatalf("no attribute %q", name)
+	}
+	var s *string
+	if err := v.As(&s); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if s == nil {
+		return ""
+	}
+	return *s
+}
