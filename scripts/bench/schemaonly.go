@@ -4,7 +4,9 @@
 // and nothing else: no provider configuration, no ValidateConfig, no
 // ModifyPlan. Planning with it costs what terraform-plugin-framework and
 // the plugin protocol cost for these schemas, so scripts/bench.sh can tell
-// that floor apart from the cost of this provider's own checks.
+// that floor apart from the cost of this provider's own checks. It is
+// served through internal/serve, whose request contexts the framework does
+// not keep.
 package main
 
 import (
@@ -12,10 +14,10 @@ import (
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	interakt "github.com/interakt-community/terraform-provider-interakt/internal/provider"
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 // schemaOnlyProvider exposes only the methods of provider.Provider, so the
@@ -44,9 +46,9 @@ type schemaOnlyResource struct {
 }
 
 func main() {
-	err := providerserver.Serve(context.Background(), func() provider.Provider {
+	err := serve.Provider("registry.terraform.io/interakt-community/interakt", func() provider.Provider {
 		return schemaOnlyProvider{interakt.New("bench")()}
-	}, providerserver.ServeOpts{Address: "registry.terraform.io/interakt-community/interakt"})
+	}, false)
 	if err != nil {
 		log.Fatal(err)
 	}
