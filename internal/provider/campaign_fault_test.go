@@ -80,11 +80,26 @@ func faultAt(f mock.Fault, requests ...int) map[int]mock.Fault {
 // to the failed ones, never to an uncertain or sent one.
 func TestAccCampaignFaults(t *testing.T) {
 	recipients := campaignRecipients(faultRecipients)
-	for _, tc := range campaignFaultCases() {
+	cases := campaignFaultCases()
+	// The fault × outcome matrix, one line a case in table order, logged
+	// once every case is done.
+	matrix := make([]string, len(cases))
+	t.Cleanup(func() {
+		for _, line := range matrix {
+			if line != "" {
+				t.Log(line)
+			}
+		}
+	})
+	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(envAPIKey, testAPIKey)
+			// Most of a case is waiting (Retry-After, timeouts): the cases run
+			// side by side, each with its own mock and Terraform working
+			// directory. The provider is served in this process, so the key
+			// is in its configuration rather than in a shared environment.
+			t.Parallel()
 			srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: tc.faults, SlowDelay: faultSlowDelay}})
-			extra := fmt.Sprintf("  request_timeout = %q\n", faultRequestTimeout)
+			extra := fmt.Sprintf("  api_key         = %q\n  request_timeout = %q\n", testAPIKey, faultRequestTimeout)
 			if tc.maxRetries >= 0 {
 				extra += fmt.Sprintf("  max_retries = %d\n", tc.maxRetries)
 			}
@@ -117,7 +132,7 @@ func TestAccCampaignFaults(t *testing.T) {
 			second := campaignStateResults(t, statePath)
 			resent := faultCheckSecondApply(t, srv, recipients, first, second, acceptedFirst)
 
-			t.Logf("fault matrix | %-36s | at %-22s | retries %-7s | apply 1: sent %2d, uncertain %d, failed %d; mock accepted %2d in %2d requests | apply 2: sent %d (= failed), uncertain untouched",
+			matrix[i] = fmt.Sprintf("fault matrix | %-36s | at %-22s | retries %-7s | apply 1: sent %2d, uncertain %d, failed %d; mock accepted %2d in %2d requests | apply 2: sent %d (= failed), uncertain untouched",
 				tc.name, faultPositions(tc.faults), faultRetries(tc.maxRetries),
 				counts[sendSent], counts[sendUncertain], counts[sendFailed], acceptedFirst, requestsFirst, resent)
 		})
