@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -419,56 +417,6 @@ resource "interakt_template_message" "smoke" {
 	})
 	if err := expectSendRequests(srv, 1); err != nil {
 		t.Error(err)
-	}
-}
-
-// messageExamples are the documentation examples of the message resource
-// and the send action; the action's needs Terraform 1.14.
-var messageExamples = []struct {
-	dir     string
-	actions bool
-}{
-	{dir: "resources/interakt_template_message"},
-	{dir: "actions/interakt_send_template", actions: true},
-}
-
-// TestAccMessageExamples checks that each example is formatted, passes
-// `terraform validate` with no warnings, and plans without credentials.
-func TestAccMessageExamples(t *testing.T) {
-	t.Setenv(envAPIKey, "")
-	for _, ex := range messageExamples {
-		t.Run(ex.dir, func(t *testing.T) {
-			if ex.actions {
-				terraform114(t)
-			}
-			dir, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(ex.dir)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
-			if err != nil || len(files) == 0 {
-				t.Fatalf("no .tf files in %s (%v)", dir, err)
-			}
-			var config strings.Builder
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				config.Write(b)
-				config.WriteByte('\n')
-			}
-			cli := newCLITerraform(t, testSeams(), config.String())
-			if out, err := cli.run("fmt", "-check", "-diff", "-no-color", dir); err != nil {
-				t.Errorf("terraform fmt -check %s:\n%s", dir, out)
-			}
-			if diags := cli.validate(); len(diags) != 0 {
-				t.Errorf("terraform validate:\n%s", cliDiagString(diags))
-			}
-			if diags := cli.plan(); len(diags) != 0 {
-				t.Errorf("terraform plan without credentials:\n%s", cliDiagString(diags))
-			}
-		})
 	}
 }
 

@@ -1,3 +1,16 @@
+terraform {
+  required_providers {
+    interakt = {
+      source = "interakt-community/interakt"
+    }
+  }
+}
+
+# The provider reads the status receiver's URL and token from
+# INTERAKT_STATUS_URL and INTERAKT_STATUS_TOKEN, and the API key from
+# INTERAKT_API_KEY.
+provider "interakt" {}
+
 resource "interakt_template" "order_shipped" {
   name          = "order_shipped"
   language_code = "en"
