@@ -16,14 +16,18 @@ terraform {
 # configuration is applied, and validate, plan and `terraform test` need none.
 provider "interakt" {}
 
+# The defaults let plan and apply run on their own; the test file gives
+# its own values.
 variable "release" {
   description = "The release this apply ships; a new value sends the smoke message again."
   type        = string
+  default     = "dev"
 }
 
 variable "smoke_recipient" {
   description = "Who gets the smoke message, as an international phone number."
   type        = string
+  default     = "+91 99999-99999"
 
   validation {
     condition     = can(provider::interakt::parse_phone(var.smoke_recipient))
@@ -38,6 +42,7 @@ variable "launch_recipients" {
     name  = string
     order = string
   }))
+  default = {}
 
   validation {
     condition = alltrue([
