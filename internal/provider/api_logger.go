@@ -6,8 +6,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
-// logSubsystem names the API client's log lines (TF_LOG_PROVIDER_INTERAKT_API).
+// logSubsystem names the API client's log lines.
 const logSubsystem = "interakt_api"
+
+// logSubsystemLevelEnv sets the level of the API client's log lines on their
+// own, as TF_LOG_PROVIDER_INTERAKT does for the rest of the provider's.
+const logSubsystemLevelEnv = "TF_LOG_PROVIDER_INTERAKT_API"
 
 // apiLogger sends the client's logs to tflog. Masks belong to a context, so
 // they are applied on every call's context rather than once in Configure.
@@ -26,7 +30,7 @@ func (l apiLogger) Trace(ctx context.Context, msg string, fields map[string]any)
 }
 
 func (l apiLogger) context(ctx context.Context) context.Context {
-	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.NewSubsystem(ctx, logSubsystem, tflog.WithLevelFromEnv(logSubsystemLevelEnv))
 	return maskSecrets(ctx, l.secrets)
 }
 

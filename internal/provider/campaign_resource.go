@@ -74,8 +74,9 @@ const campaignDescription = "Sends one WhatsApp template to many recipients, eac
 	"does exactly that. Destroying the resource only forgets it.\n\n" +
 	"**Interrupting.** On Ctrl-C the campaign starts no new sends, lets the requests already on their way finish, and saves " +
 	"every result; the recipients it did not reach are `failed` and the next apply sends them. A forced kill (SIGKILL, or a " +
-	"second Ctrl-C that makes Terraform stop waiting) loses what the running apply had not yet returned: those recipients may " +
-	"have been messaged without their ids being saved.\n\n" +
+	"second Ctrl-C that makes Terraform stop waiting) loses every result of the running apply, since Terraform saves only what " +
+	"the provider returns: the recipients it messaged are not in state, and the next apply would send to them again. Before " +
+	"applying again, find them (the provider's DEBUG log names each recipient sent, by key) and remove them from `recipients`.\n\n" +
 	"With the provider's `dry_run`, every payload is built and logged and nothing is sent: results have ids `dry-run-<uuid>` and " +
 	"status `dry_run`, and a later real apply sends them. Import is not supported: a send cannot be adopted."
 

@@ -81,7 +81,8 @@ func (r *templateMessageResource) Schema(_ context.Context, _ resource.SchemaReq
 			"Any change of an input plans a replacement, that is a new send; an unchanged configuration sends nothing. " +
 			"Destroying it only removes it from state. Values are checked against `template` at plan time, without an API key.\n\n" +
 			"A send Interakt certainly rejected is an error and leaves nothing in state, so the next apply tries again. " +
-			"A send Interakt may have processed (a timeout or dropped connection after the request was written) is saved with " +
+			"A send Interakt may have processed (a timeout, a dropped connection or a 5xx after the request was written, or an answer " +
+			"without a message id) is saved with " +
 			"`status = \"uncertain\"` and a warning, and is never sent again by a plain apply: send it again on purpose with " +
 			"`terraform apply -replace=<address>`.",
 		Attributes: attrs,

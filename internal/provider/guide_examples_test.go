@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+)
+
+// testRunBlock matches the start of a run block in a .tftest.hcl file.
+var testRunBlock = regexp.MustCompile(`(?m)^run "`)
+
+// guideExample is a guide's example folder (main.tf and tests/*.tftest.hcl)
+// copied into the working directory of a Terraform CLI that serves this
+// provider in process.
+type guideExample struct {
+	cli *cliTerraform
+	dir string // the example folder in the repository
+	// runs counts the run blocks of every test file.
+	runs int
+}
+
+// newGuideExample prepares examples/guides/<name> for the CLI, replacing in
+// its test files each old string of oldNew with the new one that follows it.
+// It skips unless TF_ACC is set, like the acceptance tests.
+func newGuideExample(t *testing.T, name string, oldNew ...string) *guideExample {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "examples", "guides", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	config, err := os.ReadFile(filepath.Join(dir, "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testFiles, err := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
+	if err != nil || len(testFiles) == 0 {
+		t.Fatalf("no test files in %s/tests (%v)", dir, err)
+	}
+
+	cli := newCLITerraform(t, testSeams(), string(config))
+	ex := &guideExample{cli: cli, dir: dir}
+	replacer := strings.NewReplacer(oldNew...)
+	replaced := map[string]bool{}
+	if err := os.MkdirAll(filepath.Join(cli.dir, "tests"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range testFiles {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex.runs += len(testRunBlock.FindAll(data, -1))
+		for i := 0; i < len(oldNew); i += 2 {
+			if strings.Contains(string(data), oldNew[i]) {
+				replaced[oldNew[i]] = true
+			}
+		}
+		text := replacer.Replace(string(data))
+		if err := os.WriteFile(filepath.Join(cli.dir, "tests", filepath.Base(f)), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ex.runs == 0 {
+		t.Fatalf("the test files in %s/tests have no run blocks", dir)
+	}
+	for i := 0; i < len(oldNew); i += 2 {
+		if !replaced[oldNew[i]] {
+			t.Fatalf("no test file in %s/tests holds %q", dir, oldNew[i])
+		}
+	}
+	return ex
+}
+
+// check expects the example to be formatted and valid without warnings.
+func (ex *guideExample) check(t *testing.T) {
+	t.Helper()
+	if out, err := ex.cli.run("fmt", "-check", "-recursive", "-diff", "-no-color", ex.dir); err != nil {
+		t.Errorf("terraform fmt -check %s:\n%s", ex.dir, out)
+	}
+	if diags := ex.cli.validate(); len(diags) != 0 {
+		t.Errorf("terraform validate:\n%s", cliDiagString(diags))
+	}
+}
+
+// test runs `terraform test` with args and expects every run to pass.
+func (ex *guideExample) test(t *testing.T, args ...string) {
+	t.Helper()
+	out, err := ex.cli.run(append([]string{"test", "-no-color"}, args...)...)
+	if err != nil {
+		t.Fatalf("terraform test: %v\n%s", err, out)
+	}
+	if want := fmt.Sprintf("Success! %d passed, 0 failed.", ex.runs); !strings.Contains(out, want) {
+		t.Errorf("terraform test: want %q in its output:\n%s", want, out)
+	}
+}
+
+// TestAccGuideValidateInCI runs the example of the "Validate payloads in CI
+// without credentials" guide the way its pipeline does: the configuration is
+// formatted and valid, and `terraform test` passes every run with no API key
+// and no network.
+func TestAccGuideValidateInCI(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	t.Setenv(envDryRun, "")
+	ex := newGuideExample(t, "validate-in-ci")
+	ex.check(t)
+	ex.test(t)
+}
+
+// mockGuideURL is where the mock guide's test file expects interakt-mock.
+const mockGuideURL = "http://127.0.0.1:8081"
+
+// TestAccGuideMock runs the example of the "Test against the bundled mock"
+// guide against the mock, at the mock's address instead of the fixed one
+// the guide starts it on: two applies send the three messages once.
+func TestAccGuideMock(t *testing.T) {
+	t.Setenv(envAPIKey, "")
+	t.Setenv(envDryRun, "")
+	srv := newTestMock(t, mock.Options{APIKey: mock.DefaultAPIKey})
+	ex := newGuideExample(t, "mock", `"`+mockGuideURL+`"`, `"`+srv.URL()+`"`)
+	ex.check(t)
+	ex.test(t)
+	if got := srv.SentCount(); got != 3 {
+		t.Errorf("the mock received %d messages, want 3: one test send and two campaign recipients, each once", got)
+	}
+}
