@@ -9,12 +9,13 @@
 # progress go to stderr. Exits 1 when a figure misses its target.
 #
 # Where the machine's speed would decide a figure, it is a ratio measured
-# within one run: ideal over actual span for the rate limiter, provider
-# plan over terraform_data plan for plan cost.
+# within one run: ideal over actual span for the rate limiter; for plan
+# cost, the provider's plan over the same count of terraform_data, and over
+# the same resources served with their schemas only.
 #
 # Settings (environment):
 #   BENCH_PLAN_RESOURCES  resources of each kind in the plan benchmark (1000)
-#   BENCH_PLAN_ROUNDS     plan pairs timed, the median ratio reported (3)
+#   BENCH_PLAN_ROUNDS     rounds of the three plans, medians reported (3)
 #   BENCH_OUT             where the JSON goes (bench-results.json)
 #   BENCH_ONLY            the groups to run, of: payload limiter receiver
 #                         rate plan (all)
