@@ -1,13 +1,11 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-
 	"github.com/interakt-community/terraform-provider-interakt/internal/provider"
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 // version is set by the release build's ldflags.
@@ -18,11 +16,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	opts := providerserver.ServeOpts{
-		Address: "registry.terraform.io/interakt-community/interakt",
-		Debug:   debug,
-	}
-	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
+	if err := serve.Provider("registry.terraform.io/interakt-community/interakt", provider.New(version), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -16,6 +16,7 @@ package serve
 
 import (
 	"context"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -27,8 +28,10 @@ import (
 
 // Provider serves the provider newProvider returns under address, as
 // providerserver.Serve does with protocol 6, through ReleaseContexts.
-// With debug, it runs in the plugin SDK's managed debug mode.
+// With debug, it runs in the plugin SDK's managed debug mode. When
+// Terraform is not asked for logs, the SDK's own log lines are not made.
 func Provider(address string, newProvider func() provider.Provider, debug bool) error {
+	quietSDKLogsUnlessAsked(os.Environ())
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
