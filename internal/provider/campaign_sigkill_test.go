@@ -133,7 +133,9 @@ func TestAccCampaignKill(t *testing.T) {
 	for _, m := range answered {
 		answeredKeys[keyOf[m.Message.PhoneNumber]] = m.ID
 	}
-	if err := campaignWaitForLogged(ctx, logPath, slices.Collect(maps.Keys(answeredKeys))); err != nil {
+	logCtx, logCancel := context.WithTimeout(ctx, 20*time.Second)
+	defer logCancel()
+	if err := campaignWaitForLogged(logCtx, logPath, slices.Collect(maps.Keys(answeredKeys))); err != nil {
 		t.Fatalf("%v\n%s", err, output.String())
 	}
 
