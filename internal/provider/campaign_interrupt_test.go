@@ -33,14 +33,7 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	defer cancel()
 
 	dir := t.TempDir()
-	binDir := filepath.Join(dir, "bin")
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(binDir, "terraform-provider-interakt"), ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rc := filepath.Join(dir, "terraformrc")
-	campaignWriteFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"interakt-community/interakt\" = %q\n  }\n  direct {}\n}\n", binDir))
+	_, rc := buildPlugin(t, dir)
 
 	// The binary paces at Interakt's 40 a minute; 30 sends fit in one burst.
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
@@ -49,7 +42,7 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	if err := os.Mkdir(work, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	campaignWriteFile(t, filepath.Join(work, "main.tf"),
+	writeFile(t, filepath.Join(work, "main.tf"),
 		"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
 			campaignHCL(srv, "", "", recipients))
 	logPath := filepath.Join(dir, "terraform.log")
@@ -142,13 +135,6 @@ func campaignTerraformPath() (string, error) {
 		return p, nil
 	}
 	return exec.LookPath("terraform")
-}
-
-func campaignWriteFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // campaignWaitForLog waits until the log file holds text.

@@ -50,7 +50,7 @@ func TestAccCampaignKill(t *testing.T) {
 	defer cancel()
 
 	dir := t.TempDir()
-	plugin, rc := campaignBuildPlugin(ctx, t, dir)
+	plugin, rc := buildPlugin(t, dir)
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	recipients := campaignRecipients(40)
 	work := filepath.Join(dir, "work")
@@ -58,7 +58,7 @@ func TestAccCampaignKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeConfig := func(rs []campaignRecipient) {
-		campaignWriteFile(t, filepath.Join(work, "main.tf"),
+		writeFile(t, filepath.Join(work, "main.tf"),
 			"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
 				campaignHCL(srv, "", "", rs))
 	}
@@ -254,23 +254,6 @@ func TestAccCampaignKill(t *testing.T) {
 	if len(results) != len(rest) {
 		t.Errorf("state has %d results, want %d", len(results), len(rest))
 	}
-}
-
-// campaignBuildPlugin builds the provider into dir/bin and writes a CLI
-// configuration with a dev override for it. It returns the binary's path
-// and the configuration's.
-func campaignBuildPlugin(ctx context.Context, t *testing.T, dir string) (binary, rc string) {
-	t.Helper()
-	binDir := filepath.Join(dir, "bin")
-	binary = filepath.Join(binDir, "terraform-provider-interakt")
-	build := exec.CommandContext(ctx, "go", "build", "-o", binary, ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rc = filepath.Join(dir, "terraformrc")
-	campaignWriteFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"interakt-community/interakt\" = %q\n  }\n  direct {}\n}\n", binDir))
-	return binary, rc
 }
 
 // campaignLoggedRecipient is one "campaign recipient" log line.

@@ -307,7 +307,7 @@ data "interakt_message_status" "unseen" {
 		{send, regexp.MustCompile(`Interakt rejected the API key.*HTTP 401`)},
 		{read, regexp.MustCompile(`Status token rejected`)},
 	} {
-		campaignWriteFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+provider+tc.config)
+		writeFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+provider+tc.config)
 		out, err := cli.run("apply", "-json", "-auto-approve", "-input=false", "-no-color", "-lock=false")
 		if err == nil {
 			t.Fatalf("the apply succeeded with refused credentials:\n%s", out)

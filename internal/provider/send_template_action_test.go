@@ -93,20 +93,7 @@ func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
 	tf := terraform114(t)
 	srv := newTestMock(t, mock.Options{})
 	dir := t.TempDir()
-	pluginDir := filepath.Join(dir, "plugins")
-	build := exec.Command("go", "build", "-o", filepath.Join(pluginDir, "terraform-provider-interakt"),
-		"github.com/interakt-community/terraform-provider-interakt")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
-	}
-	cliConfig := filepath.Join(dir, "terraformrc")
-	writeFile(t, cliConfig, fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "interakt-community/interakt" = %q
-  }
-  direct {}
-}
-`, pluginDir))
+	_, cliConfig := buildPlugin(t, dir)
 	work := filepath.Join(dir, "work")
 	writeFile(t, filepath.Join(work, "main.tf"), `terraform {
   required_providers {
@@ -180,16 +167,6 @@ func terraform114(t *testing.T) string {
 		t.Skipf("Terraform %s runs no actions; want 1.14 or later", got)
 	}
 	return tf
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // Unit tests: Invoke called directly, with a recorded progress stream.
