@@ -139,18 +139,10 @@ func campaignTerraformPath() (string, error) {
 
 // campaignWaitForLog waits until the log file holds text.
 func campaignWaitForLog(ctx context.Context, name, text string) error {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if data, err := os.ReadFile(name); err == nil && bytes.Contains(data, []byte(text)) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("no %q in the log: %w", text, ctx.Err())
-		case <-tick.C:
-		}
-	}
+	return waitFor(ctx, fmt.Sprintf("%q in the log", text), func() (bool, string) {
+		data, err := os.ReadFile(name)
+		return err == nil && bytes.Contains(data, []byte(text)), "not yet"
+	})
 }
 
 // campaignStateResults reads the campaign's results from a local state file.

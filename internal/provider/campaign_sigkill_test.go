@@ -283,43 +283,32 @@ func campaignLoggedRecipients(log []byte) map[string]campaignLoggedRecipient {
 // campaignWaitForLogged waits until the log file has a "campaign
 // recipient" line for every key.
 func campaignWaitForLogged(ctx context.Context, name string, keys []string) error {
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
+	return waitFor(ctx, fmt.Sprintf("log lines naming all of %v", keys), func() (bool, string) {
 		data, err := os.ReadFile(name)
-		if err == nil {
-			logged := campaignLoggedRecipients(data)
-			if !slices.ContainsFunc(keys, func(k string) bool { _, ok := logged[k]; return !ok }) {
-				return nil
-			}
+		if err != nil {
+			return false, err.Error()
 		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the log never named all of %v: %w", keys, ctx.Err())
-		case <-tick.C:
-		}
-	}
+		logged := campaignLoggedRecipients(data)
+		return !slices.ContainsFunc(keys, func(k string) bool { _, ok := logged[k]; return !ok }), fmt.Sprintf("%d named", len(logged))
+	})
 }
 
 // campaignWaitGone waits until no live process runs the binary, so a test
 // leaves no orphaned plugin behind.
 func campaignWaitGone(ctx context.Context, binary string) error {
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
+	var listErr error
+	err := waitFor(ctx, "no process running "+binary, func() (bool, string) {
 		pids, err := campaignProcessesOf(binary)
 		if err != nil {
-			return err
+			listErr = err
+			return true, ""
 		}
-		if len(pids) == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("processes %v still run %s: %w", pids, binary, ctx.Err())
-		case <-tick.C:
-		}
+		return len(pids) == 0, fmt.Sprintf("processes %v", pids)
+	})
+	if listErr != nil {
+		return listErr
 	}
+	return err
 }
 
 // campaignProcessesOf lists the live (not zombie) processes whose
@@ -355,24 +344,15 @@ func campaignProcessesOf(binary string) ([]int, error) {
 // campaignWaitDone waits until the mock has finished with the requests
 // numbered in ns.
 func campaignWaitDone(ctx context.Context, srv *mock.Server, ns map[int]bool) error {
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	for {
+	return waitFor(ctx, "the mock to finish the held requests", func() (bool, string) {
 		done := 0
 		for _, r := range srv.SendRequests() {
 			if ns[r.N] && r.Done {
 				done++
 			}
 		}
-		if done == len(ns) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("the mock finished %d of the held requests: %w", done, ctx.Err())
-		case <-tick.C:
-		}
-	}
+		return done == len(ns), fmt.Sprintf("%d of %d finished", done, len(ns))
+	})
 }
 
 // campaignReceived counts the send requests that reached the mock per

@@ -1,11 +1,13 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // buildPlugin builds the provider into dir/bin and writes dir/terraformrc,
@@ -33,5 +35,23 @@ func writeFile(t *testing.T, name, content string) {
 	}
 	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitFor polls done every 10 ms until it reports true or ctx ends; then
+// the error names what was awaited and, from done, what was last seen.
+func waitFor(ctx context.Context, what string, done func() (bool, string)) error {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, seen := done()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %s (%s): %w", what, seen, ctx.Err())
+		case <-tick.C:
+		}
 	}
 }
