@@ -91,8 +91,9 @@ func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Message id returned by Interakt, normally `interakt_template_message.<name>.id`. " +
 					"When it is not known until apply, Terraform reads the status during apply, after the send. " +
-					"A dry run's id (`dry-run-...`) reads as `pending` without contacting the receiver.",
-				Required:   true,
+					"A dry run's id (`dry-run-...`) reads as `pending` without contacting the receiver. " +
+					"Must be set (the schema marks it optional only so that a null id, which an uncertain send leaves, gets an error that explains it).",
+				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"wait_for": schema.StringAttribute{
@@ -156,10 +157,22 @@ func (d *messageStatusDataSource) ValidateConfig(ctx context.Context, req dataso
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if cfg.ID.IsNull() {
+		resp.Diagnostics.Append(missingMessageID())
+	}
 	if cfg.WaitFor.IsNull() && !cfg.Timeout.IsNull() && !cfg.Timeout.IsUnknown() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("timeout"), "timeout without wait_for",
 			"timeout bounds the wait for wait_for; without wait_for the status is read once. Set wait_for, or remove timeout.")
 	}
+}
+
+// missingMessageID explains a null id: a test send whose outcome is
+// uncertain has none, because the answer that carries it never arrived.
+func missingMessageID() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Missing message id",
+		"id is null. An interakt_template_message whose send is uncertain (status = \"uncertain\") has no id: Interakt may have "+
+			"sent it, but the answer carrying the id never arrived. Find the message in the status receiver by its callback_data, "+
+			"or send it again on purpose with terraform apply -replace=<address of the message>.")
 }
 
 func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -171,6 +184,10 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	if d.data == nil {
 		resp.Diagnostics.AddError("Provider not configured",
 			"The interakt_message_status data source was read before the provider was configured. Please report this issue to the provider's maintainers.")
+		return
+	}
+	if m.ID.IsNull() {
+		resp.Diagnostics.Append(missingMessageID())
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)

@@ -424,6 +424,8 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 		{"id alone", map[string]any{"id": "m1"}, nil},
 		{"unknown id", map[string]any{"id": Unknown, "wait_for": "read", "timeout": "5m"}, nil},
 		{"wait_for with timeout", map[string]any{"id": "m1", "wait_for": "delivered", "timeout": "90s"}, nil},
+		{"null id, as an uncertain send leaves", map[string]any{"id": nil, "wait_for": "delivered"},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Missing message id", "id"}},
 		{"empty id", map[string]any{"id": ""},
 			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Length", "id"}},
 		{"unknown wait_for value", map[string]any{"id": "m1", "wait_for": "seen"},

@@ -235,6 +235,24 @@ func TestAccMessageStatus_failedSendByResource(t *testing.T) {
 	})
 }
 
+// An uncertain send leaves a null id; reading its status says why rather
+// than the framework's generic "Missing Configuration" error.
+func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	srv.SetFault(1, mock.FaultDropAfterBody)
+	t.Setenv(envAPIKey, testAPIKey)
+	t.Setenv(envStatusToken, testStatusToken)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{{
+			Config:      messageStatusConfig(srv, rcv, "9999999999", "delivered"),
+			ExpectError: regexp.MustCompile(`(?s)Missing message id.*"uncertain".*callback_data`),
+		}},
+	})
+}
+
 // A dry run sends nothing, so its status is pending at once, with no
 // receiver configured.
 func TestAccMessageStatus_dryRunByResource(t *testing.T) {
