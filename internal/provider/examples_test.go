@@ -95,7 +95,6 @@ func TestAccExamples(t *testing.T) {
 			t.Setenv(envAPIKey, testAPIKey)
 			t.Setenv(envBaseURL, srv.URL())
 			t.Setenv(envStatusURL, rcv.url)
-			t.Setenv(envStatusToken, testStatusToken)
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}

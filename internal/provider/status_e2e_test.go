@@ -39,6 +39,10 @@ const (
 	failureReason = "Message undeliverable"
 )
 
+// messageFailedError is the error of a wait for a message the mock reports
+// failed for failingPhone.
+var messageFailedError = regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode)
+
 // statusAddress is the data source every configuration here declares.
 const statusAddress = "data.interakt_message_status.smoke"
 
@@ -48,10 +52,12 @@ type testReceiver struct {
 	server *receiver.Server
 }
 
-// startTestReceiver starts a receiver with a database in t.TempDir(). Start
-// it before the mock, so that the mock stops sending webhooks first.
+// startTestReceiver starts a receiver with a database in t.TempDir(), and
+// gives the provider its token through the environment. Start it before
+// the mock, so that the mock stops sending webhooks first.
 func startTestReceiver(t *testing.T) *testReceiver {
 	t.Helper()
+	t.Setenv(envStatusToken, testStatusToken)
 	srv, err := receiver.New(t.Context(), receiver.Config{
 		DB:             "sqlite://" + filepath.Join(t.TempDir(), "status.db"),
 		WebhookSecrets: []string{testWebhookSecret},
@@ -123,7 +129,6 @@ data "interakt_message_status" "smoke" {
 func TestAccMessageStatus_waitForRead(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envStatusToken, testStatusToken)
 	id := sendThroughMock(t, srv, "9999999999", "release-42")
 
 	resource.Test(t, resource.TestCase{
@@ -188,7 +193,6 @@ func TestAccMessageStatus_sentByResource(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	t.Setenv(envAPIKey, testAPIKey)
-	t.Setenv(envStatusToken, testStatusToken)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -224,13 +228,12 @@ func TestAccMessageStatus_failedSendByResource(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	t.Setenv(envAPIKey, testAPIKey)
-	t.Setenv(envStatusToken, testStatusToken)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
 			Config:      messageStatusConfig(srv, rcv, failingPhone, "delivered"),
-			ExpectError: regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode),
+			ExpectError: messageFailedError,
 		}},
 	})
 }
@@ -242,7 +245,6 @@ func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 	srv := newWebhookMock(t, rcv)
 	srv.SetFault(1, mock.FaultDropAfterBody)
 	t.Setenv(envAPIKey, testAPIKey)
-	t.Setenv(envStatusToken, testStatusToken)
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -298,7 +300,6 @@ data "interakt_message_status" "smoke" {
 func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envStatusToken, testStatusToken)
 	id := sendThroughMock(t, srv, failingPhone, "")
 
 	resource.Test(t, resource.TestCase{
@@ -307,14 +308,13 @@ func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "delivered"
   timeout  = "30s"`, id)),
-			ExpectError: regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode),
+			ExpectError: messageFailedError,
 		}},
 	})
 }
 
 func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
 	rcv := startTestReceiver(t)
-	t.Setenv(envStatusToken, testStatusToken)
 	id := "never-seen-" + uuid.NewString()
 
 	resource.Test(t, resource.TestCase{
@@ -335,7 +335,6 @@ func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
 
 func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
 	rcv := startTestReceiver(t)
-	t.Setenv(envStatusToken, testStatusToken)
 	id := "never-seen-" + uuid.NewString()
 
 	resource.Test(t, resource.TestCase{
@@ -354,7 +353,6 @@ func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
 func TestAccMessageStatus_checkBlock(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envStatusToken, testStatusToken)
 	delivered := sendThroughMock(t, srv, "9999999999", "")
 	failed := sendThroughMock(t, srv, failingPhone, "")
 
