@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,39 +23,15 @@ import (
 // handed out, the next apply must send only the rest, and nobody may be
 // messaged twice.
 func TestAccCampaignInterrupt(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC is not set")
-	}
-	tf, err := campaignTerraformPath()
-	if err != nil {
-		t.Skip(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-
-	dir := t.TempDir()
-	_, rc := buildPlugin(t, dir)
+	c := newCampaignCLI(t)
+	ctx, srv, work := c.ctx, c.srv, c.work
 
 	// The binary paces at Interakt's 40 a minute; 30 sends fit in one burst.
-	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	recipients := campaignRecipients(30)
-	work := filepath.Join(dir, "work")
-	if err := os.Mkdir(work, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(work, "main.tf"),
-		"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
-			campaignHCL(srv, "", "", recipients))
-	logPath := filepath.Join(dir, "terraform.log")
-	env := append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		envAPIKey+"="+testAPIKey, "TF_LOG_PROVIDER=INFO", "TF_LOG_PATH="+logPath,
-	)
-	apply := func() *exec.Cmd {
-		cmd := exec.CommandContext(ctx, tf, "apply", "-auto-approve", "-input=false", "-no-color")
-		cmd.Dir, cmd.Env = work, env
-		return cmd
-	}
+	c.writeConfig(t, recipients)
+	logPath := filepath.Join(c.dir, "terraform.log")
+	env := append(c.env, "TF_LOG_PROVIDER=INFO", "TF_LOG_PATH="+logPath)
+	apply := func() *exec.Cmd { return c.command(env, "apply", "-auto-approve") }
 
 	// Ten workers: requests 1-4 are answered, 5-14 are held, so every
 	// worker is busy when the interrupt comes.
@@ -84,8 +61,7 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	for _, h := range holds {
 		h.Release()
 	}
-	err = first.Wait()
-	t.Logf("interrupted apply exited with %v", err)
+	t.Logf("interrupted apply exited with %v", first.Wait())
 
 	firstSent := srv.Sent()
 	if len(firstSent) != 14 {
@@ -129,12 +105,61 @@ func TestAccCampaignInterrupt(t *testing.T) {
 	}
 }
 
-// campaignTerraformPath is the CLI the acceptance tests use.
-func campaignTerraformPath() (string, error) {
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p, nil
+// campaignCLI is a campaign that the Terraform CLI applies through the
+// built provider plugin against the mock, for tests that signal Terraform.
+type campaignCLI struct {
+	ctx    context.Context
+	tf     string
+	plugin string
+	dir    string
+	work   string // Terraform's working directory
+	srv    *mock.Server
+	env    []string // Terraform's environment: the plugin and the API key
+}
+
+// newCampaignCLI builds the plugin and starts a mock without a rate limit
+// (the plugin paces at Interakt's 40 a minute). It skips unless TF_ACC is
+// set and a Terraform CLI is found.
+func newCampaignCLI(t *testing.T) *campaignCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("TF_ACC is not set")
 	}
-	return exec.LookPath("terraform")
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		found, err := exec.LookPath("terraform")
+		if err != nil {
+			t.Skip(err)
+		}
+		tf = found
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	t.Cleanup(cancel)
+	c := &campaignCLI{ctx: ctx, tf: tf, dir: t.TempDir(), srv: newTestMock(t, mock.Options{RateLimit: -1})}
+	var cliConfig string
+	c.plugin, cliConfig = buildPlugin(t, c.dir)
+	c.work = filepath.Join(c.dir, "work")
+	// Clipped, so that each test's appends get a slice of their own.
+	c.env = slices.Clip(append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", envAPIKey+"="+testAPIKey))
+	return c
+}
+
+// writeConfig writes a campaign of the recipients into the working
+// directory.
+func (c *campaignCLI) writeConfig(t *testing.T, rs []campaignRecipient) {
+	t.Helper()
+	writeFile(t, filepath.Join(c.work, "main.tf"),
+		"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
+			campaignHCL(c.srv, "", "", rs))
+}
+
+// command is terraform with args in the working directory, run without
+// input or colour in env.
+func (c *campaignCLI) command(env []string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(c.ctx, c.tf, append(args, "-input=false", "-no-color")...)
+	cmd.Dir, cmd.Env = c.work, env
+	return cmd
 }
 
 // campaignWaitForLog waits until the log file holds text.

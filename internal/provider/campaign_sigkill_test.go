@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -39,36 +38,11 @@ import (
 // in-flight requests had reached the API but had no answer, so neither the
 // state nor the log can say whether they were sent.
 func TestAccCampaignKill(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC is not set")
-	}
-	tf, err := campaignTerraformPath()
-	if err != nil {
-		t.Skip(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-
-	dir := t.TempDir()
-	plugin, rc := buildPlugin(t, dir)
-	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	c := newCampaignCLI(t)
+	ctx, srv, work, dir, plugin, env := c.ctx, c.srv, c.work, c.dir, c.plugin, c.env
 	recipients := campaignRecipients(40)
-	work := filepath.Join(dir, "work")
-	if err := os.Mkdir(work, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	writeConfig := func(rs []campaignRecipient) {
-		writeFile(t, filepath.Join(work, "main.tf"),
-			"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
-				campaignHCL(srv, "", "", rs))
-	}
-	env := append(os.Environ(),
-		"TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", envAPIKey+"="+testAPIKey)
-	terraform := func(env []string, args ...string) *exec.Cmd {
-		cmd := exec.CommandContext(ctx, tf, append(args, "-input=false", "-no-color")...)
-		cmd.Dir, cmd.Env = work, env
-		return cmd
-	}
+	writeConfig := func(rs []campaignRecipient) { c.writeConfig(t, rs) }
+	terraform := c.command
 	statePath := filepath.Join(work, "terraform.tfstate")
 
 	// A first campaign of ten goes out in full.
