@@ -34,7 +34,7 @@ if ((drift)); then
 fi
 
 tfplugindocs="$("${REPO_ROOT}/scripts/tools.sh" tfplugindocs)"
-terraform_bin="$("${REPO_ROOT}/scripts/terraform-1.14.sh")"
+terraform_bin="$("${REPO_ROOT}/scripts/terraform.sh")"
 PATH="$(dirname "${terraform_bin}"):${PATH}" "${tfplugindocs}" validate --provider-name interakt
 
 log "docs/ is up to date and valid (checked in $(elapsed "${started}")s)"

@@ -5,7 +5,7 @@
 #
 # tfplugindocs builds the provider and asks the first `terraform` on PATH for
 # the schema; given no --tf-version it downloads nothing when one is found.
-# The Terraform 1.14 CLI built by scripts/terraform-1.14.sh is put first on
+# The Terraform 1.14 CLI built by scripts/terraform.sh is put first on
 # PATH, because older CLIs leave actions out of the schema and so their pages
 # out of docs/.
 #
@@ -15,13 +15,13 @@ set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-terraform_bin="$("${REPO_ROOT}/scripts/terraform-1.14.sh")"
+terraform_bin="$("${REPO_ROOT}/scripts/terraform.sh")"
 tfplugindocs="$("${REPO_ROOT}/scripts/tools.sh" tfplugindocs)"
 PATH="$(dirname "${terraform_bin}"):${PATH}"
 export PATH
 
 started="$(now)"
 cd "${REPO_ROOT}"
-log "generating docs/ with $(terraform version 2>/dev/null | head -n 1)"
+log "generating docs/ with $(first_line terraform version)"
 "${tfplugindocs}" generate --provider-name interakt
 log "docs generated in $(elapsed "${started}")s"

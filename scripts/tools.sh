@@ -12,7 +12,6 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-build_with_local_go
 
 # tool_package TOOL prints the pinned package@version that provides TOOL.
 tool_package() {
@@ -29,18 +28,13 @@ tool_package() {
 
 all_tools=(tfplugindocs golangci-lint govulncheck goreleaser)
 
-# installed_version BINARY prints the version of the main module BINARY was built from.
-installed_version() {
-	go version -m "$1" 2>/dev/null | awk '$1 == "mod" { print $3; exit }'
-}
-
 install_tool() {
 	local tool="$1" spec want bin
 	spec="$(tool_package "${tool}")"
 	want="${spec##*@}"
 	bin="${CACHE_BIN}/${tool}"
 
-	if [[ -x "${bin}" && "$(installed_version "${bin}")" == "${want}" ]]; then
+	if [[ -x "${bin}" && "$(module_version "${bin}")" == "${want}" ]]; then
 		return 0
 	fi
 
@@ -50,7 +44,7 @@ install_tool() {
 	mkdir -p "${CACHE_BIN}"
 	# The toolchain's CGO default is kept off so the binaries do not depend on a C compiler.
 	GOBIN="${CACHE_BIN}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false" go install -trimpath "${spec}"
-	[[ "$(installed_version "${bin}")" == "${want}" ]] || die "${bin} does not report version ${want} after install"
+	[[ "$(module_version "${bin}")" == "${want}" ]] || die "${bin} does not report version ${want} after install"
 	log "installed ${tool} ${want} in $(elapsed "${started}")s"
 }
 

@@ -15,7 +15,6 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-build_with_local_go
 
 vulndb_module="golang.org/x/vulndb"
 vulndb_version="${VULNDB_VERSION:-v0.0.0-20261105234957-e22db6528018}"
@@ -38,22 +37,16 @@ build_vulndb() {
 	# shellcheck disable=SC2064 # expand now: the trap must remove this very folder.
 	trap "rm -rf '${work}'" EXIT
 
-	if [[ ! -x "${indexdb_bin}" || "$(go version -m "${indexdb_bin}" 2>/dev/null | awk '$1 == "mod" { print $3; exit }')" != "${vulndb_version}" ]]; then
+	if [[ ! -x "${indexdb_bin}" || "$(module_version "${indexdb_bin}")" != "${vulndb_version}" ]]; then
 		log "installing ${vulndb_module}/cmd/indexdb@${vulndb_version}"
 		mkdir -p "${CACHE_BIN}"
 		GOBIN="${CACHE_BIN}" CGO_ENABLED=0 GOFLAGS="-buildvcs=false" go install -trimpath "${vulndb_module}/cmd/indexdb@${vulndb_version}"
 	fi
 
 	log "downloading ${vulndb_module}@${vulndb_version}"
-	mkdir -p "${work}/fetch"
-	(
-		cd "${work}/fetch"
-		go mod init example.invalid/fetch >/dev/null 2>&1
-		GOFLAGS=-mod=mod go mod download -json "${vulndb_module}@${vulndb_version}" >"${work}/download.json"
-	)
 	local module_dir
-	module_dir="$(jq -r '.Dir // empty' "${work}/download.json")"
-	[[ -n "${module_dir}" && -d "${module_dir}/data/osv" ]] || die "no data/osv folder in ${vulndb_module}@${vulndb_version}: $(cat "${work}/download.json")"
+	module_dir="$(module_dir "${vulndb_module}@${vulndb_version}" "${work}")"
+	[[ -d "${module_dir}/data/osv" ]] || die "no data/osv folder in ${vulndb_module}@${vulndb_version}"
 
 	log "indexing $(find "${module_dir}/data/osv" -name '*.json' | wc -l) reports"
 	"${indexdb_bin}" -vulns "${module_dir}/data/osv" -out "${work}/db"

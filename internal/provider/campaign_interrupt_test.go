@@ -122,17 +122,7 @@ type campaignCLI struct {
 // set and a Terraform CLI is found.
 func newCampaignCLI(t *testing.T) *campaignCLI {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("TF_ACC is not set")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		found, err := exec.LookPath("terraform")
-		if err != nil {
-			t.Skip(err)
-		}
-		tf = found
-	}
+	tf := acceptanceCLI(t).path
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	t.Cleanup(cancel)
 	c := &campaignCLI{ctx: ctx, tf: tf, dir: t.TempDir(), srv: newTestMock(t, mock.Options{RateLimit: -1})}

@@ -62,7 +62,7 @@ func TestAccExamples(t *testing.T) {
 		t.Run(dir, func(t *testing.T) {
 			actions := strings.HasPrefix(dir, "actions/")
 			if actions {
-				terraform114(t)
+				requireActions(t)
 			}
 			t.Setenv(envAPIKey, "")
 			t.Setenv(envStatusURL, "")

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -22,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 )
@@ -64,8 +61,8 @@ resource "terraform_data" "release" {
 }
 `, input)
 	}
+	requireActions(t)
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
 			{
@@ -90,7 +87,7 @@ resource "terraform_data" "release" {
 }
 
 func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
-	tf := terraform114(t)
+	tf := requireActions(t)
 	srv := newTestMock(t, mock.Options{})
 	dir := t.TempDir()
 	_, cliConfig := buildPlugin(t, dir)
@@ -136,37 +133,6 @@ func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
 	if n := len(srv.SendRequests()); n != 1 {
 		t.Errorf("the mock saw %d send requests; want 1", n)
 	}
-}
-
-// terraform114 returns the Terraform CLI of TF_ACC_TERRAFORM_PATH when it
-// is 1.14 or later, which runs actions, and skips the test otherwise.
-func terraform114(t *testing.T) string {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run acceptance tests")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		t.Skip("TF_ACC_TERRAFORM_PATH is not set to a Terraform 1.14 CLI (scripts/terraform-1.14.sh builds one)")
-	}
-	out, err := exec.Command(tf, "version", "-json").Output()
-	if err != nil {
-		t.Skipf("%s version: %v", tf, err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("%s version -json: %v", tf, err)
-	}
-	got, err := version.NewVersion(v.Version)
-	if err != nil {
-		t.Fatalf("%s version %q: %v", tf, v.Version, err)
-	}
-	if got.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("Terraform %s runs no actions; want 1.14 or later", got)
-	}
-	return tf
 }
 
 // Unit tests: Invoke called directly, with a recorded progress stream.

@@ -19,10 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
-// cliProviderAddress is the provider's address in the examples'
-// required_providers, under which cliTerraform serves it.
-const cliProviderAddress = "registry.terraform.io/interakt-community/interakt"
-
 // cliTerraform runs the real Terraform CLI against this provider served in
 // process, the way plugin-testing does, for what plugin-testing cannot
 // run: `terraform validate`, and warnings in plan output.
@@ -57,24 +53,14 @@ func (d cliDiagnostic) code() string {
 // the acceptance tests.
 func newCLITerraform(t *testing.T, s seams, config string) *cliTerraform {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run tests that run the Terraform CLI")
-	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		found, err := exec.LookPath("terraform")
-		if err != nil {
-			t.Skip("no terraform on PATH")
-		}
-		bin = found
-	}
+	bin := acceptanceCLI(t).path
 
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)
 	closed := make(chan struct{})
 	served := make(chan error, 1)
 	go func() {
-		served <- tf6server.Serve(cliProviderAddress,
+		served <- tf6server.Serve(cliProviderAddress(),
 			providerserver.NewProtocol6(&InteraktProvider{version: "test", seams: s}),
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
@@ -101,7 +87,7 @@ func newCLITerraform(t *testing.T, s seams, config string) *cliTerraform {
 		Test            bool
 		Addr            addr
 	}
-	providers, err := json.Marshal(map[string]reattachConfig{cliProviderAddress: {
+	providers, err := json.Marshal(map[string]reattachConfig{cliProviderAddress(): {
 		Protocol:        string(rc.Protocol),
 		ProtocolVersion: rc.ProtocolVersion,
 		Pid:             rc.Pid,

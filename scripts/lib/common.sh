@@ -2,7 +2,7 @@
 # Shared helpers for the scripts in this folder. Source it; do not run it.
 #
 # Every script logs to stderr and keeps stdout for its single result (a path),
-# so callers can write `tf="$(scripts/terraform-1.14.sh)"`.
+# so callers can write `tf="$(scripts/terraform.sh)"`.
 
 # shellcheck disable=SC2034 # These are read by the scripts that source this file.
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -12,12 +12,11 @@ CACHE_BIN="${CACHE_DIR}/bin"
 # Terraform's update check calls home; none of this tooling needs it.
 export CHECKPOINT_DISABLE=1
 
-# build_with_local_go makes the go commands that build third-party code use
-# the installed Go, so a pin that needs a newer Go fails clearly instead of
-# fetching another toolchain.
-build_with_local_go() {
-	export GOTOOLCHAIN=local
-}
+# Every go command builds, tests, scans and releases with the Go named by
+# go.mod's toolchain line, fetched by the go command like a module. The
+# line alone is not enough: a machine with GOTOOLCHAIN=local ignores it.
+GO_TOOLCHAIN="$(awk '$1 == "toolchain" { print $2 }' "${REPO_ROOT}/go.mod")"
+export GOTOOLCHAIN="${GO_TOOLCHAIN:?go.mod has no toolchain line}"
 
 mkdir -p "${CACHE_DIR}"
 
@@ -49,4 +48,37 @@ with_lock() {
 		flock 9
 		"$@"
 	) 9>"${lock}"
+}
+
+# first_line CMD... runs CMD and prints the first line of its output. The
+# whole output is read before the line is cut: a reader that stops early
+# (`| head -n 1`) can kill the writer with SIGPIPE, which fails a pipeline
+# under pipefail by chance.
+first_line() {
+	local out
+	out="$("$@" 2>/dev/null)" || return 1
+	printf '%s\n' "${out%%$'\n'*}"
+}
+
+# module_version BINARY prints the version of the main module BINARY was
+# built from.
+module_version() {
+	local info
+	info="$(go version -m "$1" 2>/dev/null)" || return 0
+	awk '$1 == "mod" && !found { print $3; found = 1 }' <<<"${info}"
+}
+
+# module_dir MODULE@VERSION WORK downloads a module with the go command,
+# using WORK as a scratch folder, and prints its folder in the module cache.
+module_dir() {
+	mkdir -p "$2/fetch"
+	(
+		cd "$2/fetch"
+		go mod init example.invalid/fetch >/dev/null 2>&1
+		GOFLAGS=-mod=mod go mod download -json "$1" >"$2/download.json"
+	)
+	local dir
+	dir="$(jq -r '.Dir // empty' "$2/download.json")"
+	[[ -n "${dir}" && -d "${dir}" ]] || die "go mod download gave no module folder: $(cat "$2/download.json")"
+	printf '%s\n' "${dir}"
 }

@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/go-version"
+)
+
+// testCLI is the CLI the acceptance tests run, as terraform-plugin-testing
+// finds it: TF_ACC_TERRAFORM_PATH, else terraform on PATH. It may be
+// Terraform or OpenTofu.
+type testCLI struct {
+	path    string
+	name    string // "Terraform" or "OpenTofu", as its version banner says
+	version *version.Version
+}
+
+// findTestCLI asks the CLI for its banner once per test binary.
+var findTestCLI = sync.OnceValues(func() (testCLI, error) {
+	path := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if path == "" {
+		found, err := exec.LookPath("terraform")
+		if err != nil {
+			return testCLI{}, err
+		}
+		path = found
+	}
+	out, err := exec.Command(path, "version").Output()
+	if err != nil {
+		return testCLI{}, err
+	}
+	// "Terraform v1.14.9" or "OpenTofu v1.12.6" on the first line.
+	banner := strings.Fields(strings.SplitN(string(out), "\n", 2)[0])
+	if len(banner) < 2 {
+		return testCLI{}, &exec.Error{Name: path, Err: os.ErrInvalid}
+	}
+	v, err := version.NewVersion(strings.TrimPrefix(banner[1], "v"))
+	if err != nil {
+		return testCLI{}, err
+	}
+	return testCLI{path: path, name: banner[0], version: v}, nil
+})
+
+// acceptanceCLI returns the CLI for a test that runs it. It skips unless
+// TF_ACC is set, like the acceptance tests, or when no CLI is found.
+func acceptanceCLI(t *testing.T) testCLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run tests that run the Terraform CLI")
+	}
+	cli, err := findTestCLI()
+	if err != nil {
+		t.Skipf("no Terraform CLI: %v", err)
+	}
+	return cli
+}
+
+// requireActions returns the CLI when it runs action blocks (Terraform
+// 1.14 or later) and skips the test otherwise, saying why.
+func requireActions(t *testing.T) string {
+	t.Helper()
+	cli := acceptanceCLI(t)
+	if cli.name == "OpenTofu" {
+		t.Skipf("OpenTofu %s has no action blocks; the action runs on Terraform 1.14 or later", cli.version)
+	}
+	if cli.version.LessThan(version.Must(version.NewVersion("1.14.0"))) {
+		t.Skipf("Terraform %s runs no actions; want 1.14 or later (make testacc-1.14)", cli.version)
+	}
+	return cli.path
+}
+
+// cliProviderAddress is the provider's address in the examples'
+// required_providers, under which tests serve it in process. OpenTofu
+// looks providers up under its own registry's host, which
+// TF_ACC_PROVIDER_HOST names, as it does for terraform-plugin-testing.
+func cliProviderAddress() string {
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return host + "/interakt-community/interakt"
+}

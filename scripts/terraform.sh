@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Ensures a Terraform or OpenTofu CLI of one release exists in .cache and
+# prints its path on stdout.
+#
+# No release binary can be downloaded here, so each CLI is built from its Go
+# module, with the patched Go of scripts/lib/common.sh:
+#
+#   terraform 1.14.9  the newest: actions, list resources and `terraform query`
+#   terraform 1.8.5   the oldest the provider supports: provider functions
+#   tofu 1.12.6       OpenTofu
+#
+# A module with replace directives cannot be `go install`ed, so the module
+# is copied and built in place. Terraform 1.14 keeps nine cloud remote-state
+# backends in nested modules that its module zip leaves out: they are dropped
+# (local, http, inmem, remote and cloud stay). The release marker is set with
+# -ldflags so the binary reports a plain version: a "-dev" build would be
+# skipped by terraform-plugin-testing's version checks.
+#
+# Usage: scripts/terraform.sh [terraform|tofu] [VERSION]
+#   default: terraform 1.14.9; tofu's default version is 1.12.6.
+set -euo pipefail
+
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+cli="${1:-terraform}"
+case "${cli}" in
+terraform)
+	cli_version="${2:-1.14.9}"
+	cli_module="github.com/hashicorp/terraform"
+	cli_package="."
+	cli_banner="Terraform"
+	;;
+tofu)
+	cli_version="${2:-1.12.6}"
+	cli_module="github.com/opentofu/opentofu"
+	cli_package="./cmd/tofu"
+	cli_banner="OpenTofu"
+	;;
+*) die "usage: $0 [terraform|tofu] [VERSION]" ;;
+esac
+cli_dir="${CACHE_DIR}/${cli}-${cli_version}"
+cli_bin="${cli_dir}/${cli}"
+
+# The remote-state backends of Terraform 1.14 that are nested modules, by
+# their import alias in internal/backend/init/init.go.
+dropped_backends='backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)'
+
+is_wanted_binary() {
+	[[ -x "${cli_bin}" ]] || return 1
+	local banner
+	banner="$(first_line "${cli_bin}" version)" || return 1
+	[[ "${banner}" == "${cli_banner} v${cli_version}" ]]
+}
+
+# drop_nested_backends DIR removes from the copied module in DIR the
+# backends whose code lives in nested modules, and those modules' requires.
+drop_nested_backends() {
+	local src="$1" nested edit_args=()
+	while IFS= read -r nested; do
+		edit_args+=("-droprequire=${nested}" "-dropreplace=${nested}")
+	done < <(cd "${src}" && go mod edit -json | jq -r --arg prefix "${cli_module}/internal/" \
+		'[(.Require // [])[].Path, (.Replace // [])[].Old.Path] | unique | .[] | select(startswith($prefix))')
+	((${#edit_args[@]} > 0)) || return 0
+
+	local init_go="${src}/internal/backend/init/init.go" before after
+	before="$(grep -cE "\\b${dropped_backends}\\b" "${init_go}" || true)"
+	[[ "${before}" == 18 ]] || die "expected 9 imports and 9 map entries of the dropped backends in init.go, found ${before} lines; the layout changed"
+	sed -E -i "/\\b${dropped_backends}\\b/d" "${init_go}"
+	after="$(grep -cE "\\b${dropped_backends}\\b" "${init_go}" || true)"
+	[[ "${after}" == 0 ]] || die "dropped backends still referenced in init.go"
+	(cd "${src}" && go mod edit "${edit_args[@]}")
+}
+
+build_cli() {
+	# Another run may have finished the build while this one waited for the lock.
+	if is_wanted_binary; then
+		return 0
+	fi
+
+	local started work
+	started="$(now)"
+	work="$(mktemp -d "${CACHE_DIR}/${cli}-build.XXXXXX")"
+	# shellcheck disable=SC2064 # expand now: the trap must remove this very folder.
+	trap "chmod -R u+w '${work}' 2>/dev/null; rm -rf '${work}'" EXIT
+
+	log "downloading ${cli_module}@v${cli_version}"
+	local module_dir
+	module_dir="$(module_dir "${cli_module}@v${cli_version}" "${work}")"
+	cp -R "${module_dir}" "${work}/src"
+	chmod -R u+w "${work}/src"
+	drop_nested_backends "${work}/src"
+
+	log "building ${cli} ${cli_version} with $(go env GOVERSION) (2 to 3 minutes on 2 cores)"
+	(
+		cd "${work}/src"
+		CGO_ENABLED=0 GOFLAGS="-mod=mod -buildvcs=false" go build \
+			-trimpath \
+			-ldflags "-s -w -X ${cli_module}/version.dev=no" \
+			-o "${work}/${cli}" "${cli_package}"
+	)
+
+	mkdir -p "${cli_dir}"
+	mv -f "${work}/${cli}" "${cli_bin}.tmp"
+	mv -f "${cli_bin}.tmp" "${cli_bin}"
+	is_wanted_binary || die "built binary does not report ${cli_banner} v${cli_version}: $(first_line "${cli_bin}" version)"
+	log "built ${cli_bin} in $(elapsed "${started}")s"
+}
+
+started="$(now)"
+if ! is_wanted_binary; then
+	with_lock "${cli}-${cli_version}" build_cli
+fi
+log "${cli} ${cli_version} ready in $(elapsed "${started}")s"
+printf '%s\n' "${cli_bin}"
