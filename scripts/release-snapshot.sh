@@ -15,4 +15,14 @@ started="$(now)"
 cd "${REPO_ROOT}"
 "${goreleaser}" check
 "${goreleaser}" release --snapshot --clean --skip=sign "$@"
+
+# Every binary must be built by go.mod's toolchain, the patched Go.
+built=0
+while IFS= read -r -d '' bin; do
+	info="$(go version "${bin}")"
+	[[ "${info}" == *": ${GOTOOLCHAIN}" ]] || die "${info}: not built with ${GOTOOLCHAIN}"
+	built=$((built + 1))
+done < <(find dist -type f -perm -u+x ! -name '*.zip' ! -name '*.tar.gz' -print0)
+((built > 0)) || die "no binary found in dist/"
+log "${built} binaries, each built with ${GOTOOLCHAIN}"
 log "snapshot release built in dist/ in $(elapsed "${started}")s"

@@ -3,6 +3,7 @@ package provider
 import (
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -57,6 +58,28 @@ func acceptanceCLI(t *testing.T) testCLI {
 		t.Skipf("no Terraform CLI: %v", err)
 	}
 	return cli
+}
+
+// requiredVersion matches a configuration's required_version constraint.
+var requiredVersion = regexp.MustCompile(`(?m)^\s*required_version\s*=\s*"([^"]+)"`)
+
+// requireConfigVersion skips the test when the CLI does not meet the
+// required_version that config declares for a feature it uses, such as the
+// validate-in-CI guide's variable validations that refer to other objects
+// (Terraform 1.9).
+func requireConfigVersion(t *testing.T, cli testCLI, config string) {
+	t.Helper()
+	m := requiredVersion.FindStringSubmatch(config)
+	if m == nil {
+		return
+	}
+	constraint, err := version.NewConstraint(m[1])
+	if err != nil {
+		t.Fatalf("required_version %q: %v", m[1], err)
+	}
+	if !constraint.Check(cli.version) {
+		t.Skipf("the configuration needs required_version %q; %s %s does not meet it", m[1], cli.name, cli.version)
+	}
 }
 
 // requireActions returns the CLI when it runs action blocks (Terraform

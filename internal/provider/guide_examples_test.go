@@ -118,6 +118,9 @@ const mockGuideURL = "http://127.0.0.1:8081"
 // guide against the mock, at the mock's address instead of the fixed one
 // the guide starts it on: two applies send the three messages once.
 func TestAccGuideMock(t *testing.T) {
+	if cli := acceptanceCLI(t); cli.name == "OpenTofu" {
+		t.Skipf("OpenTofu %s: an assert cannot refer to an earlier run's outputs (run.<name>.<output>), which the guide's second run compares", cli.version)
+	}
 	t.Setenv(envAPIKey, "")
 	t.Setenv(envDryRun, "")
 	srv := newTestMock(t, mock.Options{APIKey: mock.DefaultAPIKey})

@@ -53,7 +53,9 @@ func (d cliDiagnostic) code() string {
 // the acceptance tests.
 func newCLITerraform(t *testing.T, s seams, config string) *cliTerraform {
 	t.Helper()
-	bin := acceptanceCLI(t).path
+	found := acceptanceCLI(t)
+	requireConfigVersion(t, found, config)
+	bin := found.path
 
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig, 1)

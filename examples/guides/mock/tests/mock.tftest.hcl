@@ -1,17 +1,14 @@
 # Applies the configuration for real against interakt-mock. Start the mock
-# first, on the address that mock_url gives:
+# first, on the address that base_url gives:
 #
 #   interakt-mock --listen 127.0.0.1:8081 &
-#   terraform test
-
-variables {
-  mock_url = "http://127.0.0.1:8081"
-}
-
+#   terraform test    # or: tofu test
+#
 # Every run talks to the mock with its default key, never to Interakt, even
-# when the environment holds a real key.
+# when the environment holds a real key. (The address is written out:
+# OpenTofu does not let a test file's provider block read its variables.)
 provider "interakt" {
-  base_url = var.mock_url
+  base_url = "http://127.0.0.1:8081"
   api_key  = "dGVzdC1rZXk6" # base64 of "test-key:", the mock's default key
 }
 
