@@ -9,6 +9,7 @@
 package client
 
 import (
+	"sync/atomic"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,6 +70,8 @@ type Client struct {
 	baseURL   string
 	req       *requester
 	templates templateCache
+	// templateRequests counts template list pages requested.
+	templateRequests atomic.Int64
 }
 
 // New validates cfg and returns a Client. Error texts never contain the
