@@ -9,12 +9,12 @@
 package client
 
 import (
-	"sync/atomic"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
