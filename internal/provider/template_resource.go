@@ -268,11 +268,11 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *templateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity)...)
 }
 
 func (r *templateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity)...)
 }
 
 // save is Create and Update alike: the planned declaration, its computed
@@ -280,7 +280,7 @@ func (r *templateResource) Update(ctx context.Context, req resource.UpdateReques
 // when requested and the API key is known, passes, and once a template to
 // submit is in the account. Without a key the plan has warned that verify
 // was skipped.
-func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	var m templateModel
 	diags := plan.Get(ctx, &m)
 	if diags.HasError() {
@@ -302,6 +302,7 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 		diags.Append(r.readStatus(ctx, &m)...)
 	}
 	diags.Append(state.Set(ctx, &m)...)
+	diags.Append(setIdentity(ctx, identity, m)...)
 	return diags
 }
 
@@ -310,12 +311,13 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 // leaves the state with a warning. Without a key, or in a dry run, nothing
 // changes, so plans stay offline.
 func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.data.readsAccount() {
-		return
-	}
 	var m templateModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, m)...)
+	if !r.data.readsAccount() {
 		return
 	}
 	name, language := m.Name.ValueString(), m.LanguageCode.ValueString()
@@ -335,6 +337,7 @@ func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, r
 	tflog.Debug(ctx, "refreshed template from the account", map[string]any{"template": name, "language": language, "approval_status": found.ApprovalStatus})
 	m.refreshFrom(*found)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, m)...)
 }
 
 // Delete only forgets the declaration: Interakt has no API to delete a
@@ -350,23 +353,8 @@ func (r *templateResource) Delete(ctx context.Context, req resource.DeleteReques
 			"Delete it in Interakt's dashboard if it is no longer wanted.", m.Name.ValueString(), m.LanguageCode.ValueString()))
 }
 
-// ImportState adopts a template by <name>:<language_code>. The next plan
-// then shows the rest of the declaration, from configuration, as an update.
-func (r *templateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, languageCode, ok := strings.Cut(req.ID, ":")
-	if !ok || name == "" || languageCode == "" || strings.Contains(languageCode, ":") {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("The import id %q is not of the form <name>:<language_code>. Give the template's code name and language, such as order_shipped:en or order_shipped:pt_BR.", req.ID))
-		return
-	}
-	if problems := errorProblems(contract.ValidateContract(contract.Contract{Name: name, LanguageCode: languageCode})); len(problems) > 0 {
-		for _, p := range problems {
-			resp.Diagnostics.AddError("Invalid import id",
-				fmt.Sprintf("The import id is <name>:<language_code>, and its %s is not valid: %s", p.Path, p.Detail))
-		}
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), templateID(name, languageCode))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("language_code"), languageCode)...)
+// cutImportID splits an import id <name>:<language_code>.
+func cutImportID(id string) (name, languageCode string, ok bool) {
+	name, languageCode, ok = strings.Cut(id, ":")
+	return name, languageCode, ok && name != "" && languageCode != "" && !strings.Contains(languageCode, ":")
 }
