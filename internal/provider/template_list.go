@@ -149,4 +149,3 @@ func newTemplateModel() templateModel {
 		Contract:     types.ObjectNull(contractAttrTypes),
 	}
 }
-
