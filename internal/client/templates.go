@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -42,10 +43,47 @@ type templateFetch struct {
 // of a run shares one pass per status and page; callers get their own
 // copy of the slice.
 func (c *Client) ListTemplates(ctx context.Context) ([]wire.TemplateInfo, error) {
+	list, err := c.listed(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return cloneTemplates(list), nil
+}
+
+// FindTemplate returns the account's template with this name and language,
+// in any status, from the same one listing as ListTemplates, without
+// copying the list: a refresh of N templates costs N lookups, not N copies.
+func (c *Client) FindTemplate(ctx context.Context, name, language string) (wire.TemplateInfo, bool, error) {
+	list, err := c.listed(ctx)
+	if err != nil {
+		return wire.TemplateInfo{}, false, err
+	}
+	found := -1
+	for i := range list {
+		// Should the account list one name and language twice, an
+		// APPROVED one wins, as verify's lookup prefers it.
+		if list[i].Name == name && list[i].Language == language && (found < 0 || !isApproved(list[found])) {
+			found = i
+		}
+	}
+	if found < 0 {
+		return wire.TemplateInfo{}, false, nil
+	}
+	return list[found], true, nil
+}
+
+func isApproved(t wire.TemplateInfo) bool {
+	return strings.EqualFold(t.ApprovalStatus, wire.ApprovalApproved)
+}
+
+// listed returns the cached list, fetching it first if needed. The slice is
+// shared and never changed in place (remember replaces it), so callers
+// only read it.
+func (c *Client) listed(ctx context.Context) ([]wire.TemplateInfo, error) {
 	cache := &c.templates
 	cache.mu.Lock()
 	if cache.fetched {
-		list := cloneTemplates(cache.list)
+		list := cache.list
 		cache.mu.Unlock()
 		return list, nil
 	}
@@ -66,7 +104,7 @@ func (c *Client) ListTemplates(ctx context.Context) ([]wire.TemplateInfo, error)
 		if f.err != nil {
 			return nil, f.err
 		}
-		return cloneTemplates(f.list), nil
+		return f.list, nil
 	case <-ctx.Done():
 		cache.mu.Lock()
 		f.waiters--
@@ -183,11 +221,12 @@ func (cache *templateCache) remember(t wire.TemplateInfo) {
 	if !cache.fetched {
 		return
 	}
-	for i := range cache.list {
-		if cache.list[i].Name == t.Name && cache.list[i].Language == t.Language {
-			cache.list[i] = t
-			return
+	// A new slice: callers may be reading the old one.
+	list := make([]wire.TemplateInfo, 0, len(cache.list)+1)
+	for _, old := range cache.list {
+		if old.Name != t.Name || old.Language != t.Language {
+			list = append(list, old)
 		}
 	}
-	cache.list = append(cache.list, t)
+	cache.list = append(list, t)
 }

@@ -212,3 +212,23 @@ func TestListTemplatesCallerLeaves(t *testing.T) {
 		}
 	})
 }
+
+// TestFindTemplateSharesTheListing: lookups use the one listing, in any
+// status, and tell an absent template from a failure.
+func TestFindTemplateSharesTheListing(t *testing.T) {
+	s := &server{respond: templatePages(t, 250)}
+	ts := startHTTP(t, s)
+	c := newTestClient(t, ts.URL, nil, Config{})
+	for i := range 250 {
+		got, ok, err := c.FindTemplate(t.Context(), fmt.Sprintf("template_%03d", i), "en")
+		if err != nil || !ok || got.ID != strconv.Itoa(i) {
+			t.Fatalf("FindTemplate(%d) = %+v, %v, %v", i, got, ok, err)
+		}
+	}
+	if _, ok, err := c.FindTemplate(t.Context(), "template_000", "hi"); ok || err != nil {
+		t.Errorf("FindTemplate of an absent language = %v, %v", ok, err)
+	}
+	if n := s.count(); n != 3+otherStatuses {
+		t.Errorf("server saw %d requests for 251 lookups, want one listing of %d", n, 3+otherStatuses)
+	}
+}

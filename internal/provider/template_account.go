@@ -16,13 +16,6 @@ import (
 // This file compares a declaration with the template the account lists:
 // the refresh of interakt_template, and the drift its plan reports.
 
-// findExact returns the listed template with this name and language, in
-// whatever status, or nil.
-func findExact(list []wire.TemplateInfo, name, language string) *wire.TemplateInfo {
-	found, _ := findTemplate(list, name, language)
-	return found
-}
-
 // accountHeader is the header object of a listed template, or null when it
 // has none. example is carried over from the state: the listing has no
 // header examples.

@@ -26,14 +26,17 @@ func accountSendCheck(ctx context.Context, d *providerData, tmpl types.Object) d
 		return diags
 	}
 	at := path.Root("template")
-	list, err := d.api.ListTemplates(maskSecrets(ctx, d.secrets))
+	account, listed, err := d.api.FindTemplate(maskSecrets(ctx, d.secrets), c.Name, c.LanguageCode)
 	if err != nil {
 		diags.AddAttributeError(at, "Cannot check the template",
 			fmt.Sprintf("Listing the account's templates to check %q (%s) failed: %s Nothing was sent. Retry, or plan without the API key to skip the check.",
 				c.Name, c.LanguageCode, err))
 		return diags
 	}
-	found := findExact(list, c.Name, c.LanguageCode)
+	found := &account
+	if !listed {
+		found = nil
+	}
 	switch {
 	case found == nil:
 		diags.AddAttributeError(at.AtName("name"), "Template not in the account",

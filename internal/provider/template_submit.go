@@ -27,14 +27,17 @@ func isRejected(status string) bool {
 func (r *templateResource) accountTemplate(ctx context.Context, name, language string) (*wire.TemplateInfo, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	ctx = maskSecrets(ctx, r.data.secrets)
-	list, err := r.data.api.ListTemplates(ctx)
+	found, ok, err := r.data.api.FindTemplate(ctx, name, language)
 	if err != nil {
 		diags.AddError("Cannot read the account's templates",
 			fmt.Sprintf("Listing the account's templates to compare %q (%s) failed: %s Nothing was submitted or sent. "+
 				"Retry; to plan without the account, unset the API key or run terraform plan -refresh=false.", name, language, err))
 		return nil, diags
 	}
-	return findExact(list, name, language), diags
+	if !ok {
+		return nil, diags
+	}
+	return &found, diags
 }
 
 // compareWithAccount looks, at plan, at the account's template of this
