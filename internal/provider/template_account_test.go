@@ -163,11 +163,7 @@ func TestAccTemplateSubmit_approveThenRefresh(t *testing.T) {
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	t.Setenv(envAPIKey, testAPIKey)
 	const addr = "interakt_template.order_shipped"
-	template := orderShippedConfig("order_shipped_v2", "en", orderShippedBody, `submit        = true
-  body_examples = ["Asha", "A-1001"]`)
-	template = strings.Replace(template, `text   = "Order {{1}}"`, `text    = "Order {{1}}"
-    example = "A-1001"`, 1)
-	template = strings.Replace(template, `url = "https://shop.example.com/track/{{1}}" }`, `url = "https://shop.example.com/track/{{1}}", example = "https://shop.example.com/track/A-1001" }`, 1)
+	template := submittableConfig("order_shipped_v2", orderShippedBody)
 	message := `
 resource "interakt_template_message" "smoke" {
   template      = interakt_template.order_shipped.contract
@@ -236,17 +232,61 @@ resource "interakt_template_message" "smoke" {
 	}
 }
 
+// submittableConfig is order_shipped under name with every example a
+// submission needs, and submit = true.
+func submittableConfig(name, body string) string {
+	config := orderShippedConfig(name, "en", body, `submit        = true
+  body_examples = ["Asha", "A-1001"]`)
+	config = strings.Replace(config, `text   = "Order {{1}}"`, `text    = "Order {{1}}"
+    example = "A-1001"`, 1)
+	return strings.Replace(config, `url = "https://shop.example.com/track/{{1}}" }`, `url = "https://shop.example.com/track/{{1}}", example = "https://shop.example.com/track/A-1001" }`, 1)
+}
+
+// TestAccTemplateSubmit_rejectedThenFixed: Meta rejects a submission; the
+// refresh shows REJECTED with the reason; the corrected content is
+// submitted again under the same name, and the reason goes.
+func TestAccTemplateSubmit_rejectedThenFixed(t *testing.T) {
+	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	t.Setenv(envAPIKey, testAPIKey)
+	const addr = "interakt_template.order_shipped"
+	check := func(status string, reason knownvalue.Check) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("approval_status"), knownvalue.StringExact(status)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("rejection_reason"), reason),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{Config: providerBlock(srv) + submittableConfig("promo_q3", orderShippedBody), ConfigStateChecks: check("WAITING", knownvalue.Null())},
+			{
+				PreConfig: func() {
+					if err := srv.SetApproval("promo_q3", "en", wire.ApprovalRejected, "PROMOTIONAL_CONTENT"); err != nil {
+						panic(err)
+					}
+				},
+				Config:            providerBlock(srv) + submittableConfig("promo_q3", orderShippedBody),
+				ConfigStateChecks: check("REJECTED", knownvalue.StringExact("PROMOTIONAL_CONTENT")),
+			},
+			{
+				Config:            providerBlock(srv) + submittableConfig("promo_q3", "Hi {{1}}, your order {{2}} is on its way."),
+				ConfigStateChecks: check("WAITING", knownvalue.Null()),
+			},
+		},
+	})
+	subs := srv.Submissions()
+	if len(subs) != 2 || subs[1].Request.Body != "Hi {{1}}, your order {{2}} is on its way." {
+		t.Errorf("submissions = %+v; want the first and the corrected one", subs)
+	}
+}
+
 // TestAccTemplateSubmit_adoptsIdentical: a template to submit that the
 // account has with the same content is adopted, not submitted; a rejected
 // one is submitted again once fixed; destroy warns what stays.
 func TestAccTemplateSubmit_adoptsIdentical(t *testing.T) {
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	t.Setenv(envAPIKey, testAPIKey)
-	submit := `submit        = true
-  body_examples = ["Asha", "A-1001"]`
-	config := strings.Replace(orderShippedConfig("order_shipped", "en", orderShippedBody, submit), `text   = "Order {{1}}"`, `text    = "Order {{1}}"
-    example = "A-1001"`, 1)
-	config = strings.Replace(config, `url = "https://shop.example.com/track/{{1}}" }`, `url = "https://shop.example.com/track/{{1}}", example = "https://shop.example.com/track/A-1001" }`, 1)
+	config := submittableConfig("order_shipped", orderShippedBody)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
