@@ -21,8 +21,11 @@ import (
 // plans stay offline.
 func accountSendCheck(ctx context.Context, d *providerData, tmpl types.Object) diag.Diagnostics {
 	var diags diag.Diagnostics
+	if !d.readsAccount() {
+		return diags
+	}
 	c := contractFromObject(tmpl)
-	if !d.readsAccount() || c.Name == "" || c.LanguageCode == "" {
+	if c.Name == "" || c.LanguageCode == "" {
 		return diags
 	}
 	at := path.Root("template")
