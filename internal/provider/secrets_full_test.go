@@ -81,9 +81,19 @@ func startSecretsReceiver(t *testing.T, log io.Writer) string {
 // secretsFullConfig declares every resource and data source the provider
 // has, all through one provider whose key and token come from the
 // environment: a verified template, a message and a campaign sending it,
-// the message's status once delivered, and the account's templates.
+// the message's status once delivered, the account's templates, and a
+// template submitted for approval.
 func secretsFullConfig(srv *mock.Server) string {
 	return providerBlock(srv) + `
+resource "interakt_template" "submitted" {
+  name          = "delivery_window"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = "Hi {{1}}, your delivery arrives between {{2}}."
+  body_examples = ["Asha", "10:00 and 12:00"]
+  submit        = true
+}
+
 resource "interakt_template" "order_shipped" {
   name          = "order_shipped"
   language_code = "en"
@@ -168,7 +178,7 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 			logs[tc.pathVariable] = string(data)
 			secretsSearchLogs(t, logs, map[string][]string{
 				tc.pathVariable: tc.want,
-				"mock":          {"path=" + wire.MessagePath, "path=" + wire.TemplatesPath},
+				"mock":          {"path=" + wire.MessagePath, "path=" + wire.TemplatesPath, "path=" + wire.CreateTemplatePath},
 				"receiver":      {"invalid signature"},
 			})
 		})
