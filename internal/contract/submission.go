@@ -79,6 +79,9 @@ func ValidateSubmission(d TemplateDecl, submit bool) []Problem {
 // SubmittedChange is the error of a content change to a submitted template
 // at path p, naming the template and a new name to use.
 func SubmittedChange(p Path, name, status string) Problem {
+	if status == "" {
+		status = "status not read yet"
+	}
 	return ruleSubmittedContentChange.atf(p,
 		"%s differs from what was submitted as %q (%s in Interakt). WhatsApp versions templates by name, so a submitted template's content cannot change: "+
 			"give the new version a new name, such as %s_v2, and point messages at it. Nothing was submitted.",

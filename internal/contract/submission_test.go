@@ -1,6 +1,9 @@
 package contract
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // submittable is orderShipped with every example a submission needs.
 func submittable() TemplateDecl {
@@ -62,4 +65,10 @@ func TestValidateSubmission(t *testing.T) {
 func TestSubmittedChange(t *testing.T) {
 	p := SubmittedChange(Root("body"), "order_shipped", "APPROVED")
 	assertProblems(t, []Problem{p}, want("submitted_content_change", Root("body")))
+	if !strings.Contains(p.Detail, `"order_shipped" (APPROVED in Interakt)`) || !strings.Contains(p.Detail, "order_shipped_v2") {
+		t.Errorf("detail %q", p.Detail)
+	}
+	if p := SubmittedChange(Root("body"), "order_shipped", ""); !strings.Contains(p.Detail, "(status not read yet in Interakt)") {
+		t.Errorf("detail without a status %q", p.Detail)
+	}
 }
