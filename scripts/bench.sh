@@ -18,7 +18,7 @@
 #   BENCH_PLAN_ROUNDS     rounds of the three plans, medians reported (3)
 #   BENCH_OUT             where the JSON goes (bench-results.json)
 #   BENCH_ONLY            the groups to run, of: payload limiter receiver
-#                         rate plan (all)
+#                         rate plan refresh (all)
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -28,7 +28,7 @@ cd "${REPO_ROOT}"
 plan_resources="${BENCH_PLAN_RESOURCES:-1000}"
 plan_rounds="${BENCH_PLAN_ROUNDS:-3}"
 out_json="${BENCH_OUT:-${REPO_ROOT}/bench-results.json}"
-groups="${BENCH_ONLY:-payload limiter receiver rate plan}"
+groups="${BENCH_ONLY:-payload limiter receiver rate plan refresh}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
@@ -228,6 +228,21 @@ RC
 	unset TF_CLI_CONFIG_FILE
 }
 
+# --- Refresh of templates against the account -----------------------------
+
+# bench_refresh refreshes 1,000 interakt_template resources with a key
+# against the mock (pages of 100): the list requests must be one per
+# approval status and page (10 pages of APPROVED and one of each other
+# status), shared by every template, never one per template.
+bench_refresh() {
+	local out="${work}/refresh.txt" requests pages
+	gobench "${out}" ./internal/provider -bench '^BenchmarkTemplateRefresh$' -benchtime 3x
+	requests="$(metric "${out}" BenchmarkTemplateRefresh list-requests)"
+	pages="$(metric "${out}" BenchmarkTemplateRefresh list-pages)"
+	record refresh_1000_templates_list_requests "${requests}" requests "==${pages}"
+	record refresh_1000_templates_seconds "$(metric "${out}" BenchmarkTemplateRefresh ns/op | awk '{ printf "%.2f", $1 / 1e9 }')" s "-"
+}
+
 # --- Payload building and validation -------------------------------------
 
 bench_payload() {
@@ -271,6 +286,7 @@ for group in ${groups}; do
 	receiver) bench_receiver ;;
 	rate) bench_rate ;;
 	plan) bench_plan ;;
+	refresh) bench_refresh ;;
 	*) die "unknown group ${group} in BENCH_ONLY" ;;
 	esac
 done

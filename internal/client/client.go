@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -69,6 +70,8 @@ type Client struct {
 	baseURL   string
 	req       *requester
 	templates templateCache
+	// templateRequests counts template list pages requested.
+	templateRequests atomic.Int64
 }
 
 // New validates cfg and returns a Client. Error texts never contain the

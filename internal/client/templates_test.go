@@ -14,8 +14,12 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// templatePages answers the template list from total templates in pages
-// of 100, as Interakt does.
+// otherStatuses is how many list requests the statuses after APPROVED
+// cost when they hold nothing: one each.
+var otherStatuses = len(wire.ApprovalStatuses) - 1
+
+// templatePages answers the template list from total APPROVED templates in
+// pages of 100, as Interakt does; the other statuses are empty.
 func templatePages(t *testing.T, total int) func(int, http.ResponseWriter, *http.Request) {
 	return func(_ int, w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != wire.TemplatesPath {
@@ -25,6 +29,10 @@ func templatePages(t *testing.T, total int) func(int, http.ResponseWriter, *http
 		offset, err := strconv.Atoi(r.URL.Query().Get("offset"))
 		if err != nil {
 			t.Errorf("offset %q is not a number", r.URL.Query().Get("offset"))
+		}
+		if r.URL.Query().Get("approval_status") != wire.ApprovalApproved {
+			writeJSON(w, http.StatusOK, `{"count":0,"has_next":false,"results":{"templates":[]}}`)
+			return
 		}
 		const pageSize = 100
 		page := wire.TemplatesPage{Count: total}
@@ -86,7 +94,17 @@ func TestListTemplatesPagesAndCaches(t *testing.T) {
 			t.Errorf("request %s %s with Authorization %q", r.method, r.uri, r.header.Get("Authorization"))
 		}
 	}
-	want := []string{wire.TemplatesPath + "?offset=0", wire.TemplatesPath + "?offset=100", wire.TemplatesPath + "?offset=200"}
+	want := []string{
+		wire.TemplatesPath + "?approval_status=APPROVED&offset=0",
+		wire.TemplatesPath + "?approval_status=APPROVED&offset=100",
+		wire.TemplatesPath + "?approval_status=APPROVED&offset=200",
+	}
+	for _, status := range wire.ApprovalStatuses[1:] {
+		want = append(want, wire.TemplatesPath+"?approval_status="+status+"&offset=0")
+	}
+	if got := c.TemplateListRequests(); got != int64(len(want)) {
+		t.Errorf("TemplateListRequests = %d, want %d", got, len(want))
+	}
 	if fmt.Sprint(uris) != fmt.Sprint(want) {
 		t.Errorf("requests = %v, want %v", uris, want)
 	}
@@ -110,8 +128,8 @@ func TestListTemplatesFailureNotCached(t *testing.T) {
 	if err != nil || len(list) != 3 {
 		t.Fatalf("second ListTemplates = %d templates, %v; want 3", len(list), err)
 	}
-	if n := s.count(); n != 2 {
-		t.Errorf("server saw %d requests, want 2", n)
+	if n := s.count(); n != 2+otherStatuses {
+		t.Errorf("server saw %d requests, want %d", n, 2+otherStatuses)
 	}
 }
 
@@ -131,23 +149,33 @@ func TestListTemplatesRetries5xx(t *testing.T) {
 		if err != nil || len(list) != 2 {
 			t.Fatalf("ListTemplates = %d templates, %v; want 2", len(list), err)
 		}
-		if n := s.count(); n != 3 {
-			t.Errorf("server saw %d requests, want 3", n)
+		if n := s.count(); n != 3+otherStatuses {
+			t.Errorf("server saw %d requests, want %d", n, 3+otherStatuses)
 		}
 	})
 }
 
-func TestListTemplatesEmptyPageWithNext(t *testing.T) {
-	s := &server{respond: func(_ int, w http.ResponseWriter, _ *http.Request) {
+// TestListTemplatesEmptyPageEnds: an empty page ends a status's listing
+// even when has_next says more, as integrators find Interakt ends it.
+func TestListTemplatesEmptyPageEnds(t *testing.T) {
+	s := &server{respond: func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("approval_status") == wire.ApprovalRejected && r.URL.Query().Get("offset") == "0" {
+			writeJSON(w, http.StatusOK, `{"count":5,"has_next":true,"results":{"templates":[{"name":"a","language":"en","body":"x","rejection_reason":"INVALID_FORMAT"}]}}`)
+			return
+		}
 		writeJSON(w, http.StatusOK, `{"count":5,"has_next":true,"results":{"templates":[]}}`)
 	}}
 	ts := startHTTP(t, s)
 	c := newTestClient(t, ts.URL, nil, Config{})
-	if _, err := c.ListTemplates(t.Context()); err == nil {
-		t.Fatal("ListTemplates succeeded on an empty page claiming more")
+	list, err := c.ListTemplates(t.Context())
+	if err != nil || len(list) != 1 {
+		t.Fatalf("ListTemplates = %v, %v; want one template", list, err)
 	}
-	if n := s.count(); n != 1 {
-		t.Errorf("server saw %d requests, want 1", n)
+	if list[0].ApprovalStatus != wire.ApprovalRejected || list[0].RejectionReason != "INVALID_FORMAT" {
+		t.Errorf("template = %+v, want REJECTED (the status it was listed under) with its reason", list[0])
+	}
+	if n := s.count(); n != len(wire.ApprovalStatuses)+1 {
+		t.Errorf("server saw %d requests, want %d", n, len(wire.ApprovalStatuses)+1)
 	}
 }
 
@@ -179,8 +207,28 @@ func TestListTemplatesCallerLeaves(t *testing.T) {
 		if err != nil || len(list) != 1 {
 			t.Fatalf("ListTemplates = %d templates, %v; want 1", len(list), err)
 		}
-		if n := s.count(); n != 2 {
-			t.Errorf("server saw %d requests, want 2 (the abandoned one and a fresh fetch)", n)
+		if n := s.count(); n != 2+otherStatuses {
+			t.Errorf("server saw %d requests, want %d (the abandoned one and a fresh fetch)", n, 2+otherStatuses)
 		}
 	})
+}
+
+// TestFindTemplateSharesTheListing: lookups use the one listing, in any
+// status, and tell an absent template from a failure.
+func TestFindTemplateSharesTheListing(t *testing.T) {
+	s := &server{respond: templatePages(t, 250)}
+	ts := startHTTP(t, s)
+	c := newTestClient(t, ts.URL, nil, Config{})
+	for i := range 250 {
+		got, ok, err := c.FindTemplate(t.Context(), fmt.Sprintf("template_%03d", i), "en")
+		if err != nil || !ok || got.ID != strconv.Itoa(i) {
+			t.Fatalf("FindTemplate(%d) = %+v, %v, %v", i, got, ok, err)
+		}
+	}
+	if _, ok, err := c.FindTemplate(t.Context(), "template_000", "hi"); ok || err != nil {
+		t.Errorf("FindTemplate of an absent language = %v, %v", ok, err)
+	}
+	if n := s.count(); n != 3+otherStatuses {
+		t.Errorf("server saw %d requests for 251 lookups, want one listing of %d", n, 3+otherStatuses)
+	}
 }

@@ -58,12 +58,20 @@ type TemplateDecl struct {
 	Buttons []ButtonDecl
 	// ButtonsUnknown says the whole buttons list is unknown.
 	ButtonsUnknown bool
+
+	// BodyExamples are the body's example values for a submission; nil
+	// when not given. They are not content: the fingerprint and the
+	// contract ignore them, as they ignore the header's example.
+	BodyExamples        []Str
+	BodyExamplesUnknown bool
 }
 
 // HeaderDecl is a template's header.
 type HeaderDecl struct {
 	Format Str
 	Text   Str
+	// Example is the value of the header's variable for a submission.
+	Example Str
 	// Unknown says the whole header object is unknown.
 	Unknown bool
 }

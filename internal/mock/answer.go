@@ -25,6 +25,9 @@ const (
 	MsgMethod          = "Method Not Allowed"
 	MsgBadOffset       = "offset must be a non-negative integer"
 	MsgShuttingDown    = "Server is shutting down"
+	// MsgNoApprovalStatus answers a template listing without a concrete
+	// approval_status.
+	MsgNoApprovalStatus = "Please correct the following error - approval_status is required and must be one status, such as APPROVED"
 )
 
 // MsgNoTemplate returns the answer to a send naming no approved template.

@@ -59,6 +59,16 @@ func TestRunServesAndStops(t *testing.T) {
 	if status, err := postHTTP(http.DefaultClient, url, body); err != nil || status != http.StatusUnauthorized {
 		t.Errorf("send with another key: %v", err)
 	}
+	// The command serves the approval endpoint that plays Meta's review.
+	approve, err := http.NewRequest(http.MethodPost, url+AdminApprovalPath,
+		strings.NewReader(`{"name":"festive_sale","language":"en","status":"APPROVED"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	approve.Header.Set("Authorization", "Basic c2VjcmV0Og==")
+	if resp, err := http.DefaultClient.Do(approve); err != nil || resp.Body.Close() != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("approving festive_sale: %v %v", resp, err)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)

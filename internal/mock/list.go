@@ -3,13 +3,17 @@ package mock
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 // handleTemplates answers GET /v1/public/track/organization/templates with
-// one page of the account's templates. It shares the send's rate limit.
+// one page of the account's templates of one approval status, as Interakt
+// does: approval_status is required (missing or "all" is a 400), only
+// offset pages, and name or language filters are ignored. It shares the
+// send's rate limit.
 func (s *Server) handleTemplates(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	i := s.record(r, 0, at)
@@ -39,8 +43,13 @@ func (s *Server) handleTemplates(w http.ResponseWriter, r *http.Request) {
 		}
 		offset = parsed
 	}
+	status := query.Get("approval_status")
+	if status == "" || strings.EqualFold(status, "all") {
+		s.answer(w, r, i, http.StatusBadRequest, failure(MsgNoApprovalStatus))
+		return
+	}
 	s.mu.Lock()
-	matching := s.templates.filter(query.Get("approval_status"), query.Get("language"))
+	matching := s.templates.filter(status)
 	s.mu.Unlock()
 
 	page := wire.TemplatesPage{Count: len(matching), Results: wire.TemplatesResult{Templates: []wire.TemplateInfo{}}}

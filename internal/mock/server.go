@@ -93,6 +93,7 @@ type Server struct {
 	sendCount    int
 	requests     []*Request
 	sent         []SentMessage
+	submissions  []Submission
 	// sentChanged is closed and replaced whenever a send is accepted.
 	sentChanged chan struct{}
 
@@ -145,6 +146,8 @@ func New(opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc(wire.MessagePath, s.handleSend)
 	mux.HandleFunc(wire.TemplatesPath, s.handleTemplates)
+	mux.HandleFunc(wire.CreateTemplatePath, s.handleCreateTemplate)
+	mux.HandleFunc(AdminApprovalPath, s.handleApproval)
 	mux.HandleFunc("/", s.handleNotFound)
 	s.handler = mux
 	return s

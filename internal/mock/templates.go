@@ -101,18 +101,44 @@ func (s *templateSet) approved(name, language string) (wire.TemplateInfo, bool) 
 	return t, true
 }
 
-// filter returns the templates matching the listing filters; empty filters
-// match everything.
-func (s *templateSet) filter(approvalStatus, language string) []wire.TemplateInfo {
+// filter returns the templates of one approval status, in listing order.
+func (s *templateSet) filter(approvalStatus string) []wire.TemplateInfo {
 	out := make([]wire.TemplateInfo, 0, len(s.list))
 	for _, t := range s.list {
-		if approvalStatus != "" && !strings.EqualFold(t.ApprovalStatus, approvalStatus) {
-			continue
+		if strings.EqualFold(t.ApprovalStatus, approvalStatus) {
+			out = append(out, t)
 		}
-		if language != "" && t.Language != language {
-			continue
-		}
-		out = append(out, t)
 	}
 	return out
+}
+
+// find returns the index of the template with this name and language, or -1.
+func (s *templateSet) find(name, language string) int {
+	for i, t := range s.list {
+		if t.Name == name && t.Language == language {
+			return i
+		}
+	}
+	return -1
+}
+
+// put adds t, or replaces the template with its name and language.
+func (s *templateSet) put(t wire.TemplateInfo) {
+	if i := s.find(t.Name, t.Language); i >= 0 {
+		s.list[i] = t
+	} else {
+		s.list = append(s.list, t)
+	}
+	s.byName[templateKey{t.Name, t.Language}] = t
+}
+
+// remove deletes the template with this name and language.
+func (s *templateSet) remove(name, language string) bool {
+	i := s.find(name, language)
+	if i < 0 {
+		return false
+	}
+	s.list = append(s.list[:i], s.list[i+1:]...)
+	delete(s.byName, templateKey{name, language})
+	return true
 }

@@ -138,6 +138,10 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 
 	if !inputs.recipientsKnown {
+		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, plan.Template)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		r.planUnknownResults(ctx, resp)
 		resp.Diagnostics.AddWarning("Campaign recipients known only at apply",
 			"The recipients are not known until apply, so the plan cannot say how many messages the apply sends. "+
@@ -153,6 +157,12 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		if len(decision.dropped) > 0 {
 			tflog.Info(ctx, "campaign plan: removed recipients are dropped from results", map[string]any{"dropped": len(decision.dropped)})
 		}
+		return
+	}
+	// The template is checked against the account only when the apply
+	// would send: a campaign with nothing to send plans without it.
+	resp.Diagnostics.Append(accountSendCheck(ctx, r.data, plan.Template)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	r.planUnknownResults(ctx, resp)

@@ -321,7 +321,8 @@ var declarationRules = []string{
 	"button_url_length", "button_url_required", "button_url_variables", "buttons_copy_code_count", "buttons_count",
 	"buttons_grouping", "buttons_phone_count", "buttons_url_count", "category", "footer_length", "footer_variables",
 	"header_format", "header_text_length", "header_text_not_allowed", "header_text_required", "header_text_variables",
-	"variable_syntax",
+	"variable_syntax", "body_examples_count", "example_empty", "header_example_required", "button_example_required",
+	"submit_language", "submit_media_header", "submitted_content_change",
 }
 
 func TestMessageValidationTable_coversEveryMessageRule(t *testing.T) {

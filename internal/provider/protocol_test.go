@@ -22,12 +22,12 @@ type unknownMarker struct{}
 // tables of configurations driven through ValidateResourceConfig and
 // PlanResourceChange.
 type protocolServer struct {
-	t       *testing.T
+	t       testing.TB
 	server  tfprotov6.ProviderServer
 	schemas *tfprotov6.GetProviderSchemaResponse
 }
 
-func newProtocolServer(t *testing.T, s seams) *protocolServer {
+func newProtocolServer(t testing.TB, s seams) *protocolServer {
 	t.Helper()
 	server, err := providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s})()
 	if err != nil {
@@ -166,7 +166,7 @@ func (p *protocolServer) value(typ tftypes.Type, v any) tftypes.Value {
 	return tftypes.Value{}
 }
 
-func toSlice(t *testing.T, v any) []any {
+func toSlice(t testing.TB, v any) []any {
 	switch s := v.(type) {
 	case []any:
 		return s

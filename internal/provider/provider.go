@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"net/http"
 	"time"
 
@@ -19,9 +20,10 @@ import (
 )
 
 var (
-	_ provider.Provider              = &InteraktProvider{}
-	_ provider.ProviderWithFunctions = &InteraktProvider{}
-	_ provider.ProviderWithActions   = &InteraktProvider{}
+	_ provider.Provider                  = &InteraktProvider{}
+	_ provider.ProviderWithFunctions     = &InteraktProvider{}
+	_ provider.ProviderWithActions       = &InteraktProvider{}
+	_ provider.ProviderWithListResources = &InteraktProvider{}
 )
 
 // InteraktProvider is the provider implementation.
@@ -133,6 +135,14 @@ func (p *InteraktProvider) Configure(ctx context.Context, req provider.Configure
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
+}
+
+// ListResources are the provider's lists for `terraform query`.
+func (p *InteraktProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewTemplateListResource,
+	}
 }
 
 func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resource {

@@ -29,9 +29,16 @@ func TestAccProvider_sendsWithTheKeyFromTheEnvironment(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: orderShippedMessage(srv, "42"),
 			Check: func(*terraform.State) error {
-				reqs := srv.Requests()
+				// Besides the send, only the template listings of the plan's
+				// check against the account.
+				for _, r := range srv.Requests() {
+					if r.Path != wire.MessagePath && (r.Method != http.MethodGet || r.Path != wire.TemplatesPath || !r.Authorized) {
+						return fmt.Errorf("request %s %s (authorized %v); want the send and authorized template listings", r.Method, r.Path, r.Authorized)
+					}
+				}
+				reqs := srv.SendRequests()
 				if len(reqs) != 1 {
-					return fmt.Errorf("the mock saw %d requests; want exactly one send", len(reqs))
+					return fmt.Errorf("the mock saw %d sends; want exactly one", len(reqs))
 				}
 				r := reqs[0]
 				switch {

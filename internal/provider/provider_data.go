@@ -49,6 +49,12 @@ type providerData struct {
 	secrets []string // values masked in every log line
 }
 
+// readsAccount reports whether the provider reads the account's templates:
+// with an API key, and not in a dry run, which makes no request at all.
+func (d *providerData) readsAccount() bool {
+	return d != nil && d.api != nil && !d.dryRun
+}
+
 // sendBudget enforces max_sends_per_apply across the provider process.
 type sendBudget struct {
 	limit int64 // 0 = no cap

@@ -20,7 +20,7 @@ const testWindow = 2 * time.Second
 
 // newTestMock starts an in-process mock for one test, with Interakt's 40
 // requests per (scaled) window unless opts says otherwise.
-func newTestMock(t *testing.T, opts mock.Options) *mock.Server {
+func newTestMock(t testing.TB, opts mock.Options) *mock.Server {
 	t.Helper()
 	if opts.APIKey == "" {
 		opts.APIKey = testAPIKey

@@ -81,16 +81,31 @@ func startSecretsReceiver(t *testing.T, log io.Writer) string {
 // secretsFullConfig declares every resource and data source the provider
 // has, all through one provider whose key and token come from the
 // environment: a verified template, a message and a campaign sending it,
-// the message's status once delivered, and the account's templates.
+// the message's status once delivered, the account's templates, and a
+// template submitted for approval.
 func secretsFullConfig(srv *mock.Server) string {
 	return providerBlock(srv) + `
+resource "interakt_template" "submitted" {
+  name          = "delivery_window"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = "Hi {{1}}, your delivery arrives between {{2}}."
+  body_examples = ["Asha", "10:00 and 12:00"]
+  submit        = true
+}
+
 resource "interakt_template" "order_shipped" {
   name          = "order_shipped"
   language_code = "en"
   category      = "UTILITY"
   header        = { format = "TEXT", text = "Order {{1}}" }
   body          = "Hi {{1}}, your order {{2}} has shipped."
-  verify        = true
+  footer        = "Reply STOP to opt out"
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
+  verify = true
 }
 
 resource "interakt_template_message" "smoke" {
@@ -100,15 +115,16 @@ resource "interakt_template_message" "smoke" {
   callback_data = "release-42"
   header_values = ["A-1001"]
   body_values   = ["Asha", "A-1001"]
+  button_values = { "0" = ["A-1001"] }
 }
 
 resource "interakt_campaign" "launch" {
   template      = interakt_template.order_shipped.contract
   callback_data = "launch"
   recipients = {
-    asha  = { country_code = "+91", phone_number = "9800000001", header_values = ["A-1"], body_values = ["Asha", "A-1"] }
-    ravi  = { country_code = "+91", phone_number = "9800000002", header_values = ["A-2"], body_values = ["Ravi", "A-2"] }
-    meena = { country_code = "+91", phone_number = "9800000003", header_values = ["A-3"], body_values = ["Meena", "A-3"] }
+    asha  = { country_code = "+91", phone_number = "9800000001", header_values = ["A-1"], body_values = ["Asha", "A-1"], button_values = { "0" = ["A-1"] } }
+    ravi  = { country_code = "+91", phone_number = "9800000002", header_values = ["A-2"], body_values = ["Ravi", "A-2"], button_values = { "0" = ["A-2"] } }
+    meena = { country_code = "+91", phone_number = "9800000003", header_values = ["A-3"], body_values = ["Meena", "A-3"], button_values = { "0" = ["A-3"] } }
   }
 }
 
@@ -162,7 +178,7 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 			logs[tc.pathVariable] = string(data)
 			secretsSearchLogs(t, logs, map[string][]string{
 				tc.pathVariable: tc.want,
-				"mock":          {"path=" + wire.MessagePath, "path=" + wire.TemplatesPath},
+				"mock":          {"path=" + wire.MessagePath, "path=" + wire.TemplatesPath, "path=" + wire.CreateTemplatePath},
 				"receiver":      {"invalid signature"},
 			})
 		})
@@ -304,7 +320,9 @@ data "interakt_message_status" "unseen" {
 		config string
 		want   *regexp.Regexp
 	}{
-		{send, regexp.MustCompile(`Interakt rejected the API key.*HTTP 401`)},
+		// The refused key is met at plan, where the template is checked
+		// against the account.
+		{send, regexp.MustCompile(`Cannot check the template.*HTTP 401`)},
 		{read, regexp.MustCompile(`Status token rejected`)},
 	} {
 		writeFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+provider+tc.config)

@@ -41,7 +41,6 @@ resource "interakt_template_message" "secrets" {
     header_format    = "DOCUMENT"
     header_variables = 0
     body_variables   = 3
-    buttons          = [{ index = 0, type = "QUICK_REPLY", dynamic = false }]
   }
   country_code   = "+91"
   phone_number   = "9999999999"

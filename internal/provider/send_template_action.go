@@ -126,6 +126,9 @@ func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 		return
 	}
 	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), true)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(accountSendCheck(ctx, a.data, cfg.Template)...)
+	}
 }
 
 // Invoke sends the message once. Progress names the template and, last,

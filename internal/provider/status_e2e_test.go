@@ -168,6 +168,11 @@ resource "interakt_template" "order_shipped" {
   category      = "UTILITY"
   header        = { format = "TEXT", text = "Order {{1}}" }
   body          = "Hi {{1}}, your order {{2}} has shipped."
+  footer        = "Reply STOP to opt out"
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
 }
 
 resource "interakt_template_message" "smoke" {
@@ -177,6 +182,7 @@ resource "interakt_template_message" "smoke" {
   callback_data = "release-42"
   header_values = ["A-1001"]
   body_values   = ["Asha", "A-1001"]
+  button_values = { "0" = ["A-1001"] }
 }
 
 data "interakt_message_status" "smoke" {

@@ -120,6 +120,9 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	resp.Diagnostics.Append(newMessageCheck(plan.Template, plan.messageValuesModel).diagnostics(path.Empty(), true)...)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, plan.Template)...)
+	}
 }
 
 func (r *templateMessageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

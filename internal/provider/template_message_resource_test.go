@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 const messageType = "interakt_template_message"
@@ -400,7 +401,14 @@ resource "interakt_template_message" "smoke" {
 				Check: func(*terraform.State) error { return expectBodies(srv, orderShippedRequest) },
 			},
 			{
-				// The footer is not part of the contract: no new send.
+				// The footer is not part of the contract: no new send. The
+				// account's footer is edited too, so that the declaration
+				// matches it.
+				PreConfig: func() {
+					if err := srv.UpdateTemplate("order_shipped", "en", func(t *wire.TemplateInfo) { t.Footer = "Reply STOP to stop" }); err != nil {
+						panic(err)
+					}
+				},
 				Config: config(body, "Reply STOP to stop"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
@@ -447,11 +455,13 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			wantSends:  1,
 		},
 		{
-			name:       "unauthorized",
+			name: "unauthorized",
+			// Caught at plan, where the template is checked against the
+			// account: nothing is sent.
 			apiKey:     "d3Jvbmcta2V5Og==", // base64 of "wrong-key:"
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rejected the API key", "(none)"},
-			wantDetail: []string{"(HTTP 401): " + mock.MsgUnauthorized, envAPIKey},
-			wantSends:  1,
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Cannot check the template", "template"},
+			wantDetail: []string{"(HTTP 401): " + mock.MsgUnauthorized, "Nothing was sent"},
+			wantSends:  0,
 		},
 		{
 			name:       "server error is uncertain",

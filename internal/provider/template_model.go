@@ -22,13 +22,20 @@ type templateModel struct {
 	Verify      types.Bool   `tfsdk:"verify"`
 	Contract    types.Object `tfsdk:"contract"`
 	Fingerprint types.String `tfsdk:"fingerprint"`
+
+	// Submission and what the account says of the template.
+	Submit          types.Bool   `tfsdk:"submit"`
+	BodyExamples    types.List   `tfsdk:"body_examples"`
+	ApprovalStatus  types.String `tfsdk:"approval_status"`
+	RejectionReason types.String `tfsdk:"rejection_reason"`
 }
 
 // Attribute types of the header object and of one button.
 var (
 	templateHeaderAttrTypes = map[string]attr.Type{
-		"format": types.StringType,
-		"text":   types.StringType,
+		"format":  types.StringType,
+		"text":    types.StringType,
+		"example": types.StringType,
 	}
 	templateButtonAttrTypes = map[string]attr.Type{
 		"type":         types.StringType,
@@ -54,7 +61,21 @@ func (m templateModel) decl() contract.TemplateDecl {
 		d.Header = &contract.HeaderDecl{Unknown: true}
 	case !m.Header.IsNull():
 		a := m.Header.Attributes()
-		d.Header = &contract.HeaderDecl{Format: attrStr(a, "format"), Text: attrStr(a, "text")}
+		d.Header = &contract.HeaderDecl{Format: attrStr(a, "format"), Text: attrStr(a, "text"), Example: attrStr(a, "example")}
+	}
+	switch {
+	case m.BodyExamples.IsUnknown():
+		d.BodyExamplesUnknown = true
+	case !m.BodyExamples.IsNull():
+		d.BodyExamples = []contract.Str{}
+		for _, e := range m.BodyExamples.Elements() {
+			s, ok := e.(types.String)
+			if !ok {
+				d.BodyExamples = append(d.BodyExamples, contract.UnknownStr())
+				continue
+			}
+			d.BodyExamples = append(d.BodyExamples, contractStr(s))
+		}
 	}
 	switch {
 	case m.Buttons.IsUnknown():
@@ -121,6 +142,11 @@ func (m *templateModel) setComputed() {
 	}
 	m.Contract = contractValue(contract.ContractOf(d))
 	m.Fingerprint = types.StringValue(contract.Fingerprint(d))
+}
+
+// submitRequested reports whether submit is known to be true.
+func (m templateModel) submitRequested() bool {
+	return !m.Submit.IsNull() && !m.Submit.IsUnknown() && m.Submit.ValueBool()
 }
 
 // verifyRequested reports whether verify is known to be true.

@@ -58,7 +58,7 @@ func orderShippedContractValue(t *testing.T) attr.Value {
 	t.Helper()
 	var m templateModel
 	m.Name, m.LanguageCode, m.Category = types.StringValue("order_shipped"), types.StringValue("en"), types.StringValue("UTILITY")
-	m.Header = types.ObjectValueMust(templateHeaderAttrTypes, map[string]attr.Value{"format": dStr("TEXT"), "text": dStr("Order {{1}}")})
+	m.Header = types.ObjectValueMust(templateHeaderAttrTypes, map[string]attr.Value{"format": dStr("TEXT"), "text": dStr("Order {{1}}"), "example": types.StringNull()})
 	m.Body, m.Footer = types.StringValue(orderShippedBody), types.StringNull()
 	button := func(typ, text, url string) attr.Value {
 		u := types.StringNull()

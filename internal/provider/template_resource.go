@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 )
@@ -29,9 +31,9 @@ func NewTemplateResource() resource.Resource {
 	return &templateResource{}
 }
 
-// templateResource declares a template that exists in Interakt. It makes
-// no network call except for verify: Interakt has no API to manage
-// templates, only to list them.
+// templateResource declares a template of the Interakt account. With an
+// API key it reads the account's list (once per run) and may create a
+// template; Interakt has no API to edit or delete one.
 type templateResource struct {
 	// data is nil until the provider is configured, and during validate.
 	data *providerData
@@ -43,12 +45,13 @@ func (r *templateResource) Metadata(_ context.Context, req resource.MetadataRequ
 
 func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Declares a WhatsApp template that exists (approved) in Interakt, checks the declaration against WhatsApp's template rules at plan time, " +
+		MarkdownDescription: "Declares a WhatsApp template of the Interakt account, checks the declaration against WhatsApp's template rules at plan time, " +
 			"and exposes its `contract`: what a message must give (header and body variable counts, buttons by index). " +
 			"`contract` is known in the plan, so `interakt_template_message` and `interakt_campaign` check their values against it before anything is sent.\n\n" +
-			"Interakt has no API to create templates; create and approve them in Interakt, then declare them here. " +
-			"The resource makes no network call unless `verify = true`, which checks with the API key that the template exists, is `APPROVED` and has this body. " +
-			"Destroying it only forgets the declaration.\n\n" +
+			"With an API key, every refresh reads the account: `approval_status` and `rejection_reason` follow it, a difference in category, header, body, footer or buttons " +
+			"shows in the plan at that attribute, and a template gone from the account leaves the state with a warning. Without a key nothing is read and plans stay offline. " +
+			"`submit = true` submits a template the account lacks for Meta's approval; one the account has with the same content is adopted, never submitted twice. " +
+			"Interakt has no API to edit or delete templates: destroying only forgets the declaration.\n\n" +
 			"Rules that decide whether a message can be built are errors; Meta's authoring rules for new templates (lengths, button grouping and counts, " +
 			"a variable at the edge of the body) are warnings, since an approved template may predate them.",
 		Attributes: map[string]schema.Attribute{
@@ -81,6 +84,10 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					},
 					"text": schema.StringAttribute{
 						MarkdownDescription: "The text of a `TEXT` header, with at most one variable, `{{1}}`. Media headers have no text.",
+						Optional:            true,
+					},
+					"example": schema.StringAttribute{
+						MarkdownDescription: "A value the header's `{{1}}` could take, for Meta's review; needed with `submit = true` when the header has a variable.",
 						Optional:            true,
 					},
 				},
@@ -117,10 +124,32 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 						Optional:            true,
 					},
 					"example": schema.StringAttribute{
-						MarkdownDescription: "An example value, as given when the template was submitted (for a dynamic URL or a `COPY_CODE` button). Informational.",
+						MarkdownDescription: "An example value for Meta's review: a full URL for a `URL` button ending in `{{1}}` (needed with `submit = true`), or a code for `COPY_CODE`.",
 						Optional:            true,
 					},
 				}},
+			},
+			"body_examples": schema.ListAttribute{
+				MarkdownDescription: "One example value per body variable, in order (`{{1}}`, `{{2}}`, ...), none empty: what Meta's reviewers see. Needed with `submit = true`; checked at plan whenever given.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"submit": schema.BoolAttribute{
+				MarkdownDescription: "Submit the template for Meta's approval through Interakt's Create Template API when the account lacks it (default `false`). " +
+					"A template the account already has with the same content is adopted, never submitted twice. WhatsApp versions templates by name: once submitted, " +
+					"its content cannot change (a plan error says so) unless Meta rejected it; give a new version a new name, such as `order_shipped_v2`. " +
+					"Needs the provider's `api_key` at apply; examples are checked at plan without it. Text headers only: media headers are created in Interakt.",
+				Optional: true,
+			},
+			"approval_status": schema.StringAttribute{
+				MarkdownDescription: "The approval status the account lists (`APPROVED`, `WAITING`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`), read at every refresh with an API key; null without one.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"rejection_reason": schema.StringAttribute{
+				MarkdownDescription: "Why Meta rejected the template, as the account lists it; null unless `approval_status` is `REJECTED`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"verify": schema.BoolAttribute{
 				MarkdownDescription: "Check with the API that the template exists in the account, is `APPROVED` and has this `body`, at plan and again at apply. " +
@@ -148,7 +177,7 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"fingerprint": schema.StringAttribute{
-				MarkdownDescription: "A SHA-256 of the declaration (every attribute but `verify`): it changes whenever the template does, for use in `triggers`.",
+				MarkdownDescription: "A SHA-256 of the template's content (name, language, category, header, body, footer, buttons): it changes whenever the template does, for use in `triggers`.",
 				Computed:            true,
 			},
 		},
@@ -178,26 +207,52 @@ func (r *templateResource) ValidateConfig(ctx context.Context, req resource.Vali
 		return
 	}
 	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), contract.ValidateTemplate(cfg.decl()))...)
+	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), contract.ValidateSubmission(cfg.decl(), cfg.submitRequested()))...)
 }
 
 // ModifyPlan checks the declaration again with references resolved (errors
 // only: Terraform has just run ValidateConfig with the same values), sets
-// contract and fingerprint so that dependants see them in the plan, and
-// runs verify when it can.
+// contract and fingerprint so that dependants see them in the plan,
+// refuses a content change of a submitted template, compares the
+// declaration with the account when a key is set, and runs verify when it
+// can.
 func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // Destroy: nothing to check.
+		return // Destroy: Delete warns what stays in Interakt.
 	}
 	var plan templateModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), errorProblems(contract.ValidateTemplate(plan.decl())))...)
+	decl := plan.decl()
+	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), errorProblems(contract.ValidateTemplate(decl)))...)
+	resp.Diagnostics.Append(problemDiagnostics(path.Empty(), errorProblems(contract.ValidateSubmission(decl, plan.submitRequested())))...)
+	var state *templateModel
+	if !req.State.Raw.IsNull() {
+		state = &templateModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	plan.setComputed()
+	// A change of a submitted template is refused with or without a key:
+	// the state holds what was submitted (or, refreshed, what the account
+	// has).
+	if state != nil && state.submitRequested() && plan.submitRequested() && !isRejected(state.ApprovalStatus.ValueString()) {
+		for _, d := range contentDiffs(*state, plan) {
+			resp.Diagnostics.Append(problemDiagnostics(path.Empty(),
+				[]contract.Problem{contract.SubmittedChange(d.path, plan.Name.ValueString(), state.ApprovalStatus.ValueString())})...)
+		}
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(r.compareWithAccount(ctx, state, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if !plan.verifyRequested() {
 		return
@@ -213,18 +268,19 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *templateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity)...)
 }
 
 func (r *templateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity)...)
 }
 
 // save is Create and Update alike: the planned declaration, its computed
 // attributes filled (all known by apply), becomes the state once verify,
-// when requested and the API key is known, passes. Without a key the plan
-// has warned that verify was skipped.
-func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
+// when requested and the API key is known, passes, and once a template to
+// submit is in the account. Without a key the plan has warned that verify
+// was skipped.
+func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	var m templateModel
 	diags := plan.Get(ctx, &m)
 	if diags.HasError() {
@@ -237,35 +293,68 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 			return diags
 		}
 	}
+	if m.submitRequested() {
+		diags.Append(r.ensureSubmitted(ctx, &m)...)
+		if diags.HasError() {
+			return diags
+		}
+	} else {
+		diags.Append(r.readStatus(ctx, &m)...)
+	}
 	diags.Append(state.Set(ctx, &m)...)
+	diags.Append(setIdentity(ctx, identity, m)...)
 	return diags
 }
 
-// Read keeps the state as it is: the declaration lives in configuration,
-// and the only remote check, verify, runs at plan.
-func (r *templateResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
-
-// Delete only forgets the declaration; the template stays in Interakt.
-func (r *templateResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Read refreshes the state from the account when an API key is set: see
+// refreshFrom. A template the account no longer lists, in any status,
+// leaves the state with a warning. Without a key, or in a dry run, nothing
+// changes, so plans stay offline.
+func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m templateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, m)...)
+	if !r.data.readsAccount() {
+		return
+	}
+	name, language := m.Name.ValueString(), m.LanguageCode.ValueString()
+	found, diags := r.accountTemplate(ctx, name, language)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	if found == nil {
+		resp.Diagnostics.AddWarning("Template gone from the account",
+			fmt.Sprintf("Interakt no longer lists the template %q (%s) in any approval status, so it was removed from the state. "+
+				"It was deleted in Interakt or by Meta. The next plan creates it again: with submit = true that submits it for approval; "+
+				"otherwise remove the resource, or recreate the template in Interakt.", name, language))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	tflog.Debug(ctx, "refreshed template from the account", map[string]any{"template": name, "language": language, "approval_status": found.ApprovalStatus})
+	m.refreshFrom(*found)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, m)...)
 }
 
-// ImportState adopts a template by <name>:<language_code>. The next plan
-// then shows the rest of the declaration, from configuration, as an update.
-func (r *templateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name, languageCode, ok := strings.Cut(req.ID, ":")
-	if !ok || name == "" || languageCode == "" || strings.Contains(languageCode, ":") {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("The import id %q is not of the form <name>:<language_code>. Give the template's code name and language, such as order_shipped:en or order_shipped:pt_BR.", req.ID))
+// Delete only forgets the declaration: Interakt has no API to delete a
+// template, and the warning names the one left behind.
+func (r *templateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m templateModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if problems := errorProblems(contract.ValidateContract(contract.Contract{Name: name, LanguageCode: languageCode})); len(problems) > 0 {
-		for _, p := range problems {
-			resp.Diagnostics.AddError("Invalid import id",
-				fmt.Sprintf("The import id is <name>:<language_code>, and its %s is not valid: %s", p.Path, p.Detail))
-		}
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), templateID(name, languageCode))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("language_code"), languageCode)...)
+	resp.Diagnostics.AddWarning("Template left in Interakt",
+		fmt.Sprintf("The template %q (%s) was removed from the state only: Interakt has no API to delete a template, so it stays in the account. "+
+			"Delete it in Interakt's dashboard if it is no longer wanted.", m.Name.ValueString(), m.LanguageCode.ValueString()))
+}
+
+// cutImportID splits an import id <name>:<language_code>.
+func cutImportID(id string) (name, languageCode string, ok bool) {
+	name, languageCode, ok = strings.Cut(id, ":")
+	return name, languageCode, ok && name != "" && languageCode != "" && !strings.Contains(languageCode, ":")
 }

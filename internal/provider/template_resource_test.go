@@ -378,7 +378,7 @@ func (c *cliTerraform) write(config string) {
 // send; a different body, a pending template, an unknown name and an
 // unknown language are errors at the attribute concerned.
 func TestAccTemplate_verify(t *testing.T) {
-	srv := newTestMock(t, mock.Options{PageSize: 2})
+	srv := newTestMock(t, mock.Options{PageSize: 2, RateLimit: -1})
 	t.Setenv(envAPIKey, testAPIKey)
 	provider := providerBlock(srv)
 	resource.Test(t, resource.TestCase{
@@ -437,19 +437,32 @@ resource "interakt_template" "order_shipped" {
 	if n := srv.SentCount(); n != 0 {
 		t.Errorf("verify sent %d messages; it must only list templates", n)
 	}
-	assertCompleteListings(t, srv, 4)
+	assertCompleteListings(t, srv)
 }
 
-// assertCompleteListings checks that the mock saw only template listings,
-// each reading every one of its pages (offsets 0, 2, 4... by page size 2).
-func assertCompleteListings(t *testing.T, srv *mock.Server, pages int) {
+// assertCompleteListings checks that the mock saw only template listings
+// of the default templates by pages of 2, each listing every approval
+// status in turn and every page of it.
+func assertCompleteListings(t *testing.T, srv *mock.Server) {
 	t.Helper()
+	var listing []string
+	for _, status := range wire.ApprovalStatuses {
+		n := 0
+		for _, tmpl := range mock.DefaultTemplates() {
+			if strings.EqualFold(tmpl.ApprovalStatus, status) {
+				n++
+			}
+		}
+		for offset := 0; offset == 0 || offset < n; offset += 2 {
+			listing = append(listing, fmt.Sprintf("approval_status=%s&offset=%d", status, offset))
+		}
+	}
 	reqs := srv.Requests()
-	if len(reqs) == 0 || len(reqs)%pages != 0 {
-		t.Fatalf("the mock saw %d requests, want whole listings of %d pages", len(reqs), pages)
+	if len(reqs) == 0 || len(reqs)%len(listing) != 0 {
+		t.Fatalf("the mock saw %d requests, want whole listings of %d pages", len(reqs), len(listing))
 	}
 	for i, r := range reqs {
-		want := fmt.Sprintf("offset=%d", 2*(i%pages))
+		want := listing[i%len(listing)]
 		if r.Method != "GET" || r.Path != wire.TemplatesPath || r.Query != want || r.Status != 200 {
 			t.Errorf("request %d: %s %s?%s answered %d, want GET %s?%s answered 200", i, r.Method, r.Path, r.Query, r.Status, wire.TemplatesPath, want)
 		}

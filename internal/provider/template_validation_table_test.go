@@ -24,6 +24,9 @@ type templateCase struct {
 	planWant []wantDiag
 	// detail is a fragment the first wanted diagnostic's detail contains.
 	detail string
+	// prior, when set, is the state the plan updates (computed attributes
+	// included); the case is then a plan-time check of a change.
+	prior map[string]any
 	// contractUnknown says the planned contract is unknown (some part of
 	// the declaration is); otherwise a plan without errors has it known.
 	contractUnknown bool
@@ -116,7 +119,41 @@ const (
 	sumPhoneCount    = "Too many phone number buttons"
 	sumCopyCount     = "Too many copy code buttons"
 	sumNotVerified   = "Template not verified"
+	sumExamplesCount = "Body examples do not match the variables"
+	sumExampleEmpty  = "Empty template example"
+	sumHeaderExample = "Missing header example"
+	sumButtonExample = "Missing button example"
+	sumSubmitLang    = "Language cannot be submitted"
+	sumSubmitMedia   = "Media header cannot be submitted"
+	sumSubmitted     = "Submitted template cannot change"
+	sumSubmitLater   = "Template to submit at apply"
 )
+
+// submitted is baseTemplate with submit = true and every example.
+func submitted(overrides map[string]any) map[string]any {
+	cfg := tmpl(map[string]any{
+		"submit":        true,
+		"header":        map[string]any{"format": "TEXT", "text": "Order {{1}}", "example": "A-1001"},
+		"body_examples": []any{"Asha", "A-1001"},
+		"buttons": []any{
+			map[string]any{"type": "URL", "text": "Track", "url": "https://shop.example.com/track/{{1}}", "example": "https://shop.example.com/track/A-1001"},
+			map[string]any{"type": "QUICK_REPLY", "text": "Stop updates"},
+		},
+	})
+	for k, v := range overrides {
+		cfg[k] = v
+	}
+	return cfg
+}
+
+// submittedState is the state of submitted() after an apply with a key,
+// the account showing status.
+func submittedState(status string) map[string]any {
+	st := submitted(nil)
+	st["id"] = "order_shipped:en"
+	st["approval_status"] = status
+	return st
+}
 
 func templateCases() []templateCase {
 	elevenButtons := make([]any, 11)
@@ -263,6 +300,20 @@ func templateCases() []templateCase {
 		{name: "unknown button between quick replies", cfg: withButtons(qr("Yes"), Unknown, qr("No")), contractUnknown: true},
 		{name: "unknown verify", cfg: tmpl(map[string]any{"verify": Unknown})},
 		{name: "unknown name still checks body", cfg: tmpl(map[string]any{"name": Unknown, "body": "Hi {{1}} and {{3}}."}), want: []wantDiag{errAt(sumBodyOrder, "body")}},
+		{name: "valid submission", cfg: submitted(nil), planWant: []wantDiag{warnAt(sumSubmitLater, "submit")}},
+		{name: "body examples fewer than variables", cfg: submitted(map[string]any{"body_examples": []any{"Asha"}}), want: []wantDiag{errAt(sumExamplesCount, "body_examples")}, detail: "needs 2 examples"},
+		{name: "body examples checked without submit", cfg: tmpl(map[string]any{"body_examples": []any{"Asha", "A-1", "x"}}), want: []wantDiag{errAt(sumExamplesCount, "body_examples")}},
+		{name: "submit without body examples", cfg: submitted(map[string]any{"body_examples": nil}), want: []wantDiag{errAt(sumExamplesCount, "body_examples")}},
+		{name: "empty body example", cfg: submitted(map[string]any{"body_examples": []any{"Asha", " "}}), want: []wantDiag{errAt(sumExampleEmpty, "body_examples[1]")}},
+		{name: "submit without header example", cfg: submitted(map[string]any{"header": map[string]any{"format": "TEXT", "text": "Order {{1}}"}}), want: []wantDiag{errAt(sumHeaderExample, "header.example")}},
+		{name: "empty header example", cfg: tmpl(map[string]any{"header": map[string]any{"format": "TEXT", "text": "Order {{1}}", "example": ""}}), want: []wantDiag{errAt(sumExampleEmpty, "header.example")}},
+		{name: "submit without button example", cfg: submitted(map[string]any{"buttons": []any{map[string]any{"type": "URL", "text": "Track", "url": "https://shop.example.com/track/{{1}}"}}}), want: []wantDiag{errAt(sumButtonExample, "buttons[0].example")}},
+		{name: "submit in a language without a name", cfg: submitted(map[string]any{"language_code": "zu"}), want: []wantDiag{errAt(sumSubmitLang, "language_code")}},
+		{name: "submit a media header", cfg: submitted(map[string]any{"header": map[string]any{"format": "IMAGE"}}), want: []wantDiag{errAt(sumSubmitMedia, "header.format")}},
+		{name: "submitted body changed", prior: submittedState("APPROVED"), cfg: submitted(map[string]any{"body": "Hi {{1}}, order {{2}} is on its way."}), planWant: []wantDiag{errAt(sumSubmitted, "body")}, detail: "order_shipped_v2"},
+		{name: "submitted button changed", prior: submittedState("WAITING"), cfg: submitted(map[string]any{"buttons": []any{map[string]any{"type": "URL", "text": "Where is it", "url": "https://shop.example.com/track/{{1}}", "example": "https://shop.example.com/track/A-1001"}, qr("Stop updates")}}), planWant: []wantDiag{errAt(sumSubmitted, "buttons[0].text")}},
+		{name: "submitted examples may change", prior: submittedState("APPROVED"), cfg: submitted(map[string]any{"body_examples": []any{"Ravi", "B-2"}})},
+		{name: "rejected template may change", prior: submittedState("REJECTED"), cfg: submitted(map[string]any{"body": "Hi {{1}}, order {{2}} is on its way."})},
 		{name: "unknown body still checks footer", cfg: tmpl(map[string]any{"body": Unknown, "footer": "Bye {{1}}"}), want: []wantDiag{errAt(sumFooterVar, "footer")}},
 		{name: "unknown button still checks the others", cfg: withButtons(Unknown, map[string]any{"type": "PHONE_NUMBER", "text": "Call"}), want: []wantDiag{errAt(sumButtonPhone, "buttons[1].phone_number")}},
 	}
@@ -285,7 +336,7 @@ func TestTemplateValidationTable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			validated := srv.validate("interakt_template", tc.cfg)
 			assertDiags(t, "validate", validated, tc.want)
-			if tc.detail != "" {
+			if tc.detail != "" && len(tc.want) > 0 {
 				if d := findDiag(validated, tc.want[0]); d == nil || !strings.Contains(d.Detail, tc.detail) {
 					t.Errorf("validate: want detail containing %q, got:\n%s", tc.detail, diagString(validated))
 				}
@@ -299,7 +350,15 @@ func TestTemplateValidationTable(t *testing.T) {
 			}
 			planWant = append(planWant, tc.planWant...)
 			plan := srv.planCreate("interakt_template", tc.cfg)
+			if tc.prior != nil {
+				plan = srv.planUpdate("interakt_template", srv.value(srv.resourceType("interakt_template"), tc.prior), tc.cfg)
+			}
 			assertDiags(t, "plan", plan.Diagnostics, planWant)
+			if tc.detail != "" && len(tc.want) == 0 {
+				if d := findDiag(plan.Diagnostics, tc.planWant[0]); d == nil || !strings.Contains(d.Detail, tc.detail) {
+					t.Errorf("plan: want detail containing %q, got:\n%s", tc.detail, diagString(plan.Diagnostics))
+				}
+			}
 			if hasErrorDiag(plan.Diagnostics) {
 				return
 			}
@@ -324,6 +383,7 @@ var templateRuleIDs = []string{
 	"buttons_count", "button_type", "button_text_required", "button_url_required", "button_url_format",
 	"button_url_variables", "button_phone_required", "button_field_not_allowed", "button_text_length",
 	"button_url_length", "buttons_grouping", "buttons_url_count", "buttons_phone_count", "buttons_copy_code_count",
+	"body_examples_count", "example_empty", "header_example_required", "button_example_required", "submit_language", "submit_media_header", "submitted_content_change",
 }
 
 // TestTemplateValidationTableCoversRules checks that the table has a case
@@ -332,7 +392,7 @@ var templateRuleIDs = []string{
 func TestTemplateValidationTableCoversRules(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tc := range templateCases() {
-		for _, w := range tc.want {
+		for _, w := range append(tc.want, tc.planWant...) {
 			covered[severityName(w.severity)+"|"+w.summary] = true
 		}
 	}

@@ -19,7 +19,12 @@ resource "interakt_template" "order_shipped" {
     format = "TEXT"
     text   = "Order {{1}}"
   }
-  body = "Hi {{1}}, your order {{2}} has shipped."
+  body   = "Hi {{1}}, your order {{2}} has shipped."
+  footer = "Reply STOP to opt out"
+  buttons = [
+    { type = "URL", text = "Track", url = "https://shop.example.com/track/{{1}}" },
+    { type = "QUICK_REPLY", text = "Stop updates" },
+  ]
 }
 
 # A test send after each release.
@@ -30,6 +35,7 @@ resource "interakt_template_message" "smoke" {
   callback_data = "release-42"
   header_values = ["A-1001"]
   body_values   = ["Asha", "A-1001"]
+  button_values = { "0" = ["A-1001"] }
   triggers      = { release = "42" }
 }
 

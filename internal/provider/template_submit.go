@@ -1,0 +1,257 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// isRejected reports whether an approval status is REJECTED, the one
+// status whose template may be submitted again under its name.
+func isRejected(status string) bool {
+	return strings.EqualFold(status, wire.ApprovalRejected)
+}
+
+// accountTemplate returns the account's template with this name and
+// language in any status, or nil. The list is the provider's one listing
+// of the run.
+func (r *templateResource) accountTemplate(ctx context.Context, name, language string) (*wire.TemplateInfo, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ctx = maskSecrets(ctx, r.data.secrets)
+	found, ok, err := r.data.api.FindTemplate(ctx, name, language)
+	if err != nil {
+		diags.AddError("Cannot read the account's templates",
+			fmt.Sprintf("Listing the account's templates to compare %q (%s) failed: %s Nothing was submitted or sent. "+
+				"Retry; to plan without the account, unset the API key or run terraform plan -refresh=false.", name, language, err))
+		return nil, diags
+	}
+	if !ok {
+		return nil, diags
+	}
+	return &found, diags
+}
+
+// compareWithAccount looks, at plan, at the account's template of this
+// name and language: a template to submit that the account has with other
+// content is an error unless it was rejected (then it is submitted again);
+// a declaration that differs gets a warning at each attribute; one the
+// account lacks, without submit, gets a warning that says what follows.
+// Without a key nothing is compared.
+func (r *templateResource) compareWithAccount(ctx context.Context, state *templateModel, plan *templateModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !r.data.readsAccount() {
+		if state == nil && plan.submitRequested() && (r.data == nil || !r.data.dryRun) {
+			diags.Append(submitNeedsKey(r.data, diag.NewAttributeWarningDiagnostic, "Template to submit at apply"))
+		}
+		return diags
+	}
+	if plan.Name.IsUnknown() || plan.LanguageCode.IsUnknown() {
+		return diags
+	}
+	name, language := plan.Name.ValueString(), plan.LanguageCode.ValueString()
+	found, d := r.accountTemplate(ctx, name, language)
+	if diags.Append(d...); diags.HasError() {
+		return diags
+	}
+	if found == nil {
+		if state == nil && !plan.submitRequested() {
+			diags.AddAttributeWarning(path.Root("name"), "Template not in the account",
+				fmt.Sprintf("Interakt lists no template %q (%s) in any approval status. Messages of it are refused at plan until it is approved. "+
+					"Set submit = true (with body_examples) to submit it for approval, or create it in Interakt; "+
+					"otherwise the next refresh removes this declaration from the state again.", name, language))
+		}
+		return diags
+	}
+	account := *plan
+	account.refreshFrom(*found)
+	diffs := contentDiffs(account, *plan)
+	switch {
+	case len(diffs) == 0:
+		if state == nil && plan.submitRequested() {
+			tflog.Info(ctx, "template to submit is in the account with the same content; the apply adopts it",
+				map[string]any{"template": name, "language": language, "approval_status": found.ApprovalStatus})
+		}
+	case plan.submitRequested() && isRejected(found.ApprovalStatus):
+		plan.ApprovalStatus, plan.RejectionReason = types.StringUnknown(), types.StringUnknown()
+		diags.AddAttributeWarning(path.Root("submit"), "Rejected template submitted again",
+			fmt.Sprintf("Meta rejected %q (%s)%s; the apply submits the declared content again under the same name, as Meta allows for a rejected template. "+
+				"If Interakt refuses, the apply fails and nothing changes: give the template a new name.", name, language, rejectionText(found.RejectionReason)))
+	case plan.submitRequested():
+		for _, df := range diffs {
+			diags.Append(problemDiagnostics(path.Empty(), []contract.Problem{contract.SubmittedChange(df.path, name, strings.ToUpper(found.ApprovalStatus))})...)
+		}
+	default:
+		diags.Append(driftWarnings(name, language, diffs)...)
+	}
+	return diags
+}
+
+func rejectionText(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%s)", reason)
+}
+
+// submitNeedsKey says that submitting needs the API key, as a warning at
+// plan or an error at apply.
+func submitNeedsKey(d *providerData, severity func(path.Path, string, string) diag.DiagnosticWithPath, summary string) diag.Diagnostic {
+	why := "The provider is not configured."
+	if d != nil && d.apiMissing != "" {
+		why = d.apiMissing
+	}
+	return severity(path.Root("submit"), summary,
+		"submit = true creates the template through Interakt's API, which needs the provider's api_key (or "+envAPIKey+"): "+why+" Nothing was submitted.")
+}
+
+// ensureSubmitted makes sure, at apply, that the account has the template:
+// one with the same content is adopted; one Meta rejected, or none, is
+// submitted. A create whose outcome is uncertain is kept in the state with
+// a warning, never sent again by itself: the next refresh finds the
+// template or, if Interakt never made it, removes it.
+func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if r.data != nil && r.data.dryRun {
+		setStatus(m, "", "")
+		diags.AddAttributeWarning(path.Root("submit"), "Template not submitted in a dry run",
+			fmt.Sprintf("dry_run sends nothing, so %q (%s) was not submitted; an apply without dry_run submits it, or adopts it if the account has it by then.",
+				m.Name.ValueString(), m.LanguageCode.ValueString()))
+		return diags
+	}
+	if r.data == nil || r.data.api == nil {
+		diags.Append(submitNeedsKey(r.data, diag.NewAttributeErrorDiagnostic, "Cannot submit template"))
+		return diags
+	}
+	name, language := m.Name.ValueString(), m.LanguageCode.ValueString()
+	found, d := r.accountTemplate(ctx, name, language)
+	if diags.Append(d...); diags.HasError() {
+		return diags
+	}
+	if found != nil {
+		account := *m
+		account.refreshFrom(*found)
+		diffs := contentDiffs(account, *m)
+		if len(diffs) == 0 {
+			tflog.Info(ctx, "adopted the account's template; nothing submitted", map[string]any{"template": name, "language": language})
+			setStatus(m, found.ApprovalStatus, found.RejectionReason)
+			return diags
+		}
+		if !isRejected(found.ApprovalStatus) {
+			for _, df := range diffs {
+				diags.Append(problemDiagnostics(path.Empty(), []contract.Problem{contract.SubmittedChange(df.path, name, strings.ToUpper(found.ApprovalStatus))})...)
+			}
+			return diags
+		}
+	}
+	ctx = maskSecrets(ctx, r.data.secrets)
+	tflog.Info(ctx, "submitting template for approval", map[string]any{"template": name, "language": language, "resubmission": found != nil})
+	created, err := r.data.api.CreateTemplate(ctx, createRequest(*m))
+	switch {
+	case err != nil && !client.IsCertain(err):
+		setStatus(m, "", "")
+		diags.AddWarning("Template submission uncertain",
+			fmt.Sprintf("Submitting %q (%s) may or may not have reached Interakt: %s. It is kept in the state so that it is not submitted twice; "+
+				"the next plan with the API key reads the account and shows whether Interakt has it.", name, language, err))
+	case err != nil:
+		diags.AddAttributeError(path.Root("submit"), "Template not submitted",
+			fmt.Sprintf("Interakt refused to create %q (%s): %s. Nothing was created. Fix the declaration, or give the template a new name if Interakt keeps the old one.",
+				name, language, err))
+	default:
+		setStatus(m, created.ApprovalStatus, created.RejectionReason)
+	}
+	return diags
+}
+
+// readStatus fills, at apply, an approval status the plan left unknown:
+// from the account with a key, null without one.
+func (r *templateResource) readStatus(ctx context.Context, m *templateModel) diag.Diagnostics {
+	if !m.ApprovalStatus.IsUnknown() && !m.RejectionReason.IsUnknown() {
+		return nil
+	}
+	if !r.data.readsAccount() {
+		setStatus(m, "", "")
+		return nil
+	}
+	found, diags := r.accountTemplate(ctx, m.Name.ValueString(), m.LanguageCode.ValueString())
+	if diags.HasError() {
+		return diags
+	}
+	if found == nil {
+		setStatus(m, "", "")
+		return diags
+	}
+	setStatus(m, found.ApprovalStatus, found.RejectionReason)
+	return diags
+}
+
+// setStatus fills approval_status and rejection_reason where the plan left
+// them unknown; known planned values stay, as Terraform requires.
+func setStatus(m *templateModel, status, reason string) {
+	if m.ApprovalStatus.IsUnknown() {
+		m.ApprovalStatus = optionalText(strings.ToUpper(status))
+	}
+	if m.RejectionReason.IsUnknown() {
+		m.RejectionReason = types.StringNull()
+		if isRejected(status) && reason != "" {
+			m.RejectionReason = types.StringValue(reason)
+		}
+	}
+}
+
+// createRequest is the Create Template body of a declaration.
+func createRequest(m templateModel) wire.CreateTemplate {
+	req := wire.CreateTemplate{
+		DisplayName: m.Name.ValueString(),
+		Language:    wire.LanguageNames[m.LanguageCode.ValueString()],
+		Category:    m.Category.ValueString(),
+		Body:        m.Body.ValueString(),
+		Footer:      m.Footer.ValueString(),
+	}
+	for _, e := range listElems(m.BodyExamples) {
+		if s, ok := e.(types.String); ok {
+			req.BodyText = append(req.BodyText, s.ValueString())
+		}
+	}
+	if !m.Header.IsNull() {
+		a := m.Header.Attributes()
+		format := strings.ToUpper(attrText(a, "format"))
+		req.HeaderFormat = &format
+		if format == contract.HeaderText {
+			req.Header = attrText(a, "text")
+			if example := attrText(a, "example"); example != "" {
+				req.HeaderText = []string{example}
+			}
+		}
+	}
+	quickRepliesOnly := true
+	for _, e := range listElems(m.Buttons) {
+		obj, ok := e.(types.Object)
+		if !ok || obj.IsNull() {
+			continue
+		}
+		a := obj.Attributes()
+		b := wire.Button{Type: attrText(a, "type"), Text: attrText(a, "text"), URL: attrText(a, "url"), PhoneNumber: attrText(a, "phone_number")}
+		if example := attrText(a, "example"); example != "" {
+			b.Example = wire.Examples{example}
+		}
+		quickRepliesOnly = quickRepliesOnly && b.Type == contract.ButtonQuickReply
+		req.Buttons = append(req.Buttons, b)
+	}
+	switch {
+	case len(req.Buttons) == 0:
+	case quickRepliesOnly:
+		req.ButtonType = wire.ButtonTypeQuickReplies
+	default:
+		req.ButtonType = wire.ButtonTypeCallToAction
+	}
+	return req
+}
