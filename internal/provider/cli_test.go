@@ -82,16 +82,17 @@ func requireConfigVersion(t *testing.T, cli testCLI, config string) {
 	}
 }
 
-// requireActions returns the CLI when it runs action blocks (Terraform
-// 1.14 or later) and skips the test otherwise, saying why.
-func requireActions(t *testing.T) string {
+// requireTerraform114 returns the CLI when it is Terraform 1.14 or later,
+// the first with feature (actions, list resources and `terraform query`),
+// and skips the test otherwise, saying why.
+func requireTerraform114(t *testing.T, feature string) string {
 	t.Helper()
 	cli := acceptanceCLI(t)
 	if cli.name == "OpenTofu" {
-		t.Skipf("OpenTofu %s has no action blocks; the action runs on Terraform 1.14 or later", cli.version)
+		t.Skipf("OpenTofu %s has no %s; Terraform 1.14 or later has", cli.version, feature)
 	}
 	if cli.version.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("Terraform %s runs no actions; want 1.14 or later (make testacc-1.14)", cli.version)
+		t.Skipf("Terraform %s has no %s; want 1.14 or later (make testacc-1.14)", cli.version, feature)
 	}
 	return cli.path
 }

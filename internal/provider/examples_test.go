@@ -62,7 +62,7 @@ func TestAccExamples(t *testing.T) {
 		t.Run(dir, func(t *testing.T) {
 			actions := strings.HasPrefix(dir, "actions/")
 			if actions {
-				requireActions(t)
+				requireTerraform114(t, "action blocks")
 			}
 			t.Setenv(envAPIKey, "")
 			t.Setenv(envStatusURL, "")

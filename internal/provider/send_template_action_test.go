@@ -61,7 +61,7 @@ resource "terraform_data" "release" {
 }
 `, input)
 	}
-	requireActions(t)
+	requireTerraform114(t, "action blocks")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
@@ -87,7 +87,7 @@ resource "terraform_data" "release" {
 }
 
 func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
-	tf := requireActions(t)
+	tf := requireTerraform114(t, "action blocks")
 	srv := newTestMock(t, mock.Options{})
 	dir := t.TempDir()
 	_, cliConfig := buildPlugin(t, dir)

@@ -64,7 +64,7 @@ func accountOf250() []wire.TemplateInfo {
 // changes nothing, and after the apply a second plan has no changes.
 // Nothing is created in the account and nothing is sent.
 func TestAccTemplateQuery_adopt250(t *testing.T) {
-	tf := terraform114(t)
+	tf := requireTerraform114(t, "list resources or terraform query")
 	t.Setenv("TF_ACC_TERRAFORM_PATH", tf)
 	srv := newTestMock(t, mock.Options{Templates: accountOf250(), PageSize: 100, RateLimit: -1})
 	t.Setenv(envAPIKey, testAPIKey)
