@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -189,6 +190,41 @@ func TestAccTemplate_import(t *testing.T) {
 				ImportState:   true,
 				ImportStateId: "Order Shipped:en",
 				ExpectError:   regexp.MustCompile(`Invalid import id(?s:.*)lowercase letters`),
+			},
+		},
+	})
+}
+
+// TestAccTemplate_importByIdentity imports with an import block that gives
+// the resource identity (name, language_code), as terraform query writes
+// them: the template is imported, and its plan fills the declaration in.
+func TestAccTemplate_importByIdentity(t *testing.T) {
+	if cli := acceptanceCLI(t); cli.name == "Terraform" && cli.version.LessThan(version.Must(version.NewVersion("1.12.0"))) {
+		t.Skipf("Terraform %s has no import blocks by identity; want 1.12 or later", cli.version)
+	}
+	t.Setenv(envAPIKey, "")
+	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(orderShippedAddr, map[string]knownvalue.Check{
+						"name": knownvalue.StringExact("order_shipped"), "language_code": knownvalue.StringExact("en"),
+					}),
+				},
+			},
+			{
+				Config:             config,
+				ResourceName:       orderShippedAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("id"), knownvalue.StringExact("order_shipped:en")),
+					plancheck.ExpectKnownValue(orderShippedAddr, tfjsonpath.New("body"), knownvalue.StringExact(orderShippedBody)),
+				}},
 			},
 		},
 	})
