@@ -12,6 +12,8 @@ type recipientResult struct {
 	Error      string
 	SentAt     string
 	InputsHash string
+	// AttemptID names the send's entry in the send journal.
+	AttemptID string
 }
 
 // sendPolicy holds the options that decide whether a recipient with an

@@ -152,6 +152,11 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 							"they change. Not meant for use in configuration.",
 						Computed: true,
 					},
+					"attempt_id": schema.StringAttribute{
+						MarkdownDescription: "Internal: the send's entry in the send journal, so that the journal knows this " +
+							"state has taken it in; null when no request was made. Not meant for use in configuration.",
+						Computed: true,
+					},
 				}},
 			},
 			"sent_count": schema.Int64Attribute{
@@ -201,7 +206,7 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.ID = types.StringValue(uuid.NewString())
-	if !r.apply(ctx, "create", timeout, &plan, nil, &resp.Diagnostics) {
+	if !r.apply(ctx, "create", timeout, &plan, nil, "", &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -235,14 +240,22 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.apply(ctx, "update", timeout, &plan, prior, &resp.Diagnostics) {
+	if !r.apply(ctx, "update", timeout, &plan, prior, state.ID.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-func (r *campaignResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	tflog.Info(ctx, "interakt_campaign removed from state; messages already sent cannot be recalled")
+	if r.data == nil {
+		return
+	}
+	var state campaignModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	prior, diags := resultsFromMap(ctx, state.Results)
+	resp.Diagnostics.Append(diags...)
+	forgetTaken(ctx, r.data.journal, prior)
 }
 
 func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -253,16 +266,17 @@ func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportState
 
 // apply sends what the rules call for and fills plan's computed
 // attributes. It reports false, with an error in diags, only when nothing
-// could be sent at all; send failures are warnings and results.
+// could be sent at all; send failures are warnings and results. scope is
+// the journal keys' scope: the campaign's id in state, "" on create.
 func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Duration, plan *campaignModel,
-	prior map[string]recipientResult, diags *diag.Diagnostics,
+	prior map[string]recipientResult, scope string, diags *diag.Diagnostics,
 ) bool {
 	if r.data == nil {
 		diags.AddError("Provider not configured", "The interakt provider was not configured before interakt_campaign was applied; this is a bug in the provider.")
 		return false
 	}
 	ctx = maskSecrets(ctx, r.data.secrets)
-	inputs, d := campaignInputs(ctx, *plan, plan.ID.ValueString())
+	inputs, d := campaignInputs(ctx, *plan, plan.ID.ValueString(), scope)
 	diags.Append(d...)
 	if diags.HasError() {
 		return false
@@ -273,6 +287,11 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	}
 	policy := campaignPolicy(*plan, r.data.dryRun)
 	decision := decideSends(prior, inputs.hashes(), policy)
+	adopted, err := adoptPending(ctx, r.data.journal, &decision, inputs, prior)
+	if err != nil {
+		diags.Append(journalUnavailable(err))
+		return false
+	}
 	if len(decision.send) > 0 && !r.data.canSend() {
 		diags.Append(r.data.apiMissingDiagnostic())
 		return false
@@ -281,12 +300,13 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	jobs := make([]campaignJob, 0, len(decision.send))
 	for _, s := range decision.send {
 		in := inputs.recipients[s.key]
-		jobs = append(jobs, campaignJob{key: s.key, message: in.message, hash: in.hash})
+		jobs = append(jobs, campaignJob{key: s.key, message: in.message, hash: in.hash, journalKey: in.journalKey})
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := campaignSender{
 		send:     r.data.send,
+		journal:  r.data.journal,
 		workers:  campaignWorkers,
 		progress: campaignProgressInterval,
 		now:      time.Now,
@@ -300,6 +320,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	}
 	plan.Results = resultsToMap(results)
 	plan.SentCount, plan.FailedCount = resultCounts(results)
+	diags.Append(adoptionWarning(adopted, results)...)
 	diags.Append(runDiagnostics(run, len(jobs))...)
 	return true
 }

@@ -19,6 +19,7 @@ var (
 		"error":       types.StringType,
 		"sent_at":     types.StringType,
 		"inputs_hash": types.StringType,
+		"attempt_id":  types.StringType,
 	}
 	campaignResultType = types.ObjectType{AttrTypes: campaignResultAttrTypes}
 )
@@ -30,6 +31,7 @@ type campaignResultModel struct {
 	Error      types.String `tfsdk:"error"`
 	SentAt     types.String `tfsdk:"sent_at"`
 	InputsHash types.String `tfsdk:"inputs_hash"`
+	AttemptID  types.String `tfsdk:"attempt_id"`
 }
 
 // resultsToMap is the state form of results.
@@ -42,6 +44,7 @@ func resultsToMap(results map[string]recipientResult) types.Map {
 			"error":       nullIfEmpty(r.Error),
 			"sent_at":     nullIfEmpty(r.SentAt),
 			"inputs_hash": nullIfEmpty(r.InputsHash),
+			"attempt_id":  nullIfEmpty(r.AttemptID),
 		})
 	}
 	return types.MapValueMust(campaignResultType, elems)
@@ -67,6 +70,7 @@ func resultsFromMap(ctx context.Context, m types.Map) (map[string]recipientResul
 			Error:      r.Error.ValueString(),
 			SentAt:     r.SentAt.ValueString(),
 			InputsHash: r.InputsHash.ValueString(),
+			AttemptID:  r.AttemptID.ValueString(),
 		}
 	}
 	return out, diags

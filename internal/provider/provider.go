@@ -38,6 +38,8 @@ type seams struct {
 	rateWindow   time.Duration
 	httpClient   *http.Client
 	pollInterval time.Duration
+	// journalDir, when set, is the local send journal's folder.
+	journalDir string
 }
 
 // New returns the provider factory that main serves.

@@ -227,6 +227,8 @@ func failedEvent(id string) event {
 // memStore is an in-memory Store for tests of the server's own logic; a
 // hook may delay or fail Apply.
 type memStore struct {
+	// Store is nil: the methods memStore lacks are not used by its tests.
+	store.Store
 	mu       sync.Mutex
 	events   map[[2]string]bool
 	messages map[string]store.Message
@@ -283,6 +285,8 @@ func (m *memStore) Purge(_ context.Context, cutoff time.Time) (int64, error) {
 }
 
 func (m *memStore) Ping(context.Context) error { return nil }
+
+func (m *memStore) PurgeJournal(context.Context, time.Time) (int64, error) { return 0, nil }
 
 func (m *memStore) Close() error { return nil }
 

@@ -116,6 +116,18 @@ type Store interface {
 	Purge(ctx context.Context, cutoff time.Time) (int64, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
+
+	// PutJournal stores a send journal entry, replacing the one of the
+	// same attempt unless that one is answered and this one is not; it
+	// returns once the entry is committed.
+	PutJournal(ctx context.Context, e wire.JournalEntry) error
+	// JournalEntries returns the entries of keys, oldest first.
+	JournalEntries(ctx context.Context, keys []string) ([]wire.JournalEntry, error)
+	// RemoveJournal deletes entries by attempt.
+	RemoveJournal(ctx context.Context, attempts []string) error
+	// PurgeJournal deletes the entries started before cutoff.
+	PurgeJournal(ctx context.Context, cutoff time.Time) (int64, error)
+
 	// Close releases the database.
 	Close() error
 }
