@@ -165,6 +165,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), resultsToMap(decision.keep))...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), sent)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), failed)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), deliveryCounts(decision.keep))...)
 		if len(decision.dropped) > 0 {
 			tflog.Info(ctx, "campaign plan: removed recipients are dropped from results", map[string]any{"dropped": len(decision.dropped)})
 		}
@@ -180,6 +181,7 @@ func (r *campaignResource) planUnknownResults(ctx context.Context, resp *resourc
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), types.MapUnknown(campaignResultType))...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), types.Int64Unknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), types.Int64Unknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), types.MapUnknown(types.Int64Type))...)
 }
 
 // missingKey says why the apply will not be able to send, or "".

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 var (
@@ -53,6 +55,7 @@ type campaignModel struct {
 	Results        types.Map      `tfsdk:"results"`
 	SentCount      types.Int64    `tfsdk:"sent_count"`
 	FailedCount    types.Int64    `tfsdk:"failed_count"`
+	DeliveryCounts types.Map      `tfsdk:"delivery_counts"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -152,6 +155,12 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 							"they change. Not meant for use in configuration.",
 						Computed: true,
 					},
+					"delivery_status": schema.StringAttribute{
+						MarkdownDescription: "With the provider's `status_url`, what the status receiver knows of a sent message, " +
+							"refreshed by every plan: `pending` (no webhook yet), `sent`, `delivered`, `read` (a button click counts as " +
+							"read) or `failed`. Null without `status_url`, and for recipients not sent.",
+						Computed: true,
+					},
 					"attempt_id": schema.StringAttribute{
 						MarkdownDescription: "Internal: the send's entry in the send journal, so that the journal knows this " +
 							"state has taken it in; null when no request was made. Not meant for use in configuration.",
@@ -162,6 +171,13 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"sent_count": schema.Int64Attribute{
 				MarkdownDescription: "How many recipients have the status `sent`.",
 				Computed:            true,
+			},
+			"delivery_counts": schema.MapAttribute{
+				MarkdownDescription: "With the provider's `status_url`, how many sent recipients are `pending`, `sent`, `delivered`, " +
+					"`read` and `failed` (every key present), from `results`' `delivery_status`. The receiver is asked in batches " +
+					"of 1,000 messages a request, never once per recipient. Null without `status_url`.",
+				Computed:    true,
+				ElementType: types.Int64Type,
 			},
 			"failed_count": schema.Int64Attribute{
 				MarkdownDescription: "How many recipients are not sent: `failed`, `rejected` or `uncertain`. " +
@@ -212,9 +228,28 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-func (r *campaignResource) Read(_ context.Context, _ resource.ReadRequest, _ *resource.ReadResponse) {
-	// Nothing to refresh: the API has no read of a sent message, and the
-	// results are what the sends returned. The state is kept as it is.
+// Read keeps the results, which are what the sends returned (the API has
+// no read of a sent message). With a status receiver, it settles the
+// uncertain sends the receiver's webhooks account for, and refreshes each
+// sent message's delivery_status.
+func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil || r.data.status == nil {
+		return
+	}
+	ctx = maskSecrets(ctx, r.data.secrets)
+	var state campaignModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	results, diags := resultsFromMap(ctx, state.Results)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.settleUncertain(ctx, state, results)...)
+	resp.Diagnostics.Append(r.refreshDelivery(ctx, results)...)
+	state.Results = resultsToMap(results)
+	state.SentCount, state.FailedCount = resultCounts(results)
+	state.DeliveryCounts = deliveryCounts(results)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 func (r *campaignResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -319,7 +354,16 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		results[key] = res
 	}
 	plan.Results = resultsToMap(results)
+	if r.data.status != nil {
+		for key, res := range run.results {
+			if res.Status == sendSent {
+				res.DeliveryStatus = wire.StatusPending
+				results[key] = res
+			}
+		}
+	}
 	plan.SentCount, plan.FailedCount = resultCounts(results)
+	plan.DeliveryCounts = deliveryCounts(results)
 	diags.Append(adoptionWarning(adopted, results)...)
 	diags.Append(runDiagnostics(run, len(jobs))...)
 	return true

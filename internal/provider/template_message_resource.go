@@ -247,14 +247,42 @@ func triggersScope(triggers types.Map) string {
 }
 
 // Read keeps the state: Interakt has no API to read a message back, and
-// its status lives in the status receiver (interakt_message_status).
+// its status lives in the status receiver (interakt_message_status). With
+// a receiver, an uncertain send that exactly one message accounts for is
+// settled: sent, with that message's id.
 func (r *templateMessageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state templateMessageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state.Status.ValueString() == sendUncertain && r.data != nil && r.data.status != nil {
+		r.settle(ctx, &state, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// settle looks for the message an uncertain send made.
+func (r *templateMessageResource) settle(ctx context.Context, state *templateMessageModel, diags *diag.Diagnostics) {
+	ctx = maskSecrets(ctx, r.data.secrets)
+	at, ok := parseResultTime(state.SentAt.ValueString())
+	check := newMessageCheck(state.Template, state.messageValuesModel)
+	if !ok || !fullyKnown(state.Template) {
+		return
+	}
+	msg := check.message()
+	id, err := r.data.settle(ctx, msg, at)
+	switch {
+	case err != nil:
+		diags.AddWarning("Uncertain Send Not Checked",
+			fmt.Sprintf("The status receiver could not be asked whether this uncertain send was made: %s. It stays uncertain and "+
+				"is not sent again; the next refresh asks again.", err))
+	case id != "":
+		state.ID, state.Status = types.StringValue(id), types.StringValue(sendSent)
+		diags.AddWarning("Uncertain Send Settled From the Status Receiver",
+			fmt.Sprintf("The status receiver holds exactly one message of template %q sent to this recipient near the time of "+
+				"this uncertain send, so it is now sent with id %s. It is not sent again.", msg.Template.Name, id))
+	}
 }
 
 // Update is never planned, since every input requires replacement; should
