@@ -353,7 +353,6 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	for key, res := range run.results {
 		results[key] = res
 	}
-	plan.Results = resultsToMap(results)
 	if r.data.status != nil {
 		for key, res := range run.results {
 			if res.Status == sendSent {
@@ -362,6 +361,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 			}
 		}
 	}
+	plan.Results = resultsToMap(results)
 	plan.SentCount, plan.FailedCount = resultCounts(results)
 	plan.DeliveryCounts = deliveryCounts(results)
 	diags.Append(adoptionWarning(adopted, results)...)

@@ -73,10 +73,11 @@ func journalKey(resourceType, scope, recipient string, c contract.Contract, m wi
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// sendJournal is the provider process's view of the journal: it also
-// knows the entries this process made or adopted (claimed), which are
-// never adopted again, so that two identical sends of one run (two test
-// sends alike) are both made, and one stopped send is adopted once.
+// sendJournal is the provider process's view of the journal. It also
+// knows the sends this process began, which are never adopted: two
+// identical sends of one run (two test sends alike) are both made.
+// Adoption claims nothing, since Terraform plans a resource again in the
+// process that then applies it, and both must adopt the same entry.
 type sendJournal struct {
 	j       journal.Journal
 	mu      sync.Mutex
@@ -87,16 +88,18 @@ func newSendJournal(j journal.Journal) *sendJournal {
 	return &sendJournal{j: j, claimed: map[string]bool{}}
 }
 
-// claim marks an attempt as this process's; it reports false when it was
-// already.
-func (sj *sendJournal) claim(attempt string) bool {
+// claim marks an attempt as begun by this process.
+func (sj *sendJournal) claim(attempt string) {
 	sj.mu.Lock()
 	defer sj.mu.Unlock()
-	if sj.claimed[attempt] {
-		return false
-	}
 	sj.claimed[attempt] = true
-	return true
+}
+
+// own reports whether this process began an attempt.
+func (sj *sendJournal) own(attempt string) bool {
+	sj.mu.Lock()
+	defer sj.mu.Unlock()
+	return sj.claimed[attempt]
 }
 
 // send records the send in the journal before making it and its outcome
@@ -134,9 +137,8 @@ var errJournal = errors.New("not sent: the send journal could not record the sen
 
 // pending reads the entries of keys and returns, by key, the latest one
 // that a stopped run left: not taken in by the current state (taken holds
-// the attempts it records) and not this process's own. It claims what it
-// returns. Entries already taken in, and those whose answer says nothing
-// was sent, are removed.
+// the attempts it records) and not begun by this process. Entries already
+// taken in, and those whose answer says nothing was sent, are removed.
 func (sj *sendJournal) pending(ctx context.Context, keys []string, taken map[string]bool) (map[string]wire.JournalEntry, error) {
 	if sj == nil || len(keys) == 0 {
 		return nil, nil
@@ -157,9 +159,9 @@ func (sj *sendJournal) pending(ctx context.Context, keys []string, taken map[str
 	sj.forget(ctx, stale)
 	pending := map[string]wire.JournalEntry{}
 	for key, es := range byKey {
-		// Entries come oldest first: the latest unclaimed one is adopted.
+		// Entries come oldest first: the latest one not this process's.
 		for i := len(es) - 1; i >= 0; i-- {
-			if sj.claim(es[i].Attempt) {
+			if !sj.own(es[i].Attempt) {
 				pending[key] = es[i]
 				break
 			}
