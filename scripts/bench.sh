@@ -18,7 +18,7 @@
 #   BENCH_PLAN_ROUNDS     rounds of the three plans, medians reported (3)
 #   BENCH_OUT             where the JSON goes (bench-results.json)
 #   BENCH_ONLY            the groups to run, of: payload limiter receiver
-#                         rate plan (all)
+#                         refresh rate plan (all)
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -28,7 +28,7 @@ cd "${REPO_ROOT}"
 plan_resources="${BENCH_PLAN_RESOURCES:-1000}"
 plan_rounds="${BENCH_PLAN_ROUNDS:-3}"
 out_json="${BENCH_OUT:-${REPO_ROOT}/bench-results.json}"
-groups="${BENCH_ONLY:-payload limiter receiver rate plan}"
+groups="${BENCH_ONLY:-payload limiter receiver refresh rate plan}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
@@ -261,6 +261,17 @@ bench_limiter() {
 	record limiter_acquire_10_goroutines_ns "$(metric "${out}" BenchmarkAcquireReleaseParallel10 ns/op)" ns/op "-"
 }
 
+# --- Campaign refresh against the status receiver -------------------------
+
+# A campaign of 10,000 sent recipients refreshed against the receiver on
+# SQLite: delivery statuses looked up in batches, never one request each.
+bench_refresh() {
+	local out="${work}/refresh.txt"
+	gobench "${out}" ./internal/provider -bench '^BenchmarkCampaignRefresh10000$' -benchtime 5x
+	record campaign_refresh_10000_ms "$(metric "${out}" BenchmarkCampaignRefresh10000 ms/refresh)" ms "<2000"
+	record campaign_refresh_10000_requests "$(metric "${out}" BenchmarkCampaignRefresh10000 requests/refresh)" requests "<=10"
+}
+
 # --- Report --------------------------------------------------------------
 
 started="$(now)"
@@ -269,6 +280,7 @@ for group in ${groups}; do
 	payload) bench_payload ;;
 	limiter) bench_limiter ;;
 	receiver) bench_receiver ;;
+	refresh) bench_refresh ;;
 	rate) bench_rate ;;
 	plan) bench_plan ;;
 	*) die "unknown group ${group} in BENCH_ONLY" ;;

@@ -6,7 +6,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -237,19 +239,41 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	ctx = maskSecrets(ctx, r.data.secrets)
-	var state campaignModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	results, diags := resultsFromMap(ctx, state.Results)
+	// Only results are read and written: the recipients, which are most
+	// of a large campaign's state, are decoded only to settle a send.
+	var stored types.Map
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("results"), &stored)...)
+	results, diags := resultsFromMap(ctx, stored)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.settleUncertain(ctx, state, results)...)
+	if hasStatus(results, sendUncertain) {
+		var state campaignModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(r.settleUncertain(ctx, state, results)...)
+	}
 	resp.Diagnostics.Append(r.refreshDelivery(ctx, results)...)
-	state.Results = resultsToMap(results)
-	state.SentCount, state.FailedCount = resultCounts(results)
-	state.DeliveryCounts = deliveryCounts(results)
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	sent, failed := resultCounts(results)
+	if err := setTopLevel(ctx, &resp.State, map[string]attr.Value{
+		"results": resultsToMap(results), "sent_count": sent, "failed_count": failed, "delivery_counts": deliveryCounts(results),
+	}); err != nil {
+		resp.Diagnostics.AddError("Campaign State Not Refreshed", "Writing the refreshed results failed: "+err.Error()+
+			". This is a bug in the provider; nothing was sent.")
+	}
+}
+
+// hasStatus reports whether any result has the status.
+func hasStatus(results map[string]recipientResult, status string) bool {
+	for _, r := range results {
+		if r.Status == status {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *campaignResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

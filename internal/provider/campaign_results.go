@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
@@ -27,17 +26,6 @@ var (
 	campaignResultType = types.ObjectType{AttrTypes: campaignResultAttrTypes}
 )
 
-// campaignResultModel reads one entry of `results`.
-type campaignResultModel struct {
-	MessageID      types.String `tfsdk:"message_id"`
-	Status         types.String `tfsdk:"status"`
-	Error          types.String `tfsdk:"error"`
-	SentAt         types.String `tfsdk:"sent_at"`
-	InputsHash     types.String `tfsdk:"inputs_hash"`
-	AttemptID      types.String `tfsdk:"attempt_id"`
-	DeliveryStatus types.String `tfsdk:"delivery_status"`
-}
-
 // resultsToMap is the state form of results.
 func resultsToMap(results map[string]recipientResult) types.Map {
 	elems := make(map[string]attr.Value, len(results))
@@ -55,8 +43,10 @@ func resultsToMap(results map[string]recipientResult) types.Map {
 	return types.MapValueMust(campaignResultType, elems)
 }
 
-// resultsFromMap reads results from state; null means none yet.
-func resultsFromMap(ctx context.Context, m types.Map) (map[string]recipientResult, diag.Diagnostics) {
+// resultsFromMap reads results from state; null means none yet. It reads
+// each object's attributes directly rather than through reflection: a
+// large campaign's refresh reads tens of thousands.
+func resultsFromMap(_ context.Context, m types.Map) (map[string]recipientResult, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := map[string]recipientResult{}
 	if m.IsNull() || m.IsUnknown() {
@@ -67,16 +57,21 @@ func resultsFromMap(ctx context.Context, m types.Map) (map[string]recipientResul
 		if !ok || obj.IsNull() || obj.IsUnknown() {
 			continue
 		}
-		var r campaignResultModel
-		diags.Append(obj.As(ctx, &r, basetypes.ObjectAsOptions{})...)
+		attrs := obj.Attributes()
+		str := func(name string) string {
+			if v, ok := attrs[name].(types.String); ok {
+				return v.ValueString()
+			}
+			return ""
+		}
 		out[key] = recipientResult{
-			MessageID:      r.MessageID.ValueString(),
-			Status:         r.Status.ValueString(),
-			Error:          r.Error.ValueString(),
-			SentAt:         r.SentAt.ValueString(),
-			InputsHash:     r.InputsHash.ValueString(),
-			AttemptID:      r.AttemptID.ValueString(),
-			DeliveryStatus: r.DeliveryStatus.ValueString(),
+			MessageID:      str("message_id"),
+			Status:         str("status"),
+			Error:          str("error"),
+			SentAt:         str("sent_at"),
+			InputsHash:     str("inputs_hash"),
+			AttemptID:      str("attempt_id"),
+			DeliveryStatus: str("delivery_status"),
 		}
 	}
 	return out, diags
