@@ -78,10 +78,15 @@ const campaignDescription = "Sends one WhatsApp template to many recipients, eac
 	"**No attribute forces replacement**, because a replacement would message every recipient again; `terraform apply -replace` " +
 	"does exactly that. Destroying the resource only forgets it.\n\n" +
 	"**Interrupting.** On Ctrl-C the campaign starts no new sends, lets the requests already on their way finish, and saves " +
-	"every result; the recipients it did not reach are `failed` and the next apply sends them. A forced kill (SIGKILL, or a " +
-	"second Ctrl-C that makes Terraform stop waiting) loses every result of the running apply, since Terraform saves only what " +
-	"the provider returns: the recipients it messaged are not in state, and the next apply would send to them again. Before " +
-	"applying again, find them (the provider's DEBUG log names each recipient sent, by key) and remove them from `recipients`.\n\n" +
+	"every result; the recipients it did not reach are `failed` and the next apply sends them.\n\n" +
+	"**Killed.** Before each send the provider records it in its send journal (on disk, fsynced, before the request is " +
+	"written) and records the answer when it arrives. A forced kill (SIGKILL, or a second Ctrl-C that makes Terraform stop " +
+	"waiting) loses the running apply's results, but not the journal: the next plan or apply takes every recorded send into " +
+	"`results` instead of sending it again, `sent` with its message id when the answer had arrived and `uncertain` when it had " +
+	"not. The journal lives in the working directory's `.terraform` folder, or in the status receiver when `status_url` is set, " +
+	"so that a run killed on one machine is recovered on another.\n\n" +
+	"**Delivery.** With `status_url`, every refresh settles the uncertain sends that exactly one message in the receiver " +
+	"accounts for, and sets each result's `delivery_status` and the `delivery_counts`.\n\n" +
 	"With the provider's `dry_run`, every payload is built and logged and nothing is sent: results have ids `dry-run-<uuid>` and " +
 	"status `dry_run`, and a later real apply sends them. Import is not supported: a send cannot be adopted."
 

@@ -43,7 +43,7 @@ func newMetrics() *metrics {
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interakt_receiver_webhooks_rejected_total",
-			Help: "Webhook requests not stored, by reason: signature (401), too_large (413), malformed (400), unavailable (503, the store did not commit in time).",
+			Help: "Webhook requests not stored, by reason: signature (401), too_large (413), malformed (400, the body could not be read), unavailable (503, the store did not commit in time).",
 		}, []string{"reason"}),
 		stored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "interakt_receiver_events_stored_total",
@@ -55,7 +55,7 @@ func newMetrics() *metrics {
 		}),
 		ignored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "interakt_receiver_events_ignored_total",
-			Help: "Signed events of types that carry no delivery status (clicks, campaigns, incoming messages), acknowledged and not stored.",
+			Help: "Signed events of types that are not about an API send (campaign events, incoming messages), acknowledged and not stored.",
 		}),
 		commitErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "interakt_receiver_commit_errors_total",
