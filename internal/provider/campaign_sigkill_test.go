@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -331,4 +332,94 @@ func campaignProcessesOf(binary string) ([]int, error) {
 		pids = append(pids, pid)
 	}
 	return pids, nil
+}
+
+// TestAccTemplateMessageKillRecovery kills Terraform while the mock holds
+// a test send's request, which the mock then processes; the next apply,
+// in the same directory, takes the recorded send into state as uncertain
+// (its answer never arrived) and sends nothing. (Answered sends are taken
+// in as sent through the same journal code, which the campaign kill tests
+// exercise.)
+func TestAccTemplateMessageKillRecovery(t *testing.T) {
+	c := newCampaignCLI(t)
+	srv := c.srv
+	config := func(phone string) string {
+		return "terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n" +
+			fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n}\n\n", srv.URL()) +
+			fmt.Sprintf(`resource "interakt_template_message" "smoke" {
+  template      = { name = "order_shipped", language_code = "en" }
+  country_code  = "+91"
+  phone_number  = %q
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+`, phone)
+	}
+	killAfter := func(t *testing.T, wait func() error) {
+		t.Helper()
+		cmd := c.command(c.env, "apply", "-auto-approve")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		var output bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &output, &output
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if err := wait(); err != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("%v\n%s", err, output.String())
+		}
+		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply := func(t *testing.T) string {
+		t.Helper()
+		out, err := c.command(c.env, "apply", "-auto-approve").CombinedOutput()
+		if err != nil {
+			t.Fatalf("apply after the kill: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	stateAttrs := func(t *testing.T) map[string]any {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(c.work, "terraform.tfstate"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var state struct {
+			Resources []struct {
+				Instances []struct {
+					Attributes map[string]any `json:"attributes"`
+				} `json:"instances"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(data, &state); err != nil || len(state.Resources) != 1 || len(state.Resources[0].Instances) != 1 {
+			t.Fatalf("state: %v\n%s", err, data)
+		}
+		return state.Resources[0].Instances[0].Attributes
+	}
+
+	t.Run("unanswered", func(t *testing.T) {
+		writeFile(t, filepath.Join(c.work, "main.tf"), config("9811110001"))
+		hold := srv.Hold(len(srv.SendRequests()) + 1)
+		killAfter(t, func() error { return hold.WaitHeld(c.ctx) })
+		hold.Release()
+		if err := waitFor(c.ctx, "the held send to be processed", func() (bool, string) { return srv.SentCount() == 1, "" }); err != nil {
+			t.Fatal(err)
+		}
+		out := apply(t)
+		if !strings.Contains(out, "Test Send Adopted From a Stopped Apply") {
+			t.Errorf("no adoption warning:\n%s", out)
+		}
+		if n := srv.SentCount(); n != 1 {
+			t.Fatalf("the mock accepted %d sends, want 1", n)
+		}
+		if attrs := stateAttrs(t); attrs["status"] != sendUncertain || attrs["id"] != nil {
+			t.Errorf("state after the kill: status %v id %v, want uncertain with no id", attrs["status"], attrs["id"])
+		}
+	})
 }

@@ -164,7 +164,8 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 	msg := check.message()
 	ctx = maskSecrets(ctx, r.data.secrets)
 	key := journalKey(journalTestMessage, triggersScope(plan.Triggers), "", check.contract, msg)
-	outcome, attempt, adopted, err := r.sendOnce(ctx, key, msg)
+	outcome, attempt, adoptedAt, err := r.sendOnce(ctx, key, msg)
+	adopted := adoptedAt != ""
 	if err != nil {
 		resp.Diagnostics.Append(journalUnavailable(err))
 		return
@@ -194,28 +195,33 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 	}
 	plan.Status = types.StringValue(outcome.Status)
 	plan.SentAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	if adopted {
+		// The send's own time, which settlement looks near.
+		plan.SentAt = types.StringValue(adoptedAt)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // sendOnce adopts the send a stopped apply made with the same journal key,
-// or sends, recorded in the journal. adopted tells which; err is set only
-// when the journal cannot be read, and then nothing was sent.
-func (r *templateMessageResource) sendOnce(ctx context.Context, key string, msg wire.Message) (outcome sendOutcome, attempt string, adopted bool, err error) {
+// or sends, recorded in the journal. adoptedAt is the adopted send's time
+// (RFC 3339), "" when this call sent; err is set only when the journal
+// cannot be read, and then nothing was sent.
+func (r *templateMessageResource) sendOnce(ctx context.Context, key string, msg wire.Message) (outcome sendOutcome, attempt, adoptedAt string, err error) {
 	if r.data.dryRun {
-		return r.data.send(ctx, msg), "", false, nil
+		return r.data.send(ctx, msg), "", "", nil
 	}
 	pending, err := r.data.journal.pending(ctx, []string{key}, nil)
 	if err != nil {
-		return sendOutcome{}, "", false, err
+		return sendOutcome{}, "", "", err
 	}
 	if e, ok := pending[key]; ok {
-		outcome, _ = adoptedOutcome(e)
-		return outcome, e.Attempt, true, nil
+		outcome, adoptedAt = adoptedOutcome(e)
+		return outcome, e.Attempt, adoptedAt, nil
 	}
 	tflog.Debug(ctx, "sending test message", map[string]any{"template": msg.Template.Name, "language": msg.Template.LanguageCode})
 	outcome, attempt = r.data.journal.send(ctx, key, msg, r.data.send)
 	tflog.Debug(ctx, "test message send finished", map[string]any{"template": msg.Template.Name, "status": outcome.Status, "id": outcome.ID})
-	return outcome, attempt, false, nil
+	return outcome, attempt, "", nil
 }
 
 // forgetSend removes the journal entry of the send a state records.
