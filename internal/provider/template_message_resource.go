@@ -248,6 +248,11 @@ func triggersScope(triggers types.Map) string {
 			values[k] = s.ValueString()
 		}
 	}
+	return triggersScopeFromStrings(values)
+}
+
+// triggersScopeFromStrings encodes triggers in key order.
+func triggersScopeFromStrings(values map[string]string) string {
 	b, _ := json.Marshal(values) // a map of strings always encodes, in key order
 	return string(b)
 }

@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+	"github.com/interakt-community/terraform-provider-interakt/internal/journal"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+func testJournalMessage(phone, body string) wire.Message {
+	return wire.Message{CountryCode: "+91", PhoneNumber: phone, Type: wire.MessageTypeTemplate,
+		Template: wire.Template{Name: "order_shipped", LanguageCode: "en", BodyValues: []string{body}}}
+}
+
+// Every intended new send has a key of its own; a repeat of the same send
+// has the same key.
+func TestJournalKeySeparatesIntendedSends(t *testing.T) {
+	c := contract.Contract{Name: "order_shipped", LanguageCode: "en"}
+	base := journalKey(journalCampaign, "", "c-1", c, testJournalMessage("9800000001", "Asha"))
+	if again := journalKey(journalCampaign, "", "c-1", c, testJournalMessage("9800000001", "Asha")); again != base {
+		t.Fatal("the same send has two keys")
+	}
+	for name, other := range map[string]string{
+		"another recipient key": journalKey(journalCampaign, "", "c-2", c, testJournalMessage("9800000001", "Asha")),
+		"changed inputs":        journalKey(journalCampaign, "", "c-1", c, testJournalMessage("9800000001", "Chen")),
+		"a campaign with state": journalKey(journalCampaign, "id-1", "c-1", c, testJournalMessage("9800000001", "Asha")),
+		"a test send":           journalKey(journalTestMessage, "", "c-1", c, testJournalMessage("9800000001", "Asha")),
+		"other triggers": journalKey(journalTestMessage, triggersScopeFromStrings(map[string]string{"release": "2"}), "", c,
+			testJournalMessage("9800000001", "Asha")),
+	} {
+		if other == base {
+			t.Errorf("%s has the same key", name)
+		}
+	}
+}
+
+// pending adopts what another process left and is not yet in state;
+// entries taken in and answers that say nothing was sent are removed;
+// the process's own sends are never adopted.
+func TestSendJournalPending(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	earlier := newSendJournal(journal.NewDir(dir))
+	now := time.Now()
+	for _, e := range []wire.JournalEntry{
+		{Attempt: "00000000-0000-4000-8000-000000000001", Key: "killed", StartedAt: now.Format(time.RFC3339Nano)},
+		{Attempt: "00000000-0000-4000-8000-000000000002", Key: "taken", StartedAt: now.Format(time.RFC3339Nano),
+			Answered: true, Status: sendSent, MessageID: "m-2"},
+		{Attempt: "00000000-0000-4000-8000-000000000003", Key: "refused", StartedAt: now.Format(time.RFC3339Nano),
+			Answered: true, Status: sendRejected, Error: "400"},
+	} {
+		if err := earlier.j.Begin(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := newSendJournal(journal.NewDir(dir))
+	outcome, own := later.send(ctx, "mine", testJournalMessage("9800000001", "Asha"), func(context.Context, wire.Message) sendOutcome {
+		return sendOutcome{ID: "m-own", Status: sendSent}
+	})
+	if own == "" || outcome.ID != "m-own" {
+		t.Fatalf("send: %+v %q", outcome, own)
+	}
+	pending, err := later.pending(ctx, []string{"killed", "taken", "refused", "mine"},
+		map[string]bool{"00000000-0000-4000-8000-000000000002": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 1 || pending["killed"].Attempt != "00000000-0000-4000-8000-000000000001" {
+		t.Fatalf("pending = %+v, want only the killed send", pending)
+	}
+	if got, _ := adoptedOutcome(pending["killed"]); got.Status != sendUncertain {
+		t.Errorf("an unanswered entry is adopted as %q, want uncertain", got.Status)
+	}
+	for _, gone := range []string{"00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003"} {
+		if _, err := os.Stat(filepath.Join(dir, gone+".json")); !os.IsNotExist(err) {
+			t.Errorf("entry %s was not removed (%v)", gone, err)
+		}
+	}
+	// Another process adopts this one's send: it is a stopped run's to it.
+	if other, _ := newSendJournal(journal.NewDir(dir)).pending(ctx, []string{"mine"}, nil); other["mine"].MessageID != "m-own" {
+		t.Errorf("another process sees %+v for the answered send", other)
+	}
+}
