@@ -112,8 +112,8 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 					"When set, the receiver also keeps the send journal (so a killed apply is recovered on another machine; sends stop " +
 					"while it cannot be reached), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
 					"from its webhooks. Without it, the journal lives in `.terraform/interakt-journal` in the working directory.",
-				Optional:            true,
-				Validators:          []validator.String{httpURLValidator{}},
+				Optional:   true,
+				Validators: []validator.String{httpURLValidator{}},
 			},
 			"status_token": schema.StringAttribute{
 				MarkdownDescription: "Bearer token of the status receiver. Env `" + envStatusToken + "`.",
