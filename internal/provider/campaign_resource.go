@@ -370,7 +370,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	defer cancel()
 	run := campaignSender{
 		send:     r.data.send,
-		journal:  r.data.journal,
+		journal:  r.data.sendJournal(),
 		workers:  campaignWorkers,
 		progress: campaignProgressInterval,
 		now:      time.Now,

@@ -183,10 +183,19 @@ func (sj *sendJournal) forget(ctx context.Context, attempts []string) {
 }
 
 // certainlyNotSent reports whether an entry's answer says the API did not
-// act on the send (failed, or rejected with a 400): nothing to adopt, the
-// next apply may send it, as it would without a kill.
+// act on the send (failed, rejected with a 400, or a dry run): nothing to
+// adopt, the next apply may send it, as it would without a kill.
 func certainlyNotSent(e wire.JournalEntry) bool {
-	return e.Answered && (e.Status == sendFailed || e.Status == sendRejected)
+	return e.Answered && (e.Status == sendFailed || e.Status == sendRejected || e.Status == sendDryRun)
+}
+
+// sendJournal is the journal sends are recorded in: none in a dry run,
+// which sends nothing.
+func (d *providerData) sendJournal() *sendJournal {
+	if d.dryRun {
+		return nil
+	}
+	return d.journal
 }
 
 // adoptedOutcome is what an entry left by a stopped run says of its send.
