@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
@@ -180,4 +183,20 @@ func webhookStatus(typ string) string {
 		return wire.StatusFailed
 	}
 	return ""
+}
+
+// A journal that cannot be reached stops the campaign before any send,
+// with an error that says why and that nothing was sent.
+func TestAccCampaignJournalUnavailableSendsNothing(t *testing.T) {
+	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	gone := httptest.NewServer(http.NotFoundHandler())
+	gone.Close()
+	t.Setenv(envStatusToken, testStatusToken)
+	campaignAccTest(t, resource.TestStep{
+		Config:      campaignHCL(srv, fmt.Sprintf("  status_url = %q\n", gone.URL), "", campaignRecipients(3)),
+		ExpectError: regexp.MustCompile(`(?s)Send Journal Unavailable.*Nothing was sent`),
+	})
+	if n := len(srv.SendRequests()); n != 0 {
+		t.Fatalf("%d send requests reached the mock, want 0", n)
+	}
 }

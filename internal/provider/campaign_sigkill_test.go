@@ -224,8 +224,12 @@ func killRecoveryRun(t *testing.T, c *campaignCLI, env []string, providerExtra s
 		}
 		write(dir, recipients)
 	}
-	if out, err := terraform(dir, "apply", "-auto-approve").CombinedOutput(); err != nil {
+	out, err := terraform(dir, "apply", "-auto-approve").CombinedOutput()
+	if err != nil {
 		t.Fatalf("apply after the kill: %v\n%s", err, out)
+	}
+	if len(answered) > 0 && !bytes.Contains(out, []byte("Campaign adopts")) {
+		t.Errorf("the apply after the kill does not say it adopts the killed run's sends:\n%s", out)
 	}
 	if kr.settles {
 		if err := srv.WaitWebhooks(c.ctx); err != nil {
