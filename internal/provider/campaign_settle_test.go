@@ -200,3 +200,49 @@ func TestAccCampaignJournalUnavailableSendsNothing(t *testing.T) {
 		t.Fatalf("%d send requests reached the mock, want 0", n)
 	}
 }
+
+// A test send whose answer the mock dropped after sending is uncertain;
+// the next refresh settles it from the receiver: sent, with the mock's id,
+// and nothing is sent again.
+func TestAccTemplateMessageSettlesUncertainFromReceiver(t *testing.T) {
+	srv, providerExtra := campaignReceiverSetup(t, mock.Options{RateLimit: -1,
+		Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
+	config := fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n%s}\n", srv.URL(), providerExtra) + `
+resource "interakt_template_message" "smoke" {
+  template      = { name = "order_shipped", language_code = "en" }
+  country_code  = "+91"
+  phone_number  = "9811112222"
+  callback_data = "settle-1"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+`
+	const addr = "interakt_template_message.smoke"
+	campaignAccTest(t,
+		resource.TestStep{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(sendUncertain)),
+				campaignMockCheck(func() error { return srv.WaitWebhooks(t.Context()) }),
+			},
+		},
+		resource.TestStep{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact(sendSent)),
+				campaignMockCheck(func() error {
+					if n := len(srv.SendRequests()); n != 1 {
+						return fmt.Errorf("%d send requests, want 1", n)
+					}
+					return nil
+				}),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+					if want := srv.Sent()[0].ID; id != want {
+						return fmt.Errorf("id %s, the mock's is %s", id, want)
+					}
+					return nil
+				})),
+			},
+		},
+	)
+}
