@@ -259,6 +259,10 @@ func (s *postgresStore) AddDeadLetter(ctx context.Context, d DeadLetter) error {
 }
 
 func (s *postgresStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	if _, err := s.purge(ctx, `DELETE FROM dead_letters WHERE ctid IN
+  (SELECT ctid FROM dead_letters WHERE received_at < $1 LIMIT $2)`, cutoff); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE ctid IN
   (SELECT ctid FROM messages WHERE updated_at < $1 LIMIT $2)`, cutoff)
 }

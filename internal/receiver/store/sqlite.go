@@ -286,6 +286,10 @@ func (s *sqliteStore) AddDeadLetter(ctx context.Context, d DeadLetter) error {
 }
 
 func (s *sqliteStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	if _, err := s.purge(ctx, `DELETE FROM dead_letters WHERE id IN
+  (SELECT id FROM dead_letters WHERE received_at < ? LIMIT ?)`, cutoff.UnixMicro()); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE id IN
   (SELECT id FROM messages WHERE updated_at < ? LIMIT ?)`, cutoff.UnixMicro())
 }
