@@ -41,7 +41,7 @@ func adoptPending(ctx context.Context, j *sendJournal, d *sendDecision, inputs c
 			keys = append(keys, k)
 		}
 	}
-	pending, err := j.pending(ctx, keys, takenAttempts(prior))
+	pending, err := j.pending(ctx, keys, takenAttempts(prior), false)
 	if err != nil || len(pending) == 0 {
 		return nil, err
 	}

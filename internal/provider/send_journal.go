@@ -139,7 +139,11 @@ var errJournal = errors.New("not sent: the send journal could not record the sen
 // that a stopped run left: not taken in by the current state (taken holds
 // the attempts it records) and not begun by this process. Entries already
 // taken in, and those whose answer says nothing was sent, are removed.
-func (sj *sendJournal) pending(ctx context.Context, keys []string, taken map[string]bool) (map[string]wire.JournalEntry, error) {
+// With claim, what it returns becomes this process's, so that a second
+// resource of the same key in this run does not adopt the same send (a
+// test send adopts only in Create; a campaign adopts in its plan and again
+// in its apply, in one process, and must not claim).
+func (sj *sendJournal) pending(ctx context.Context, keys []string, taken map[string]bool, claim bool) (map[string]wire.JournalEntry, error) {
 	if sj == nil || len(keys) == 0 {
 		return nil, nil
 	}
@@ -163,6 +167,9 @@ func (sj *sendJournal) pending(ctx context.Context, keys []string, taken map[str
 		for i := len(es) - 1; i >= 0; i-- {
 			if !sj.own(es[i].Attempt) {
 				pending[key] = es[i]
+				if claim {
+					sj.claim(es[i].Attempt)
+				}
 				break
 			}
 		}

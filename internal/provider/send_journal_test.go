@@ -66,7 +66,7 @@ func TestSendJournalPending(t *testing.T) {
 		t.Fatalf("send: %+v %q", outcome, own)
 	}
 	pending, err := later.pending(ctx, []string{"killed", "taken", "refused", "mine"},
-		map[string]bool{"00000000-0000-4000-8000-000000000002": true})
+		map[string]bool{"00000000-0000-4000-8000-000000000002": true}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,12 @@ func TestSendJournalPending(t *testing.T) {
 		}
 	}
 	// Another process adopts this one's send: it is a stopped run's to it.
-	if other, _ := newSendJournal(journal.NewDir(dir)).pending(ctx, []string{"mine"}, nil); other["mine"].MessageID != "m-own" {
-		t.Errorf("another process sees %+v for the answered send", other)
+	other := newSendJournal(journal.NewDir(dir))
+	if got, _ := other.pending(ctx, []string{"mine"}, nil, true); got["mine"].MessageID != "m-own" {
+		t.Errorf("another process sees %+v for the answered send", got)
+	}
+	// Claimed, it is not adopted a second time by that process.
+	if got, _ := other.pending(ctx, []string{"mine"}, nil, true); len(got) != 0 {
+		t.Errorf("a claimed entry was adopted again: %+v", got)
 	}
 }

@@ -210,7 +210,7 @@ func (r *templateMessageResource) sendOnce(ctx context.Context, key string, msg 
 	if r.data.dryRun {
 		return r.data.send(ctx, msg), "", "", nil
 	}
-	pending, err := r.data.journal.pending(ctx, []string{key}, nil)
+	pending, err := r.data.journal.pending(ctx, []string{key}, nil, true)
 	if err != nil {
 		return sendOutcome{}, "", "", err
 	}
