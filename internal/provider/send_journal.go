@@ -74,10 +74,8 @@ func journalKey(resourceType, scope, recipient string, c contract.Contract, m wi
 }
 
 // sendJournal is the provider process's view of the journal. It also
-// knows the sends this process began, which are never adopted: two
-// identical sends of one run (two test sends alike) are both made.
-// Adoption claims nothing, since Terraform plans a resource again in the
-// process that then applies it, and both must adopt the same entry.
+// knows the sends this process began or claimed, which it never adopts:
+// two identical sends of one run (two test sends alike) are both made.
 type sendJournal struct {
 	j       journal.Journal
 	mu      sync.Mutex

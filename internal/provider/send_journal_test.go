@@ -91,3 +91,19 @@ func TestSendJournalPending(t *testing.T) {
 		t.Errorf("a claimed entry was adopted again: %+v", got)
 	}
 }
+
+// The local journal follows Terraform's data folder unless told otherwise.
+func TestLocalJournalDir(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, filepath.Join(".terraform", "interakt-journal")},
+		{map[string]string{"TF_DATA_DIR": "/data/tf"}, filepath.Join("/data/tf", "interakt-journal")},
+		{map[string]string{"TF_DATA_DIR": "/data/tf", envJournalDir: "/journal"}, "/journal"},
+	} {
+		if got := localJournalDir(func(k string) string { return tc.env[k] }); got != tc.want {
+			t.Errorf("env %v: %s, want %s", tc.env, got, tc.want)
+		}
+	}
+}
