@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // takenAttempts returns the journal attempts that results record.
@@ -27,9 +28,10 @@ func forgetTaken(ctx context.Context, j *sendJournal, results map[string]recipie
 
 // adoptPending moves to d.keep every recipient that d would send and
 // whose send a stopped run already made (a pending journal entry with the
-// same key): answered, it takes the answer; unanswered, it is uncertain.
-// It returns the adopted keys, sorted.
-func adoptPending(ctx context.Context, j *sendJournal, d *sendDecision, inputs campaignInputSet,
+// same key): answered, it takes the answer; unanswered, it is uncertain,
+// unless the status receiver (data's, when set) settles it at once. It
+// returns the adopted keys, sorted.
+func adoptPending(ctx context.Context, j *sendJournal, data *providerData, d *sendDecision, inputs campaignInputSet,
 	prior map[string]recipientResult,
 ) ([]string, error) {
 	if j == nil || len(d.send) == 0 {
@@ -59,11 +61,32 @@ func adoptPending(ctx context.Context, j *sendJournal, d *sendDecision, inputs c
 		if outcome.Err != nil {
 			res.Error = outcome.Err.Error()
 		}
+		if res.Status == sendUncertain {
+			settleAdopted(ctx, data, in, &res)
+		}
 		d.keep[s.key] = res
 		adopted = append(adopted, s.key)
 	}
 	d.send = rest
 	return adopted, nil
+}
+
+// settleAdopted settles an adopted uncertain send from the status
+// receiver when exactly one message accounts for it; otherwise, or when
+// the receiver cannot be asked, it stays uncertain (a refresh asks again).
+func settleAdopted(ctx context.Context, data *providerData, in recipientInput, res *recipientResult) {
+	at, ok := parseResultTime(res.SentAt)
+	if !ok {
+		return
+	}
+	id, err := data.settle(ctx, in.message, at)
+	if err != nil {
+		tflog.Warn(ctx, "campaign: an adopted uncertain send could not be checked with the status receiver", map[string]any{"error": err.Error()})
+		return
+	}
+	if id != "" {
+		res.Status, res.MessageID, res.Error = sendSent, id, ""
+	}
 }
 
 // adoptionWarning tells which recipients were taken from the journal of a

@@ -152,7 +152,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	// Entries that the state has taken in are done with; what a stopped
 	// run left is adopted here, so the plan already shows it.
 	forgetTaken(ctx, j, prior)
-	adopted, err := adoptPending(ctx, j, &decision, inputs, prior)
+	adopted, err := adoptPending(ctx, j, r.data, &decision, inputs, prior)
 	if err != nil {
 		resp.Diagnostics.Append(journalUnavailable(err))
 		return

@@ -351,7 +351,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	}
 	policy := campaignPolicy(*plan, r.data.dryRun)
 	decision := decideSends(prior, inputs.hashes(), policy)
-	adopted, err := adoptPending(ctx, r.data.journal, &decision, inputs, prior)
+	adopted, err := adoptPending(ctx, r.data.journal, r.data, &decision, inputs, prior)
 	if err != nil {
 		diags.Append(journalUnavailable(err))
 		return false
