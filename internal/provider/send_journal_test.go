@@ -4,11 +4,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 	"github.com/interakt-community/terraform-provider-interakt/internal/journal"
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -105,5 +109,30 @@ func TestLocalJournalDir(t *testing.T) {
 		if got := localJournalDir(func(k string) string { return tc.env[k] }); got != tc.want {
 			t.Errorf("env %v: %s, want %s", tc.env, got, tc.want)
 		}
+	}
+}
+
+// A test send whose journal cannot be written is not made, and the error
+// says why.
+func TestTemplateMessageJournalUnwritable(t *testing.T) {
+	t.Setenv(envAPIKey, testAPIKey)
+	srv := newTestMock(t, mock.Options{})
+	blocker := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := testSeams()
+	s.journalDir = filepath.Join(blocker, "journal") // a folder inside a file cannot be made
+	p := newProtocolServer(t, s)
+	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	_, diags := p.applyMessage(protocolMessage())
+	if d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send Journal Unavailable", "(none)"}); d == nil ||
+		!strings.Contains(d.Detail, "Nothing was sent") {
+		t.Fatalf("want the journal error; got:\n%s", diagString(diags))
+	}
+	if n := len(srv.SendRequests()); n != 0 {
+		t.Fatalf("%d send requests reached the mock, want 0", n)
 	}
 }

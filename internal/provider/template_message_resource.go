@@ -354,6 +354,12 @@ func messageSendFailure(o sendOutcome) diag.Diagnostic {
 			fmt.Sprintf("Nothing was sent: this apply already made as many sends as the provider's max_sends_per_apply allows (%s). "+
 				"Raise max_sends_per_apply in the provider block if this many sends are intended, then apply again.", o.Err))
 	}
+	if errors.Is(o.Err, errJournal) {
+		return diag.NewErrorDiagnostic("Send Journal Unavailable",
+			fmt.Sprintf("Nothing was sent: %s. A send that is not recorded could be sent twice after a kill, so none is made. "+
+				"Check the status receiver at status_url, or the local journal folder (%s, by default .terraform/%s in the "+
+				"working directory), and apply again.", o.Err, envJournalDir, journalFolder))
+	}
 	apiErr, ok := errors.AsType[*client.Error](o.Err)
 	if !ok {
 		return diag.NewErrorDiagnostic("Message not sent", fmt.Sprintf("The message was not sent: %s. Apply again to retry.", o.Err))
