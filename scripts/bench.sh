@@ -18,7 +18,7 @@
 #   BENCH_PLAN_ROUNDS     rounds of the three plans, medians reported (3)
 #   BENCH_OUT             where the JSON goes (bench-results.json)
 #   BENCH_ONLY            the groups to run, of: payload limiter receiver
-#                         rate plan refresh (all)
+#                         rate plan template-refresh campaign-refresh (all)
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -28,7 +28,7 @@ cd "${REPO_ROOT}"
 plan_resources="${BENCH_PLAN_RESOURCES:-1000}"
 plan_rounds="${BENCH_PLAN_ROUNDS:-3}"
 out_json="${BENCH_OUT:-${REPO_ROOT}/bench-results.json}"
-groups="${BENCH_ONLY:-payload limiter receiver rate plan refresh}"
+groups="${BENCH_ONLY:-payload limiter receiver rate plan template-refresh campaign-refresh}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
@@ -230,12 +230,12 @@ RC
 
 # --- Refresh of templates against the account -----------------------------
 
-# bench_refresh refreshes 1,000 interakt_template resources with a key
+# bench_template_refresh refreshes 1,000 interakt_template resources with a key
 # against the mock (pages of 100): the list requests must be one per
 # approval status and page (10 pages of APPROVED and one of each other
 # status), shared by every template, never one per template.
-bench_refresh() {
-	local out="${work}/refresh.txt" requests pages
+bench_template_refresh() {
+	local out="${work}/template-refresh.txt" requests pages
 	gobench "${out}" ./internal/provider -bench '^BenchmarkTemplateRefresh$' -benchtime 3x
 	requests="$(metric "${out}" BenchmarkTemplateRefresh list-requests)"
 	pages="$(metric "${out}" BenchmarkTemplateRefresh list-pages)"
@@ -276,6 +276,17 @@ bench_limiter() {
 	record limiter_acquire_10_goroutines_ns "$(metric "${out}" BenchmarkAcquireReleaseParallel10 ns/op)" ns/op "-"
 }
 
+# --- Campaign refresh against the status receiver -------------------------
+
+# A campaign of 10,000 sent recipients refreshed against the receiver on
+# SQLite: delivery statuses looked up in batches, never one request each.
+bench_campaign_refresh() {
+	local out="${work}/campaign-refresh.txt"
+	gobench "${out}" ./internal/provider -bench '^BenchmarkCampaignRefresh10000$' -benchtime 5x
+	record campaign_refresh_10000_ms "$(metric "${out}" BenchmarkCampaignRefresh10000 ms/refresh)" ms "<2000"
+	record campaign_refresh_10000_requests "$(metric "${out}" BenchmarkCampaignRefresh10000 requests/refresh)" requests "<=10"
+}
+
 # --- Report --------------------------------------------------------------
 
 started="$(now)"
@@ -286,7 +297,8 @@ for group in ${groups}; do
 	receiver) bench_receiver ;;
 	rate) bench_rate ;;
 	plan) bench_plan ;;
-	refresh) bench_refresh ;;
+	template-refresh) bench_template_refresh ;;
+	campaign-refresh) bench_campaign_refresh ;;
 	*) die "unknown group ${group} in BENCH_ONLY" ;;
 	esac
 done

@@ -17,6 +17,8 @@ const (
 	// failure or 5xx; reads are safe to repeat.
 	statusRetries = 2
 	maxStatusBody = 1 << 20
+	// maxLookupBody bounds a lookup answer: wire.MaxLookupIDs statuses.
+	maxLookupBody = 8 << 20
 )
 
 // StatusReader reads message status from the status receiver.
@@ -86,4 +88,64 @@ func (s *StatusReader) Get(ctx context.Context, id string) (st wire.Status, foun
 			Err: fmt.Errorf("unreadable status: %w", err)}
 	}
 	return st, true, nil
+}
+
+// Lookup returns the status of many messages, wire.MaxLookupIDs a request;
+// a message the receiver has not seen is absent from the answer.
+func (s *StatusReader) Lookup(ctx context.Context, ids []string) ([]wire.Status, error) {
+	var out []wire.Status
+	for len(ids) > 0 {
+		n := min(len(ids), wire.MaxLookupIDs)
+		var found wire.MessagesFound
+		if err := s.post(ctx, wire.MessagesLookupPath, wire.MessagesLookup{IDs: ids[:n]}, &found); err != nil {
+			return nil, err
+		}
+		out = append(out, found.Messages...)
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
+// Search returns the messages sent to a phone with a template in a time
+// window (at most a few: enough to tell one from several).
+func (s *StatusReader) Search(ctx context.Context, q wire.MessageSearch) ([]wire.Status, error) {
+	var found wire.MessagesFound
+	if err := s.post(ctx, wire.MessagesSearchPath, q, &found); err != nil {
+		return nil, err
+	}
+	return found.Messages, nil
+}
+
+// post sends a JSON request that reads (safe to repeat) and decodes the
+// answer into out.
+func (s *StatusReader) post(ctx context.Context, path string, in, out any) error {
+	if s.baseErr != nil {
+		return s.baseErr
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	rep, err := s.req.do(ctx, call{
+		op:      opGetStatus,
+		method:  http.MethodPost,
+		url:     s.baseURL + path,
+		logPath: path,
+		body:    body,
+		maxBody: maxLookupBody,
+		safe:    true,
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case rep.status != http.StatusOK:
+		return s.req.statusError(opGetStatus, rep)
+	case rep.bodyErr != nil:
+		return &Error{Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: rep.bodyErr}
+	}
+	if err := json.Unmarshal(rep.body, out); err != nil {
+		return &Error{Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
+	}
+	return nil
 }

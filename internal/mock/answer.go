@@ -77,6 +77,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i, status int, b
 		req.Response = body
 	})
 	writeJSON(w, status, body)
+	// Flushed, so that AnsweredAt is when the answer left for the client.
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	at := time.Now()
+	s.update(i, func(req *Request) { req.AnsweredAt = at })
 	s.logRequest(r, s.requestN(i), status)
 }
 

@@ -92,6 +92,13 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 	fs.IntVar(&faults.Every429, "fault-429-every", 0, "answer 429 to every Nth send request")
 	fs.BoolVar(&faults.Every429NoRetryAfter, "fault-429-no-retry-after", false, "omit Retry-After from --fault-429-every answers")
 	fs.DurationVar(&faults.SlowDelay, "slow-delay", DefaultSlowDelay, "how long a slow fault waits before answering")
+	fs.Func("answer-delay", "MIN[-MAX]: hold every accepted send's answer for a random time in [MIN, MAX), such as 100ms-300ms", func(v string) error {
+		lo, hi, err := parseDelayRange(v)
+		if err == nil {
+			faults.AnswerDelayMin, faults.AnswerDelayMax = lo, hi
+		}
+		return err
+	})
 	fs.Func("fault", "N=KIND: send request N meets KIND, one of "+faultKinds()+" (repeatable)", func(v string) error {
 		n, kind, err := parseFaultFlag(v)
 		if err == nil {
@@ -221,4 +228,20 @@ func writeFileAtomic(path, content string) error {
 		return errors.Join(fmt.Errorf("writing address file: %w", err), os.Remove(tmp.Name()))
 	}
 	return nil
+}
+
+// parseDelayRange reads "MIN" or "MIN-MAX", two Go durations.
+func parseDelayRange(v string) (time.Duration, time.Duration, error) {
+	first, second, isRange := strings.Cut(v, "-")
+	lo, err := time.ParseDuration(first)
+	if err != nil || lo < 0 {
+		return 0, 0, errors.New("want MIN[-MAX], non-negative Go durations such as 100ms-300ms")
+	}
+	hi := lo
+	if isRange {
+		if hi, err = time.ParseDuration(second); err != nil || hi < lo {
+			return 0, 0, errors.New("want MIN[-MAX] with MAX at least MIN, such as 100ms-300ms")
+		}
+	}
+	return lo, hi, nil
 }

@@ -94,7 +94,7 @@ func TestParseFlags(t *testing.T) {
 		"--webhook-delay", "1s,2s", "--fault", "3=drop-after-body", "--fault", "4=slow", "--fault-429-every", "7",
 		"--fault-429-no-retry-after", "--webhook-duplicate", "--webhook-out-of-order",
 		"--fail-phone", "+919999999999=Blocked", "--reject-phone", "8888888888", "--reject-phone", "7777777777=Not on WhatsApp",
-		"--addr-file", "a", "--quiet",
+		"--answer-delay", "100ms-300ms", "--addr-file", "a", "--quiet",
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestParseFlags(t *testing.T) {
 	}
 	f := opts.Faults
 	if f.ByRequest[3] != FaultDropAfterBody || f.ByRequest[4] != FaultSlow || f.Every429 != 7 || !f.Every429NoRetryAfter ||
-		!f.WebhookDuplicate || !f.WebhookOutOfOrder {
+		!f.WebhookDuplicate || !f.WebhookOutOfOrder || f.AnswerDelayMin != 100*time.Millisecond || f.AnswerDelayMax != 300*time.Millisecond {
 		t.Errorf("faults = %+v", f)
 	}
 	if opts.FailPhones["+919999999999"] != "Blocked" || opts.RejectPhones["7777777777"] != "Not on WhatsApp" {
@@ -135,6 +135,9 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"--fail-phone", "123"}, true},
 		{[]string{"--reject-phone", "=x"}, true},
 		{[]string{"--window", "soon"}, true},
+		{[]string{"--answer-delay", "300ms-100ms"}, true},
+		{[]string{"--answer-delay", "-1s"}, true},
+		{[]string{"--answer-delay", "soon"}, true},
 		{[]string{"--webhook-delay", "1s,2s,3s,4s"}, false},
 		{[]string{"--webhook-delay", "-1s"}, false},
 		{[]string{"--rate-limit", "0"}, false},

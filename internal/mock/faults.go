@@ -95,6 +95,10 @@ type Faults struct {
 	// WebhookOutOfOrder delivers each message's events newest first (read
 	// before delivered before sent), on the same schedule.
 	WebhookOutOfOrder bool
+	// AnswerDelayMin and AnswerDelayMax hold the answer of every accepted
+	// send for a random time between them, after the message is accepted,
+	// as a slow API does. Zero answers at once.
+	AnswerDelayMin, AnswerDelayMax time.Duration
 }
 
 // clone returns a copy that shares no map with f.

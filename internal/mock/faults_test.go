@@ -283,3 +283,27 @@ func TestFaultNames(t *testing.T) {
 		t.Error("an out-of-range fault has a name")
 	}
 }
+
+// An answer delay holds each accepted send's answer for a time in its
+// range, after the message was accepted, and records when it was written.
+func TestAnswerDelay(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(Options{RateLimit: -1,
+			Faults: Faults{AnswerDelayMin: 100 * time.Millisecond, AnswerDelayMax: 300 * time.Millisecond}})
+		defer closeServer(t, s)
+		for range 20 {
+			start := time.Now()
+			if rec := send(t, s, orderShipped()); rec.Code != http.StatusCreated {
+				t.Fatalf("send: %d %s", rec.Code, rec.Body)
+			}
+			if held := time.Since(start); held < 100*time.Millisecond || held >= 300*time.Millisecond {
+				t.Fatalf("the answer was held %v, want within [100ms, 300ms)", held)
+			}
+		}
+		for _, r := range s.SendRequests() {
+			if !r.Sent || r.AnsweredAt.Sub(r.At) < 100*time.Millisecond {
+				t.Fatalf("request %d: sent %v, arrived %v, answered %v", r.N, r.Sent, r.At, r.AnsweredAt)
+			}
+		}
+	})
+}

@@ -44,6 +44,9 @@ type Request struct {
 	Done bool
 	// At is when the request reached the handler.
 	At time.Time
+	// AnsweredAt is when the answer was written and flushed to the
+	// client; zero when none was.
+	AnsweredAt time.Time
 }
 
 // SentMessage is one accepted send.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"reflect"
@@ -139,7 +140,33 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	case FaultNoID:
 		s.answer(w, r, i, http.StatusCreated, mustJSON(wire.MessageResponse{Result: true, Message: MsgQueued}))
 	default:
+		s.waitAnswerDelay(r)
 		s.answerSent(w, r, i, id)
+	}
+}
+
+// waitAnswerDelay holds an accepted send's answer for the faults' answer
+// delay, or less if the server closes or the client goes away.
+func (s *Server) waitAnswerDelay(r *http.Request) {
+	s.mu.Lock()
+	lo, hi := s.faults.AnswerDelayMin, s.faults.AnswerDelayMax
+	s.mu.Unlock()
+	if hi < lo {
+		hi = lo
+	}
+	delay := lo
+	if hi > lo {
+		delay += rand.N(hi - lo)
+	}
+	if delay <= 0 {
+		return
+	}
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-s.closing:
+	case <-r.Context().Done():
 	}
 }
 

@@ -351,6 +351,7 @@ func buildEvents(m scheduledMessage, delays Delays) []event {
 	base := wire.WebhookMessage{
 		ID:            m.id,
 		ReceivedAtUTC: formatTime(sentAt),
+		RawTemplate:   rawTemplate(m.msg),
 		MetaData: wire.WebhookMetaData{
 			SourceData: wire.WebhookSourceData{CallbackData: m.msg.CallbackData},
 		},
@@ -395,6 +396,16 @@ func webhookBody(m scheduledMessage, typ string, at time.Time, message wire.Webh
 			Message: message,
 		},
 	})
+}
+
+// rawTemplate is the template sent as Interakt's webhooks carry it: a
+// JSON document in a string.
+func rawTemplate(m wire.Message) string {
+	return string(mustJSON(wire.RawTemplate{
+		ID:       uuid.NewSHA1(uuid.NameSpaceOID, []byte(m.Template.Name+"/"+m.Template.LanguageCode)).String(),
+		Name:     m.Template.Name,
+		Language: m.Template.LanguageCode,
+	}))
 }
 
 func formatTime(t time.Time) string {

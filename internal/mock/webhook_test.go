@@ -137,6 +137,11 @@ func TestWebhookSequence(t *testing.T) {
 			if c.PhoneNumber != "9999999999" || c.CountryCode != "+91" || c.ChannelPhoneNumber != "919999999999" || c.ID == "" {
 				t.Errorf("customer = %+v", c)
 			}
+			// raw_template is a JSON document in a string, as Interakt sends it.
+			var tmpl wire.RawTemplate
+			if err := json.Unmarshal([]byte(m.RawTemplate), &tmpl); err != nil || tmpl.Name != "order_shipped" || tmpl.Language != "en" {
+				t.Errorf("raw_template %q: %+v, %v", m.RawTemplate, tmpl, err)
+			}
 			if e.webhook.Version != WebhookVersion || e.webhook.Timestamp != e.at.UTC().Format("2006-01-02T15:04:05.000000Z") {
 				t.Errorf("version %q, timestamp %q", e.webhook.Version, e.webhook.Timestamp)
 			}

@@ -12,6 +12,11 @@ type recipientResult struct {
 	Error      string
 	SentAt     string
 	InputsHash string
+	// AttemptID names the send's entry in the send journal.
+	AttemptID string
+	// DeliveryStatus is what the status receiver knows of a sent message:
+	// pending, sent, delivered, read or failed; "" without a receiver.
+	DeliveryStatus string
 }
 
 // sendPolicy holds the options that decide whether a recipient with an

@@ -23,6 +23,8 @@ type recipientInput struct {
 	message wire.Message
 	// hash identifies the effective inputs; "" while some are unknown.
 	hash string
+	// journalKey is the send's key in the send journal; "" while unknown.
+	journalKey string
 }
 
 // campaignInputSet is every recipient's input, by key.
@@ -46,8 +48,10 @@ func (s campaignInputSet) hashes() map[string]string {
 
 // campaignInputs reads the recipients of m, applies the campaign's default
 // callback data to each and builds its message and input hash. salt is the
-// campaign's id, so that equal inputs of two campaigns hash differently.
-func campaignInputs(ctx context.Context, m campaignModel, salt string) (campaignInputSet, diag.Diagnostics) {
+// campaign's id, so that equal inputs of two campaigns hash differently;
+// scope is the journal key's scope: the id of a campaign with state, ""
+// for its first apply (whose id is new in every attempt).
+func campaignInputs(ctx context.Context, m campaignModel, salt, scope string) (campaignInputSet, diag.Diagnostics) {
 	set := campaignInputSet{recipientsKnown: !m.Recipients.IsUnknown() && !m.Recipients.IsNull()}
 	if !set.recipientsKnown {
 		return set, nil
@@ -68,7 +72,10 @@ func campaignInputs(ctx context.Context, m campaignModel, salt string) (campaign
 		}
 		values := r.values.withDefaultCallback(m.CallbackData).contractValues()
 		msg := contract.ToMessage(tmpl, values)
-		set.recipients[key] = recipientInput{message: msg, hash: inputsHash(salt, tmpl, msg)}
+		set.recipients[key] = recipientInput{
+			message: msg, hash: inputsHash(salt, tmpl, msg),
+			journalKey: journalKey(journalCampaign, scope, key, tmpl, msg),
+		}
 	}
 	return set, diags
 }

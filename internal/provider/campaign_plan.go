@@ -131,7 +131,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		prior, salt = p, state.ID.ValueString()
 	}
 	dryRun := r.data != nil && r.data.dryRun
-	inputs, d := campaignInputs(ctx, plan, salt)
+	inputs, d := campaignInputs(ctx, plan, salt, salt)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -149,11 +149,27 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	decision := decideSends(prior, inputs.hashes(), campaignPolicy(plan, dryRun))
-	if len(decision.send)+len(decision.maybe) == 0 {
+	var j *sendJournal
+	if r.data != nil {
+		j = r.data.journal
+	}
+	// Entries that the state has taken in are done with; what a stopped
+	// run left is adopted here, so the plan already shows it.
+	forgetTaken(ctx, j, prior)
+	adopted, err := adoptPending(ctx, j, r.data, &decision, inputs, prior)
+	if err != nil {
+		resp.Diagnostics.Append(journalUnavailable(err))
+		return
+	}
+	resp.Diagnostics.Append(adoptionWarning(adopted, decision.keep)...)
+	// A first apply's results hash with the id it makes, so they are known
+	// in its plan only when there are none.
+	if len(decision.send)+len(decision.maybe) == 0 && (len(adopted) == 0 || !req.State.Raw.IsNull()) {
 		sent, failed := resultCounts(decision.keep)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), resultsToMap(decision.keep))...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), sent)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), failed)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), deliveryCounts(decision.keep))...)
 		if len(decision.dropped) > 0 {
 			tflog.Info(ctx, "campaign plan: removed recipients are dropped from results", map[string]any{"dropped": len(decision.dropped)})
 		}
@@ -175,6 +191,7 @@ func (r *campaignResource) planUnknownResults(ctx context.Context, resp *resourc
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), types.MapUnknown(campaignResultType))...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), types.Int64Unknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), types.Int64Unknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), types.MapUnknown(types.Int64Type))...)
 }
 
 // missingKey says why the apply will not be able to send, or "".

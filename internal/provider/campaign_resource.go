@@ -6,7 +6,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -14,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 var (
@@ -53,6 +57,7 @@ type campaignModel struct {
 	Results        types.Map      `tfsdk:"results"`
 	SentCount      types.Int64    `tfsdk:"sent_count"`
 	FailedCount    types.Int64    `tfsdk:"failed_count"`
+	DeliveryCounts types.Map      `tfsdk:"delivery_counts"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -73,10 +78,15 @@ const campaignDescription = "Sends one WhatsApp template to many recipients, eac
 	"**No attribute forces replacement**, because a replacement would message every recipient again; `terraform apply -replace` " +
 	"does exactly that. Destroying the resource only forgets it.\n\n" +
 	"**Interrupting.** On Ctrl-C the campaign starts no new sends, lets the requests already on their way finish, and saves " +
-	"every result; the recipients it did not reach are `failed` and the next apply sends them. A forced kill (SIGKILL, or a " +
-	"second Ctrl-C that makes Terraform stop waiting) loses every result of the running apply, since Terraform saves only what " +
-	"the provider returns: the recipients it messaged are not in state, and the next apply would send to them again. Before " +
-	"applying again, find them (the provider's DEBUG log names each recipient sent, by key) and remove them from `recipients`.\n\n" +
+	"every result; the recipients it did not reach are `failed` and the next apply sends them.\n\n" +
+	"**Killed.** Before each send the provider records it in its send journal (on disk, fsynced, before the request is " +
+	"written) and records the answer when it arrives. A forced kill (SIGKILL, or a second Ctrl-C that makes Terraform stop " +
+	"waiting) loses the running apply's results, but not the journal: the next plan or apply takes every recorded send into " +
+	"`results` instead of sending it again, `sent` with its message id when the answer had arrived and `uncertain` when it had " +
+	"not. The journal lives in the working directory's `.terraform` folder, or in the status receiver when `status_url` is set, " +
+	"so that a run killed on one machine is recovered on another.\n\n" +
+	"**Delivery.** With `status_url`, every refresh settles the uncertain sends that exactly one message in the receiver " +
+	"accounts for, and sets each result's `delivery_status` and the `delivery_counts`.\n\n" +
 	"With the provider's `dry_run`, every payload is built and logged and nothing is sent: results have ids `dry-run-<uuid>` and " +
 	"status `dry_run`, and a later real apply sends them. Import is not supported: a send cannot be adopted."
 
@@ -152,11 +162,29 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 							"they change. Not meant for use in configuration.",
 						Computed: true,
 					},
+					"delivery_status": schema.StringAttribute{
+						MarkdownDescription: "With the provider's `status_url`, what the status receiver knows of a sent message, " +
+							"refreshed by every plan: `pending` (no webhook yet), `sent`, `delivered`, `read` (a button click counts as " +
+							"read) or `failed`. Null without `status_url`, and for recipients not sent.",
+						Computed: true,
+					},
+					"attempt_id": schema.StringAttribute{
+						MarkdownDescription: "Internal: the send's entry in the send journal, so that the journal knows this " +
+							"state has taken it in; null when no request was made. Not meant for use in configuration.",
+						Computed: true,
+					},
 				}},
 			},
 			"sent_count": schema.Int64Attribute{
 				MarkdownDescription: "How many recipients have the status `sent`.",
 				Computed:            true,
+			},
+			"delivery_counts": schema.MapAttribute{
+				MarkdownDescription: "With the provider's `status_url`, how many sent recipients are `pending`, `sent`, `delivered`, " +
+					"`read` and `failed` (every key present), from `results`' `delivery_status`. The receiver is asked in batches " +
+					"of 1,000 messages a request, never once per recipient. Null without `status_url`.",
+				Computed:    true,
+				ElementType: types.Int64Type,
 			},
 			"failed_count": schema.Int64Attribute{
 				MarkdownDescription: "How many recipients are not sent: `failed`, `rejected` or `uncertain`. " +
@@ -201,15 +229,56 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.ID = types.StringValue(uuid.NewString())
-	if !r.apply(ctx, "create", timeout, &plan, nil, &resp.Diagnostics) {
+	if !r.apply(ctx, "create", timeout, &plan, nil, "", &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-func (r *campaignResource) Read(_ context.Context, _ resource.ReadRequest, _ *resource.ReadResponse) {
-	// Nothing to refresh: the API has no read of a sent message, and the
-	// results are what the sends returned. The state is kept as it is.
+// Read keeps the results, which are what the sends returned (the API has
+// no read of a sent message). With a status receiver, it settles the
+// uncertain sends the receiver's webhooks account for, and refreshes each
+// sent message's delivery_status.
+func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil || r.data.status == nil {
+		return
+	}
+	ctx = maskSecrets(ctx, r.data.secrets)
+	// Only results are read and written: the recipients, which are most
+	// of a large campaign's state, are decoded only to settle a send.
+	var stored types.Map
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("results"), &stored)...)
+	results, diags := resultsFromMap(ctx, stored)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if hasStatus(results, sendUncertain) {
+		var state campaignModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(r.settleUncertain(ctx, state, results)...)
+	}
+	resp.Diagnostics.Append(r.refreshDelivery(ctx, results)...)
+	sent, failed := resultCounts(results)
+	if err := setTopLevel(ctx, &resp.State, map[string]attr.Value{
+		"results": resultsToMap(results), "sent_count": sent, "failed_count": failed, "delivery_counts": deliveryCounts(results),
+	}); err != nil {
+		resp.Diagnostics.AddError("Campaign State Not Refreshed", "Writing the refreshed results failed: "+err.Error()+
+			". This is a bug in the provider; nothing was sent.")
+	}
+}
+
+// hasStatus reports whether any result has the status.
+func hasStatus(results map[string]recipientResult, status string) bool {
+	for _, r := range results {
+		if r.Status == status {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *campaignResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -235,14 +304,22 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.apply(ctx, "update", timeout, &plan, prior, &resp.Diagnostics) {
+	if !r.apply(ctx, "update", timeout, &plan, prior, state.ID.ValueString(), &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
-func (r *campaignResource) Delete(ctx context.Context, _ resource.DeleteRequest, _ *resource.DeleteResponse) {
+func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	tflog.Info(ctx, "interakt_campaign removed from state; messages already sent cannot be recalled")
+	if r.data == nil {
+		return
+	}
+	var state campaignModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	prior, diags := resultsFromMap(ctx, state.Results)
+	resp.Diagnostics.Append(diags...)
+	forgetTaken(ctx, r.data.journal, prior)
 }
 
 func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -253,16 +330,17 @@ func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportState
 
 // apply sends what the rules call for and fills plan's computed
 // attributes. It reports false, with an error in diags, only when nothing
-// could be sent at all; send failures are warnings and results.
+// could be sent at all; send failures are warnings and results. scope is
+// the journal keys' scope: the campaign's id in state, "" on create.
 func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Duration, plan *campaignModel,
-	prior map[string]recipientResult, diags *diag.Diagnostics,
+	prior map[string]recipientResult, scope string, diags *diag.Diagnostics,
 ) bool {
 	if r.data == nil {
 		diags.AddError("Provider not configured", "The interakt provider was not configured before interakt_campaign was applied; this is a bug in the provider.")
 		return false
 	}
 	ctx = maskSecrets(ctx, r.data.secrets)
-	inputs, d := campaignInputs(ctx, *plan, plan.ID.ValueString())
+	inputs, d := campaignInputs(ctx, *plan, plan.ID.ValueString(), scope)
 	diags.Append(d...)
 	if diags.HasError() {
 		return false
@@ -273,6 +351,11 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	}
 	policy := campaignPolicy(*plan, r.data.dryRun)
 	decision := decideSends(prior, inputs.hashes(), policy)
+	adopted, err := adoptPending(ctx, r.data.journal, r.data, &decision, inputs, prior)
+	if err != nil {
+		diags.Append(journalUnavailable(err))
+		return false
+	}
 	if len(decision.send) > 0 && !r.data.canSend() {
 		diags.Append(r.data.apiMissingDiagnostic())
 		return false
@@ -281,12 +364,13 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	jobs := make([]campaignJob, 0, len(decision.send))
 	for _, s := range decision.send {
 		in := inputs.recipients[s.key]
-		jobs = append(jobs, campaignJob{key: s.key, message: in.message, hash: in.hash})
+		jobs = append(jobs, campaignJob{key: s.key, message: in.message, hash: in.hash, journalKey: in.journalKey})
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	run := campaignSender{
 		send:     r.data.send,
+		journal:  r.data.sendJournal(),
 		workers:  campaignWorkers,
 		progress: campaignProgressInterval,
 		now:      time.Now,
@@ -298,8 +382,18 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	for key, res := range run.results {
 		results[key] = res
 	}
+	if r.data.status != nil {
+		for key, res := range run.results {
+			if res.Status == sendSent {
+				res.DeliveryStatus = wire.StatusPending
+				results[key] = res
+			}
+		}
+	}
 	plan.Results = resultsToMap(results)
 	plan.SentCount, plan.FailedCount = resultCounts(results)
+	plan.DeliveryCounts = deliveryCounts(results)
+	diags.Append(adoptionWarning(adopted, results)...)
 	diags.Append(runDiagnostics(run, len(jobs))...)
 	return true
 }

@@ -8,47 +8,45 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 // The object type of one entry of `results`.
 var (
 	campaignResultAttrTypes = map[string]attr.Type{
-		"message_id":  types.StringType,
-		"status":      types.StringType,
-		"error":       types.StringType,
-		"sent_at":     types.StringType,
-		"inputs_hash": types.StringType,
+		"message_id":      types.StringType,
+		"status":          types.StringType,
+		"error":           types.StringType,
+		"sent_at":         types.StringType,
+		"inputs_hash":     types.StringType,
+		"attempt_id":      types.StringType,
+		"delivery_status": types.StringType,
 	}
 	campaignResultType = types.ObjectType{AttrTypes: campaignResultAttrTypes}
 )
-
-// campaignResultModel reads one entry of `results`.
-type campaignResultModel struct {
-	MessageID  types.String `tfsdk:"message_id"`
-	Status     types.String `tfsdk:"status"`
-	Error      types.String `tfsdk:"error"`
-	SentAt     types.String `tfsdk:"sent_at"`
-	InputsHash types.String `tfsdk:"inputs_hash"`
-}
 
 // resultsToMap is the state form of results.
 func resultsToMap(results map[string]recipientResult) types.Map {
 	elems := make(map[string]attr.Value, len(results))
 	for key, r := range results {
 		elems[key] = types.ObjectValueMust(campaignResultAttrTypes, map[string]attr.Value{
-			"message_id":  nullIfEmpty(r.MessageID),
-			"status":      types.StringValue(r.Status),
-			"error":       nullIfEmpty(r.Error),
-			"sent_at":     nullIfEmpty(r.SentAt),
-			"inputs_hash": nullIfEmpty(r.InputsHash),
+			"message_id":      nullIfEmpty(r.MessageID),
+			"status":          types.StringValue(r.Status),
+			"error":           nullIfEmpty(r.Error),
+			"sent_at":         nullIfEmpty(r.SentAt),
+			"inputs_hash":     nullIfEmpty(r.InputsHash),
+			"attempt_id":      nullIfEmpty(r.AttemptID),
+			"delivery_status": nullIfEmpty(r.DeliveryStatus),
 		})
 	}
 	return types.MapValueMust(campaignResultType, elems)
 }
 
-// resultsFromMap reads results from state; null means none yet.
-func resultsFromMap(ctx context.Context, m types.Map) (map[string]recipientResult, diag.Diagnostics) {
+// resultsFromMap reads results from state; null means none yet. It reads
+// each object's attributes directly rather than through reflection: a
+// large campaign's refresh reads tens of thousands.
+func resultsFromMap(_ context.Context, m types.Map) (map[string]recipientResult, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	out := map[string]recipientResult{}
 	if m.IsNull() || m.IsUnknown() {
@@ -59,14 +57,21 @@ func resultsFromMap(ctx context.Context, m types.Map) (map[string]recipientResul
 		if !ok || obj.IsNull() || obj.IsUnknown() {
 			continue
 		}
-		var r campaignResultModel
-		diags.Append(obj.As(ctx, &r, basetypes.ObjectAsOptions{})...)
+		attrs := obj.Attributes()
+		str := func(name string) string {
+			if v, ok := attrs[name].(types.String); ok {
+				return v.ValueString()
+			}
+			return ""
+		}
 		out[key] = recipientResult{
-			MessageID:  r.MessageID.ValueString(),
-			Status:     r.Status.ValueString(),
-			Error:      r.Error.ValueString(),
-			SentAt:     r.SentAt.ValueString(),
-			InputsHash: r.InputsHash.ValueString(),
+			MessageID:      str("message_id"),
+			Status:         str("status"),
+			Error:          str("error"),
+			SentAt:         str("sent_at"),
+			InputsHash:     str("inputs_hash"),
+			AttemptID:      str("attempt_id"),
+			DeliveryStatus: str("delivery_status"),
 		}
 	}
 	return out, diags
@@ -93,6 +98,31 @@ func resultCounts(results map[string]recipientResult) (sent, failed types.Int64)
 		}
 	}
 	return types.Int64Value(s), types.Int64Value(f)
+}
+
+// deliveryStatusNames are delivery_counts' keys, in the order a message
+// moves through them.
+var deliveryStatusNames = []string{wire.StatusPending, wire.StatusSent, wire.StatusDelivered, wire.StatusRead, wire.StatusFailed}
+
+// deliveryCounts counts results by delivery_status; null when no result
+// has one (no status receiver is configured).
+func deliveryCounts(results map[string]recipientResult) types.Map {
+	counts := map[string]int64{}
+	seen := false
+	for _, r := range results {
+		if r.DeliveryStatus != "" {
+			counts[r.DeliveryStatus]++
+			seen = true
+		}
+	}
+	if !seen {
+		return types.MapNull(types.Int64Type)
+	}
+	elems := make(map[string]attr.Value, len(deliveryStatusNames))
+	for _, name := range deliveryStatusNames {
+		elems[name] = types.Int64Value(counts[name])
+	}
+	return types.MapValueMust(types.Int64Type, elems)
 }
 
 // maxKeysListed bounds how many keys a warning names per group.

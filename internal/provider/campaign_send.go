@@ -28,6 +28,8 @@ type campaignJob struct {
 	key     string
 	message wire.Message
 	hash    string
+	// journalKey is the send's key in the send journal.
+	journalKey string
 }
 
 // sendFunc sends one message; (*providerData).send in the provider, a fake
@@ -43,6 +45,7 @@ const (
 	stopTimeout
 	stopBudget
 	stopCredentials
+	stopJournal
 )
 
 // summary is the stop warning's summary.
@@ -56,6 +59,8 @@ func (c stopCause) summary() string {
 		return "Campaign stopped: max_sends_per_apply reached"
 	case stopCredentials:
 		return "Campaign stopped: the API refused the credentials"
+	case stopJournal:
+		return "Campaign stopped: the send journal failed"
 	default:
 		return ""
 	}
@@ -63,7 +68,9 @@ func (c stopCause) summary() string {
 
 // campaignSender runs the sends of one apply.
 type campaignSender struct {
-	send     sendFunc
+	send sendFunc
+	// journal records each send before it is made; nil records nothing.
+	journal  *sendJournal
 	workers  int
 	progress time.Duration
 	now      func() time.Time
@@ -101,6 +108,11 @@ func (r campaignRun) stopDetail() string {
 	case stopCredentials:
 		return fmt.Sprintf("Sending stopped after the API refused the credentials (%s), since every further send would fail "+
 			"the same way. Check the provider's api_key (or %s). %s", errorText(r.stopErr), envAPIKey, rest)
+	case stopJournal:
+		return fmt.Sprintf("Sending stopped because the send journal could not record a send (%s): a send that is not "+
+			"recorded could be sent twice after a kill, so none is made. Check the status receiver at status_url, or the "+
+			"local journal folder (%s, by default .terraform/%s in the working directory). %s",
+			withoutNotSent(r.stopErr), envJournalDir, journalFolder, rest)
 	default:
 		return ""
 	}
@@ -230,9 +242,9 @@ func (s campaignSender) sendOne(ctx context.Context, st *runState, job campaignJ
 		st.record(job.key, notSent(job, cause, err), false)
 		return
 	}
-	outcome := s.send(ctx, job.message)
+	outcome, attempt := s.journal.send(ctx, job.journalKey, job.message, s.send)
 	at := s.now().UTC().Format(time.RFC3339)
-	res := recipientResult{MessageID: outcome.ID, Status: outcome.Status, InputsHash: job.hash}
+	res := recipientResult{MessageID: outcome.ID, Status: outcome.Status, InputsHash: job.hash, AttemptID: attempt}
 	started := true
 	switch outcome.Status {
 	case sendSent, sendDryRun, sendUncertain, sendRejected:
@@ -245,6 +257,9 @@ func (s campaignSender) sendOne(ctx context.Context, st *runState, job campaignJ
 		switch kind := client.KindOf(outcome.Err); {
 		case errors.Is(outcome.Err, errBudgetSpent):
 			st.halt(stopBudget, outcome.Err)
+			started = false
+		case errors.Is(outcome.Err, errJournal):
+			st.halt(stopJournal, outcome.Err)
 			started = false
 		case kind == client.KindUnauthorized || kind == client.KindForbidden:
 			st.halt(stopCredentials, outcome.Err)
@@ -288,6 +303,8 @@ func notSent(job campaignJob, cause stopCause, err error) recipientResult {
 		text = "not sent: " + withoutNotSent(err)
 	case stopCredentials:
 		text = "not sent: sending stopped after the API refused the credentials: " + errorText(err)
+	case stopJournal:
+		text = "not sent: sending stopped after the send journal failed: " + withoutNotSent(err)
 	}
 	return recipientResult{Status: sendFailed, Error: text, InputsHash: job.hash}
 }

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
+	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,62 +18,144 @@ import (
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// TestAccCampaignKill kills Terraform and its provider plugin with SIGKILL
-// in the middle of a campaign update, and checks what the guide's section
-// "A killed apply: SIGKILL" promises:
+// killRuns is how many times TestAccCampaignKillRecovery kills an apply.
+const killRuns = 20
+
+// killRecipients is how many recipients each killed campaign has.
+const killRecipients = 60
+
+// killTotals adds up what the kill runs saw, for the log.
+type killTotals struct {
+	runs, answeredBeforeKill, inFlightAtKill, sentAfterKill int
+	sent, uncertain, doubles                                int
+	// answeredUncertain counts answers the mock wrote before the kill that
+	// the provider had not yet recorded (local journal, no receiver).
+	answeredUncertain int
+}
+
+// TestAccCampaignKillRecovery kills Terraform's whole process group
+// (Terraform and the provider plugin, as a CI runner ending a job does)
+// with SIGKILL at a random moment of a 60-recipient campaign whose every
+// answer the mock holds 100 to 300 ms, and applies again: in the same
+// directory for half the runs, and for the other half in a fresh directory
+// that has only the state file and the configuration, with the status
+// receiver keeping the send journal. Half the killed applies are the
+// campaign's first (no state yet), half an update adding 50 recipients.
+// Across all runs:
 //
-//   - the state file is byte for byte what the last successful apply wrote,
-//     and terraform plan works on it;
-//   - the provider's DEBUG log names, by key and never by phone number,
-//     every recipient whose answer had arrived;
-//   - once those recipients are removed from recipients, the next apply
-//     sends only to the others, so the only numbers messaged twice are
-//     those whose requests were in flight at the kill.
-//
-// Nothing else can be promised. The campaign's results of the killed apply
-// are lost with the process, so the state cannot say who was messaged; the
-// in-flight requests had reached the API but had no answer, so neither the
-// state nor the log can say whether they were sent.
-func TestAccCampaignKill(t *testing.T) {
+//   - no phone number gets two messages at the mock;
+//   - every recipient whose answer the mock wrote before the kill is sent,
+//     in state, with the mock's id;
+//   - every other recipient is sent exactly once by the next apply, or is
+//     uncertain (its request was recorded but never reached the mock, or
+//     no webhook accounts for it), and is never sent by itself.
+func TestAccCampaignKillRecovery(t *testing.T) {
+	rcv := startTestReceiver(t)
 	c := newCampaignCLI(t)
-	ctx, srv, work, dir, plugin, env := c.ctx, c.srv, c.work, c.dir, c.plugin, c.env
-	recipients := campaignRecipients(40)
-	writeConfig := func(rs []campaignRecipient) { c.writeConfig(t, rs) }
-	terraform := c.command
-	statePath := filepath.Join(work, "terraform.tfstate")
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
+	defer cancel()
+	c.ctx = ctx
+	c.srv = newTestMock(t, mock.Options{
+		RateLimit:     -1,
+		WebhookURL:    rcv.url + receiver.DefaultWebhookPath,
+		WebhookSecret: testWebhookSecret,
+		WebhookDelays: &mock.Delays{Sent: 0, Delivered: 10 * time.Millisecond, Read: 20 * time.Millisecond},
+		Faults:        mock.Faults{AnswerDelayMin: 100 * time.Millisecond, AnswerDelayMax: 300 * time.Millisecond},
+	})
+	env := append(slices.Clone(c.env), envStatusToken+"="+testStatusToken)
+	providerExtra := fmt.Sprintf("  rate_limit_per_minute = 100000\n  status_url = %q\n", rcv.url)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 12))
 
-	// A first campaign of ten goes out in full.
-	writeConfig(recipients[:10])
-	if out, err := terraform(env, "apply", "-auto-approve").CombinedOutput(); err != nil {
-		t.Fatalf("first apply: %v\n%s", err, out)
+	var totals killTotals
+	for run := range killRuns {
+		fresh, first := run%2 == 1, (run/2)%2 == 0
+		t.Run(fmt.Sprintf("run%02d_fresh=%v_first=%v", run, fresh, first), func(t *testing.T) {
+			killRecoveryRun(t, c, env, providerExtra, rng, killRun{n: run, fresh: fresh, first: first, settles: true}, &totals)
+		})
 	}
-	if err := expectCampaignSentOnce(srv, recipients[:10]); err != nil {
-		t.Fatal(err)
+	t.Logf("kill totals over %d runs of %d recipients: %d answered before the kill (all sent in state with the mock's id), "+
+		"%d in flight at the kill, %d sent after the kill, %d sent and %d uncertain in the final state, %d recipients with two messages",
+		totals.runs, killRecipients, totals.answeredBeforeKill, totals.inFlightAtKill, totals.sentAfterKill,
+		totals.sent, totals.uncertain, totals.doubles)
+	if totals.doubles != 0 {
+		t.Errorf("%d recipients got two messages", totals.doubles)
 	}
-	stateBefore, err := os.ReadFile(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resultsBefore := campaignStateResults(t, statePath)
+}
 
-	// The update adds thirty. Its ten workers take requests 11-20; 11-14 are
-	// answered and their workers take 21-24; 15-24 are held. Every worker is
-	// then waiting on the API, as in a large campaign, and the four answered
-	// recipients have been logged.
-	writeConfig(recipients)
-	var holds []*mock.Hold
-	held := map[int]bool{}
-	for n := 15; n <= 24; n++ {
-		holds = append(holds, srv.Hold(n))
-		held[n] = true
+// TestAccCampaignKillRecoveryLocal is TestAccCampaignKillRecovery without
+// a status receiver: the journal lives in the working directory's
+// .terraform folder, and each run applies again in the same directory.
+// Nobody is messaged twice. A recipient whose answer the mock wrote in the
+// instant before the kill, before the provider recorded it, cannot be
+// settled without a receiver and is uncertain; the test counts them.
+func TestAccCampaignKillRecoveryLocal(t *testing.T) {
+	c := newCampaignCLI(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
+	defer cancel()
+	c.ctx = ctx
+	c.srv = newTestMock(t, mock.Options{
+		RateLimit: -1,
+		Faults:    mock.Faults{AnswerDelayMin: 100 * time.Millisecond, AnswerDelayMax: 300 * time.Millisecond},
+	})
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
+	var totals killTotals
+	for run := range 6 {
+		first := run%2 == 0
+		t.Run(fmt.Sprintf("run%02d_first=%v", run, first), func(t *testing.T) {
+			killRecoveryRun(t, c, c.env, "  rate_limit_per_minute = 100000\n", rng, killRun{n: run, first: first}, &totals)
+			if _, err := os.Stat(filepath.Join(c.dir, fmt.Sprintf("run%02d", run), ".terraform", journalFolder)); err != nil {
+				t.Errorf("no local journal in the working directory: %v", err)
+			}
+		})
 	}
-	logPath := filepath.Join(dir, "killed.log")
-	killed := terraform(append(slices.Clone(env), "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath), "apply", "-auto-approve")
-	// Its own process group, so that one kill takes Terraform and the
-	// provider plugin it started, as a CI runner ending a job does.
+	t.Logf("local journal, %d runs of %d recipients: %d answered before the kill (%d of them uncertain: answered in the "+
+		"instant before the kill), %d in flight, %d sent after the kill, %d sent and %d uncertain at the end, %d recipients with two messages",
+		totals.runs, killRecipients, totals.answeredBeforeKill, totals.answeredUncertain, totals.inFlightAtKill,
+		totals.sentAfterKill, totals.sent, totals.uncertain, totals.doubles)
+}
+
+// killRun says how one kill run goes: its number (which picks its phone
+// numbers and directory), whether the apply after the kill runs in a fresh
+// directory, whether the killed apply is the campaign's first, and whether
+// a status receiver settles uncertain sends.
+type killRun struct {
+	n                     int
+	fresh, first, settles bool
+}
+
+// killRecoveryRun is one run of a kill test, in a directory of its own
+// with phone numbers of its own.
+func killRecoveryRun(t *testing.T, c *campaignCLI, env []string, providerExtra string, rng *rand.Rand, kr killRun, totals *killTotals) {
+	srv, run, fresh, first := c.srv, kr.n, kr.fresh, kr.first
+	recipients := make([]campaignRecipient, killRecipients)
+	for i := range recipients {
+		recipients[i] = campaignRecipient{key: fmt.Sprintf("r%03d", i), phone: fmt.Sprintf("97%02d%06d", run, i), name: fmt.Sprintf("Name %d", i)}
+	}
+	work := filepath.Join(c.dir, fmt.Sprintf("run%02d", run))
+	write := func(dir string, rs []campaignRecipient) {
+		writeFile(t, filepath.Join(dir, "main.tf"),
+			"terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"+
+				campaignHCL(srv, providerExtra, "", rs))
+	}
+	terraform := func(dir string, args ...string) *exec.Cmd {
+		cmd := c.command(env, args...)
+		cmd.Dir = dir
+		return cmd
+	}
+	if !first {
+		write(work, recipients[:10])
+		if out, err := terraform(work, "apply", "-auto-approve").CombinedOutput(); err != nil {
+			t.Fatalf("first apply: %v\n%s", err, out)
+		}
+	}
+	write(work, recipients)
+	before := len(srv.SendRequests())
+
+	killed := terraform(work, "apply", "-auto-approve")
 	killed.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var output bytes.Buffer
 	killed.Stdout, killed.Stderr = &output, &output
@@ -81,190 +163,140 @@ func TestAccCampaignKill(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		// A safety net for an early failure; the group is gone by then
-		// when the test runs its course.
 		if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
 			t.Errorf("kill the process group: %v", err)
 		}
 	})
-	for _, h := range holds {
-		if err := h.WaitHeld(ctx); err != nil {
-			t.Fatalf("request %d never arrived: %v\n%s", h.N(), err, output.String())
-		}
-	}
-	// The provider wrote each answered recipient's line before its worker
-	// took the next job; Terraform copies the plugin's output into the log
-	// file a moment later, so wait for the copy before the kill.
-	answered := srv.Sent()[10:]
-	if len(answered) != 4 {
-		t.Fatalf("%d sends were answered before the kill, want 4", len(answered))
-	}
-	keyOf := map[string]string{}
-	for _, r := range recipients {
-		keyOf[r.phone] = r.key
-	}
-	answeredKeys := map[string]string{}
-	for _, m := range answered {
-		answeredKeys[keyOf[m.Message.PhoneNumber]] = m.ID
-	}
-	logCtx, logCancel := context.WithTimeout(ctx, 20*time.Second)
-	defer logCancel()
-	if err := campaignWaitForLogged(logCtx, logPath, slices.Collect(maps.Keys(answeredKeys))); err != nil {
+	// A random moment of the campaign: from its first request to about
+	// when the last would be answered.
+	if err := waitFor(c.ctx, "the campaign's first request", func() (bool, string) {
+		return len(srv.SendRequests()) > before, "none yet"
+	}); err != nil {
 		t.Fatalf("%v\n%s", err, output.String())
 	}
-
+	time.Sleep(time.Duration(rng.Int64N(int64(1200 * time.Millisecond))))
+	killAt := time.Now()
 	if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	err = killed.Wait()
+	_ = killed.Wait()
 	if status, ok := killed.ProcessState.Sys().(syscall.WaitStatus); !ok || status.Signal() != syscall.SIGKILL {
-		t.Fatalf("terraform ended with %v, want killed by SIGKILL\n%s", err, output.String())
+		// The apply finished before the kill: a run without a kill proves
+		// nothing about recovery, but must still hold what follows.
+		t.Logf("the apply ended before the kill: %v", killed.ProcessState)
 	}
-	if err := campaignWaitGone(ctx, plugin); err != nil {
+	if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
 		t.Fatal(err)
 	}
-	// Only now answer the held requests: nobody is left to read the
-	// answers, as when the process dies with requests on the wire.
-	for _, h := range holds {
-		h.Release()
-	}
-	if err := campaignWaitDone(ctx, srv, held); err != nil {
+	if err := waitFor(c.ctx, "the mock to finish the killed run's requests", func() (bool, string) {
+		for _, r := range srv.SendRequests()[before:] {
+			if !r.Done {
+				return false, fmt.Sprintf("request %d not done", r.N)
+			}
+		}
+		return true, ""
+	}); err != nil {
 		t.Fatal(err)
 	}
-
-	// 1. The state is what the first apply left, and plan still works. The
-	// local backend's lock is an OS lock on the state file, released with
-	// the process; only its info file stays behind, and the next run takes
-	// the lock over it.
-	stateAfter, err := os.ReadFile(statePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(stateAfter, stateBefore) {
-		t.Errorf("the killed apply changed the state file:\nbefore:\n%s\nafter:\n%s", stateBefore, stateAfter)
-	}
-	if got := campaignStateResults(t, statePath); !maps.EqualFunc(got, resultsBefore, func(a, b map[string]any) bool { return maps.Equal(a, b) }) {
-		t.Errorf("results after the kill %v, want %v", got, resultsBefore)
-	}
-	lockInfo := filepath.Join(work, ".terraform.tfstate.lock.info")
-	if _, err := os.Stat(lockInfo); err != nil {
-		t.Errorf("the killed apply left no lock info file (%v); the guide says it does", err)
-	}
-	plan := terraform(env, "plan", "-detailed-exitcode")
-	planOut, err := plan.CombinedOutput()
-	if code := plan.ProcessState.ExitCode(); code != 2 {
-		t.Fatalf("plan after the kill exited %d (%v), want 2 (changes)\n%s", code, err, planOut)
-	}
-	if !strings.Contains(string(planOut), "will be updated in-place") || !strings.Contains(string(planOut), "0 to add, 1 to change, 0 to destroy") {
-		t.Errorf("plan after the kill is not the same update:\n%s", planOut)
-	}
-	if _, err := os.Stat(lockInfo); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the lock info file is still there after a plan (%v)", err)
-	}
-
-	// 2. The log names every answered recipient by key, with its status
-	// and message id, nobody else, and no phone number.
-	logData, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logged := campaignLoggedRecipients(logData)
-	if len(logged) != len(answeredKeys) {
-		t.Errorf("the log names %v, want exactly the answered %v", logged, answeredKeys)
-	}
-	for key, id := range answeredKeys {
-		if got := logged[key]; got.status != sendSent || got.messageID != id {
-			t.Errorf("the log has %s as %+v, want %s with message id %s", key, got, sendSent, id)
+	answered := map[string]string{} // phone -> the mock's id, answered before the kill
+	inFlight := 0
+	atKill := len(srv.SendRequests())
+	for _, r := range srv.SendRequests()[before:] {
+		switch {
+		case r.Sent && !r.AnsweredAt.IsZero() && r.AnsweredAt.Before(killAt):
+			answered[killPhone(t, r)] = r.MessageID
+		case r.At.Before(killAt):
+			inFlight++
 		}
 	}
+	if kr.settles {
+		if err := srv.WaitWebhooks(c.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	dir := work
+	if fresh {
+		// Another runner: the state file and the configuration only.
+		dir = filepath.Join(c.dir, fmt.Sprintf("run%02d-fresh", run))
+		if state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate")); err == nil {
+			writeFile(t, filepath.Join(dir, "terraform.tfstate"), string(state))
+		}
+		write(dir, recipients)
+	}
+	// The answered sends the state lacks: a kill that landed after
+	// Terraform saved the state leaves none to adopt.
+	unsaved := 0
+	saved := savedCampaignResults(filepath.Join(dir, "terraform.tfstate"))
 	for _, r := range recipients {
-		if bytes.Contains(logData, []byte(r.phone)) {
-			t.Errorf("the DEBUG log holds %s's phone number", r.key)
+		if answered[r.phone] != "" && saved[r.key]["status"] != sendSent {
+			unsaved++
 		}
 	}
-
-	// 3. Remove the logged recipients, as the guide says, and apply.
-	var rest []campaignRecipient
-	for _, r := range recipients {
-		if _, ok := logged[r.key]; !ok {
-			rest = append(rest, r)
-		}
-	}
-	writeConfig(rest)
-	if out, err := terraform(env, "apply", "-auto-approve").CombinedOutput(); err != nil {
+	out, err := terraform(dir, "apply", "-auto-approve").CombinedOutput()
+	if err != nil {
 		t.Fatalf("apply after the kill: %v\n%s", err, out)
 	}
-	// The held requests reached the API before the kill and their answers
-	// were never read: the provider cannot know whether they were sent, so
-	// they are in no result and no log line, and the apply after the kill
-	// sends them again. The guide sends the user to the status receiver for
-	// these; without it, they are the only numbers that may be messaged
-	// twice. Everyone else is reached exactly once.
-	received, heldPhones, err := campaignReceived(srv, held)
-	if err != nil {
-		t.Fatal(err)
+	if unsaved > 0 && !bytes.Contains(out, []byte("Campaign adopts")) {
+		t.Errorf("the apply after the kill does not say it adopts the killed run's %d answered sends:\n%s", unsaved, out)
 	}
-	if len(heldPhones) != len(held) {
-		t.Fatalf("the held requests carried %d distinct numbers, want %d", len(heldPhones), len(held))
+	if kr.settles {
+		if err := srv.WaitWebhooks(c.ctx); err != nil {
+			t.Fatal(err)
+		}
+		// A refresh settles, from the receiver's webhooks, the sends whose
+		// answers the kill lost.
+		if out, err := terraform(dir, "apply", "-refresh-only", "-auto-approve").CombinedOutput(); err != nil {
+			t.Fatalf("refresh after the kill: %v\n%s", err, out)
+		}
 	}
+
+	sentIDs := map[string][]string{}
+	for _, m := range srv.Sent() {
+		sentIDs[m.Message.PhoneNumber] = append(sentIDs[m.Message.PhoneNumber], m.ID)
+	}
+	results := campaignStateResults(t, filepath.Join(dir, "terraform.tfstate"))
+	if len(results) != len(recipients) {
+		t.Errorf("state has %d results, want %d", len(results), len(recipients))
+	}
+	totals.runs++
+	totals.answeredBeforeKill += len(answered)
+	totals.inFlightAtKill += inFlight
+	totals.sentAfterKill += len(srv.SendRequests()) - atKill
 	for _, r := range recipients {
-		want := 1
-		if heldPhones[r.phone] {
-			want = 2
+		ids, res := sentIDs[r.phone], results[r.key]
+		switch {
+		case len(ids) > 1:
+			totals.doubles++
+			t.Errorf("%s got %d messages", r.key, len(ids))
+		case answered[r.phone] != "" && !kr.settles && res["status"] == sendUncertain:
+			totals.answeredUncertain++
+		case answered[r.phone] != "" && (res["status"] != sendSent || res["message_id"] != answered[r.phone]):
+			t.Errorf("%s was answered %s before the kill, and is %v in state", r.key, answered[r.phone], res)
+		case len(ids) == 1 && res["status"] == sendSent && res["message_id"] != ids[0]:
+			t.Errorf("%s is sent with id %v, the mock's is %s", r.key, res["message_id"], ids[0])
+		case len(ids) == 1 && res["status"] != sendSent && res["status"] != sendUncertain:
+			t.Errorf("%s reached the mock and is %v", r.key, res)
+		case len(ids) == 0 && res["status"] != sendUncertain:
+			t.Errorf("%s never reached the mock and is %v, want uncertain (recorded, never sent by itself)", r.key, res)
 		}
-		if received[r.phone] != want {
-			t.Errorf("%s reached the API %d times, want %d", r.key, received[r.phone], want)
+		switch res["status"] {
+		case sendSent:
+			totals.sent++
+		case sendUncertain:
+			totals.uncertain++
 		}
-	}
-	if len(received) != len(recipients) {
-		t.Errorf("%d numbers reached the API, want %d", len(received), len(recipients))
-	}
-	results := campaignStateResults(t, statePath)
-	for _, r := range rest {
-		if results[r.key]["status"] != sendSent {
-			t.Errorf("after the apply %s is %v", r.key, results[r.key])
-		}
-	}
-	if len(results) != len(rest) {
-		t.Errorf("state has %d results, want %d", len(results), len(rest))
 	}
 }
 
-// campaignLoggedRecipient is one "campaign recipient" log line.
-type campaignLoggedRecipient struct {
-	status, messageID string
-}
-
-var (
-	campaignRecipientLine = regexp.MustCompile(`campaign recipient: .*`)
-	campaignLogField      = regexp.MustCompile(`\b(key|status|message_id)=(\S+)`)
-)
-
-// campaignLoggedRecipients reads the "campaign recipient" lines of a
-// Terraform log, by key.
-func campaignLoggedRecipients(log []byte) map[string]campaignLoggedRecipient {
-	out := map[string]campaignLoggedRecipient{}
-	for _, line := range campaignRecipientLine.FindAll(log, -1) {
-		fields := map[string]string{}
-		for _, m := range campaignLogField.FindAllSubmatch(line, -1) {
-			fields[string(m[1])] = string(m[2])
-		}
-		out[fields["key"]] = campaignLoggedRecipient{status: fields["status"], messageID: fields["message_id"]}
+// killPhone is the phone number of a send request.
+func killPhone(t *testing.T, r mock.Request) string {
+	t.Helper()
+	var msg wire.Message
+	if err := json.Unmarshal(r.Body, &msg); err != nil {
+		t.Fatalf("request %d: %v", r.N, err)
 	}
-	return out
-}
-
-// campaignWaitForLogged waits until the log file has a "campaign
-// recipient" line for every key.
-func campaignWaitForLogged(ctx context.Context, name string, keys []string) error {
-	return waitFor(ctx, fmt.Sprintf("log lines naming all of %v", keys), func() (bool, string) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return false, err.Error()
-		}
-		logged := campaignLoggedRecipients(data)
-		return !slices.ContainsFunc(keys, func(k string) bool { _, ok := logged[k]; return !ok }), fmt.Sprintf("%d named", len(logged))
-	})
+	return msg.PhoneNumber
 }
 
 // campaignWaitGone waits until no live process runs the binary, so a test
@@ -315,33 +347,120 @@ func campaignProcessesOf(binary string) ([]int, error) {
 	return pids, nil
 }
 
-// campaignWaitDone waits until the mock has finished with the requests
-// numbered in ns.
-func campaignWaitDone(ctx context.Context, srv *mock.Server, ns map[int]bool) error {
-	return waitFor(ctx, "the mock to finish the held requests", func() (bool, string) {
-		done := 0
-		for _, r := range srv.SendRequests() {
-			if ns[r.N] && r.Done {
-				done++
-			}
+// TestAccTemplateMessageKillRecovery kills Terraform while the mock holds
+// a test send's request, which the mock then processes; the next apply,
+// in the same directory, takes the recorded send into state as uncertain
+// (its answer never arrived) and sends nothing. (Answered sends are taken
+// in as sent through the same journal code, which the campaign kill tests
+// exercise.)
+func TestAccTemplateMessageKillRecovery(t *testing.T) {
+	c := newCampaignCLI(t)
+	srv := c.srv
+	config := func(phone string) string {
+		return "terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n" +
+			fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n}\n\n", srv.URL()) +
+			fmt.Sprintf(`resource "interakt_template_message" "smoke" {
+  template      = { name = "order_shipped", language_code = "en" }
+  country_code  = "+91"
+  phone_number  = %q
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+`, phone)
+	}
+	killAfter := func(t *testing.T, wait func() error) {
+		t.Helper()
+		cmd := c.command(c.env, "apply", "-auto-approve")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		var output bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &output, &output
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
 		}
-		return done == len(ns), fmt.Sprintf("%d of %d finished", done, len(ns))
+		if err := wait(); err != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("%v\n%s", err, output.String())
+		}
+		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply := func(t *testing.T) string {
+		t.Helper()
+		out, err := c.command(c.env, "apply", "-auto-approve").CombinedOutput()
+		if err != nil {
+			t.Fatalf("apply after the kill: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	stateAttrs := func(t *testing.T) map[string]any {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(c.work, "terraform.tfstate"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var state struct {
+			Resources []struct {
+				Instances []struct {
+					Attributes map[string]any `json:"attributes"`
+				} `json:"instances"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal(data, &state); err != nil || len(state.Resources) != 1 || len(state.Resources[0].Instances) != 1 {
+			t.Fatalf("state: %v\n%s", err, data)
+		}
+		return state.Resources[0].Instances[0].Attributes
+	}
+
+	t.Run("unanswered", func(t *testing.T) {
+		writeFile(t, filepath.Join(c.work, "main.tf"), config("9811110001"))
+		hold := srv.Hold(len(srv.SendRequests()) + 1)
+		killAfter(t, func() error { return hold.WaitHeld(c.ctx) })
+		hold.Release()
+		if err := waitFor(c.ctx, "the held send to be processed", func() (bool, string) { return srv.SentCount() == 1, "" }); err != nil {
+			t.Fatal(err)
+		}
+		out := apply(t)
+		if !strings.Contains(out, "Test Send Adopted From a Stopped Apply") {
+			t.Errorf("no adoption warning:\n%s", out)
+		}
+		if n := srv.SentCount(); n != 1 {
+			t.Fatalf("the mock accepted %d sends, want 1", n)
+		}
+		if attrs := stateAttrs(t); attrs["status"] != sendUncertain || attrs["id"] != nil {
+			t.Errorf("state after the kill: status %v id %v, want uncertain with no id", attrs["status"], attrs["id"])
+		}
 	})
 }
 
-// campaignReceived counts the send requests that reached the mock per
-// phone number, and returns the numbers of the requests numbered in held.
-func campaignReceived(srv *mock.Server, held map[int]bool) (map[string]int, map[string]bool, error) {
-	received, heldPhones := map[string]int{}, map[string]bool{}
-	for _, r := range srv.SendRequests() {
-		var msg wire.Message
-		if err := json.Unmarshal(r.Body, &msg); err != nil {
-			return nil, nil, fmt.Errorf("request %d: body %q: %w", r.N, r.Body, err)
-		}
-		received[msg.PhoneNumber]++
-		if held[r.N] {
-			heldPhones[msg.PhoneNumber] = true
+// savedCampaignResults reads the campaign's results from a state file that
+// a killed run may have left absent, empty or without the campaign.
+func savedCampaignResults(name string) map[string]map[string]any {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil
+	}
+	var state struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes struct {
+					Results map[string]map[string]any `json:"results"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if json.Unmarshal(data, &state) != nil {
+		return nil
+	}
+	for _, r := range state.Resources {
+		if r.Type == campaignType && len(r.Instances) == 1 {
+			return r.Instances[0].Attributes.Results
 		}
 	}
-	return received, heldPhones, nil
+	return nil
 }

@@ -40,6 +40,8 @@ type seams struct {
 	rateWindow   time.Duration
 	httpClient   *http.Client
 	pollInterval time.Duration
+	// journalDir, when set, is the local send journal's folder.
+	journalDir string
 }
 
 // New returns the provider factory that main serves.
@@ -108,9 +110,12 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"status_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads. Env `" + envStatusURL + "`.",
-				Optional:            true,
-				Validators:          []validator.String{httpURLValidator{}},
+				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads. Env `" + envStatusURL + "`. " +
+					"When set, the receiver also keeps the send journal (so a killed apply is recovered on another machine; sends stop " +
+					"while it cannot be reached), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
+					"from its webhooks. Without it, the journal lives in `.terraform/interakt-journal` in the working directory.",
+				Optional:   true,
+				Validators: []validator.String{httpURLValidator{}},
 			},
 			"status_token": schema.StringAttribute{
 				MarkdownDescription: "Bearer token of the status receiver. Env `" + envStatusToken + "`.",

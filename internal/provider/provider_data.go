@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/journal"
 )
 
 const (
@@ -45,6 +46,11 @@ type providerData struct {
 	status        *client.StatusReader
 	statusMissing string
 	pollInterval  time.Duration
+
+	// journal records every send of a campaign or a test send before it
+	// is made: the status receiver's when status_url is set, else a local
+	// folder.
+	journal *sendJournal
 
 	secrets []string // values masked in every log line
 }
@@ -187,6 +193,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 		}
 		d.status = client.NewStatusReader(statusURL, statusToken, hc, logger)
 	}
+	d.journal = newJournal(statusURL, statusToken, s, timeout, logger)
 	_ = ctx
 	return d, diags
 }
@@ -232,4 +239,22 @@ func nonEmpty(values ...string) []string {
 		}
 	}
 	return out
+}
+
+// newJournal returns the send journal: the status receiver's when
+// status_url is set, so that a run killed on one machine is recovered on
+// another, else a local folder in the working directory.
+func newJournal(statusURL, token string, s seams, timeout time.Duration, logger client.Logger) *sendJournal {
+	if statusURL != "" {
+		hc := s.httpClient
+		if hc == nil {
+			hc = &http.Client{Timeout: timeout}
+		}
+		return newSendJournal(client.NewJournalClient(statusURL, token, hc, logger))
+	}
+	dir := s.journalDir
+	if dir == "" {
+		dir = localJournalDir(os.Getenv)
+	}
+	return newSendJournal(journal.NewDir(dir))
 }

@@ -34,10 +34,10 @@ func newTestMock(t testing.TB, opts mock.Options) *mock.Server {
 	return mock.NewTestServer(t, opts)
 }
 
-// testSeams are the provider's test settings: the scaled rate window and a
-// fast status poll.
+// testSeams are the provider's test settings: the scaled rate window, a
+// fast status poll and a send journal of its own.
 func testSeams() seams {
-	return seams{rateWindow: testWindow, pollInterval: 50 * time.Millisecond}
+	return seams{rateWindow: testWindow, pollInterval: 50 * time.Millisecond, journalDir: newTestJournalDir()}
 }
 
 // testFactories serves the provider in process for terraform-plugin-testing.

@@ -298,7 +298,10 @@ func TestAccSecretsFull_notInErrorText(t *testing.T) {
 	srv := newTestMock(t, mock.Options{APIKey: testAPIKey})
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 
-	provider := fmt.Sprintf("provider \"interakt\" {\n  base_url   = %q\n  status_url = %q\n}\n", srv.URL(), statusURL)
+	// The send keeps its journal locally, so that the refused key is what
+	// it meets; with status_url, the refused token would stop it first.
+	sendProvider := fmt.Sprintf("provider \"interakt\" {\n  base_url   = %q\n}\n", srv.URL())
+	readProvider := fmt.Sprintf("provider \"interakt\" {\n  base_url   = %q\n  status_url = %q\n}\n", srv.URL(), statusURL)
 	send := `
 resource "interakt_template_message" "smoke" {
   template      = { name = "order_shipped", language_code = "en" }
@@ -313,7 +316,7 @@ data "interakt_message_status" "unseen" {
   id = "never-sent"
 }
 `
-	cli := newCLITerraform(t, testSeams(), faultRequiredProviders+provider+send)
+	cli := newCLITerraform(t, testSeams(), faultRequiredProviders+sendProvider+send)
 	cli.env = append(cli.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	// One apply per refusal: the first refused call ends an apply.
 	for _, tc := range []struct {
@@ -322,10 +325,10 @@ data "interakt_message_status" "unseen" {
 	}{
 		// The refused key is met at plan, where the template is checked
 		// against the account.
-		{send, regexp.MustCompile(`Cannot check the template.*HTTP 401`)},
-		{read, regexp.MustCompile(`Status token rejected`)},
+		{sendProvider + send, regexp.MustCompile(`Cannot check the template.*HTTP 401`)},
+		{readProvider + read, regexp.MustCompile(`Status token rejected`)},
 	} {
-		writeFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+provider+tc.config)
+		writeFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+tc.config)
 		out, err := cli.run("apply", "-json", "-auto-approve", "-input=false", "-no-color", "-lock=false")
 		if err == nil {
 			t.Fatalf("the apply succeeded with refused credentials:\n%s", out)

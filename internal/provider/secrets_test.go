@@ -52,14 +52,14 @@ resource "interakt_template_message" "secrets" {
 `
 }
 
-// secretEnvironment sets the marker key and status token (and a status
-// receiver, which this apply does not call) and returns the strings that
-// must appear nowhere.
+// secretEnvironment sets the marker key and status token, with no status
+// receiver (which would keep the send journal: the tests that need one
+// start it), and returns the strings that must appear nowhere.
 func secretEnvironment(t *testing.T) []string {
 	t.Helper()
 	t.Setenv(envAPIKey, markerAPIKey)
 	t.Setenv(envStatusToken, markerStatusToken)
-	t.Setenv(envStatusURL, "https://status.example.com")
+	t.Setenv(envStatusURL, "")
 	return []string{markerAPIKey, markerKeySecret, markerStatusToken}
 }
 

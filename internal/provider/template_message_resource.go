@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,10 +14,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 var (
@@ -45,6 +48,8 @@ type templateMessageModel struct {
 	Triggers types.Map    `tfsdk:"triggers"`
 	SentAt   types.String `tfsdk:"sent_at"`
 	Status   types.String `tfsdk:"status"`
+	// AttemptID names the send's entry in the send journal.
+	AttemptID types.String `tfsdk:"attempt_id"`
 }
 
 func (r *templateMessageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -76,6 +81,12 @@ func (r *templateMessageResource) Schema(_ context.Context, _ resource.SchemaReq
 		Computed:      true,
 		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
+	attrs["attempt_id"] = schema.StringAttribute{
+		MarkdownDescription: "Internal: the send's entry in the send journal, so that the journal knows this state has taken it in. " +
+			"Not meant for use in configuration.",
+		Computed:      true,
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Sends one WhatsApp template message when created, as a test send after a change. " +
 			"Any change of an input plans a replacement, that is a new send; an unchanged configuration sends nothing. " +
@@ -84,7 +95,10 @@ func (r *templateMessageResource) Schema(_ context.Context, _ resource.SchemaReq
 			"A send Interakt may have processed (a timeout, a dropped connection or a 5xx after the request was written, or an answer " +
 			"without a message id) is saved with " +
 			"`status = \"uncertain\"` and a warning, and is never sent again by a plain apply: send it again on purpose with " +
-			"`terraform apply -replace=<address>`.",
+			"`terraform apply -replace=<address>`.\n\n" +
+			"Every send is first recorded in the provider's send journal. If the apply is killed (SIGKILL) after the request was " +
+			"written, the next plan or apply takes the recorded send into state (with its id once the answer had arrived, else " +
+			"as `uncertain`) instead of sending again.",
 		Attributes: attrs,
 	}
 }
@@ -111,6 +125,11 @@ func (r *templateMessageResource) ValidateConfig(ctx context.Context, req resour
 // nothing and is not checked; a replacement is planned again as a create,
 // which is.
 func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !req.State.Raw.IsNull() {
+		// The state has taken its send in: the journal is done with it,
+		// and a replacement is a new send.
+		r.forgetSend(ctx, req.State)
+	}
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
@@ -147,9 +166,19 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 
 	msg := check.message()
 	ctx = maskSecrets(ctx, r.data.secrets)
-	tflog.Debug(ctx, "sending test message", map[string]any{"template": msg.Template.Name, "language": msg.Template.LanguageCode})
-	outcome := r.data.send(ctx, msg)
-	tflog.Debug(ctx, "test message send finished", map[string]any{"template": msg.Template.Name, "status": outcome.Status, "id": outcome.ID})
+	key := journalKey(journalTestMessage, triggersScope(plan.Triggers), "", check.contract, msg)
+	outcome, attempt, adoptedAt, err := r.sendOnce(ctx, key, msg)
+	adopted := adoptedAt != ""
+	if err != nil {
+		resp.Diagnostics.Append(journalUnavailable(err))
+		return
+	}
+	plan.AttemptID = nullIfEmpty(attempt)
+	if adopted {
+		resp.Diagnostics.AddWarning("Test Send Adopted From a Stopped Apply",
+			fmt.Sprintf("An earlier apply was stopped (killed) after sending this interakt_template_message (template %q); "+
+				"the send journal recorded it, so it is taken into state as %q and not sent again.", msg.Template.Name, outcome.Status))
+	}
 
 	switch outcome.Status {
 	case sendSent, sendDryRun:
@@ -169,18 +198,105 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 	}
 	plan.Status = types.StringValue(outcome.Status)
 	plan.SentAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
+	if adopted {
+		// The send's own time, which settlement looks near.
+		plan.SentAt = types.StringValue(adoptedAt)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
+// sendOnce adopts the send a stopped apply made with the same journal key,
+// or sends, recorded in the journal. adoptedAt is the adopted send's time
+// (RFC 3339), "" when this call sent; err is set only when the journal
+// cannot be read, and then nothing was sent.
+func (r *templateMessageResource) sendOnce(ctx context.Context, key string, msg wire.Message) (outcome sendOutcome, attempt, adoptedAt string, err error) {
+	if r.data.dryRun {
+		return r.data.send(ctx, msg), "", "", nil
+	}
+	pending, err := r.data.journal.pending(ctx, []string{key}, nil, true)
+	if err != nil {
+		return sendOutcome{}, "", "", err
+	}
+	if e, ok := pending[key]; ok {
+		outcome, adoptedAt = adoptedOutcome(e)
+		return outcome, e.Attempt, adoptedAt, nil
+	}
+	tflog.Debug(ctx, "sending test message", map[string]any{"template": msg.Template.Name, "language": msg.Template.LanguageCode})
+	outcome, attempt = r.data.journal.send(ctx, key, msg, r.data.send)
+	tflog.Debug(ctx, "test message send finished", map[string]any{"template": msg.Template.Name, "status": outcome.Status, "id": outcome.ID})
+	return outcome, attempt, "", nil
+}
+
+// forgetSend removes the journal entry of the send a state records.
+func (r *templateMessageResource) forgetSend(ctx context.Context, state tfsdk.State) {
+	if r.data == nil {
+		return
+	}
+	var attempt types.String
+	if diags := state.GetAttribute(ctx, path.Root("attempt_id"), &attempt); diags.HasError() || attempt.ValueString() == "" {
+		return
+	}
+	r.data.journal.forget(ctx, []string{attempt.ValueString()})
+}
+
+// triggersScope is the journal key's scope of a test send: its triggers,
+// whose change is a new send.
+func triggersScope(triggers types.Map) string {
+	if triggers.IsNull() || triggers.IsUnknown() {
+		return ""
+	}
+	values := map[string]string{}
+	for k, v := range triggers.Elements() {
+		if s, ok := v.(types.String); ok {
+			values[k] = s.ValueString()
+		}
+	}
+	return triggersScopeFromStrings(values)
+}
+
+// triggersScopeFromStrings encodes triggers in key order.
+func triggersScopeFromStrings(values map[string]string) string {
+	b, _ := json.Marshal(values) // a map of strings always encodes, in key order
+	return string(b)
+}
+
 // Read keeps the state: Interakt has no API to read a message back, and
-// its status lives in the status receiver (interakt_message_status).
+// its status lives in the status receiver (interakt_message_status). With
+// a receiver, an uncertain send that exactly one message accounts for is
+// settled: sent, with that message's id.
 func (r *templateMessageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state templateMessageModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state.Status.ValueString() == sendUncertain && r.data != nil && r.data.status != nil {
+		r.settle(ctx, &state, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// settle looks for the message an uncertain send made.
+func (r *templateMessageResource) settle(ctx context.Context, state *templateMessageModel, diags *diag.Diagnostics) {
+	ctx = maskSecrets(ctx, r.data.secrets)
+	at, ok := parseResultTime(state.SentAt.ValueString())
+	check := newMessageCheck(state.Template, state.messageValuesModel)
+	if !ok || !fullyKnown(state.Template) {
+		return
+	}
+	msg := check.message()
+	id, err := r.data.settle(ctx, msg, at)
+	switch {
+	case err != nil:
+		diags.AddWarning("Uncertain Send Not Checked",
+			fmt.Sprintf("The status receiver could not be asked whether this uncertain send was made: %s. It stays uncertain and "+
+				"is not sent again; the next refresh asks again.", err))
+	case id != "":
+		state.ID, state.Status = types.StringValue(id), types.StringValue(sendSent)
+		diags.AddWarning("Uncertain Send Settled From the Status Receiver",
+			fmt.Sprintf("The status receiver holds exactly one message of template %q sent to this recipient near the time of "+
+				"this uncertain send, so it is now sent with id %s. It is not sent again.", msg.Template.Name, id))
+	}
 }
 
 // Update is never planned, since every input requires replacement; should
@@ -193,12 +309,13 @@ func (r *templateMessageResource) Update(ctx context.Context, req resource.Updat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.ID, plan.SentAt, plan.Status = state.ID, state.SentAt, state.Status
+	plan.ID, plan.SentAt, plan.Status, plan.AttemptID = state.ID, state.SentAt, state.Status, state.AttemptID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Delete only forgets: a sent message cannot be unsent.
-func (r *templateMessageResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+func (r *templateMessageResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
+	r.forgetSend(ctx, req.State)
 }
 
 // ImportState refuses: a send made elsewhere cannot be adopted.
@@ -239,6 +356,12 @@ func messageSendFailure(o sendOutcome) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Send limit reached",
 			fmt.Sprintf("Nothing was sent: this apply already made as many sends as the provider's max_sends_per_apply allows (%s). "+
 				"Raise max_sends_per_apply in the provider block if this many sends are intended, then apply again.", o.Err))
+	}
+	if errors.Is(o.Err, errJournal) {
+		return diag.NewErrorDiagnostic("Send Journal Unavailable",
+			fmt.Sprintf("Nothing was sent: %s. A send that is not recorded could be sent twice after a kill, so none is made. "+
+				"Check the status receiver at status_url, or the local journal folder (%s, by default .terraform/%s in the "+
+				"working directory), and apply again.", o.Err, envJournalDir, journalFolder))
 	}
 	apiErr, ok := errors.AsType[*client.Error](o.Err)
 	if !ok {

@@ -730,13 +730,13 @@ func TestTemplateMessageSchema_descriptions(t *testing.T) {
 		}
 	}
 	walk("", s.Block.Attributes)
-	for _, name := range []string{"id", "sent_at", "status"} {
+	for _, name := range []string{"id", "sent_at", "status", "attempt_id"} {
 		if !computed[name] {
 			t.Errorf("%s is not computed", name)
 		}
 	}
-	if len(computed) != 3 {
-		t.Errorf("computed attributes %v; want id, sent_at and status only", computed)
+	if len(computed) != 4 {
+		t.Errorf("computed attributes %v; want id, sent_at, status and attempt_id only", computed)
 	}
 }
 

@@ -7,23 +7,27 @@
 //   - POST <webhook path> (default /webhooks/interakt): a webhook signed
 //     with "Interakt-Signature: sha256=<hex HMAC-SHA256 of the body>" under
 //     one of the configured secrets. 401 when the signature is missing or
-//     wrong, 413 past 1 MiB, 400 when a signed body is not a webhook, 200
-//     once the event is committed, 503 when it could not be committed
-//     within the commit budget (2 s, inside Interakt's 3 s deadline), so
-//     that Interakt sends it again.
+//     wrong (200 for an unsigned request carrying no event, a ping), 413
+//     past 1 MiB, 200 once the event is committed (a signed body that is
+//     not a webhook is kept in dead_letters), 503 when it could not be
+//     committed within the commit budget (2 s, inside Interakt's 3 s
+//     deadline), so that Interakt sends it again.
 //   - GET /v1/messages/{id} with "Authorization: Bearer <token>": the
 //     message's status as wire.Status; 404 for an id never seen, 401
-//     without a valid token.
+//     without a valid token. With the same token: POST /v1/messages/lookup
+//     (many ids), POST /v1/messages/search (by recipient, template and
+//     time, to settle uncertain sends), and the provider's send journal
+//     under /v1/journal/ (see the wire package).
 //   - GET /healthz: 200 when the database answers, else 503.
 //   - GET /metrics: Prometheus metrics (interakt_receiver_*), on a
 //     registry of the server's own.
 //
 // # Events
 //
-// message_api_sent, _delivered, _read and _failed are stored. Every other
-// type (message_api_clicked, campaign events, incoming messages) is
-// answered 200 and ignored, counted in interakt_receiver_events_ignored_total:
-// none of them changes a sent message's delivery status.
+// message_api_sent, _delivered, _read and _failed are stored, and
+// message_api_clicked, which makes the message read. Every other type
+// (campaign events, incoming messages) is answered 200 and ignored,
+// counted in interakt_receiver_events_ignored_total.
 //
 // An event is identified by its message id and its type; a second copy is
 // answered 200 and changes nothing. A message's status only moves forward
@@ -44,8 +48,11 @@
 //
 // # Personal data
 //
-// The receiver stores no phone number and no body: only the message id,
-// status, times, failure reason and code, and callback data. With a
-// retention set, messages without an event for that long are deleted.
+// The receiver stores no message body: only the message id, status,
+// times, failure reason and code, callback data, the first click, the
+// template's name and language, and the customer's phone number (personal
+// data, kept so that the provider can match a send whose answer was lost;
+// never logged). With a retention set, messages without an event for that
+// long are deleted, and dead letters (whole bodies) older than that too.
 // Secrets and tokens are never logged.
 package receiver

@@ -227,10 +227,13 @@ func failedEvent(id string) event {
 // memStore is an in-memory Store for tests of the server's own logic; a
 // hook may delay or fail Apply.
 type memStore struct {
-	mu       sync.Mutex
-	events   map[[2]string]bool
-	messages map[string]store.Message
-	purges   []time.Time
+	// Store is nil: the methods memStore lacks are not used by its tests.
+	store.Store
+	mu          sync.Mutex
+	events      map[[2]string]bool
+	messages    map[string]store.Message
+	purges      []time.Time
+	deadLetters []store.DeadLetter
 	// beforeApply, if set, runs before each Apply; an error fails it.
 	beforeApply func(ctx context.Context, events []store.Event) error
 }
@@ -283,6 +286,15 @@ func (m *memStore) Purge(_ context.Context, cutoff time.Time) (int64, error) {
 }
 
 func (m *memStore) Ping(context.Context) error { return nil }
+
+func (m *memStore) PurgeJournal(context.Context, time.Time) (int64, error) { return 0, nil }
+
+func (m *memStore) AddDeadLetter(_ context.Context, d store.DeadLetter) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deadLetters = append(m.deadLetters, d)
+	return nil
+}
 
 func (m *memStore) Close() error { return nil }
 

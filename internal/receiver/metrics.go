@@ -30,6 +30,8 @@ type metrics struct {
 	batchSize      prometheus.Histogram
 	statusRequests *prometheus.CounterVec
 	purged         prometheus.Counter
+	deadLetters    prometheus.Counter
+	pings          prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -41,7 +43,7 @@ func newMetrics() *metrics {
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "interakt_receiver_webhooks_rejected_total",
-			Help: "Webhook requests not stored, by reason: signature (401), too_large (413), malformed (400), unavailable (503, the store did not commit in time).",
+			Help: "Webhook requests not stored, by reason: signature (401), too_large (413), malformed (400, the body could not be read), unavailable (503, the store did not commit in time).",
 		}, []string{"reason"}),
 		stored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "interakt_receiver_events_stored_total",
@@ -53,7 +55,7 @@ func newMetrics() *metrics {
 		}),
 		ignored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "interakt_receiver_events_ignored_total",
-			Help: "Signed events of types that carry no delivery status (clicks, campaigns, incoming messages), acknowledged and not stored.",
+			Help: "Signed events of types that are not about an API send (campaign events, incoming messages), acknowledged and not stored.",
 		}),
 		commitErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "interakt_receiver_commit_errors_total",
@@ -77,9 +79,17 @@ func newMetrics() *metrics {
 			Name: "interakt_receiver_purged_messages_total",
 			Help: "Messages deleted by the retention purge.",
 		}),
+		deadLetters: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_dead_letters_total",
+			Help: "Signed webhook bodies that could not be parsed, kept whole in the dead_letters table and answered 200.",
+		}),
+		pings: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "interakt_receiver_pings_total",
+			Help: "Unsigned requests carrying no event (a URL check such as the dashboard's), answered 200 and not stored.",
+		}),
 	}
 	m.registry.MustRegister(m.received, m.rejected, m.stored, m.duplicates, m.ignored, m.commitErrors,
-		m.commitDuration, m.batchSize, m.statusRequests, m.purged,
+		m.commitDuration, m.batchSize, m.statusRequests, m.purged, m.deadLetters, m.pings,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, reason := range []string{rejectSignature, rejectTooLarge, rejectMalformed, rejectUnavailable} {
 		m.rejected.WithLabelValues(reason)

@@ -22,14 +22,15 @@ var ErrMalformed = errors.New("malformed webhook")
 const maxIDLength = 200
 
 // eventStatus maps the event types the receiver stores to the status each
-// one reports. Every other type (message_api_clicked, campaign events,
-// incoming messages) is acknowledged and ignored: none of them changes a
-// sent message's delivery status.
+// one reports; a click reports the message read, since the customer saw
+// it. Every other type (campaign events, incoming messages) is
+// acknowledged and ignored: none of them is about an API send.
 var eventStatus = map[string]store.Status{
 	wire.EventSent:      store.StatusSent,
 	wire.EventDelivered: store.StatusDelivered,
 	wire.EventRead:      store.StatusRead,
 	wire.EventFailed:    store.StatusFailed,
+	wire.EventClicked:   store.StatusRead,
 }
 
 // ParseWebhook reads a status webhook body. handled is false, with no
@@ -64,7 +65,12 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 		Type:         hook.Type,
 		Status:       status,
 		CallbackData: clean(msg.MetaData.SourceData.CallbackData),
+		Phone:        customerPhone(hook.Data.Customer),
 		ReceivedAt:   receivedAt.UTC(),
+	}
+	ev.TemplateName, ev.TemplateLanguage = rawTemplate(msg.RawTemplate)
+	if hook.Type == wire.EventClicked {
+		readClick(&ev, hook, receivedAt)
 	}
 	times := []struct {
 		at     *time.Time
@@ -92,6 +98,68 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 		ev.ErrorCode = clean(msg.ChannelErrorCode)
 	}
 	return ev, true, nil
+}
+
+// readClick fills a click event: a CTA click is described in data.event,
+// a quick-reply click in the message's meta_data. The message counts as
+// read from the click on, unless it says it was read earlier.
+func readClick(ev *store.Event, hook wire.Webhook, receivedAt time.Time) {
+	ev.Clicked = true
+	meta := hook.Data.Message.MetaData
+	at, button := meta.ClickTimestamp, meta.ButtonText
+	if e := hook.Data.Event; e != nil {
+		if e.ClickTimestamp != "" {
+			at = e.ClickTimestamp
+		}
+		if e.ButtonText != "" {
+			button = e.ButtonText
+		}
+		if ev.CallbackData == "" {
+			ev.CallbackData = clean(e.CallbackData)
+		}
+	}
+	ev.ClickedButton = clean(button)
+	if t, ok := parseTime(at); ok {
+		ev.ClickedAt = t
+	} else {
+		ev.ClickedAt = fallbackTime(hook.Timestamp, receivedAt)
+	}
+	if ev.ReadAt.IsZero() {
+		ev.ReadAt = ev.ClickedAt
+	}
+}
+
+// customerPhone is the customer's number with its country code, digits
+// only: channel_phone_number, else country_code and phone_number.
+func customerPhone(c wire.WebhookCustomer) string {
+	phone := c.ChannelPhoneNumber
+	if phone == "" {
+		phone = c.CountryCode + c.PhoneNumber
+	}
+	return digitsOnly(phone)
+}
+
+func digitsOnly(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// rawTemplate reads the template's name and language from raw_template, a
+// JSON document sent as a string; what cannot be read is left empty.
+func rawTemplate(raw string) (name, language string) {
+	if raw == "" {
+		return "", ""
+	}
+	var t wire.RawTemplate
+	if err := json.Unmarshal([]byte(raw), &t); err != nil {
+		return "", ""
+	}
+	return clean(t.Name), clean(t.Language)
 }
 
 func fallbackTime(envelope string, receivedAt time.Time) time.Time {
@@ -162,6 +230,16 @@ type lenientWebhook struct {
 	Timestamp flexString `json:"timestamp"`
 	Type      flexString `json:"type"`
 	Data      struct {
+		Customer struct {
+			ChannelPhoneNumber flexString `json:"channel_phone_number"`
+			PhoneNumber        flexString `json:"phone_number"`
+			CountryCode        flexString `json:"country_code"`
+		} `json:"customer"`
+		Event *struct {
+			CallbackData   flexString `json:"callbackData"`
+			ButtonText     flexString `json:"button_text"`
+			ClickTimestamp flexString `json:"click_timestamp"`
+		} `json:"event"`
 		Message struct {
 			ID                   flexString `json:"id"`
 			MessageStatus        flexString `json:"message_status"`
@@ -171,22 +249,33 @@ type lenientWebhook struct {
 			FailedAtUTC          flexString `json:"failed_at_utc"`
 			ChannelFailureReason flexString `json:"channel_failure_reason"`
 			ChannelErrorCode     flexString `json:"channel_error_code"`
+			RawTemplate          flexString `json:"raw_template"`
 			MetaData             struct {
 				SourceData struct {
 					CallbackData flexString `json:"callback_data"`
 				} `json:"source_data"`
+				ButtonText     flexString `json:"button_text"`
+				ClickTimestamp flexString `json:"click_timestamp"`
 			} `json:"meta_data"`
 		} `json:"message"`
 	} `json:"data"`
 }
 
 func (l *lenientWebhook) wire() wire.Webhook {
-	m := l.Data.Message
+	m, c := l.Data.Message, l.Data.Customer
+	var event *wire.WebhookClickEvent
+	if e := l.Data.Event; e != nil {
+		event = &wire.WebhookClickEvent{
+			CallbackData: string(e.CallbackData), ButtonText: string(e.ButtonText), ClickTimestamp: string(e.ClickTimestamp),
+		}
+	}
 	return wire.Webhook{
 		Version:   string(l.Version),
 		Timestamp: string(l.Timestamp),
 		Type:      strings.TrimSpace(string(l.Type)),
-		Data: wire.WebhookData{Message: wire.WebhookMessage{
+		Data: wire.WebhookData{Event: event, Customer: wire.WebhookCustomer{
+			ChannelPhoneNumber: string(c.ChannelPhoneNumber), PhoneNumber: string(c.PhoneNumber), CountryCode: string(c.CountryCode),
+		}, Message: wire.WebhookMessage{
 			ID:                   string(m.ID),
 			MessageStatus:        string(m.MessageStatus),
 			ReceivedAtUTC:        string(m.ReceivedAtUTC),
@@ -195,9 +284,11 @@ func (l *lenientWebhook) wire() wire.Webhook {
 			FailedAtUTC:          string(m.FailedAtUTC),
 			ChannelFailureReason: string(m.ChannelFailureReason),
 			ChannelErrorCode:     string(m.ChannelErrorCode),
-			MetaData: wire.WebhookMetaData{SourceData: wire.WebhookSourceData{
-				CallbackData: string(m.MetaData.SourceData.CallbackData),
-			}},
+			RawTemplate:          string(m.RawTemplate),
+			MetaData: wire.WebhookMetaData{
+				SourceData: wire.WebhookSourceData{CallbackData: string(m.MetaData.SourceData.CallbackData)},
+				ButtonText: string(m.MetaData.ButtonText), ClickTimestamp: string(m.MetaData.ClickTimestamp),
+			},
 		}},
 	}
 }

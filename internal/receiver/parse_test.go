@@ -40,6 +40,7 @@ func TestParseWebhookReadsInteraktFields(t *testing.T) {
 		FailureReason: "Message undeliverable",
 		ErrorCode:     "131026",
 		CallbackData:  "release-42",
+		Phone:         "9999999999",
 		ReceivedAt:    received,
 	}
 	if ev != want {
@@ -72,14 +73,14 @@ func TestParseWebhookIgnoresTimesOfLaterStatuses(t *testing.T) {
 func TestParseWebhookTypes(t *testing.T) {
 	for typ, want := range map[string]store.Status{
 		wire.EventSent: store.StatusSent, wire.EventDelivered: store.StatusDelivered,
-		wire.EventRead: store.StatusRead, wire.EventFailed: store.StatusFailed,
+		wire.EventRead: store.StatusRead, wire.EventFailed: store.StatusFailed, wire.EventClicked: store.StatusRead,
 	} {
 		ev := mustParse(t, `{"type":"`+typ+`","data":{"message":{"id":"m"}}}`)
 		if ev.Status != want || ev.Type != typ {
 			t.Fatalf("%s: status %v type %q", typ, ev.Status, ev.Type)
 		}
 	}
-	for _, typ := range []string{wire.EventClicked, "message_campaign_sent", "message_received", ""} {
+	for _, typ := range []string{"message_campaign_sent", "message_received", ""} {
 		_, handled, err := ParseWebhook([]byte(`{"type":"`+typ+`","data":{"message":{"id":"m"}}}`), received)
 		if err != nil || handled {
 			t.Fatalf("%q: handled=%v err=%v, want ignored", typ, handled, err)

@@ -160,7 +160,7 @@ func checkWebhookPath(p string) error {
 		return fmt.Errorf("webhook path %q must start with /", p)
 	case strings.ContainsAny(p, "{} \t\r\n?#"):
 		return fmt.Errorf("webhook path %q must not contain braces, blanks, ? or #", p)
-	case p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, wire.StatusPathPrefix) || p == "/":
+	case p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, wire.StatusPathPrefix) || strings.HasPrefix(p, "/v1/journal/") || p == "/":
 		return fmt.Errorf("webhook path %q collides with another endpoint", p)
 	}
 	return nil
@@ -205,6 +205,11 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+s.cfg.WebhookPath, s.handleWebhook)
 	mux.HandleFunc("GET "+wire.StatusPathPrefix+"{id}", s.handleStatus)
+	mux.HandleFunc("POST "+wire.MessagesLookupPath, s.authorized(s.handleLookup))
+	mux.HandleFunc("POST "+wire.MessagesSearchPath, s.authorized(s.handleSearch))
+	mux.HandleFunc("PUT "+wire.JournalEntryPathPrefix+"{attempt}", s.authorized(s.handleJournalPut))
+	mux.HandleFunc("POST "+wire.JournalLookupPath, s.authorized(s.handleJournalLookup))
+	mux.HandleFunc("POST "+wire.JournalRemovePath, s.authorized(s.handleJournalRemove))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	return mux

@@ -48,6 +48,8 @@ func statusOf(m store.Message) wire.Status {
 		FailureReason: stringOrNull(m.FailureReason),
 		ErrorCode:     stringOrNull(m.ErrorCode),
 		CallbackData:  stringOrNull(m.CallbackData),
+		ClickedAt:     timeOrNull(m.ClickedAt),
+		ClickedButton: stringOrNull(m.ClickedButton),
 	}
 }
 

@@ -25,4 +25,11 @@ type Status struct {
 	FailureReason *string `json:"failure_reason"`
 	ErrorCode     *string `json:"error_code"`
 	CallbackData  *string `json:"callback_data"`
+	// ClickedAt and ClickedButton describe the first button click, when
+	// there was one.
+	ClickedAt     *string `json:"clicked_at,omitempty"`
+	ClickedButton *string `json:"clicked_button,omitempty"`
+	// FirstSeenAt is when the receiver first heard of the message; set in
+	// search answers only.
+	FirstSeenAt *string `json:"first_seen_at,omitempty"`
 }

@@ -24,6 +24,28 @@ type Webhook struct {
 type WebhookData struct {
 	Customer WebhookCustomer `json:"customer"`
 	Message  WebhookMessage  `json:"message"`
+	// Event describes a call-to-action button click (message_api_clicked);
+	// a quick-reply click is described in the message's meta_data instead.
+	Event *WebhookClickEvent `json:"event,omitempty"`
+}
+
+// WebhookClickEvent is a CTA click as Interakt reports it.
+type WebhookClickEvent struct {
+	CallbackData   string `json:"callbackData,omitempty"`
+	ClickType      string `json:"click_type,omitempty"`
+	ButtonText     string `json:"button_text,omitempty"`
+	ButtonLink     string `json:"button_link,omitempty"`
+	ClickTimestamp string `json:"click_timestamp,omitempty"`
+}
+
+// RawTemplate is the part of a webhook's raw_template (a JSON document
+// sent as a string) that identifies the template.
+type RawTemplate struct {
+	ID       string `json:"id,omitempty"`
+	Name     string `json:"name"`
+	Language string `json:"language"`
+	Category string `json:"category,omitempty"`
+	Body     string `json:"body,omitempty"`
 }
 
 // WebhookCustomer is the recipient as Interakt reports it.
@@ -37,20 +59,27 @@ type WebhookCustomer struct {
 // WebhookMessage is the message part of a status webhook. Times are
 // ISO 8601 strings in UTC (Interakt omits the zone; the receiver reads both).
 type WebhookMessage struct {
-	ID                   string          `json:"id"`
-	MessageStatus        string          `json:"message_status"`
-	ReceivedAtUTC        string          `json:"received_at_utc,omitempty"`
-	DeliveredAtUTC       string          `json:"delivered_at_utc,omitempty"`
-	SeenAtUTC            string          `json:"seen_at_utc,omitempty"`
-	FailedAtUTC          string          `json:"failed_at_utc,omitempty"`
-	ChannelFailureReason string          `json:"channel_failure_reason,omitempty"`
-	ChannelErrorCode     string          `json:"channel_error_code,omitempty"`
-	MetaData             WebhookMetaData `json:"meta_data"`
+	ID                   string `json:"id"`
+	MessageStatus        string `json:"message_status"`
+	ReceivedAtUTC        string `json:"received_at_utc,omitempty"`
+	DeliveredAtUTC       string `json:"delivered_at_utc,omitempty"`
+	SeenAtUTC            string `json:"seen_at_utc,omitempty"`
+	FailedAtUTC          string `json:"failed_at_utc,omitempty"`
+	ChannelFailureReason string `json:"channel_failure_reason,omitempty"`
+	ChannelErrorCode     string `json:"channel_error_code,omitempty"`
+	// RawTemplate is the template sent, as a JSON document in a string
+	// (see RawTemplate).
+	RawTemplate string          `json:"raw_template,omitempty"`
+	MetaData    WebhookMetaData `json:"meta_data"`
 }
 
-// WebhookMetaData carries the callback data the send was given.
+// WebhookMetaData carries the callback data the send was given and, in a
+// quick-reply click event, the click.
 type WebhookMetaData struct {
-	SourceData WebhookSourceData `json:"source_data"`
+	SourceData     WebhookSourceData `json:"source_data"`
+	ClickType      string            `json:"click_type,omitempty"`
+	ButtonText     string            `json:"button_text,omitempty"`
+	ClickTimestamp string            `json:"click_timestamp,omitempty"`
 }
 
 // WebhookSourceData holds callback_data as sent in the message request.

@@ -49,8 +49,9 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 // sees a duplicate. GREATEST and LEAST ignore NULLs: the status only moves
 // forward and each time keeps its earliest report.
 const postgresUpsertMessage = `INSERT INTO messages AS m
-  (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at,
+   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT (id) DO UPDATE SET
   status         = GREATEST(m.status, excluded.status),
   events         = m.events | excluded.events,
@@ -61,12 +62,16 @@ ON CONFLICT (id) DO UPDATE SET
   failure_reason = COALESCE(m.failure_reason, excluded.failure_reason),
   error_code     = COALESCE(m.error_code, excluded.error_code),
   callback_data  = COALESCE(m.callback_data, excluded.callback_data),
-  updated_at     = GREATEST(m.updated_at, excluded.updated_at)
+  updated_at     = GREATEST(m.updated_at, excluded.updated_at),
+  phone          = COALESCE(m.phone, excluded.phone),
+  template_name  = COALESCE(m.template_name, excluded.template_name),
+  template_language = COALESCE(m.template_language, excluded.template_language),
+  first_seen_at  = LEAST(m.first_seen_at, excluded.first_seen_at),
+  clicked_at     = LEAST(m.clicked_at, excluded.clicked_at),
+  clicked_button = COALESCE(m.clicked_button, excluded.clicked_button)
 WHERE (m.events & excluded.events) = 0`
 
-const postgresSelectMessage = `SELECT status, sent_at, delivered_at, read_at, failed_at,
-  failure_reason, error_code, callback_data, updated_at
-FROM messages WHERE id = $1`
+const postgresSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = $1`
 
 func (s *postgresStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
 	if len(events) == 0 {
@@ -117,7 +122,9 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 			ev.MessageID, int16(ev.Status), ev.eventBit(),
 			pgTime(ev.SentAt), pgTime(ev.DeliveredAt), pgTime(ev.ReadAt), pgTime(ev.FailedAt),
 			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
-			micros(ev.ReceivedAt))
+			micros(ev.ReceivedAt),
+			pgText(ev.Phone), pgText(ev.TemplateName), pgText(ev.TemplateLanguage),
+			pgTime(ev.ReceivedAt), pgTime(ev.ClickedAt), pgText(ev.ClickedButton))
 	}
 	results := tx.SendBatch(ctx, batch)
 	outcomes := make([]Outcome, len(events))
@@ -151,35 +158,111 @@ func retryable(err error) bool {
 }
 
 func (s *postgresStore) Message(ctx context.Context, id string) (Message, error) {
-	var (
-		status                        int16
-		sent, delivered, read, failed pgtype.Timestamptz
-		reason, code, callback        pgtype.Text
-		updated                       time.Time
-	)
-	err := s.pool.QueryRow(ctx, postgresSelectMessage, id).Scan(&status, &sent, &delivered, &read, &failed,
-		&reason, &code, &callback, &updated)
+	m, err := scanPostgresMessage(s.pool.QueryRow(ctx, postgresSelectMessage, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Message{}, ErrNotFound
+	}
+	return m, err
+}
+
+func scanPostgresMessage(row pgx.Row) (Message, error) {
+	var (
+		m                                             Message
+		status                                        int16
+		sent, delivered, read, failed, first, clicked pgtype.Timestamptz
+		reason, code, callback, phone, name, language pgtype.Text
+		button                                        pgtype.Text
+		updated                                       time.Time
+	)
+	err := row.Scan(&m.ID, &status, &sent, &delivered, &read, &failed, &reason, &code, &callback, &updated,
+		&phone, &name, &language, &first, &clicked, &button)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Message{}, err
 	}
 	if err != nil {
 		return Message{}, fmt.Errorf("postgres: select message: %w", err)
 	}
-	return Message{
-		ID:            id,
-		Status:        Status(status),
-		SentAt:        fromTimestamptz(sent),
-		DeliveredAt:   fromTimestamptz(delivered),
-		ReadAt:        fromTimestamptz(read),
-		FailedAt:      fromTimestamptz(failed),
-		FailureReason: reason.String,
-		ErrorCode:     code.String,
-		CallbackData:  callback.String,
-		UpdatedAt:     updated.UTC(),
-	}, nil
+	m.Status = Status(status)
+	m.SentAt, m.DeliveredAt = fromTimestamptz(sent), fromTimestamptz(delivered)
+	m.ReadAt, m.FailedAt = fromTimestamptz(read), fromTimestamptz(failed)
+	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
+	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String
+	m.FirstSeenAt, m.ClickedAt, m.ClickedButton = fromTimestamptz(first), fromTimestamptz(clicked), button.String
+	m.UpdatedAt = updated.UTC()
+	return m, nil
+}
+
+func (s *postgresStore) Messages(ctx context.Context, ids []string) ([]Message, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: select messages: %w", err)
+	}
+	return scanPostgresMessages(rows)
+}
+
+const postgresFindMessages = `SELECT ` + messageColumns + ` FROM messages
+WHERE phone = $1 AND template_name = $2
+  AND ($3 = '' OR template_language = $3)
+  AND ($4 = '' OR callback_data = $4)
+  AND COALESCE(sent_at, first_seen_at) BETWEEN $5 AND $6
+LIMIT $7`
+
+func (s *postgresStore) FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error) {
+	rows, err := s.pool.Query(ctx, postgresFindMessages, q.Phone, q.TemplateName, q.TemplateLanguage, q.CallbackData,
+		micros(q.From), micros(q.To), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: find messages: %w", err)
+	}
+	return scanPostgresMessages(rows)
+}
+
+func scanPostgresMessages(rows pgx.Rows) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanPostgresMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: select messages: %w", err)
+	}
+	return out, nil
+}
+
+func (s *postgresStore) DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error) {
+	rows, err := s.pool.Query(ctx, `SELECT received_at, reason, body FROM dead_letters ORDER BY id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: dead letters: %w", err)
+	}
+	defer rows.Close()
+	var out []DeadLetter
+	for rows.Next() {
+		var d DeadLetter
+		if err := rows.Scan(&d.ReceivedAt, &d.Reason, &d.Body); err != nil {
+			return nil, fmt.Errorf("postgres: dead letters: %w", err)
+		}
+		d.ReceivedAt = d.ReceivedAt.UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *postgresStore) AddDeadLetter(ctx context.Context, d DeadLetter) error {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO dead_letters (received_at, reason, body) VALUES ($1, $2, $3)`,
+		micros(d.ReceivedAt), d.Reason, d.Body); err != nil {
+		return fmt.Errorf("postgres: dead letter: %w", err)
+	}
+	return nil
 }
 
 func (s *postgresStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	if _, err := s.purge(ctx, `DELETE FROM dead_letters WHERE ctid IN
+  (SELECT ctid FROM dead_letters WHERE received_at < $1 LIMIT $2)`, cutoff); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE ctid IN
   (SELECT ctid FROM messages WHERE updated_at < $1 LIMIT $2)`, cutoff)
 }

@@ -27,6 +27,30 @@ var postgresMigrations = []string{
   updated_at     timestamptz NOT NULL
 );
 CREATE INDEX messages_updated_at ON messages (updated_at);`,
+	// See sqliteMigrations.
+	`CREATE TABLE journal (
+  attempt    text        NOT NULL PRIMARY KEY,
+  key        text        NOT NULL,
+  started_at timestamptz NOT NULL,
+  answered   boolean     NOT NULL,
+  entry      text        NOT NULL
+);
+CREATE INDEX journal_key ON journal (key);
+CREATE INDEX journal_started_at ON journal (started_at);
+ALTER TABLE messages ADD COLUMN phone text;
+ALTER TABLE messages ADD COLUMN template_name text;
+ALTER TABLE messages ADD COLUMN template_language text;
+ALTER TABLE messages ADD COLUMN first_seen_at timestamptz;
+ALTER TABLE messages ADD COLUMN clicked_at timestamptz;
+ALTER TABLE messages ADD COLUMN clicked_button text;
+CREATE INDEX messages_recipient ON messages (phone, template_name, first_seen_at);
+CREATE TABLE dead_letters (
+  id          bigserial   PRIMARY KEY,
+  received_at timestamptz NOT NULL,
+  reason      text        NOT NULL,
+  body        bytea       NOT NULL
+);
+CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
 }
 
 // postgresMigrationLock is the advisory lock key that serializes

@@ -94,8 +94,9 @@ func (s *sqliteStore) init(ctx context.Context) error {
 // each time keeps its earliest report, so the result is the same whatever
 // order events arrive in.
 const sqliteUpsertMessage = `INSERT INTO messages
-  (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at,
+   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   status         = max(messages.status, excluded.status),
   events         = messages.events | excluded.events,
@@ -106,12 +107,21 @@ ON CONFLICT (id) DO UPDATE SET
   failure_reason = coalesce(messages.failure_reason, excluded.failure_reason),
   error_code     = coalesce(messages.error_code, excluded.error_code),
   callback_data  = coalesce(messages.callback_data, excluded.callback_data),
-  updated_at     = max(messages.updated_at, excluded.updated_at)
+  updated_at     = max(messages.updated_at, excluded.updated_at),
+  phone          = coalesce(messages.phone, excluded.phone),
+  template_name  = coalesce(messages.template_name, excluded.template_name),
+  template_language = coalesce(messages.template_language, excluded.template_language),
+  first_seen_at  = coalesce(min(messages.first_seen_at, excluded.first_seen_at), messages.first_seen_at, excluded.first_seen_at),
+  clicked_at     = coalesce(min(messages.clicked_at, excluded.clicked_at), messages.clicked_at, excluded.clicked_at),
+  clicked_button = coalesce(messages.clicked_button, excluded.clicked_button)
 WHERE (messages.events & excluded.events) = 0`
 
-const sqliteSelectMessage = `SELECT status, sent_at, delivered_at, read_at, failed_at,
-  failure_reason, error_code, callback_data, updated_at
-FROM messages WHERE id = ?`
+// messageColumns are what a Message is read from, in scanMessage's order.
+const messageColumns = `id, status, sent_at, delivered_at, read_at, failed_at,
+  failure_reason, error_code, callback_data, updated_at,
+  phone, template_name, template_language, first_seen_at, clicked_at, clicked_button`
+
+const sqliteSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = ?`
 
 func (s *sqliteStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
 	if len(events) == 0 {
@@ -142,7 +152,9 @@ func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) (
 			ev.MessageID, int16(ev.Status), ev.eventBit(),
 			unixMicro(ev.SentAt), unixMicro(ev.DeliveredAt), unixMicro(ev.ReadAt), unixMicro(ev.FailedAt),
 			nullString(ev.FailureReason), nullString(ev.ErrorCode), nullString(ev.CallbackData),
-			unixMicro(ev.ReceivedAt))
+			unixMicro(ev.ReceivedAt),
+			nullString(ev.Phone), nullString(ev.TemplateName), nullString(ev.TemplateLanguage),
+			unixMicro(ev.ReceivedAt), unixMicro(ev.ClickedAt), nullString(ev.ClickedButton))
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: upsert message: %w", err)
 		}
@@ -159,35 +171,125 @@ func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) (
 }
 
 func (s *sqliteStore) Message(ctx context.Context, id string) (Message, error) {
-	var (
-		status                        int16
-		sent, delivered, read, failed sql.NullInt64
-		reason, code, callback        sql.NullString
-		updated                       int64
-	)
-	err := s.selectMessage.QueryRowContext(ctx, id).Scan(&status, &sent, &delivered, &read, &failed,
-		&reason, &code, &callback, &updated)
+	m, err := scanSQLiteMessage(s.selectMessage.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, ErrNotFound
+	}
+	return m, err
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanSQLiteMessage(row rowScanner) (Message, error) {
+	var (
+		m                                             Message
+		status                                        int16
+		sent, delivered, read, failed, first, clicked sql.NullInt64
+		reason, code, callback, phone, name, language sql.NullString
+		button                                        sql.NullString
+		updated                                       int64
+	)
+	err := row.Scan(&m.ID, &status, &sent, &delivered, &read, &failed, &reason, &code, &callback, &updated,
+		&phone, &name, &language, &first, &clicked, &button)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, err
 	}
 	if err != nil {
 		return Message{}, fmt.Errorf("sqlite: select message: %w", err)
 	}
-	return Message{
-		ID:            id,
-		Status:        Status(status),
-		SentAt:        fromMicro(sent),
-		DeliveredAt:   fromMicro(delivered),
-		ReadAt:        fromMicro(read),
-		FailedAt:      fromMicro(failed),
-		FailureReason: reason.String,
-		ErrorCode:     code.String,
-		CallbackData:  callback.String,
-		UpdatedAt:     time.UnixMicro(updated).UTC(),
-	}, nil
+	m.Status = Status(status)
+	m.SentAt, m.DeliveredAt, m.ReadAt, m.FailedAt = fromMicro(sent), fromMicro(delivered), fromMicro(read), fromMicro(failed)
+	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
+	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String
+	m.FirstSeenAt, m.ClickedAt, m.ClickedButton = fromMicro(first), fromMicro(clicked), button.String
+	m.UpdatedAt = time.UnixMicro(updated).UTC()
+	return m, nil
+}
+
+func (s *sqliteStore) Messages(ctx context.Context, ids []string) ([]Message, error) {
+	var out []Message
+	for chunk := range chunks(ids, sqliteChunk) {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id IN (`+placeholders(len(chunk))+`)`, anySlice(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: select messages: %w", err)
+		}
+		ms, err := scanSQLiteMessages(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	return out, nil
+}
+
+// sqliteFindMessages matches on the send's time as Interakt reports it
+// (sent_at), or when the message was first seen where that is unknown.
+const sqliteFindMessages = `SELECT ` + messageColumns + ` FROM messages
+WHERE phone = ? AND template_name = ?
+  AND (? = '' OR template_language = ?)
+  AND (? = '' OR callback_data = ?)
+  AND coalesce(sent_at, first_seen_at) BETWEEN ? AND ?
+LIMIT ?`
+
+func (s *sqliteStore) FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, sqliteFindMessages, q.Phone, q.TemplateName,
+		q.TemplateLanguage, q.TemplateLanguage, q.CallbackData, q.CallbackData,
+		q.From.UnixMicro(), q.To.UnixMicro(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: find messages: %w", err)
+	}
+	return scanSQLiteMessages(rows)
+}
+
+func scanSQLiteMessages(rows *sql.Rows) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanSQLiteMessage(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: select messages: %w", err)
+	}
+	return out, nil
+}
+
+func (s *sqliteStore) DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT received_at, reason, body FROM dead_letters ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: dead letters: %w", err)
+	}
+	defer rows.Close()
+	var out []DeadLetter
+	for rows.Next() {
+		var d DeadLetter
+		var at int64
+		if err := rows.Scan(&at, &d.Reason, &d.Body); err != nil {
+			return nil, fmt.Errorf("sqlite: dead letters: %w", err)
+		}
+		d.ReceivedAt = time.UnixMicro(at).UTC()
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func (s *sqliteStore) AddDeadLetter(ctx context.Context, d DeadLetter) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO dead_letters (received_at, reason, body) VALUES (?, ?, ?)`,
+		d.ReceivedAt.UnixMicro(), d.Reason, d.Body); err != nil {
+		return fmt.Errorf("sqlite: dead letter: %w", err)
+	}
+	return nil
 }
 
 func (s *sqliteStore) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
+	if _, err := s.purge(ctx, `DELETE FROM dead_letters WHERE id IN
+  (SELECT id FROM dead_letters WHERE received_at < ? LIMIT ?)`, cutoff.UnixMicro()); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE id IN
   (SELECT id FROM messages WHERE updated_at < ? LIMIT ?)`, cutoff.UnixMicro())
 }

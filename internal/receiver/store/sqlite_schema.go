@@ -29,6 +29,33 @@ var sqliteMigrations = []string{
   updated_at     INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX messages_updated_at ON messages (updated_at);`,
+	// The provider's send journal; the message's recipient and template,
+	// as webhooks carry them, and the first time it was seen, so that an
+	// uncertain send can be matched; clicks; signed bodies that could not
+	// be parsed.
+	`CREATE TABLE journal (
+  attempt    TEXT    NOT NULL PRIMARY KEY,
+  key        TEXT    NOT NULL,
+  started_at INTEGER NOT NULL,
+  answered   INTEGER NOT NULL,
+  entry      TEXT    NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX journal_key ON journal (key);
+CREATE INDEX journal_started_at ON journal (started_at);
+ALTER TABLE messages ADD COLUMN phone TEXT;
+ALTER TABLE messages ADD COLUMN template_name TEXT;
+ALTER TABLE messages ADD COLUMN template_language TEXT;
+ALTER TABLE messages ADD COLUMN first_seen_at INTEGER;
+ALTER TABLE messages ADD COLUMN clicked_at INTEGER;
+ALTER TABLE messages ADD COLUMN clicked_button TEXT;
+CREATE INDEX messages_recipient ON messages (phone, template_name, first_seen_at);
+CREATE TABLE dead_letters (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at INTEGER NOT NULL,
+  reason      TEXT    NOT NULL,
+  body        BLOB    NOT NULL
+);
+CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
 }
 
 // migrateSQLite brings the schema up to date inside one IMMEDIATE

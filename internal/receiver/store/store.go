@@ -71,6 +71,17 @@ type Event struct {
 	FailureReason string
 	ErrorCode     string
 	CallbackData  string
+	// Phone is the customer's number with its country code, digits only;
+	// TemplateName and TemplateLanguage name the template sent. Webhooks
+	// carry them; they let an uncertain send be matched to its message.
+	Phone            string
+	TemplateName     string
+	TemplateLanguage string
+	// Clicked marks a button click (message_api_clicked), which also
+	// reports the message read; ClickedAt and ClickedButton describe it.
+	Clicked       bool
+	ClickedAt     time.Time
+	ClickedButton string
 	// ReceivedAt is when the receiver got the event; retention counts from it.
 	ReceivedAt time.Time
 }
@@ -87,8 +98,35 @@ type Message struct {
 	FailureReason string
 	ErrorCode     string
 	CallbackData  string
+	// Phone, TemplateName and TemplateLanguage: see Event.
+	Phone            string
+	TemplateName     string
+	TemplateLanguage string
+	ClickedAt        time.Time
+	ClickedButton    string
+	// FirstSeenAt is the ReceivedAt of the earliest event applied.
+	FirstSeenAt time.Time
 	// UpdatedAt is the ReceivedAt of the latest event applied.
 	UpdatedAt time.Time
+}
+
+// MessageQuery finds the messages sent to a phone with a template, whose
+// time (the send's as Interakt reports it, else when first seen) is in
+// [From, To]. An empty CallbackData or TemplateLanguage matches any.
+type MessageQuery struct {
+	Phone            string
+	TemplateName     string
+	TemplateLanguage string
+	CallbackData     string
+	From, To         time.Time
+}
+
+// DeadLetter is a signed webhook body that could not be parsed, kept
+// whole so that nothing Interakt sent is lost.
+type DeadLetter struct {
+	ReceivedAt time.Time
+	Reason     string
+	Body       []byte
 }
 
 // Outcome says what Apply did with one event.
@@ -112,10 +150,33 @@ type Store interface {
 	// Message returns a message's status, or ErrNotFound.
 	Message(ctx context.Context, id string) (Message, error)
 	// Purge deletes the messages whose latest event was received before
-	// cutoff and returns how many it deleted.
+	// cutoff, and the dead letters received before it, and returns how many
+	// messages it deleted.
 	Purge(ctx context.Context, cutoff time.Time) (int64, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
+
+	// PutJournal stores a send journal entry, replacing the one of the
+	// same attempt unless that one is answered and this one is not; it
+	// returns once the entry is committed.
+	PutJournal(ctx context.Context, e wire.JournalEntry) error
+	// JournalEntries returns the entries of keys, oldest first.
+	JournalEntries(ctx context.Context, keys []string) ([]wire.JournalEntry, error)
+	// RemoveJournal deletes entries by attempt.
+	RemoveJournal(ctx context.Context, attempts []string) error
+	// PurgeJournal deletes the entries started before cutoff.
+	PurgeJournal(ctx context.Context, cutoff time.Time) (int64, error)
+
+	// Messages returns the messages of ids that were stored, in any order.
+	Messages(ctx context.Context, ids []string) ([]Message, error)
+	// FindMessages returns the messages matching q, at most limit.
+	FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error)
+	// AddDeadLetter stores a body that could not be parsed.
+	AddDeadLetter(ctx context.Context, d DeadLetter) error
+	// DeadLetters returns the stored dead letters, oldest first, at most
+	// limit.
+	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
+
 	// Close releases the database.
 	Close() error
 }
@@ -164,8 +225,15 @@ func checkEvents(events []Event) error {
 // never holds the write lock for long.
 const purgeChunk = 5000
 
+// clickBit is a click's bit in a message's set of stored events: a click
+// reports the status read but is an event of its own.
+const clickBit = 1 << 4
+
 // eventBit is the event's bit in a message's set of stored events.
 func (e Event) eventBit() int64 {
+	if e.Clicked {
+		return clickBit
+	}
 	return 1 << (e.Status - 1)
 }
 

@@ -222,6 +222,28 @@ func TestPurgeDeletesOnlyOldData(t *testing.T) {
 	})
 }
 
+// Dead letters are kept for the retention, like messages.
+func TestPurgeDeletesOldDeadLetters(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		for _, d := range []DeadLetter{{ReceivedAt: at(1), Reason: "old", Body: []byte("{")}, {ReceivedAt: at(20), Reason: "new", Body: []byte("[")}} {
+			if err := s.AddDeadLetter(t.Context(), d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Purge(t.Context(), at(10)); err != nil {
+			t.Fatal(err)
+		}
+		letters, err := s.DeadLetters(t.Context(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(letters) != 1 || letters[0].Reason != "new" || string(letters[0].Body) != "[" || !letters[0].ReceivedAt.Equal(at(20)) {
+			t.Fatalf("dead letters after the purge: %+v, want only the new one", letters)
+		}
+	})
+}
+
 func TestPurgeDeletesMoreThanOneChunk(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)

@@ -1,0 +1,34 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"testing"
+)
+
+// testJournalRoot holds the local send journals of the tests that serve
+// the provider in process, whose working directory is this package's
+// folder; each testSeams call gets a folder of its own inside it, so no
+// test adopts another's sends.
+var testJournalRoot string
+
+func TestMain(m *testing.M) {
+	root, err := os.MkdirTemp("", "interakt-journal-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testJournalRoot = root
+	code := m.Run()
+	_ = os.RemoveAll(root)
+	os.Exit(code)
+}
+
+// newTestJournalDir returns a fresh journal folder for one provider.
+func newTestJournalDir() string {
+	dir, err := os.MkdirTemp(testJournalRoot, "journal-")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}

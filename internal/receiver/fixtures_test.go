@@ -1,0 +1,138 @@
+package receiver
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+// The fixtures in testdata/interakt follow Interakt's documented sample
+// webhooks field for field (customer traits of mixed types, raw_template
+// as a JSON document in a string, times without a zone, a quick-reply
+// click described in meta_data and a CTA click in data.event), with
+// values of their own.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", "interakt", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+const (
+	fixtureMessage  = "7c0e4d2b-1f9a-4b8e-8d3c-2a6b5e4f3d21"
+	fixtureFailed   = "9d1b2c3e-4f5a-4b6c-8d7e-0f1a2b3c4d5e"
+	fixtureCTA      = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+	fixtureIncoming = "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7"
+)
+
+// Every fixture is answered 200; the statuses, times, recipient, template,
+// callback data and clicks they carry are what the receiver then serves,
+// and an incoming message is acknowledged and not stored.
+func TestInteraktSampleWebhooks(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		r := startReceiver(t, Config{DB: dsn})
+		for _, name := range []string{
+			"message_api_sent.json", "message_api_delivered.json", "message_api_read.json",
+			"message_api_clicked_quick_reply.json", "message_api_failed.json", "message_api_clicked_cta.json",
+			"message_received.json",
+		} {
+			if code := r.post(t, testSecret, fixture(t, name)); code != http.StatusOK {
+				t.Fatalf("%s: %d, want 200", name, code)
+			}
+		}
+		want := wire.Status{ID: fixtureMessage, Status: wire.StatusRead,
+			SentAt: ptr("2026-02-03T10:15:20.25Z"), DeliveredAt: ptr("2026-02-03T10:15:21.8Z"), ReadAt: ptr("2026-02-03T10:16:02Z"),
+			CallbackData: ptr("launch:c-77")}
+		st := r.mustStatus(t, fixtureMessage)
+		if diff := compareStatus(st, want); diff != "" {
+			t.Errorf("the quick-reply message: %s", diff)
+		}
+		if deref(st.ClickedAt) != "2026-02-03T10:17:30.635664Z" || deref(st.ClickedButton) != "Track" {
+			t.Errorf("the quick-reply click: clicked_at %s, button %s", deref(st.ClickedAt), deref(st.ClickedButton))
+		}
+		failed := r.mustStatus(t, fixtureFailed)
+		if failed.Status != wire.StatusFailed || deref(failed.ErrorCode) != "1013" ||
+			deref(failed.FailureReason) != "Recipient is not a valid WhatsApp user" {
+			t.Errorf("the failed message: %+v", failed)
+		}
+		// A CTA click is the only event of its message: it makes it read,
+		// from the click on, with the button and the callback data.
+		cta := r.mustStatus(t, fixtureCTA)
+		if cta.Status != wire.StatusRead || deref(cta.ReadAt) != "2026-02-03T10:18:20.7Z" ||
+			deref(cta.ClickedAt) != "2026-02-03T10:18:40.000123Z" || deref(cta.ClickedButton) != "Track order" ||
+			deref(cta.CallbackData) != "launch:c-78" {
+			t.Errorf("the CTA message: %+v, clicked %s %s", cta, deref(cta.ClickedAt), deref(cta.ClickedButton))
+		}
+		if code, _ := r.status(t, testToken, fixtureIncoming); code != http.StatusNotFound {
+			t.Errorf("the incoming message was stored: %d", code)
+		}
+
+		// The recipient and template, as raw_template names it, find it.
+		reader := client.NewStatusReader(r.http.URL, testToken, r.client, nil)
+		found, err := reader.Search(t.Context(), wire.MessageSearch{
+			Phone: "919812345678", TemplateName: "order_shipped", TemplateLanguage: "en", CallbackData: "launch:c-77",
+			From: "2026-02-03T10:00:00Z", To: "2026-02-03T10:30:00Z",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != 1 || found[0].ID != fixtureMessage || found[0].FirstSeenAt == nil {
+			t.Fatalf("search = %+v, want the one message with its first_seen_at", found)
+		}
+		for _, q := range []wire.MessageSearch{
+			{Phone: "919812345678", TemplateName: "order_shipped", From: "2026-02-03T11:00:00Z", To: "2026-02-03T12:00:00Z"},
+			{Phone: "919812345678", TemplateName: "other_template", From: "2026-02-03T10:00:00Z", To: "2026-02-03T10:30:00Z"},
+			{Phone: "919812345678", TemplateName: "order_shipped", CallbackData: "x", From: "2026-02-03T10:00:00Z", To: "2026-02-03T10:30:00Z"},
+		} {
+			if found, err := reader.Search(t.Context(), q); err != nil || len(found) != 0 {
+				t.Errorf("search %+v = %+v, %v; want nothing", q, found, err)
+			}
+		}
+		// The batch lookup answers the seen ids and leaves out the others.
+		got, err := reader.Lookup(t.Context(), []string{fixtureMessage, fixtureFailed, "never-seen"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 {
+			t.Fatalf("lookup = %+v, want two messages", got)
+		}
+	})
+}
+
+// A forged or unsigned event is refused and never stored; a request that
+// carries no event (a check that the URL answers) gets 200 and stores
+// nothing.
+func TestForgedRefusedAndPingAnswered(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		r := startReceiver(t, Config{DB: dsn})
+		body := fixture(t, "message_api_sent.json")
+		for name, secret := range map[string]string{"forged": "not-the-secret", "unsigned": ""} {
+			if code := r.post(t, secret, body); code != http.StatusUnauthorized {
+				t.Errorf("%s event: %d, want 401", name, code)
+			}
+		}
+		if code, _ := r.status(t, testToken, fixtureMessage); code != http.StatusNotFound {
+			t.Errorf("a refused event was stored: %d", code)
+		}
+		if got := counterValue(t, r.srv.metrics.rejected.WithLabelValues(rejectSignature)); got != 2 {
+			t.Errorf("rejected{signature} = %v, want 2", got)
+		}
+		for _, ping := range []string{"", "{}", `{"type":"test"}`} {
+			if code := r.post(t, "", []byte(ping)); code != http.StatusOK {
+				t.Errorf("ping %q: %d, want 200", ping, code)
+			}
+		}
+		if got := counterValue(t, r.srv.metrics.pings); got != 3 {
+			t.Errorf("pings = %v, want 3", got)
+		}
+		if letters, err := r.srv.Store().DeadLetters(t.Context(), 10); err != nil || len(letters) != 0 {
+			t.Errorf("dead letters %v, %v: a ping or a forged body was kept", letters, err)
+		}
+	})
+}

@@ -1,0 +1,38 @@
+package wire
+
+// Paths of the status receiver's lookups, behind the status token.
+const (
+	// MessagesLookupPath: POST MessagesLookup, answered with MessagesFound:
+	// the status of many messages in one request.
+	MessagesLookupPath = "/v1/messages/lookup"
+	// MessagesSearchPath: POST MessageSearch, answered with MessagesFound:
+	// the messages sent to a phone with a template in a time window.
+	MessagesSearchPath = "/v1/messages/search"
+)
+
+// MaxLookupIDs bounds the ids of one MessagesLookup.
+const MaxLookupIDs = 1000
+
+// MessagesLookup asks for the status of messages by id.
+type MessagesLookup struct {
+	IDs []string `json:"ids"`
+}
+
+// MessageSearch asks for the messages sent to Phone (digits with the
+// country code) with a template, whose send time (as Interakt reports it,
+// else when the receiver first saw the message) is in [From, To] (RFC 3339).
+// An empty TemplateLanguage or CallbackData matches any.
+type MessageSearch struct {
+	Phone            string `json:"phone"`
+	TemplateName     string `json:"template_name"`
+	TemplateLanguage string `json:"template_language,omitempty"`
+	CallbackData     string `json:"callback_data,omitempty"`
+	From             string `json:"from"`
+	To               string `json:"to"`
+}
+
+// MessagesFound answers a lookup or a search; a message the receiver has
+// not seen is absent.
+type MessagesFound struct {
+	Messages []Status `json:"messages"`
+}
