@@ -123,12 +123,10 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if !req.State.Raw.IsNull() {
 		var state campaignModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		p, d := resultsFromMap(ctx, state.Results)
-		resp.Diagnostics.Append(d...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		prior, salt = p, state.ID.ValueString()
+		prior, salt = resultsFromMap(state.Results), state.ID.ValueString()
 	}
 	dryRun := r.data != nil && r.data.dryRun
 	inputs, d := campaignInputs(ctx, plan, salt, salt)

@@ -89,7 +89,11 @@ func BenchmarkCampaignRefresh10000(b *testing.B) {
 	var schemaResp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-	recipientType := schemaResp.Schema.Attributes["recipients"].GetType().(types.MapType).ElemType
+	recipientsType, ok := schemaResp.Schema.Attributes["recipients"].GetType().(types.MapType)
+	if !ok {
+		b.Fatal("recipients is not a map")
+	}
+	recipientType := recipientsType.ElemType
 	recipientMap, d := types.MapValueFrom(ctx, recipientType, recipients)
 	if d.HasError() {
 		b.Fatal(d)

@@ -248,11 +248,10 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// of a large campaign's state, are decoded only to settle a send.
 	var stored types.Map
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("results"), &stored)...)
-	results, diags := resultsFromMap(ctx, stored)
-	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	results := resultsFromMap(stored)
 	if hasStatus(results, sendUncertain) {
 		var state campaignModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -297,8 +296,7 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	prior, diags := resultsFromMap(ctx, state.Results)
-	resp.Diagnostics.Append(diags...)
+	prior := resultsFromMap(state.Results)
 	timeout, diags := plan.Timeouts.Update(ctx, defaultCampaignTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -317,9 +315,10 @@ func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	var state campaignModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	prior, diags := resultsFromMap(ctx, state.Results)
-	resp.Diagnostics.Append(diags...)
-	forgetTaken(ctx, r.data.journal, prior)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	forgetTaken(ctx, r.data.journal, resultsFromMap(state.Results))
 }
 
 func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -46,11 +45,10 @@ func resultsToMap(results map[string]recipientResult) types.Map {
 // resultsFromMap reads results from state; null means none yet. It reads
 // each object's attributes directly rather than through reflection: a
 // large campaign's refresh reads tens of thousands.
-func resultsFromMap(_ context.Context, m types.Map) (map[string]recipientResult, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func resultsFromMap(m types.Map) map[string]recipientResult {
 	out := map[string]recipientResult{}
 	if m.IsNull() || m.IsUnknown() {
-		return out, diags
+		return out
 	}
 	for key, elem := range m.Elements() {
 		obj, ok := elem.(types.Object)
@@ -74,7 +72,7 @@ func resultsFromMap(_ context.Context, m types.Map) (map[string]recipientResult,
 			DeliveryStatus: str("delivery_status"),
 		}
 	}
-	return out, diags
+	return out
 }
 
 func nullIfEmpty(s string) types.String {

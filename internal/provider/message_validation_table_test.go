@@ -375,7 +375,7 @@ func TestMessageValidationTable(t *testing.T) {
 			expectDiags(t, "resource validate", p.validate(messageType, config), tc.want)
 			expectDiags(t, "resource plan", p.planCreate(messageType, config).Diagnostics, wantErrors)
 			expectDiags(t, "action validate", p.validateAction(sendTemplateType, config), tc.want)
-			expectDiags(t, "action plan", p.planAction(sendTemplateType, config), wantErrors)
+			expectDiags(t, "action plan", p.planAction(config), wantErrors)
 
 			if tc.needsContract {
 				config["template"] = Unknown

@@ -280,7 +280,7 @@ func TestSendTemplateActionProtocol_invoke(t *testing.T) {
 	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
-	if diags := p.planAction(sendTemplateType, validMessage()); len(diags) != 0 {
+	if diags := p.planAction(validMessage()); len(diags) != 0 {
 		t.Fatalf("plan:\n%s", diagString(diags))
 	}
 	events, diags := p.invokeAction(sendTemplateType, validMessage())
@@ -347,7 +347,7 @@ func TestSendTemplateActionValidate_unknownTemplateDefersToPlan(t *testing.T) {
 		t.Errorf("validate with an unknown template:\n%s", diagString(diags))
 	}
 	config["template"] = orderShippedTemplate(nil)
-	diags := p.planAction(sendTemplateType, config)
+	diags := p.planAction(config)
 	expectDiags(t, "plan", diags, []wantDiag{errAt("Wrong number of body values", "body_values")})
 }
 
@@ -428,11 +428,11 @@ func (p *protocolServer) validateAction(typeName string, config map[string]any) 
 	return resp.Diagnostics
 }
 
-// planAction runs PlanAction on an action configuration.
-func (p *protocolServer) planAction(typeName string, config map[string]any) []*tfprotov6.Diagnostic {
+// planAction runs PlanAction on a configuration of the provider's action.
+func (p *protocolServer) planAction(config map[string]any) []*tfprotov6.Diagnostic {
 	p.t.Helper()
 	resp, err := p.actionServer().PlanAction(context.Background(), &tfprotov6.PlanActionRequest{
-		ActionType: typeName, Config: p.dynamic(p.actionType(typeName), config),
+		ActionType: sendTemplateType, Config: p.dynamic(p.actionType(sendTemplateType), config),
 		ClientCapabilities: &tfprotov6.PlanActionClientCapabilities{},
 	})
 	if err != nil {

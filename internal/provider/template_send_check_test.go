@@ -56,7 +56,7 @@ func TestAccountSendCheck(t *testing.T) {
 			if tc.want.summary != "" {
 				want = []wantDiag{tc.want}
 			}
-			assertDiags(t, "action plan", p.planAction(sendTemplateType, validMessage()), want)
+			assertDiags(t, "action plan", p.planAction(validMessage()), want)
 			assertDiags(t, "message plan", p.planCreate(messageType, validMessage()).Diagnostics, want)
 			for _, r := range srv.Requests() {
 				if r.Path != wire.TemplatesPath {
@@ -74,7 +74,7 @@ func TestAccountSendCheck(t *testing.T) {
 				t.Fatalf("configure:\n%s", diagString(diags))
 			}
 			before := len(srv.Requests())
-			assertDiags(t, "plan without key", offline.planAction(sendTemplateType, validMessage()), nil)
+			assertDiags(t, "plan without key", offline.planAction(validMessage()), nil)
 			if n := len(srv.Requests()) - before; n != 0 {
 				t.Errorf("a plan without a key made %d requests", n)
 			}
