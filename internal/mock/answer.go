@@ -132,3 +132,27 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 func (s *Server) finish(i int) {
 	s.update(i, func(req *Request) { req.Done = true })
 }
+
+// admit answers, and reports false for, a request of request i that the
+// template endpoints refuse before reading it: another method than
+// method, a wrong key, or (when limited) an arrival over the rate limit.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, i int, at time.Time, method string, limited bool) bool {
+	if r.Method != method {
+		w.Header().Set("Allow", method)
+		s.answer(w, r, i, http.StatusMethodNotAllowed, failure(MsgMethod))
+		return false
+	}
+	if !s.authorized(r) {
+		s.answer(w, r, i, http.StatusUnauthorized, failure(MsgUnauthorized))
+		return false
+	}
+	if !limited {
+		return true
+	}
+	if ok, wait := s.limiter.admit(at); !ok {
+		s.update(i, func(req *Request) { req.RateLimited = true })
+		s.tooMany(w, r, i, wait)
+		return false
+	}
+	return true
+}

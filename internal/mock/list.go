@@ -18,18 +18,7 @@ func (s *Server) handleTemplates(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	i := s.record(r, 0, at)
 	defer s.finish(i)
-	if r.Method != http.MethodGet {
-		w.Header().Set("Allow", http.MethodGet)
-		s.answer(w, r, i, http.StatusMethodNotAllowed, failure(MsgMethod))
-		return
-	}
-	if !s.authorized(r) {
-		s.answer(w, r, i, http.StatusUnauthorized, failure(MsgUnauthorized))
-		return
-	}
-	if ok, wait := s.limiter.admit(at); !ok {
-		s.update(i, func(req *Request) { req.RateLimited = true })
-		s.tooMany(w, r, i, wait)
+	if !s.admit(w, r, i, at, http.MethodGet, true) {
 		return
 	}
 

@@ -50,18 +50,7 @@ func (s *Server) handleCreateTemplate(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	i := s.record(r, 0, at)
 	defer s.finish(i)
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.answer(w, r, i, http.StatusMethodNotAllowed, failure(MsgMethod))
-		return
-	}
-	if !s.authorized(r) {
-		s.answer(w, r, i, http.StatusUnauthorized, failure(MsgUnauthorized))
-		return
-	}
-	if ok, wait := s.limiter.admit(at); !ok {
-		s.update(i, func(req *Request) { req.RateLimited = true })
-		s.tooMany(w, r, i, wait)
+	if !s.admit(w, r, i, at, http.MethodPost, true) {
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
@@ -200,15 +189,10 @@ func (s *Server) DeleteTemplate(name, language string) bool {
 
 // handleApproval answers POST AdminApprovalPath.
 func (s *Server) handleApproval(w http.ResponseWriter, r *http.Request) {
-	i := s.record(r, 0, time.Now())
+	at := time.Now()
+	i := s.record(r, 0, at)
 	defer s.finish(i)
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		s.answer(w, r, i, http.StatusMethodNotAllowed, failure(MsgMethod))
-		return
-	}
-	if !s.authorized(r) {
-		s.answer(w, r, i, http.StatusUnauthorized, failure(MsgUnauthorized))
+	if !s.admit(w, r, i, at, http.MethodPost, false) {
 		return
 	}
 	var change ApprovalChange
