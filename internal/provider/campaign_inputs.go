@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -153,6 +154,13 @@ const inputsHashVersion = "interakt_campaign inputs v1"
 func inputsHash(salt string, c contract.Contract, m wire.Message) string {
 	h := sha256.New()
 	h.Write([]byte(inputsHashVersion + "\x00" + salt + "\x00"))
+	writeSend(h, c, m)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// writeSend writes to h what identifies a send: its contract and its exact
+// request body, with a zero byte between.
+func writeSend(h hash.Hash, c contract.Contract, m wire.Message) {
 	if b, err := json.Marshal(c); err == nil {
 		h.Write(b)
 	}
@@ -160,7 +168,6 @@ func inputsHash(salt string, c contract.Contract, m wire.Message) string {
 	if b, err := wire.Encode(m); err == nil {
 		h.Write(b)
 	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // campaignPolicy reads the options of m.

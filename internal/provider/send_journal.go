@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -63,13 +62,7 @@ func journalKey(resourceType, scope, recipient string, c contract.Contract, m wi
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	if b, err := json.Marshal(c); err == nil {
-		h.Write(b)
-	}
-	h.Write([]byte{0})
-	if b, err := wire.Encode(m); err == nil {
-		h.Write(b)
-	}
+	writeSend(h, c, m)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
