@@ -29,9 +29,12 @@ self_test() {
 	sample="$(mktemp)"
 	# shellcheck disable=SC2064 # expand now
 	trap "rm -f '${sample}'" RETURN
-	local bad=('v="$(terraform version | head -n 1)"' 'go list ./... | grep -q provider' \
-		"go version -m x | awk '\$1 == \"mod\" { print \$3; exit }'" 'cmd | grep -m1 x' "cmd | sed -n '1p;1q'")
-	local good=('out="$(terraform version)"' 'grep -q provider file.txt' "awk '{ print }' file | sort" 'cmd | tail -n 1')
+	# The pipe is spliced in, so that simpler searches for the pattern do not
+	# take these samples for the real thing.
+	local p='|'
+	local bad=("v=\"\$(terraform version $p head -n 1)\"" "go list ./... $p grep -q provider" \
+		"go version -m x $p awk '\$1 == \"mod\" { print \$3; exit }'" "cmd $p grep -m1 x" "cmd $p sed -n '1p;1q'")
+	local good=('out="$(terraform version)"' 'grep -q provider file.txt' "awk '{ print }' file $p sort" "cmd $p tail -n 1")
 	local line
 	for line in "${bad[@]}"; do
 		printf 'set -o pipefail\n%s\n' "${line}" >"${sample}"

@@ -52,7 +52,7 @@ with_lock() {
 
 # first_line CMD... runs CMD and prints the first line of its output. The
 # whole output is read before the line is cut: a reader that stops early
-# (`| head -n 1`) can kill the writer with SIGPIPE, which fails a pipeline
+# (`head -n 1` at the end of a pipe) can kill the writer with SIGPIPE, which fails a pipeline
 # under pipefail by chance.
 first_line() {
 	local out
