@@ -149,20 +149,13 @@ func (s *Server) Submissions() []Submission {
 // SetApproval sets the approval status of the template with this name and
 // language, as Meta's review would; reason is kept for REJECTED.
 func (s *Server) SetApproval(name, language, status, reason string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := s.templates.find(name, language)
-	if k < 0 {
-		return fmt.Errorf("no template %s (%s)", name, language)
-	}
-	t := s.templates.list[k]
-	t.ApprovalStatus = strings.ToUpper(status)
-	t.RejectionReason = ""
-	if t.ApprovalStatus == wire.ApprovalRejected {
-		t.RejectionReason = reason
-	}
-	s.templates.put(t)
-	return nil
+	return s.UpdateTemplate(name, language, func(t *wire.TemplateInfo) {
+		t.ApprovalStatus = strings.ToUpper(status)
+		t.RejectionReason = ""
+		if t.ApprovalStatus == wire.ApprovalRejected {
+			t.RejectionReason = reason
+		}
+	})
 }
 
 // UpdateTemplate changes the listed template with this name and language in

@@ -160,12 +160,22 @@ func campaignWaitForLog(ctx context.Context, name, text string) error {
 	})
 }
 
-// campaignStateResults reads the campaign's results from a local state file.
+// campaignStateResults reads the campaign's results from a local state
+// file, failing the test when there are none.
 func campaignStateResults(t *testing.T, name string) map[string]map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(name)
+	results, err := readCampaignResults(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return results
+}
+
+// readCampaignResults reads the campaign's results from a state file.
+func readCampaignResults(name string) (map[string]map[string]any, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
 	}
 	var state struct {
 		Resources []struct {
@@ -178,13 +188,12 @@ func campaignStateResults(t *testing.T, name string) map[string]map[string]any {
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &state); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	for _, r := range state.Resources {
 		if r.Type == campaignType && len(r.Instances) == 1 {
-			return r.Instances[0].Attributes.Results
+			return r.Instances[0].Attributes.Results, nil
 		}
 	}
-	t.Fatalf("no %s in state:\n%s", campaignType, strings.TrimSpace(string(data)))
-	return nil
+	return nil, fmt.Errorf("no %s in state:\n%s", campaignType, strings.TrimSpace(string(data)))
 }

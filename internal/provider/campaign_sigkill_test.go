@@ -440,27 +440,6 @@ func TestAccTemplateMessageKillRecovery(t *testing.T) {
 // savedCampaignResults reads the campaign's results from a state file that
 // a killed run may have left absent, empty or without the campaign.
 func savedCampaignResults(name string) map[string]map[string]any {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil
-	}
-	var state struct {
-		Resources []struct {
-			Type      string `json:"type"`
-			Instances []struct {
-				Attributes struct {
-					Results map[string]map[string]any `json:"results"`
-				} `json:"attributes"`
-			} `json:"instances"`
-		} `json:"resources"`
-	}
-	if json.Unmarshal(data, &state) != nil {
-		return nil
-	}
-	for _, r := range state.Resources {
-		if r.Type == campaignType && len(r.Instances) == 1 {
-			return r.Instances[0].Attributes.Results
-		}
-	}
-	return nil
+	results, _ := readCampaignResults(name)
+	return results
 }
