@@ -206,20 +206,12 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 }
 
 func (r *campaignResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", "The interakt_campaign resource received provider data of an unexpected type; this is a bug in the provider.")
-		return
-	}
-	r.data = data
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *campaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan campaignModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -232,7 +224,7 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 	if !r.apply(ctx, "create", timeout, &plan, nil, "", &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
 }
 
 // Read keeps the results, which are what the sends returned (the API has
@@ -254,7 +246,7 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	results := resultsFromMap(stored)
 	if hasStatus(results, sendUncertain) {
 		var state campaignModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -285,15 +277,15 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.State.Raw = req.State.Raw.Copy()
 
 	var plan, state campaignModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	plan.ID = state.ID
 	if !plan.Results.IsUnknown() {
 		// The plan promised no send and these exact results; keep to it.
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
 		return
 	}
 	prior := resultsFromMap(state.Results)
@@ -305,7 +297,7 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	if !r.apply(ctx, "update", timeout, &plan, prior, state.ID.ValueString(), &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
 }
 
 func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -314,7 +306,7 @@ func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	var state campaignModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -322,9 +314,9 @@ func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.AddError("interakt_campaign cannot be imported",
-		"A campaign's sends cannot be adopted: the API has no way to list what was sent. Declare the campaign and apply it; "+
-			"to record recipients that were already messaged elsewhere, leave them out of recipients.")
+	resp.Diagnostics.Append(importNotSupported("interakt_campaign",
+		"a campaign's sends cannot be adopted, since the API has no way to list what was sent. Declare the campaign and apply it; "+
+			"to record recipients that were already messaged elsewhere, leave them out of recipients."))
 }
 
 // apply sends what the rules call for and fills plan's computed
@@ -335,7 +327,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	prior map[string]recipientResult, scope string, diags *diag.Diagnostics,
 ) bool {
 	if r.data == nil {
-		diags.AddError("Provider not configured", "The interakt provider was not configured before interakt_campaign was applied; this is a bug in the provider.")
+		diags.Append(providerNotConfigured("interakt_campaign was applied"))
 		return false
 	}
 	ctx = maskSecrets(ctx, r.data.secrets)
@@ -356,7 +348,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		return false
 	}
 	if len(decision.send) > 0 && !r.data.canSend() {
-		diags.Append(r.data.apiMissingDiagnostic())
+		diags.Append(apiKeyMissing(r.data))
 		return false
 	}
 

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -138,27 +137,18 @@ func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 }
 
 func (d *messageStatusDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("The interakt_message_status data source expected *providerData, got %T. Please report this issue to the provider's maintainers.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig warns about a timeout that cannot apply.
 func (d *messageStatusDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
 	var cfg messageStatusModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if cfg.ID.IsNull() {
-		resp.Diagnostics.Append(missingMessageID())
+		resp.Diagnostics.Append(messageIDMissing())
 	}
 	if cfg.WaitFor.IsNull() && !cfg.Timeout.IsNull() && !cfg.Timeout.IsUnknown() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("timeout"), "timeout without wait_for",
@@ -166,28 +156,18 @@ func (d *messageStatusDataSource) ValidateConfig(ctx context.Context, req dataso
 	}
 }
 
-// missingMessageID explains a null id: a test send whose outcome is
-// uncertain has none, because the answer that carries it never arrived.
-func missingMessageID() diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Missing message id",
-		"id is null. An interakt_template_message whose send is uncertain (status = \"uncertain\") has no id: Interakt may have "+
-			"sent it, but the answer carrying the id never arrived. Find the message in the status receiver by its callback_data, "+
-			"or send it again on purpose with terraform apply -replace=<address of the message>.")
-}
-
 func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m messageStatusModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured",
-			"The interakt_message_status data source was read before the provider was configured. Please report this issue to the provider's maintainers.")
+		resp.Diagnostics.Append(providerNotConfigured("interakt_message_status was read"))
 		return
 	}
 	if m.ID.IsNull() {
-		resp.Diagnostics.Append(missingMessageID())
+		resp.Diagnostics.Append(messageIDMissing())
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)
@@ -232,7 +212,7 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 		}
 		st, err = w.run(ctx)
 		if err != nil {
-			resp.Diagnostics.Append(statusErrorDiagnostic(id, err))
+			resp.Diagnostics.Append(statusReadFailed(id, err))
 			return
 		}
 	}
@@ -245,7 +225,7 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	m.FailureReason = types.StringPointerValue(st.FailureReason)
 	m.ErrorCode = types.StringPointerValue(st.ErrorCode)
 	m.CallbackData = types.StringPointerValue(st.CallbackData)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }
 
 // statusSource reads one message's status; *client.StatusReader is one.
@@ -387,49 +367,6 @@ func transientStatusError(err error) bool {
 	default:
 		return false
 	}
-}
-
-// statusErrorDiagnostic explains a failed status read.
-func statusErrorDiagnostic(id string, err error) diag.Diagnostic {
-	if failed, ok := errors.AsType[*statusFailedError](err); ok {
-		st := failed.status
-		detail := fmt.Sprintf("Message %s failed", id)
-		if st.FailedAt != nil {
-			detail += " at " + *st.FailedAt
-		}
-		detail += fmt.Sprintf(". Reason: %s. Error code: %s.",
-			orUnknown(st.FailureReason, "not reported"), orUnknown(st.ErrorCode, "not reported"))
-		return diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message failed", detail)
-	}
-	if timeout, ok := errors.AsType[*statusTimeoutError](err); ok {
-		detail := fmt.Sprintf("Message %s did not reach the awaited status within %s; the last status seen was %q.",
-			id, timeout.timeout, timeout.last.Status)
-		if timeout.lastErr != nil {
-			detail += " The last read failed: " + timeout.lastErr.Error() + "."
-		}
-		if timeout.last.Status == wire.StatusPending {
-			detail += " The receiver has no webhook for this message: check that Interakt's webhook URL points at the receiver's webhook path " +
-				"and that the receiver's webhook secret matches Interakt's."
-		}
-		return diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message status not reached in time", detail)
-	}
-	if canceled, ok := errors.AsType[*statusCanceledError](err); ok {
-		return diag.NewErrorDiagnostic("Status read stopped",
-			fmt.Sprintf("Reading the status of message %s stopped before it finished (the last status seen was %q).", id, canceled.last.Status))
-	}
-	switch client.KindOf(err) {
-	case client.KindUnauthorized:
-		return diag.NewErrorDiagnostic("Status token rejected",
-			"The status receiver answered 401: the status token is wrong or missing. Set the provider's status_token (or "+
-				envStatusToken+") to one of the tokens the receiver accepts (its --status-token or "+envStatusToken+").")
-	case client.KindForbidden:
-		return diag.NewErrorDiagnostic("Status read refused",
-			"The status receiver answered 403 to the status token. Check that status_url points at an interakt-receiver and that "+
-				"the token is one it accepts. "+err.Error())
-	}
-	return diag.NewErrorDiagnostic("Cannot read message status",
-		fmt.Sprintf("Reading the status of message %s failed: %s. Check the provider's status_url and status_token (env %s, %s).",
-			id, err, envStatusURL, envStatusToken))
 }
 
 // pendingStatus is the status of a message the receiver has not seen.

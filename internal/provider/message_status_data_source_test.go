@@ -166,7 +166,7 @@ func TestStatusWaitStopsAtFailure(t *testing.T) {
 			t.Errorf("returned after %v of fake time, want 1s (one pause)", elapsed)
 		}
 
-		d := statusErrorDiagnostic("m1", err)
+		d := statusReadFailed("m1", err)
 		if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message failed",
 			"Message m1 failed at 2026-01-02T03:04:05Z. Reason: Message undeliverable. Error code: 131026.")) {
 			t.Errorf("diagnostic = %q: %q", d.Summary(), d.Detail())
@@ -283,7 +283,7 @@ func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
 		if n := len(src.readTimes()); n != 1 {
 			t.Errorf("%d reads, want 1: waiting cannot fix a token", n)
 		}
-		d := statusErrorDiagnostic("m1", err)
+		d := statusReadFailed("m1", err)
 		if d.Summary() != "Status token rejected" || !strings.Contains(d.Detail(), "status_token") || !strings.Contains(d.Detail(), envStatusToken) {
 			t.Errorf("diagnostic = %q: %q", d.Summary(), d.Detail())
 		}
@@ -332,7 +332,7 @@ func TestStatusReached(t *testing.T) {
 
 func TestStatusErrorDiagnostics(t *testing.T) {
 	pending := &statusTimeoutError{last: pendingStatus("m1"), timeout: 2 * time.Minute}
-	d := statusErrorDiagnostic("m1", pending)
+	d := statusReadFailed("m1", pending)
 	if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message status not reached in time", d.Detail())) {
 		t.Errorf("timeout diagnostic = %q at the wrong path or severity", d.Summary())
 	}
@@ -343,11 +343,11 @@ func TestStatusErrorDiagnostics(t *testing.T) {
 	}
 
 	failedNoReason := &statusFailedError{status: wire.Status{ID: "m1", Status: wire.StatusFailed}}
-	if d := statusErrorDiagnostic("m1", failedNoReason); d.Detail() != "Message m1 failed. Reason: not reported. Error code: not reported." {
+	if d := statusReadFailed("m1", failedNoReason); d.Detail() != "Message m1 failed. Reason: not reported. Error code: not reported." {
 		t.Errorf("failure without details = %q", d.Detail())
 	}
 
-	other := statusErrorDiagnostic("m1", errors.New("status receiver: status token is required"))
+	other := statusReadFailed("m1", errors.New("status receiver: status token is required"))
 	for _, want := range []string{"status token is required", envStatusURL, envStatusToken} {
 		if !strings.Contains(other.Detail(), want) {
 			t.Errorf("generic detail %q lacks %q", other.Detail(), want)

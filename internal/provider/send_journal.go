@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
@@ -217,11 +216,3 @@ func adoptedOutcome(e wire.JournalEntry) (sendOutcome, string) {
 
 // errKilledUnanswered explains an adopted send that had no answer.
 var errKilledUnanswered = errors.New("the apply that sent it stopped before the answer arrived (the send journal recorded the request); it may have been sent")
-
-// journalUnavailable is the error of a journal that cannot be read.
-func journalUnavailable(err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Send Journal Unavailable",
-		fmt.Sprintf("The send journal could not be read: %s.\n\nNothing was sent: without the journal the provider cannot tell "+
-			"whether a stopped apply already sent these messages. Make the journal readable (the status receiver at status_url, "+
-			"or the local folder) and run again.", err))
-}

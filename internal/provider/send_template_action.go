@@ -103,14 +103,14 @@ func actionTemplateAttribute() schema.SingleNestedAttribute {
 }
 
 func (a *sendTemplateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = messageProviderData(req.ProviderData, &resp.Diagnostics)
+	a.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks what the configuration itself holds, warnings
 // included; unknown values skip their rules.
 func (a *sendTemplateAction) ValidateConfig(ctx context.Context, req action.ValidateConfigRequest, resp *action.ValidateConfigResponse) {
 	var cfg sendTemplateModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -121,7 +121,7 @@ func (a *sendTemplateAction) ValidateConfig(ctx context.Context, req action.Vali
 // ValidateConfig has already warned.
 func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	var cfg sendTemplateModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -140,7 +140,7 @@ func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeReques
 		}
 	}
 	var cfg sendTemplateModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -150,11 +150,11 @@ func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeReques
 		return
 	}
 	if a.data == nil {
-		resp.Diagnostics.Append(messageNotConfigured())
+		resp.Diagnostics.Append(providerNotConfigured("this send"))
 		return
 	}
 	if !a.data.canSend() {
-		resp.Diagnostics.Append(a.data.apiMissingDiagnostic())
+		resp.Diagnostics.Append(apiKeyMissing(a.data))
 		return
 	}
 
@@ -183,6 +183,6 @@ func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeReques
 				"which could deliver the message twice. Check the recipient or the status webhooks (callback_data identifies the "+
 				"message when it is set) before invoking the action again.", name, outcome.Err))
 	default:
-		resp.Diagnostics.Append(messageSendFailure(outcome))
+		resp.Diagnostics.Append(sendRefused(outcome))
 	}
 }

@@ -244,7 +244,7 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 
 func TestSendTemplateActionInvoke_unconfigured(t *testing.T) {
 	events, diags := invokeSendTemplate(t, nil, validMessage())
-	if findFrameworkDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Provider not configured", "(none)"}) == nil {
+	if findFrameworkDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Provider Not Configured", "(none)"}) == nil {
 		t.Fatalf("want the not configured error; got %v", diags)
 	}
 	if len(events) != 0 {

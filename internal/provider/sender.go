@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
@@ -34,12 +32,6 @@ type sendOutcome struct {
 	Status string
 	// Err explains every status but sent and dry_run.
 	Err error
-}
-
-// apiMissingDiagnostic says why sends are impossible, naming api_key.
-func (d *providerData) apiMissingDiagnostic() diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("api_key"), "Missing Interakt API key",
-		d.apiMissing+" (provider attribute api_key, environment variable "+envAPIKey+")")
 }
 
 // canSend reports whether this configuration can send (or dry-run) at all.

@@ -65,31 +65,18 @@ func (l *templateListResource) ListResourceConfigSchema(_ context.Context, _ lis
 }
 
 func (l *templateListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("The interakt_template list expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	l.data = data
+	l.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (l *templateListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg templateListModel
-	diags := req.Config.Get(ctx, &cfg)
+	diags := getModel(ctx, req.Config, &cfg)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
 	if l.data == nil || l.data.api == nil {
-		why := "The provider is not configured."
-		if l.data != nil && l.data.apiMissing != "" {
-			why = l.data.apiMissing
-		}
-		diags.AddError("Cannot list templates", "Listing the account's templates needs the provider's api_key (or "+envAPIKey+"): "+why)
+		diags.AddError("Cannot List Templates", "Listing the account's templates needs the provider's api_key (or "+envAPIKey+"): "+whyNoAPI(l.data))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
@@ -135,7 +122,7 @@ func listedTemplate(ctx context.Context, req list.ListRequest, t wire.TemplateIn
 	m.refreshFrom(t)
 	result.Diagnostics.Append(setIdentity(ctx, result.Identity, m)...)
 	if req.IncludeResource {
-		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+		result.Diagnostics.Append(setModel(ctx, result.Resource, &m)...)
 	}
 	return result
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -104,7 +102,7 @@ func (r *templateMessageResource) Schema(_ context.Context, _ resource.SchemaReq
 }
 
 func (r *templateMessageResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = messageProviderData(req.ProviderData, &resp.Diagnostics)
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig checks what the configuration itself holds, warnings
@@ -112,7 +110,7 @@ func (r *templateMessageResource) Configure(_ context.Context, req resource.Conf
 // contract during validate, skip their rules.
 func (r *templateMessageResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg templateMessageModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -134,7 +132,7 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	var plan templateMessageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -146,7 +144,7 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 
 func (r *templateMessageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan templateMessageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -156,11 +154,11 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	if r.data == nil {
-		resp.Diagnostics.Append(messageNotConfigured())
+		resp.Diagnostics.Append(providerNotConfigured("this send"))
 		return
 	}
 	if !r.data.canSend() {
-		resp.Diagnostics.Append(r.data.apiMissingDiagnostic())
+		resp.Diagnostics.Append(apiKeyMissing(r.data))
 		return
 	}
 
@@ -193,7 +191,7 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 				"Terraform shows for this diagnostic (interakt_template_message.<name>).",
 				msg.Template.Name, outcome.Err))
 	default:
-		resp.Diagnostics.Append(messageSendFailure(outcome))
+		resp.Diagnostics.Append(sendRefused(outcome))
 		return
 	}
 	plan.Status = types.StringValue(outcome.Status)
@@ -202,7 +200,7 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 		// The send's own time, which settlement looks near.
 		plan.SentAt = types.StringValue(adoptedAt)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 
 // sendOnce adopts the send a stopped apply made with the same journal key,
@@ -266,14 +264,14 @@ func triggersScopeFromStrings(values map[string]string) string {
 // settled: sent, with that message's id.
 func (r *templateMessageResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state templateMessageModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if state.Status.ValueString() == sendUncertain && r.data != nil && r.data.status != nil {
 		r.settle(ctx, &state, &resp.Diagnostics)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &state)...)
 }
 
 // settle looks for the message an uncertain send made.
@@ -304,13 +302,13 @@ func (r *templateMessageResource) settle(ctx context.Context, state *templateMes
 // produced, sending nothing.
 func (r *templateMessageResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state templateMessageModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	plan.ID, plan.SentAt, plan.Status, plan.AttemptID = state.ID, state.SentAt, state.Status, state.AttemptID
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 
 // Delete only forgets: a sent message cannot be unsent.
@@ -320,76 +318,8 @@ func (r *templateMessageResource) Delete(ctx context.Context, req resource.Delet
 
 // ImportState refuses: a send made elsewhere cannot be adopted.
 func (r *templateMessageResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.AddError("Import not supported",
-		"An interakt_template_message records a send that Terraform made when it created the resource; a message that was already sent "+
+	resp.Diagnostics.Append(importNotSupported("interakt_template_message",
+		"it records a send that Terraform made when it created the resource, and a message that was already sent "+
 			"cannot be adopted. Remove the import, and declare the resource to send a new message, or read an existing message's status "+
-			"by id with the interakt_message_status data source.")
-}
-
-// messageProviderData returns the provider's data handed to Configure, or
-// nil before the provider is configured (during validate).
-func messageProviderData(data any, diags *diag.Diagnostics) *providerData {
-	if data == nil {
-		return nil
-	}
-	d, ok := data.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. Please report this issue to the provider's maintainers.", data))
-		return nil
-	}
-	return d
-}
-
-// messageNotConfigured is the error of a send attempted before the
-// provider was configured, which Terraform does not do.
-func messageNotConfigured() diag.Diagnostic {
-	return diag.NewErrorDiagnostic("Provider not configured",
-		"The interakt provider was not configured before this send. Please report this issue to the provider's maintainers.")
-}
-
-// messageSendFailure turns a send the API certainly did not act on into an
-// error that quotes the API's text verbatim and says what to do. Nothing
-// was sent, so applying again is safe.
-func messageSendFailure(o sendOutcome) diag.Diagnostic {
-	if errors.Is(o.Err, errBudgetSpent) {
-		return diag.NewErrorDiagnostic("Send limit reached",
-			fmt.Sprintf("Nothing was sent: this apply already made as many sends as the provider's max_sends_per_apply allows (%s). "+
-				"Raise max_sends_per_apply in the provider block if this many sends are intended, then apply again.", o.Err))
-	}
-	if errors.Is(o.Err, errJournal) {
-		return diag.NewErrorDiagnostic("Send Journal Unavailable",
-			fmt.Sprintf("Nothing was sent: %s. A send that is not recorded could be sent twice after a kill, so none is made. "+
-				"Check the status receiver at status_url, or the local journal folder (%s, by default .terraform/%s in the "+
-				"working directory), and apply again.", o.Err, envJournalDir, journalFolder))
-	}
-	apiErr, ok := errors.AsType[*client.Error](o.Err)
-	if !ok {
-		return diag.NewErrorDiagnostic("Message not sent", fmt.Sprintf("The message was not sent: %s. Apply again to retry.", o.Err))
-	}
-	text := apiErr.Message
-	if text == "" {
-		text = apiErr.Error()
-	}
-	status := ""
-	if apiErr.StatusCode != 0 {
-		status = fmt.Sprintf(" (HTTP %d)", apiErr.StatusCode)
-	}
-	switch apiErr.Kind {
-	case client.KindRejected:
-		return diag.NewErrorDiagnostic("Interakt rejected the message",
-			fmt.Sprintf("Interakt did not send the message%s: %s\n\nFix the message (or the template on Interakt) and apply again; nothing was saved, so the next apply sends it.", status, text))
-	case client.KindUnauthorized:
-		return diag.NewErrorDiagnostic("Interakt rejected the API key",
-			fmt.Sprintf("Interakt refused the credentials%s: %s\n\nSet the provider's api_key (or %s) to the key exactly as Interakt's Developer Settings show it, then apply again. Nothing was sent.", status, text, envAPIKey))
-	case client.KindForbidden:
-		return diag.NewErrorDiagnostic("Interakt refused API access",
-			fmt.Sprintf("Interakt refused access%s: %s\n\nThe account's plan may not include API access. Nothing was sent.", status, text))
-	case client.KindRateLimited:
-		return diag.NewErrorDiagnostic("Interakt rate limit exceeded",
-			fmt.Sprintf("Interakt still refused the message for its rate limit after every retry%s: %s\n\nNothing was sent. Lower rate_limit_per_minute to the account's limit, or apply again later.", status, text))
-	default:
-		return diag.NewErrorDiagnostic("Message not sent",
-			fmt.Sprintf("The message did not reach Interakt: %s\n\nNothing was sent; apply again to retry.", apiErr.Error()))
-	}
+			"by id with the interakt_message_status data source."))
 }

@@ -342,7 +342,7 @@ func TestAccTemplateMessage_importRefused(t *testing.T) {
 			ResourceName:  messageType + ".smoke",
 			ImportState:   true,
 			ImportStateId: "5f0c6a2e-7b1d-4c3e-9a58-2d4e8f6b1a01",
-			ExpectError:   regexp.MustCompile(`Import not supported[\s\S]*cannot be adopted`),
+			ExpectError:   regexp.MustCompile(`Import Not Supported[\s\S]*cannot be adopted`),
 		}},
 	})
 	if n := len(srv.Requests()); n != 0 {
@@ -664,7 +664,7 @@ func TestTemplateMessageImport_refused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Import not supported", "(none)"})
+	d := findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Import Not Supported", "(none)"})
 	if d == nil || !strings.Contains(d.Detail, "cannot be adopted") {
 		t.Fatalf("want the import refusal; got:\n%s", diagString(resp.Diagnostics))
 	}

@@ -185,16 +185,7 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 }
 
 func (r *templateResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("interakt_template expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 // ValidateConfig reports every rule the configuration's known values break,
@@ -202,7 +193,7 @@ func (r *templateResource) Configure(_ context.Context, req resource.ConfigureRe
 // their rules; ModifyPlan checks them once resolved.
 func (r *templateResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg templateModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -221,7 +212,7 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return // Destroy: Delete warns what stays in Interakt.
 	}
 	var plan templateModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -231,7 +222,7 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var state *templateModel
 	if !req.State.Raw.IsNull() {
 		state = &templateModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -253,12 +244,12 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, &plan)...)
 	if !plan.verifyRequested() {
 		return
 	}
 	if r.data == nil || r.data.api == nil {
-		resp.Diagnostics.Append(verifySkippedDiagnostic(r.data))
+		resp.Diagnostics.Append(verifySkipped(r.data))
 		return
 	}
 	if plan.Name.IsUnknown() || plan.LanguageCode.IsUnknown() || plan.Body.IsUnknown() {
@@ -282,7 +273,7 @@ func (r *templateResource) Update(ctx context.Context, req resource.UpdateReques
 // was skipped.
 func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	var m templateModel
-	diags := plan.Get(ctx, &m)
+	diags := getModel(ctx, plan, &m)
 	if diags.HasError() {
 		return diags
 	}
@@ -301,7 +292,7 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 	} else {
 		diags.Append(r.readStatus(ctx, &m)...)
 	}
-	diags.Append(state.Set(ctx, &m)...)
+	diags.Append(setModel(ctx, state, &m)...)
 	diags.Append(setIdentity(ctx, identity, m)...)
 	return diags
 }
@@ -312,7 +303,7 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 // changes, so plans stay offline.
 func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m templateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -336,7 +327,7 @@ func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	tflog.Debug(ctx, "refreshed template from the account", map[string]any{"template": name, "language": language, "approval_status": found.ApprovalStatus})
 	m.refreshFrom(*found)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, m)...)
 }
 
@@ -344,7 +335,7 @@ func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, r
 // template, and the warning names the one left behind.
 func (r *templateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m templateModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

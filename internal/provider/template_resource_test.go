@@ -333,12 +333,15 @@ resource "interakt_template" "literal" {
 	if findCLIDiag(diags, "error", sumFooterVar, "footer") == nil {
 		t.Errorf("validate: no %q error at the footer line:\n%s", sumFooterVar, cliDiagString(diags))
 	}
-	// Terraform shows paths inside nested attributes against the block,
-	// so the detail names the element.
-	if d := findCLIDiag(diags, "error", sumURLFormat, ""); d == nil || !strings.HasPrefix(d.Detail, "At buttons[1].url: ") {
+	// Terraform shows paths inside nested attributes against the block
+	// (hashicorp/terraform#33491), so the detail names the element. These
+	// two checks fail once a CLI points at the nested attribute instead,
+	// and the "At <path>: " prefix of problemDiagnostics can then go.
+	const block = `resource "interakt_template" "literal"`
+	if d := findCLIDiag(diags, "error", sumURLFormat, block); d == nil || !strings.HasPrefix(d.Detail, "At buttons[1].url: ") {
 		t.Errorf("validate: no %q error naming buttons[1].url:\n%s", sumURLFormat, cliDiagString(diags))
 	}
-	if d := findCLIDiag(diags, "error", sumHeaderNoText, ""); d == nil || !strings.HasPrefix(d.Detail, "At header.text: ") {
+	if d := findCLIDiag(diags, "error", sumHeaderNoText, block); d == nil || !strings.HasPrefix(d.Detail, "At header.text: ") {
 		t.Errorf("validate: no %q error naming header.text:\n%s", sumHeaderNoText, cliDiagString(diags))
 	}
 	if d := findCLIDiag(diags, "error", sumBodyOrder, ""); d != nil {

@@ -102,17 +102,6 @@ func rejectionText(reason string) string {
 	return fmt.Sprintf(" (%s)", reason)
 }
 
-// submitNeedsKey says that submitting needs the API key, as a warning at
-// plan or an error at apply.
-func submitNeedsKey(d *providerData, severity func(path.Path, string, string) diag.DiagnosticWithPath, summary string) diag.Diagnostic {
-	why := "The provider is not configured."
-	if d != nil && d.apiMissing != "" {
-		why = d.apiMissing
-	}
-	return severity(path.Root("submit"), summary,
-		"submit = true creates the template through Interakt's API, which needs the provider's api_key (or "+envAPIKey+"): "+why+" Nothing was submitted.")
-}
-
 // ensureSubmitted makes sure, at apply, that the account has the template:
 // one with the same content is adopted; one Meta rejected, or none, is
 // submitted. A create whose outcome is uncertain is kept in the state with

@@ -17,18 +17,6 @@ import (
 // approvalApproved is the approval status of a template that can be sent.
 const approvalApproved = "APPROVED"
 
-// verifySkippedDiagnostic is the warning of verify = true when the provider
-// has no API key: the check did not run, and that must be visible.
-func verifySkippedDiagnostic(d *providerData) diag.Diagnostic {
-	why := "The provider is not configured."
-	if d != nil && d.apiMissing != "" {
-		why = d.apiMissing
-	}
-	return diag.NewAttributeWarningDiagnostic(path.Root("verify"), "Template not verified",
-		"verify = true checks with Interakt's API that the template exists, is APPROVED and has this body, but the check was skipped: "+
-			why+" (provider attribute api_key, environment variable "+envAPIKey+").")
-}
-
 // verifyTemplate checks that the account lists the template by name and
 // language, APPROVED, with the declared body. Each mismatch is an error at
 // the attribute that differs. The list is fetched once per provider

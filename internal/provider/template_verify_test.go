@@ -112,10 +112,10 @@ func TestVerifyTemplate_listingFails(t *testing.T) {
 // TestVerifySkippedDiagnostic checks the warning of verify without a key.
 func TestVerifySkippedDiagnostic(t *testing.T) {
 	for _, d := range []*providerData{nil, {apiMissing: "No API key is configured."}} {
-		got := verifySkippedDiagnostic(d)
+		got := verifySkipped(d)
 		if got.Severity() != diag.SeverityWarning || got.Summary() != "Template not verified" || !pathOf(got).Equal(path.Root("verify")) ||
 			!strings.Contains(got.Detail(), envAPIKey) || !strings.Contains(got.Detail(), "skipped") {
-			t.Errorf("verifySkippedDiagnostic(%v) = %s %q at %v: %s", d, got.Severity(), got.Summary(), pathOf(got), got.Detail())
+			t.Errorf("verifySkipped(%v) = %s %q at %v: %s", d, got.Severity(), got.Summary(), pathOf(got), got.Detail())
 		}
 	}
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -94,30 +93,21 @@ func (d *templatesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 }
 
 func (d *templatesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("interakt_templates expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	d.data = data
+	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m templatesModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "interakt_templates needs a configured interakt provider with an api_key.")
+		resp.Diagnostics.Append(providerNotConfigured("interakt_templates was read"))
 		return
 	}
 	if d.data.api == nil {
-		resp.Diagnostics.Append(d.data.apiMissingDiagnostic())
+		resp.Diagnostics.Append(apiKeyMissing(d.data))
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)
@@ -144,7 +134,7 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	m.Templates = templates
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }
 
 // templateFilter holds the data source's filters; an empty one matches all.
