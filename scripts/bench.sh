@@ -99,9 +99,11 @@ bench_rate() {
 
 # --- Plan cost at scale ---------------------------------------------------
 
-# plan_config_interakt N prints N interakt_template resources and N
-# interakt_template_message resources, each message checked against its
-# template's contract.
+# plan_config_interakt N [literal] prints N interakt_template resources and
+# N interakt_template_message resources, each message checked against its
+# template's contract; with "literal", each message gives that contract as a
+# literal object instead of a reference, so that it is known even where no
+# provider code computes it.
 plan_config_interakt() {
 	cat <<'HCL'
 terraform {
@@ -112,7 +114,7 @@ terraform {
 
 provider "interakt" {}
 HCL
-	awk -v n="$1" 'BEGIN {
+	awk -v n="$1" -v literal="${2:-}" 'BEGIN {
 		for (i = 1; i <= n; i++) {
 			printf "\nresource \"interakt_template\" \"t%04d\" {\n", i
 			printf "  name          = \"order_shipped_%04d\"\n  language_code = \"en\"\n  category      = \"UTILITY\"\n", i
@@ -121,7 +123,13 @@ HCL
 			printf "  buttons = [\n    { type = \"URL\", text = \"Track\", url = \"https://shop.example.com/track/{{1}}\" },\n"
 			printf "    { type = \"QUICK_REPLY\", text = \"Stop updates\" },\n  ]\n}\n"
 			printf "\nresource \"interakt_template_message\" \"m%04d\" {\n", i
-			printf "  template       = interakt_template.t%04d.contract\n", i
+			if (literal == "literal") {
+				printf "  template = {\n    name = \"order_shipped_%04d\", language_code = \"en\", header_format = \"TEXT\"\n", i
+				printf "    header_variables = 1, body_variables = 2\n"
+				printf "    buttons = [{ index = 0, type = \"URL\", dynamic = true }, { index = 1, type = \"QUICK_REPLY\", dynamic = false }]\n  }\n"
+			} else {
+				printf "  template       = interakt_template.t%04d.contract\n", i
+			}
 			printf "  country_code   = \"+91\"\n  phone_number   = \"98%08d\"\n  callback_data  = \"release-%d\"\n", i, i
 			printf "  header_values  = [\"A-%d\"]\n  body_values    = [\"Asha\", \"A-%d\"]\n", i, i
 			printf "  button_values  = { \"0\" = [\"A-%d\"] }\n  button_payload = { \"1\" = [\"stop-A-%d\"] }\n}\n", i, i
@@ -171,16 +179,20 @@ seconds() {
 	median | awk '{ printf "%.2f", $1 / 1000 }'
 }
 
-# bench_plan plans, in each round, the same 2N resources three ways: N
+# bench_plan plans, in each round, the same 2N resources four ways: N
 # interakt_template and N interakt_template_message served by the provider;
 # 2N terraform_data of the same shape, which Terraform plans itself (no
-# plugin process, no protocol); and the provider's resources served with
-# their schemas only (scripts/bench/schemaonly.go), the floor that
-# terraform-plugin-framework and the protocol set for these schemas.
+# plugin process, no protocol); the provider's resources served with their
+# schemas only (scripts/bench/schemaonly.go), the floor that
+# terraform-plugin-framework and the protocol set for these schemas; and
+# that floor again with each message's contract written out, so known as
+# the provider makes it, which leaves only the provider's own code between
+# it and the provider.
 bench_plan() {
 	local bin="${work}/plugins" rss="${work}/rss.txt" floor_rss="${work}/rss-floor.txt"
 	local provider_dir="${work}/plan-interakt" floor_dir="${work}/plan-floor" baseline_dir="${work}/plan-baseline"
-	mkdir -p "${bin}" "${work}/real" "${provider_dir}" "${floor_dir}" "${baseline_dir}"
+	local known_dir="${work}/plan-floor-known"
+	mkdir -p "${bin}" "${work}/real" "${provider_dir}" "${floor_dir}" "${baseline_dir}" "${known_dir}"
 	log "building the provider, its schema-only twin and the peak-RSS wrapper"
 	go build -o "${work}/real/terraform-provider-interakt" .
 	go build -o "${work}/real/schemaonly" scripts/bench/schemaonly.go
@@ -195,35 +207,51 @@ provider_installation {
 RC
 	plan_config_interakt "${plan_resources}" >"${provider_dir}/main.tf"
 	cp "${provider_dir}/main.tf" "${floor_dir}/main.tf"
+	plan_config_interakt "${plan_resources}" literal >"${known_dir}/main.tf"
 	plan_config_baseline "${plan_resources}" >"${baseline_dir}/main.tf"
 
 	# Planning needs no key and makes no request; make sure of it.
 	unset INTERAKT_API_KEY INTERAKT_BASE_URL INTERAKT_STATUS_TOKEN INTERAKT_STATUS_URL
 	export TF_CLI_CONFIG_FILE="${work}/terraformrc" TF_IN_AUTOMATION=1
 
-	local ratios=() floor_ratios=() provider_ms=() floor_ms=() baseline_ms=() round p f b
+	local ratios=() floor_ratios=() known_ratios=() provider_ms=() floor_ms=() known_ms=() baseline_ms=() round p f k b
 	for round in $(seq 1 "${plan_rounds}"); do
 		b="$(timed_plan "${baseline_dir}")"
 		p="$(PEAKRSS_OUT="${rss}" timed_plan "${provider_dir}" "${work}/real/terraform-provider-interakt")"
 		f="$(PEAKRSS_OUT="${floor_rss}" timed_plan "${floor_dir}" "${work}/real/schemaonly")"
+		k="$(PEAKRSS_OUT="${floor_rss}" timed_plan "${known_dir}" "${work}/real/schemaonly")"
 		log "plan round ${round}: ${b} ms for $((2 * plan_resources)) terraform_data, ${p} ms for ${plan_resources} interakt_template +" \
-			"${plan_resources} interakt_template_message, ${f} ms for the same schemas only"
+			"${plan_resources} interakt_template_message, ${f} ms for the same schemas only, ${k} ms for those with the contracts known"
 		baseline_ms+=("${b}")
 		provider_ms+=("${p}")
 		floor_ms+=("${f}")
+		known_ms+=("${k}")
 		ratios+=("$(ratio "${p}" "${b}")")
 		floor_ratios+=("$(ratio "${p}" "${f}")")
+		known_ratios+=("$(ratio "${p}" "${k}")")
 	done
 	grep -q 'interakt_template_message.m0001 will be created' "${provider_dir}/plan.log" ||
 		die "the provider plan did not plan the messages: $(tail -n 20 "${provider_dir}/plan.log")"
 	[[ -s "${rss}" ]] || die "no provider process was measured"
 
+	# The same pair in process: allocations per template and message, which
+	# the machine's load does not move.
+	local pair="${work}/plan-pair.txt" own known
+	gobench "${pair}" ./internal/provider -bench '^BenchmarkPlanPair$' -benchmem -benchtime 500x
+	own="$(awk -v p="$(metric "${pair}" BenchmarkPlanPair/provider allocs/op)" -v f="$(metric "${pair}" BenchmarkPlanPair/schema-only allocs/op)" 'BEGIN { print p - f }')"
+	known="$(awk -v f="$(metric "${pair}" BenchmarkPlanPair/schema-only allocs/op)" -v u="$(metric "${pair}" BenchmarkPlanPair/schema-only-unknown-contract allocs/op)" 'BEGIN { print f - u }')"
+	record plan_pair_allocs_provider "$(metric "${pair}" BenchmarkPlanPair/provider allocs/op)" allocs/op "-"
+	record plan_pair_allocs_own_code "${own}" allocs/op "-"
+	record plan_pair_allocs_known_contract "${known}" allocs/op "-"
+
 	record plan_time_ratio "$(printf '%s\n' "${ratios[@]}" | median)" ratio "<=1.3"
 	record plan_provider_peak_rss "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${rss}")" MiB "<=100"
 	record plan_time_ratio_to_schema_only "$(printf '%s\n' "${floor_ratios[@]}" | median)" ratio "-"
+	record plan_time_ratio_to_schema_only_known_contract "$(printf '%s\n' "${known_ratios[@]}" | median)" ratio "-"
 	record plan_schema_only_peak_rss "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${floor_rss}")" MiB "-"
 	record plan_seconds_provider "$(printf '%s\n' "${provider_ms[@]}" | seconds)" s "-"
 	record plan_seconds_schema_only "$(printf '%s\n' "${floor_ms[@]}" | seconds)" s "-"
+	record plan_seconds_schema_only_known_contract "$(printf '%s\n' "${known_ms[@]}" | seconds)" s "-"
 	record plan_seconds_terraform_data "$(printf '%s\n' "${baseline_ms[@]}" | seconds)" s "-"
 	unset TF_CLI_CONFIG_FILE
 }

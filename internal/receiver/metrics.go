@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -35,62 +36,44 @@ type metrics struct {
 }
 
 func newMetrics() *metrics {
+	registry := prometheus.NewRegistry()
+	factory := promauto.With(registry)
+	counter := func(name, help string) prometheus.Counter {
+		return factory.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	}
 	m := &metrics{
-		registry: prometheus.NewRegistry(),
-		received: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_webhooks_received_total",
-			Help: "Webhook requests received.",
-		}),
-		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+		registry: registry,
+		received: counter("interakt_receiver_webhooks_received_total", "Webhook requests received."),
+		rejected: factory.NewCounterVec(prometheus.CounterOpts{
 			Name: "interakt_receiver_webhooks_rejected_total",
 			Help: "Webhook requests not stored, by reason: signature (401), too_large (413), malformed (400, the body could not be read), unavailable (503, the store did not commit in time).",
 		}, []string{"reason"}),
-		stored: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_events_stored_total",
-			Help: "New events committed.",
-		}),
-		duplicates: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_events_duplicate_total",
-			Help: "Events received again after they had been committed.",
-		}),
-		ignored: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_events_ignored_total",
-			Help: "Signed events of types that are not about an API send (campaign events, incoming messages), acknowledged and not stored.",
-		}),
-		commitErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_commit_errors_total",
-			Help: "Batch commits that failed.",
-		}),
-		commitDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+		stored:     counter("interakt_receiver_events_stored_total", "New events committed."),
+		duplicates: counter("interakt_receiver_events_duplicate_total", "Events received again after they had been committed."),
+		ignored: counter("interakt_receiver_events_ignored_total",
+			"Signed events of types that are not about an API send (campaign events, incoming messages), acknowledged and not stored."),
+		commitErrors: counter("interakt_receiver_commit_errors_total", "Batch commits that failed."),
+		commitDuration: factory.NewHistogram(prometheus.HistogramOpts{
 			Name:    "interakt_receiver_commit_duration_seconds",
 			Help:    "Time to commit one batch of events.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
-		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+		batchSize: factory.NewHistogram(prometheus.HistogramOpts{
 			Name:    "interakt_receiver_batch_size",
 			Help:    "Events per committed batch.",
 			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
 		}),
-		statusRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+		statusRequests: factory.NewCounterVec(prometheus.CounterOpts{
 			Name: "interakt_receiver_status_requests_total",
 			Help: "Status requests, by HTTP status code.",
 		}, []string{"code"}),
-		purged: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_purged_messages_total",
-			Help: "Messages deleted by the retention purge.",
-		}),
-		deadLetters: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_dead_letters_total",
-			Help: "Signed webhook bodies that could not be parsed, kept whole in the dead_letters table and answered 200.",
-		}),
-		pings: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "interakt_receiver_pings_total",
-			Help: "Unsigned requests carrying no event (a URL check such as the dashboard's), answered 200 and not stored.",
-		}),
+		purged: counter("interakt_receiver_purged_messages_total", "Messages deleted by the retention purge."),
+		deadLetters: counter("interakt_receiver_dead_letters_total",
+			"Signed webhook bodies that could not be parsed, kept whole in the dead_letters table and answered 200."),
+		pings: counter("interakt_receiver_pings_total",
+			"Unsigned requests carrying no event (a URL check such as the dashboard's), answered 200 and not stored."),
 	}
-	m.registry.MustRegister(m.received, m.rejected, m.stored, m.duplicates, m.ignored, m.commitErrors,
-		m.commitDuration, m.batchSize, m.statusRequests, m.purged, m.deadLetters, m.pings,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, reason := range []string{rejectSignature, rejectTooLarge, rejectMalformed, rejectUnavailable} {
 		m.rejected.WithLabelValues(reason)
 	}
