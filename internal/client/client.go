@@ -67,7 +67,6 @@ type Config struct {
 // Client serves one provider configuration, so that all its resources
 // share one rate limit.
 type Client struct {
-	baseURL   string
 	req       *requester
 	templates templateCache
 	// templateRequests counts template list pages requested.
@@ -109,8 +108,8 @@ func New(cfg Config) (*Client, error) {
 		userAgent = DefaultUserAgent
 	}
 	return &Client{
-		baseURL: base,
 		req: &requester{
+			baseURL:       base,
 			http:          withoutRedirects(cfg.HTTPClient),
 			log:           loggerOrNop(cfg.Logger),
 			limiter:       limiter,

@@ -45,15 +45,15 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New(valid): %v", err)
 	}
-	if c.baseURL != "https://api.interakt.ai" || c.req.timeout != DefaultRequestTimeout || c.req.limiter.Window() != time.Minute {
-		t.Errorf("defaults: base %q timeout %v window %v", c.baseURL, c.req.timeout, c.req.limiter.Window())
+	if c.req.baseURL != "https://api.interakt.ai" || c.req.timeout != DefaultRequestTimeout || c.req.limiter.Window() != time.Minute {
+		t.Errorf("defaults: base %q timeout %v window %v", c.req.baseURL, c.req.timeout, c.req.limiter.Window())
 	}
 	withPath, err := New(Config{BaseURL: "http://127.0.0.1:8080/mock/", APIKey: testKey, RateLimitPerMinute: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if withPath.baseURL != "http://127.0.0.1:8080/mock" {
-		t.Errorf("base URL with a path = %q, want http://127.0.0.1:8080/mock", withPath.baseURL)
+	if withPath.req.baseURL != "http://127.0.0.1:8080/mock" {
+		t.Errorf("base URL with a path = %q, want http://127.0.0.1:8080/mock", withPath.req.baseURL)
 	}
 }
 

@@ -21,7 +21,6 @@ const (
 // JournalClient keeps the provider's send journal in the status receiver,
 // so that a run killed on one machine is recovered on another.
 type JournalClient struct {
-	baseURL string
 	baseErr error
 	req     *requester
 }
@@ -30,26 +29,8 @@ type JournalClient struct {
 // authenticates with the status token. An invalid baseURL or token is
 // reported by every call.
 func NewJournalClient(baseURL, token string, httpClient *http.Client, logger Logger) *JournalClient {
-	base, err := normalizeBaseURL(baseURL)
-	if err == nil {
-		err = checkHeaderSecret("status token", token)
-	}
-	if err != nil {
-		err = fmt.Errorf("status receiver: %w", err)
-	}
-	return &JournalClient{
-		baseURL: base,
-		baseErr: err,
-		req: &requester{
-			http:          withoutRedirects(httpClient),
-			log:           loggerOrNop(logger),
-			maxRetries:    journalRetries,
-			timeout:       DefaultRequestTimeout,
-			authorization: "Bearer " + token,
-			userAgent:     DefaultUserAgent,
-			secrets:       []string{token},
-		},
-	}
+	req, err := newReceiverRequester(baseURL, token, httpClient, logger, journalRetries)
+	return &JournalClient{baseErr: err, req: req}
 }
 
 // Begin stores an entry; the receiver answers once it is committed to disk.
@@ -107,8 +88,7 @@ func (j *JournalClient) post(ctx context.Context, method, path string, body []by
 	rep, err := j.req.do(ctx, call{
 		op:      opJournal,
 		method:  method,
-		url:     j.baseURL + path,
-		logPath: path,
+		path:    path,
 		body:    body,
 		maxBody: maxJournalBody,
 		safe:    true,

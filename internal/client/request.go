@@ -24,6 +24,7 @@ import (
 // CheckRetry sees only the response and error, not whether the request had
 // been written, so it would need this same httptrace plumbing anyway.
 type requester struct {
+	baseURL    string // Normalized: no trailing slash.
 	http       *http.Client
 	log        Logger
 	limiter    *ratelimit.Limiter // nil: no client-side rate limit
@@ -40,8 +41,7 @@ type requester struct {
 type call struct {
 	op      string // The operation, for errors and logs.
 	method  string
-	url     string
-	logPath string // The path and query, for logs.
+	path    string // Below the requester's base URL, with the query; logs show it.
 	body    []byte // The request body, or nil.
 	maxBody int64  // The longest response body read.
 	// safe marks a request that may be repeated (a GET): it is retried on
@@ -159,13 +159,13 @@ func (r *requester) attempt(ctx context.Context, c call, n int) (attemptResult, 
 	fields := map[string]any{
 		"op":           c.op,
 		"method":       c.method,
-		"path":         c.logPath,
+		"path":         c.path,
 		"attempt":      n,
 		"limiter_wait": slot.Waited().String(),
 	}
 	if c.body != nil {
 		r.log.Trace(ctx, "interakt request body", map[string]any{
-			"op": c.op, "path": c.logPath, "attempt": n, "body": r.redact(string(c.body)),
+			"op": c.op, "path": c.path, "attempt": n, "body": r.redact(string(c.body)),
 		})
 	}
 
@@ -173,7 +173,7 @@ func (r *requester) attempt(ctx context.Context, c call, n int) (attemptResult, 
 	if c.body != nil {
 		body = bytes.NewReader(c.body)
 	}
-	req, err := http.NewRequestWithContext(reqCtx, c.method, c.url, body)
+	req, err := http.NewRequestWithContext(reqCtx, c.method, r.baseURL+c.path, body)
 	if err != nil {
 		slot.Cancel()
 		return attemptResult{}, &Error{Kind: KindUnsent, Op: c.op, Err: err}
@@ -216,7 +216,7 @@ func (r *requester) attempt(ctx context.Context, c call, n int) (attemptResult, 
 	}
 	r.log.Debug(ctx, "interakt request", fields)
 	r.log.Trace(ctx, "interakt response body", map[string]any{
-		"op": c.op, "path": c.logPath, "attempt": n, "status": resp.StatusCode, "body": r.redact(string(rep.body)),
+		"op": c.op, "path": c.path, "attempt": n, "status": resp.StatusCode, "body": r.redact(string(rep.body)),
 	})
 	return attemptResult{reply: rep, written: true}, nil
 }

@@ -26,8 +26,7 @@ func (c *Client) SendTemplate(ctx context.Context, m wire.Message) (string, erro
 	rep, err := c.req.do(ctx, call{
 		op:      opSend,
 		method:  http.MethodPost,
-		url:     c.baseURL + wire.MessagePath,
-		logPath: wire.MessagePath,
+		path:    wire.MessagePath,
 		body:    body,
 		maxBody: maxSendBody,
 	})

@@ -23,7 +23,6 @@ const (
 
 // StatusReader reads message status from the status receiver.
 type StatusReader struct {
-	baseURL string
 	baseErr error
 	req     *requester
 }
@@ -32,6 +31,14 @@ type StatusReader struct {
 // authenticates with token. A nil httpClient means a pooled default. An
 // invalid baseURL or token is reported by Get.
 func NewStatusReader(baseURL, token string, httpClient *http.Client, logger Logger) *StatusReader {
+	req, err := newReceiverRequester(baseURL, token, httpClient, logger, statusRetries)
+	return &StatusReader{baseErr: err, req: req}
+}
+
+// newReceiverRequester is the requester of the status receiver's API,
+// which the status token authenticates. An invalid baseURL or token is the
+// error, reported by every call of the reader or journal built on it.
+func newReceiverRequester(baseURL, token string, httpClient *http.Client, logger Logger, retries int) (*requester, error) {
 	base, err := normalizeBaseURL(baseURL)
 	if err == nil {
 		err = checkHeaderSecret("status token", token)
@@ -39,19 +46,16 @@ func NewStatusReader(baseURL, token string, httpClient *http.Client, logger Logg
 	if err != nil {
 		err = fmt.Errorf("status receiver: %w", err)
 	}
-	return &StatusReader{
-		baseURL: base,
-		baseErr: err,
-		req: &requester{
-			http:          withoutRedirects(httpClient),
-			log:           loggerOrNop(logger),
-			maxRetries:    statusRetries,
-			timeout:       DefaultRequestTimeout,
-			authorization: "Bearer " + token,
-			userAgent:     DefaultUserAgent,
-			secrets:       []string{token},
-		},
-	}
+	return &requester{
+		baseURL:       base,
+		http:          withoutRedirects(httpClient),
+		log:           loggerOrNop(logger),
+		maxRetries:    retries,
+		timeout:       DefaultRequestTimeout,
+		authorization: "Bearer " + token,
+		userAgent:     DefaultUserAgent,
+		secrets:       []string{token},
+	}, err
 }
 
 // Get returns the status of message id. found is false when the receiver
@@ -67,8 +71,7 @@ func (s *StatusReader) Get(ctx context.Context, id string) (st wire.Status, foun
 	rep, err := s.req.do(ctx, call{
 		op:      opGetStatus,
 		method:  http.MethodGet,
-		url:     s.baseURL + path,
-		logPath: path,
+		path:    path,
 		maxBody: maxStatusBody,
 		safe:    true,
 	})
@@ -129,8 +132,7 @@ func (s *StatusReader) post(ctx context.Context, path string, in, out any) error
 	rep, err := s.req.do(ctx, call{
 		op:      opGetStatus,
 		method:  http.MethodPost,
-		url:     s.baseURL + path,
-		logPath: path,
+		path:    path,
 		body:    body,
 		maxBody: maxLookupBody,
 		safe:    true,

@@ -24,8 +24,7 @@ func (c *Client) CreateTemplate(ctx context.Context, t wire.CreateTemplate) (wir
 	rep, err := c.req.do(ctx, call{
 		op:      opCreateTemplate,
 		method:  http.MethodPost,
-		url:     c.baseURL + wire.CreateTemplatePath,
-		logPath: wire.CreateTemplatePath,
+		path:    wire.CreateTemplatePath,
 		body:    body,
 		maxBody: maxSendBody,
 	})

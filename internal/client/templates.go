@@ -180,8 +180,7 @@ func (c *Client) fetchTemplatePage(ctx context.Context, status string, offset in
 	rep, err := c.req.do(ctx, call{
 		op:      opListTemplates,
 		method:  http.MethodGet,
-		url:     c.baseURL + path,
-		logPath: path,
+		path:    path,
 		maxBody: maxTemplatePage,
 		safe:    true,
 	})
