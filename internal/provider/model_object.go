@@ -124,8 +124,10 @@ type modelField struct {
 var modelFields sync.Map // reflect.Type → []modelField
 
 func modelFieldsOf(t reflect.Type) []modelField {
-	if fields, ok := modelFields.Load(t); ok {
-		return fields.([]modelField)
+	if cached, ok := modelFields.Load(t); ok {
+		if fields, ok := cached.([]modelField); ok {
+			return fields
+		}
 	}
 	var fields []modelField
 	var walk func(t reflect.Type, prefix []int)
