@@ -76,9 +76,10 @@ func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), true)...)
+	check := newMessageCheck(cfg.Template, cfg.messageValuesModel)
+	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(accountSendCheck(ctx, a.data, cfg.Template)...)
+		resp.Diagnostics.Append(accountSendCheck(ctx, a.data, check.contract)...)
 	}
 }
 
