@@ -17,30 +17,6 @@ import (
 // `{ name, language_code }`. One decoder, valueReader.contract, reads it
 // wherever it comes from.
 
-// fieldKind is the type of a modelField.
-type fieldKind int
-
-const (
-	fieldString fieldKind = iota
-	fieldInt64
-	fieldBool
-	// fieldObjectList is a list of objects with the field's nested
-	// attributes.
-	fieldObjectList
-)
-
-// modelField is one attribute of an object defined once for every schema
-// that shows it.
-type modelField struct {
-	name string
-	kind fieldKind
-	// required: the input forms require the attribute; the others are
-	// optional there. The computed form has neither.
-	required bool
-	desc     string
-	nested   []modelField
-}
-
 var (
 	contractButtonFields = []modelField{
 		{name: "index", kind: fieldInt64, required: true, desc: "The button's index, from 0, as `button_values` and `button_payload` keys name it."},
@@ -64,36 +40,6 @@ var (
 	contractFieldNames       = fieldNames(contractFields)
 	contractButtonFieldNames = fieldNames(contractButtonFields)
 )
-
-// attrType is the framework type of a field.
-func (f modelField) attrType() attr.Type {
-	switch f.kind {
-	case fieldInt64:
-		return types.Int64Type
-	case fieldBool:
-		return types.BoolType
-	case fieldObjectList:
-		return types.ListType{ElemType: types.ObjectType{AttrTypes: fieldAttrTypes(f.nested)}}
-	default:
-		return types.StringType
-	}
-}
-
-func fieldAttrTypes(fields []modelField) map[string]attr.Type {
-	out := make(map[string]attr.Type, len(fields))
-	for _, f := range fields {
-		out[f.name] = f.attrType()
-	}
-	return out
-}
-
-func fieldNames(fields []modelField) []string {
-	out := make([]string, len(fields))
-	for i, f := range fields {
-		out[i] = f.name
-	}
-	return out
-}
 
 // contractValue is the object form of a contract computed from a
 // declaration.

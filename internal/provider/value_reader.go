@@ -21,10 +21,6 @@ import (
 // the same name elsewhere in the provider. Anything unknown is recorded so
 // that rules needing it are skipped and the result is unknown.
 
-// Fields a values argument may have.
-var valuesFields = []string{"country_code", "phone_number", "callback_data", "file_name",
-	"header_values", "body_values", "button_values", "button_payload"}
-
 // valueReader reads one value, collecting the problems of its shape (wrong
 // types, unexpected fields) under the value's name. It reads the
 // functions' dynamic arguments and, through the same code, a schema's
@@ -284,7 +280,7 @@ func (r *valueReader) indexedLists(v attr.Value, at string) contract.Map {
 
 // values reads the values of one message; absent fields are null.
 func (r *valueReader) values(v attr.Value) contract.Values {
-	members, ok := r.fields(v, "", valuesFields)
+	members, ok := r.fields(v, "", messageValueFieldNames)
 	if !ok {
 		return contract.Values{
 			CountryCode: contract.UnknownStr(), PhoneNumber: contract.UnknownStr(),
