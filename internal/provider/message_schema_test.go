@@ -68,11 +68,13 @@ func TestMessageValueFields_areTheModelsAndTheReaders(t *testing.T) {
 	r := valueReader{arg: "values"}
 	members := map[string]attr.Value{"phone": dStr("x")}
 	for _, f := range messageValueFields {
-		members[f.name] = dStr("1")
-		if f.kind == fieldStringList {
+		switch f.kind {
+		case fieldStringList:
 			members[f.name] = dStrings("1")
-		} else if f.kind == fieldIndexedLists {
+		case fieldIndexedLists:
 			members[f.name] = dObj(map[string]attr.Value{"0": dStrings("1")})
+		default:
+			members[f.name] = dStr("1")
 		}
 	}
 	r.values(dObj(members))
