@@ -48,11 +48,12 @@ func (s campaignInputSet) hashes() map[string]string {
 }
 
 // campaignInputs reads the recipients of m, applies the campaign's default
-// callback data to each and builds its message and input hash. salt is the
+// callback data to each and builds its message and input hash. tmpl is
+// m's template, read by the caller, who checks it too. salt is the
 // campaign's id, so that equal inputs of two campaigns hash differently;
 // scope is the journal key's scope: the id of a campaign with state, ""
 // for its first apply (whose id is new in every attempt).
-func campaignInputs(ctx context.Context, m campaignModel, salt, scope string) (campaignInputSet, diag.Diagnostics) {
+func campaignInputs(ctx context.Context, m campaignModel, tmpl contract.Contract, salt, scope string) (campaignInputSet, diag.Diagnostics) {
 	set := campaignInputSet{recipientsKnown: !m.Recipients.IsUnknown() && !m.Recipients.IsNull()}
 	if !set.recipientsKnown {
 		return set, nil
@@ -63,7 +64,6 @@ func campaignInputs(ctx context.Context, m campaignModel, salt, scope string) (c
 	}
 	templateKnown := fullyKnown(m.Template) && !m.CallbackData.IsUnknown()
 	set.known = templateKnown
-	tmpl := contractFromObject(m.Template)
 	set.recipients = make(map[string]recipientInput, len(recipients))
 	for key, r := range recipients {
 		if !r.known || !templateKnown {

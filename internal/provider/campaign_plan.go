@@ -20,17 +20,17 @@ func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.Vali
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(campaignChecks(ctx, cfg, false)...)
+	resp.Diagnostics.Append(campaignChecks(ctx, cfg, contractFromObject(cfg.Template), false)...)
 }
 
 // campaignChecks checks what the configuration holds: a hand-written
 // contract once at `template`, the default callback data at
 // `callback_data`, and every recipient's values against the contract at
-// recipients["key"].<attribute>. errorsOnly drops warnings, for ModifyPlan,
-// which runs after ValidateConfig has already warned.
-func campaignChecks(ctx context.Context, m campaignModel, errorsOnly bool) diag.Diagnostics {
+// recipients["key"].<attribute>. tmpl is m's template, read once for
+// all recipients. errorsOnly drops warnings, for ModifyPlan, which runs
+// after ValidateConfig has already warned.
+func campaignChecks(ctx context.Context, m campaignModel, tmpl contract.Contract, errorsOnly bool) diag.Diagnostics {
 	var diags diag.Diagnostics
-	tmpl := contractFromObject(m.Template)
 	ps := append(contractProblems(tmpl), defaultCallbackProblems(m.CallbackData)...)
 	if errorsOnly {
 		ps = errorProblems(ps)
@@ -48,8 +48,7 @@ func campaignChecks(ctx context.Context, m campaignModel, errorsOnly bool) diag.
 		}
 		// The recipient's own callback_data only: the campaign's default
 		// is checked once, at its own path.
-		mc := newMessageCheck(m.Template, r.values)
-		ps := contract.ValidateValues(mc.contract, mc.values)
+		ps := contract.ValidateValues(tmpl, r.values.contractValues())
 		if errorsOnly {
 			ps = errorProblems(ps)
 		}
@@ -113,7 +112,9 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(campaignChecks(ctx, plan, true)...)
+	// The template is read once for every check of this plan.
+	tmpl := contractFromObject(plan.Template)
+	resp.Diagnostics.Append(campaignChecks(ctx, plan, tmpl, true)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -129,14 +130,14 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		prior, salt = resultsFromMap(state.Results), state.ID.ValueString()
 	}
 	dryRun := r.data != nil && r.data.dryRun
-	inputs, d := campaignInputs(ctx, plan, salt, salt)
+	inputs, d := campaignInputs(ctx, plan, tmpl, salt, salt)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	if !inputs.recipientsKnown {
-		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, plan.Template)...)
+		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, tmpl)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -175,7 +176,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	// The template is checked against the account only when the apply
 	// would send: a campaign with nothing to send plans without it.
-	resp.Diagnostics.Append(accountSendCheck(ctx, r.data, plan.Template)...)
+	resp.Diagnostics.Append(accountSendCheck(ctx, r.data, tmpl)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

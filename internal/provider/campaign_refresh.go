@@ -24,7 +24,7 @@ func (r *campaignResource) settleUncertain(ctx context.Context, state campaignMo
 	if len(uncertain) == 0 {
 		return diags
 	}
-	inputs, d := campaignInputs(ctx, state, state.ID.ValueString(), state.ID.ValueString())
+	inputs, d := campaignInputs(ctx, state, contractFromObject(state.Template), state.ID.ValueString(), state.ID.ValueString())
 	diags.Append(d...)
 	if d.HasError() || !inputs.known {
 		return diags

@@ -331,7 +331,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		return false
 	}
 	ctx = maskSecrets(ctx, r.data.secrets)
-	inputs, d := campaignInputs(ctx, *plan, plan.ID.ValueString(), scope)
+	inputs, d := campaignInputs(ctx, *plan, contractFromObject(plan.Template), plan.ID.ValueString(), scope)
 	diags.Append(d...)
 	if diags.HasError() {
 		return false

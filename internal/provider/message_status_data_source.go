@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -13,9 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -29,14 +25,6 @@ const (
 	// defaultStatusTimeout is how long wait_for waits when timeout is
 	// unset, as the timeout attribute shows it.
 	defaultStatusTimeout = "2m"
-	// defaultPollInterval is the first pause between two status reads.
-	defaultPollInterval = 2 * time.Second
-	// pollBackoffCap bounds the pause between reads to this many times
-	// the first one, so a long wait still notices a change quickly.
-	pollBackoffCap = 5
-	// finalReadGrace lets the read made at the timeout finish, so that a
-	// status reached just in time is still seen.
-	finalReadGrace = 10 * time.Second
 	// dryRunIDPrefix starts the ids a dry run invents; no webhook ever
 	// comes for them.
 	dryRunIDPrefix = "dry-run-"
@@ -199,18 +187,14 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.AddError("Missing status receiver URL", detail)
 		return
 	default:
-		interval := d.data.pollInterval
-		if interval <= 0 {
-			interval = defaultPollInterval
-		}
-		w := statusWait{
+		poller := statusPoller{
 			source:   d.data.status,
 			id:       id,
 			waitFor:  m.WaitFor.ValueString(),
 			timeout:  timeout,
-			interval: interval,
+			interval: d.data.pollInterval,
 		}
-		st, err = w.run(ctx)
+		st, err = poller.run(ctx)
 		if err != nil {
 			resp.Diagnostics.Append(statusReadFailed(id, err))
 			return
@@ -226,157 +210,4 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	m.ErrorCode = types.StringPointerValue(st.ErrorCode)
 	m.CallbackData = types.StringPointerValue(st.CallbackData)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
-}
-
-// statusSource reads one message's status; *client.StatusReader is one.
-type statusSource interface {
-	Get(ctx context.Context, id string) (st wire.Status, found bool, err error)
-}
-
-// statusWait is one read of a message's status, repeated until waitFor is
-// reached when set.
-type statusWait struct {
-	source  statusSource
-	id      string
-	waitFor string // "" reads once
-	timeout time.Duration
-	// interval is the first pause between reads; each later pause is half
-	// as long again, up to pollBackoffCap times interval.
-	interval time.Duration
-}
-
-// statusFailedError ends a wait whose message failed.
-type statusFailedError struct {
-	status wire.Status
-}
-
-func (e *statusFailedError) Error() string {
-	return fmt.Sprintf("the message failed: %s (error code %s)",
-		orUnknown(e.status.FailureReason, "no reason reported"), orUnknown(e.status.ErrorCode, "none"))
-}
-
-// statusTimeoutError ends a wait that ran out of time.
-type statusTimeoutError struct {
-	last    wire.Status
-	lastErr error // the last read's error, if it failed
-	timeout time.Duration
-}
-
-func (e *statusTimeoutError) Error() string {
-	s := fmt.Sprintf("the status was still %q after %s", e.last.Status, e.timeout)
-	if e.lastErr != nil {
-		s += "; the last read failed: " + e.lastErr.Error()
-	}
-	return s
-}
-
-// statusCanceledError ends a wait whose context ended (Ctrl-C).
-type statusCanceledError struct {
-	last wire.Status
-	err  error
-}
-
-func (e *statusCanceledError) Error() string {
-	return fmt.Sprintf("stopped while the status was %q: %v", e.last.Status, e.err)
-}
-
-func (e *statusCanceledError) Unwrap() error { return e.err }
-
-// run reads the status until it is final for this wait. It returns the
-// status, or the last status seen with one of the errors above, or the
-// reader's error when it cannot be cured by waiting.
-func (w statusWait) run(ctx context.Context) (wire.Status, error) {
-	deadline := time.Now().Add(w.timeout)
-	readCtx, cancel := context.WithDeadline(ctx, deadline.Add(finalReadGrace))
-	defer cancel()
-
-	last := pendingStatus(w.id)
-	pause := w.interval
-	for attempt := 1; ; attempt++ {
-		st, found, err := w.source.Get(readCtx, w.id)
-		if !found && err == nil {
-			st = pendingStatus(w.id)
-		}
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return last, &statusCanceledError{last: last, err: ctx.Err()}
-		case err != nil && readCtx.Err() != nil:
-			return last, &statusTimeoutError{last: last, timeout: w.timeout,
-				lastErr: errors.New("the status receiver did not answer in time")}
-		case err != nil && (w.waitFor == "" || !transientStatusError(err)):
-			return last, err
-		case err != nil:
-			tflog.Debug(ctx, "message status read failed; retrying", map[string]any{"id": w.id, "attempt": attempt, "error": err.Error()})
-		default:
-			last = st
-			tflog.Debug(ctx, "message status read", map[string]any{"id": w.id, "attempt": attempt, "status": st.Status})
-			switch {
-			case w.waitFor == "" || statusReached(st.Status, w.waitFor):
-				return st, nil
-			case st.Status == wire.StatusFailed:
-				return st, &statusFailedError{status: st}
-			}
-		}
-
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return last, &statusTimeoutError{last: last, lastErr: err, timeout: w.timeout}
-		}
-		timer := time.NewTimer(min(pause, remaining))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return last, &statusCanceledError{last: last, err: ctx.Err()}
-		case <-timer.C:
-		}
-		pause = min(pause*3/2, pollBackoffCap*w.interval)
-	}
-}
-
-// statusRank orders the statuses a wait can reach; failed is not among
-// them, and an unknown status ranks as pending.
-func statusRank(status string) int {
-	switch status {
-	case wire.StatusSent:
-		return 1
-	case wire.StatusDelivered:
-		return 2
-	case wire.StatusRead:
-		return 3
-	default:
-		return 0
-	}
-}
-
-// statusReached reports whether status is want or a later status.
-func statusReached(status, want string) bool {
-	return statusRank(status) > 0 && statusRank(status) >= statusRank(want)
-}
-
-// transientStatusError reports whether waiting may cure a failed read: the
-// receiver was unreachable, overloaded or restarting. A refused token or a
-// bad request stays refused.
-func transientStatusError(err error) bool {
-	e, ok := errors.AsType[*client.Error](err)
-	if !ok {
-		return false
-	}
-	switch e.Kind {
-	case client.KindUncertain, client.KindUnsent, client.KindRateLimited:
-		return true
-	default:
-		return false
-	}
-}
-
-// pendingStatus is the status of a message the receiver has not seen.
-func pendingStatus(id string) wire.Status {
-	return wire.Status{ID: id, Status: wire.StatusPending}
-}
-
-func orUnknown(s *string, fallback string) string {
-	if s == nil || *s == "" {
-		return fallback
-	}
-	return *s
 }

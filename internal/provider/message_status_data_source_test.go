@@ -80,7 +80,7 @@ func TestStatusWaitReachesOrPasses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				src := newFakeStatusSource(statuses(tt.answers...))
-				w := statusWait{source: src, id: "m1", waitFor: tt.waitFor, timeout: time.Minute, interval: time.Second}
+				w := statusPoller{source: src, id: "m1", waitFor: tt.waitFor, timeout: time.Minute, interval: time.Second}
 				st, err := w.run(t.Context())
 				if err != nil {
 					t.Fatalf("run: %v", err)
@@ -102,7 +102,7 @@ func TestStatusWaitReachesOrPasses(t *testing.T) {
 func TestStatusWaitBacksOffAndReportsLastStatusAtTimeout(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		src := newFakeStatusSource(statuses("", wire.StatusSent))
-		w := statusWait{source: src, id: "m1", waitFor: wire.StatusRead, timeout: 20 * time.Second, interval: time.Second}
+		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: 20 * time.Second, interval: time.Second}
 		start := time.Now()
 		st, err := w.run(t.Context())
 
@@ -148,7 +148,7 @@ func TestStatusWaitStopsAtFailure(t *testing.T) {
 			}
 			return failed, true, nil
 		})
-		w := statusWait{source: src, id: "m1", waitFor: wire.StatusDelivered, timeout: time.Hour, interval: time.Second}
+		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusDelivered, timeout: time.Hour, interval: time.Second}
 		start := time.Now()
 		_, err := w.run(t.Context())
 
@@ -179,7 +179,7 @@ func TestStatusWaitHonoursCancellation(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		src := newFakeStatusSource(statuses(wire.StatusSent))
-		w := statusWait{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Hour, interval: time.Second}
+		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Hour, interval: time.Second}
 		go func() {
 			time.Sleep(3 * time.Second)
 			cancel()
@@ -209,7 +209,7 @@ func TestStatusWaitCancelledDuringRead(t *testing.T) {
 			<-ctx.Done()
 			return wire.Status{}, false, &client.Error{Kind: client.KindUnsent, Op: "read message status", Err: ctx.Err()}
 		})
-		w := statusWait{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Hour, interval: time.Second}
+		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Hour, interval: time.Second}
 		time.AfterFunc(time.Second, cancel)
 		_, err := w.run(ctx)
 		if _, ok := errors.AsType[*statusCanceledError](err); !ok {
@@ -228,7 +228,7 @@ func TestStatusWaitRetriesTransientErrors(t *testing.T) {
 				}
 				return wire.Status{ID: "m1", Status: wire.StatusDelivered}, true, nil
 			})
-			w := statusWait{source: src, id: "m1", waitFor: wire.StatusDelivered, timeout: time.Minute, interval: time.Second}
+			w := statusPoller{source: src, id: "m1", waitFor: wire.StatusDelivered, timeout: time.Minute, interval: time.Second}
 			st, err := w.run(t.Context())
 			if err != nil || st.Status != wire.StatusDelivered {
 				t.Fatalf("run = %q, %v; want delivered", st.Status, err)
@@ -243,7 +243,7 @@ func TestStatusWaitRetriesTransientErrors(t *testing.T) {
 				}
 				return wire.Status{}, false, unavailable
 			})
-			w := statusWait{source: src, id: "m1", waitFor: wire.StatusDelivered, timeout: 10 * time.Second, interval: time.Second}
+			w := statusPoller{source: src, id: "m1", waitFor: wire.StatusDelivered, timeout: 10 * time.Second, interval: time.Second}
 			_, err := w.run(t.Context())
 			timeout, ok := errors.AsType[*statusTimeoutError](err)
 			if !ok {
@@ -259,7 +259,7 @@ func TestStatusWaitRetriesTransientErrors(t *testing.T) {
 			src := newFakeStatusSource(func(int, context.Context) (wire.Status, bool, error) {
 				return wire.Status{}, false, unavailable
 			})
-			w := statusWait{source: src, id: "m1", timeout: time.Minute, interval: time.Second}
+			w := statusPoller{source: src, id: "m1", timeout: time.Minute, interval: time.Second}
 			if _, err := w.run(t.Context()); !errors.Is(err, unavailable) {
 				t.Fatalf("run error = %v, want the read's error", err)
 			}
@@ -275,7 +275,7 @@ func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
 		src := newFakeStatusSource(func(int, context.Context) (wire.Status, bool, error) {
 			return wire.Status{}, false, &client.Error{Kind: client.KindUnauthorized, Op: "read message status", StatusCode: http.StatusUnauthorized}
 		})
-		w := statusWait{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Minute, interval: time.Second}
+		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Minute, interval: time.Second}
 		_, err := w.run(t.Context())
 		if client.KindOf(err) != client.KindUnauthorized {
 			t.Fatalf("run error = %v, want the 401", err)
@@ -296,7 +296,7 @@ func TestStatusWaitBoundsAHangingRead(t *testing.T) {
 			<-ctx.Done()
 			return wire.Status{}, false, &client.Error{Kind: client.KindUnsent, Op: "read message status", Err: ctx.Err()}
 		})
-		w := statusWait{source: src, id: "m1", waitFor: wire.StatusRead, timeout: 5 * time.Second, interval: time.Second}
+		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: 5 * time.Second, interval: time.Second}
 		start := time.Now()
 		_, err := w.run(t.Context())
 		timeout, ok := errors.AsType[*statusTimeoutError](err)

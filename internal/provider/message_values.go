@@ -5,12 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
@@ -29,19 +23,6 @@ type messageValuesModel struct {
 	ButtonPayload types.Map    `tfsdk:"button_payload"`
 	FileName      types.String `tfsdk:"file_name"`
 }
-
-// Descriptions of the message inputs, shared by every sender's schema.
-const (
-	descTemplate      = "The template to send: normally `interakt_template.<name>.contract`, or a literal `{ name = \"...\", language_code = \"...\" }`, in which case only the checks that need no contract run."
-	descCountryCode   = "The recipient's country code: `+` and 1 to 3 digits, such as `+91`."
-	descPhoneNumber   = "The recipient's phone number without the country code and without a leading `0`: digits only."
-	descCallbackData  = "Up to 512 characters returned in the message's status webhooks."
-	descHeaderValues  = "The header's value: the text for `{{1}}` of a TEXT header, or the https URL of a media header's file."
-	descBodyValues    = "The values of the body's variables `{{1}}`..`{{n}}`, in order."
-	descButtonValues  = "Per dynamic URL button index (`\"0\"`, `\"1\"`...), the one value for its `{{1}}`."
-	descButtonPayload = "Per quick-reply button index, the one payload (up to 128 characters) returned when it is tapped. At most 3."
-	descFileName      = "The file name shown for a DOCUMENT header."
-)
 
 // contractValues converts the model for the contract package. Map keys are
 // sorted so problems come out in a stable order.
@@ -149,73 +130,4 @@ func (mc messageCheck) diagnostics(base path.Path, errorsOnly bool) diag.Diagnos
 // message builds the request; call it only when every input is known.
 func (mc messageCheck) message() wire.Message {
 	return contract.ToMessage(mc.contract, mc.values)
-}
-
-// valueAttributes are the message inputs in a resource schema. A test send
-// replaces on any change (a change is a new send); a campaign recipient
-// does not (a replacement would message everyone again).
-func valueAttributes(replace bool) map[string]schema.Attribute {
-	str := func(desc string) schema.StringAttribute {
-		a := schema.StringAttribute{MarkdownDescription: desc, Optional: true}
-		if replace {
-			a.PlanModifiers = []planmodifier.String{stringplanmodifier.RequiresReplace()}
-		}
-		return a
-	}
-	list := func(desc string) schema.ListAttribute {
-		a := schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType}
-		if replace {
-			a.PlanModifiers = []planmodifier.List{listplanmodifier.RequiresReplace()}
-		}
-		return a
-	}
-	indexed := func(desc string) schema.MapAttribute {
-		a := schema.MapAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.ListType{ElemType: types.StringType}}
-		if replace {
-			a.PlanModifiers = []planmodifier.Map{mapplanmodifier.RequiresReplace()}
-		}
-		return a
-	}
-	countryCode, phoneNumber := str(descCountryCode), str(descPhoneNumber)
-	countryCode.Optional, countryCode.Required = false, true
-	phoneNumber.Optional, phoneNumber.Required = false, true
-	return map[string]schema.Attribute{
-		"country_code":   countryCode,
-		"phone_number":   phoneNumber,
-		"callback_data":  str(descCallbackData),
-		"header_values":  list(descHeaderValues),
-		"body_values":    list(descBodyValues),
-		"button_values":  indexed(descButtonValues),
-		"button_payload": indexed(descButtonPayload),
-		"file_name":      str(descFileName),
-	}
-}
-
-// templateAttribute is the `template` input of a resource: the contract
-// object with everything but name and language_code optional.
-func templateAttribute(replace bool) schema.SingleNestedAttribute {
-	a := schema.SingleNestedAttribute{
-		MarkdownDescription: descTemplate,
-		Required:            true,
-		Attributes: map[string]schema.Attribute{
-			"name":             schema.StringAttribute{MarkdownDescription: descContractName, Required: true},
-			"language_code":    schema.StringAttribute{MarkdownDescription: descContractLanguageCode, Required: true},
-			"header_format":    schema.StringAttribute{MarkdownDescription: descContractHeaderFormat, Optional: true},
-			"header_variables": schema.Int64Attribute{MarkdownDescription: descContractHeaderVariables, Optional: true},
-			"body_variables":   schema.Int64Attribute{MarkdownDescription: descContractBodyVariables, Optional: true},
-			"buttons": schema.ListNestedAttribute{
-				MarkdownDescription: descContractButtons,
-				Optional:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"index":   schema.Int64Attribute{MarkdownDescription: descContractButtonIndex, Required: true},
-					"type":    schema.StringAttribute{MarkdownDescription: descContractButtonType, Required: true},
-					"dynamic": schema.BoolAttribute{MarkdownDescription: descContractButtonDynamic, Required: true},
-				}},
-			},
-		},
-	}
-	if replace {
-		a.PlanModifiers = []planmodifier.Object{objectplanmodifier.RequiresReplace()}
-	}
-	return a
 }

@@ -68,7 +68,7 @@ func setObject(ctx context.Context, to interface {
 // objectToModel copies an object's attributes into the fields of model.
 func objectToModel(obj types.Object, model any) diag.Diagnostics {
 	v := reflect.ValueOf(model).Elem()
-	fields := modelFieldsOf(v.Type())
+	fields := structFieldsOf(v.Type())
 	if obj.IsNull() || obj.IsUnknown() {
 		return nil // The model keeps its zero values: null for every field.
 	}
@@ -101,7 +101,7 @@ func modelToObject(typ attr.Type, model any) (types.Object, diag.Diagnostics) {
 	if v.Kind() == reflect.Pointer {
 		v = v.Elem()
 	}
-	fields := modelFieldsOf(v.Type())
+	fields := structFieldsOf(v.Type())
 	attrs := make(map[string]attr.Value, len(fields))
 	for _, f := range fields {
 		a, ok := v.FieldByIndex(f.index).Interface().(attr.Value)
@@ -113,23 +113,23 @@ func modelToObject(typ attr.Type, model any) (types.Object, diag.Diagnostics) {
 	return types.ObjectValue(objType.AttributeTypes(), attrs)
 }
 
-// modelField is one `tfsdk`-tagged field of a model, embedded structs'
+// structField is one `tfsdk`-tagged field of a model, embedded structs'
 // fields included.
-type modelField struct {
+type structField struct {
 	name  string
 	index []int
 }
 
-// modelFields caches each model type's fields.
-var modelFields sync.Map // reflect.Type → []modelField
+// structFields caches each model type's fields.
+var structFields sync.Map // reflect.Type → []structField
 
-func modelFieldsOf(t reflect.Type) []modelField {
-	if cached, ok := modelFields.Load(t); ok {
-		if fields, ok := cached.([]modelField); ok {
+func structFieldsOf(t reflect.Type) []structField {
+	if cached, ok := structFields.Load(t); ok {
+		if fields, ok := cached.([]structField); ok {
 			return fields
 		}
 	}
-	var fields []modelField
+	var fields []structField
 	var walk func(t reflect.Type, prefix []int)
 	walk = func(t reflect.Type, prefix []int) {
 		for i := range t.NumField() {
@@ -141,12 +141,12 @@ func modelFieldsOf(t reflect.Type) []modelField {
 			case tag == "" && f.Anonymous && f.Type.Kind() == reflect.Struct:
 				walk(f.Type, index)
 			case tag != "":
-				fields = append(fields, modelField{name: tag, index: index})
+				fields = append(fields, structField{name: tag, index: index})
 			}
 		}
 	}
 	walk(t, nil)
-	modelFields.Store(t, fields)
+	structFields.Store(t, fields)
 	return fields
 }
 

@@ -53,55 +53,6 @@ func (a *sendTemplateAction) Schema(_ context.Context, _ action.SchemaRequest, r
 	}
 }
 
-// actionValueAttributes are the message inputs in an action schema, with
-// the same names, types and descriptions as valueAttributes.
-func actionValueAttributes() map[string]schema.Attribute {
-	str := func(desc string, required bool) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: desc, Required: required, Optional: !required}
-	}
-	list := func(desc string) schema.ListAttribute {
-		return schema.ListAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.StringType}
-	}
-	indexed := func(desc string) schema.MapAttribute {
-		return schema.MapAttribute{MarkdownDescription: desc, Optional: true, ElementType: types.ListType{ElemType: types.StringType}}
-	}
-	return map[string]schema.Attribute{
-		"country_code":   str(descCountryCode, true),
-		"phone_number":   str(descPhoneNumber, true),
-		"callback_data":  str(descCallbackData, false),
-		"header_values":  list(descHeaderValues),
-		"body_values":    list(descBodyValues),
-		"button_values":  indexed(descButtonValues),
-		"button_payload": indexed(descButtonPayload),
-		"file_name":      str(descFileName, false),
-	}
-}
-
-// actionTemplateAttribute is the contract object in an action schema, as
-// templateAttribute is in a resource schema.
-func actionTemplateAttribute() schema.SingleNestedAttribute {
-	return schema.SingleNestedAttribute{
-		MarkdownDescription: descTemplate,
-		Required:            true,
-		Attributes: map[string]schema.Attribute{
-			"name":             schema.StringAttribute{MarkdownDescription: descContractName, Required: true},
-			"language_code":    schema.StringAttribute{MarkdownDescription: descContractLanguageCode, Required: true},
-			"header_format":    schema.StringAttribute{MarkdownDescription: descContractHeaderFormat, Optional: true},
-			"header_variables": schema.Int64Attribute{MarkdownDescription: descContractHeaderVariables, Optional: true},
-			"body_variables":   schema.Int64Attribute{MarkdownDescription: descContractBodyVariables, Optional: true},
-			"buttons": schema.ListNestedAttribute{
-				MarkdownDescription: descContractButtons,
-				Optional:            true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"index":   schema.Int64Attribute{MarkdownDescription: descContractButtonIndex, Required: true},
-					"type":    schema.StringAttribute{MarkdownDescription: descContractButtonType, Required: true},
-					"dynamic": schema.BoolAttribute{MarkdownDescription: descContractButtonDynamic, Required: true},
-				}},
-			},
-		},
-	}
-}
-
 func (a *sendTemplateAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
 	a.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -125,9 +76,10 @@ func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), true)...)
+	check := newMessageCheck(cfg.Template, cfg.messageValuesModel)
+	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(accountSendCheck(ctx, a.data, cfg.Template)...)
+		resp.Diagnostics.Append(accountSendCheck(ctx, a.data, check.contract)...)
 	}
 }
 

@@ -136,9 +136,10 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(newMessageCheck(plan.Template, plan.messageValuesModel).diagnostics(path.Empty(), true)...)
+	check := newMessageCheck(plan.Template, plan.messageValuesModel)
+	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, plan.Template)...)
+		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, check.contract)...)
 	}
 }
 

@@ -82,7 +82,7 @@ func (templatePayloadFunction) Run(ctx context.Context, req function.RunRequest,
 // against the contract. unknown is true when some input is not known yet;
 // the known parts are still checked.
 func renderPayload(contractArg, valuesArg types.Dynamic) (payload string, unknown bool, _ *function.FuncError) {
-	cr := &dynamicReader{arg: "contract"}
+	cr := &valueReader{arg: "contract"}
 	c := cr.contract(contractArg)
 	if len(cr.errs) > 0 {
 		return "", false, argumentError(payloadArgContract, strings.Join(cr.errs, "\n"))
@@ -90,7 +90,7 @@ func renderPayload(contractArg, valuesArg types.Dynamic) (payload string, unknow
 	if ps := errorProblems(contract.ValidateContract(c)); len(ps) > 0 {
 		return "", false, argumentError(payloadArgContract, problemLines("contract", ps))
 	}
-	vr := &dynamicReader{arg: "values"}
+	vr := &valueReader{arg: "values"}
 	v := vr.values(valuesArg)
 	if len(vr.errs) > 0 {
 		return "", false, argumentError(payloadArgValues, strings.Join(vr.errs, "\n"))

@@ -156,26 +156,7 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 					"Needs the provider's `api_key`; without it the check is skipped with a warning. The account's template list is read once per run.",
 				Optional: true,
 			},
-			"contract": schema.SingleNestedAttribute{
-				MarkdownDescription: "What a message of this template must give, known at plan time: pass it as the `template` of a message, campaign or send action.",
-				Computed:            true,
-				Attributes: map[string]schema.Attribute{
-					"name":             schema.StringAttribute{MarkdownDescription: descContractName, Computed: true},
-					"language_code":    schema.StringAttribute{MarkdownDescription: descContractLanguageCode, Computed: true},
-					"header_format":    schema.StringAttribute{MarkdownDescription: descContractHeaderFormat, Computed: true},
-					"header_variables": schema.Int64Attribute{MarkdownDescription: descContractHeaderVariables, Computed: true},
-					"body_variables":   schema.Int64Attribute{MarkdownDescription: descContractBodyVariables, Computed: true},
-					"buttons": schema.ListNestedAttribute{
-						MarkdownDescription: descContractButtons,
-						Computed:            true,
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"index":   schema.Int64Attribute{MarkdownDescription: descContractButtonIndex, Computed: true},
-							"type":    schema.StringAttribute{MarkdownDescription: descContractButtonType, Computed: true},
-							"dynamic": schema.BoolAttribute{MarkdownDescription: descContractButtonDynamic, Computed: true},
-						}},
-					},
-				},
-			},
+			"contract": contractAttribute(),
 			"fingerprint": schema.StringAttribute{
 				MarkdownDescription: "A SHA-256 of the template's content (name, language, category, header, body, footer, buttons): it changes whenever the template does, for use in `triggers`.",
 				Computed:            true,

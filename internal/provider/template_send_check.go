@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -18,13 +17,12 @@ import (
 // APPROVED, with the header, body variables and buttons its contract
 // gives. It uses the provider's one listing of the run. Without a key, in
 // a dry run, or while the name or language is unknown, it checks nothing:
-// plans stay offline.
-func accountSendCheck(ctx context.Context, d *providerData, tmpl types.Object) diag.Diagnostics {
+// plans stay offline. c is the request's `template`, read once.
+func accountSendCheck(ctx context.Context, d *providerData, c contract.Contract) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !d.readsAccount() {
 		return diags
 	}
-	c := contractFromObject(tmpl)
 	if c.Name == "" || c.LanguageCode == "" {
 		return diags
 	}

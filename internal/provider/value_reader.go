@@ -21,18 +21,13 @@ import (
 // the same name elsewhere in the provider. Anything unknown is recorded so
 // that rules needing it are skipped and the result is unknown.
 
-// Fields a contract and a values argument may have.
-var (
-	contractFields = []string{"name", "language_code", "header_format", "header_variables", "body_variables", "buttons"}
-	buttonFields   = []string{"index", "type", "dynamic"}
-	valuesFields   = []string{"country_code", "phone_number", "callback_data", "file_name",
-		"header_values", "body_values", "button_values", "button_payload"}
-)
-
-// dynamicReader reads one dynamic argument, collecting the problems of its
-// shape (wrong types, unexpected fields) under the argument's name.
-type dynamicReader struct {
-	// arg is the argument's name as errors show it: "contract" or "values".
+// valueReader reads one value, collecting the problems of its shape (wrong
+// types, unexpected fields) under the value's name. It reads the
+// functions' dynamic arguments and, through the same code, a schema's
+// typed values (contractFromObject), which never have a shape problem.
+type valueReader struct {
+	// arg is the value's name as errors show it: "contract" or "values"
+	// for a function's argument.
 	arg string
 	// unknown says some part of the argument is unknown.
 	unknown bool
@@ -40,7 +35,7 @@ type dynamicReader struct {
 }
 
 // failf records a shape problem at a path below the argument.
-func (r *dynamicReader) failf(at string, format string, args ...any) {
+func (r *valueReader) failf(at string, format string, args ...any) {
 	r.errs = append(r.errs, r.arg+at+": "+fmt.Sprintf(format, args...))
 }
 
@@ -55,8 +50,14 @@ func unwrapDynamic(v attr.Value) attr.Value {
 	}
 }
 
+// isUnknown reports whether a member is unknown.
+func isUnknown(v attr.Value) bool {
+	v = unwrapDynamic(v)
+	return v != nil && v.IsUnknown()
+}
+
 // state classifies a member: absent or null, unknown, or known.
-func (r *dynamicReader) state(v attr.Value) (null, unknown bool) {
+func (r *valueReader) state(v attr.Value) (null, unknown bool) {
 	if v == nil || v.IsNull() {
 		return true, false
 	}
@@ -69,20 +70,50 @@ func (r *dynamicReader) state(v attr.Value) (null, unknown bool) {
 
 // fields reads an object or a map, reporting members not in allowed. It
 // returns nil, false for a null or unknown value.
-func (r *dynamicReader) fields(v attr.Value, at string, allowed []string) (map[string]attr.Value, bool) {
+func (r *valueReader) fields(v attr.Value, at string, allowed []string) (map[string]attr.Value, bool) {
 	v = unwrapDynamic(v)
-	if null, unknown := r.state(v); null || unknown {
+	if !r.isObject(v, at, allowed) {
 		return nil, false
 	}
-	var members map[string]attr.Value
-	switch o := v.(type) {
-	case basetypes.ObjectValue:
-		members = o.Attributes()
-	case basetypes.MapValue:
-		members = o.Elements()
-	default:
-		r.failf(at, "must be an object such as { %s = ... }, not %s.", allowed[0], describeValue(v))
-		return nil, false
+	members := membersOf(v)
+	r.checkMembers(members, at, allowed)
+	return members, true
+}
+
+// isObject reports whether v is a known object or map, recording a shape
+// problem when it is something else.
+func (r *valueReader) isObject(v attr.Value, at string, allowed []string) bool {
+	if null, unknown := r.state(v); null || unknown {
+		return false
+	}
+	switch v.(type) {
+	case basetypes.ObjectValue, basetypes.MapValue:
+		return true
+	}
+	r.failf(at, "must be an object such as { %s = ... }, not %s.", allowed[0], describeValue(v))
+	return false
+}
+
+// membersOf returns the members of an object or a map. It is small enough
+// to be inlined, so that a caller's copy of them stays on its stack.
+func membersOf(v attr.Value) map[string]attr.Value {
+	if o, ok := v.(basetypes.ObjectValue); ok {
+		return o.Attributes()
+	}
+	m, _ := v.(basetypes.MapValue)
+	return m.Elements()
+}
+
+// checkMembers reports members not in allowed.
+func (r *valueReader) checkMembers(members map[string]attr.Value, at string, allowed []string) {
+	present := 0
+	for _, name := range allowed {
+		if _, ok := members[name]; ok {
+			present++
+		}
+	}
+	if present == len(members) {
+		return // The common case, and a schema's objects: no other member.
 	}
 	var extra []string
 	for name := range members {
@@ -94,11 +125,10 @@ func (r *dynamicReader) fields(v attr.Value, at string, allowed []string) (map[s
 	for _, name := range extra {
 		r.failf(at, "has no attribute %q; its attributes are %s.", name, strings.Join(allowed, ", "))
 	}
-	return members, true
 }
 
 // elements reads a list, tuple or set.
-func (r *dynamicReader) elements(v attr.Value, at string) ([]attr.Value, bool) {
+func (r *valueReader) elements(v attr.Value, at string) ([]attr.Value, bool) {
 	switch l := v.(type) {
 	case basetypes.TupleValue:
 		return l.Elements(), true
@@ -113,7 +143,7 @@ func (r *dynamicReader) elements(v attr.Value, at string) ([]attr.Value, bool) {
 
 // str reads a string, accepting a number or a bool as Terraform would
 // convert it.
-func (r *dynamicReader) str(v attr.Value, at string) contract.Str {
+func (r *valueReader) str(v attr.Value, at string) contract.Str {
 	v = unwrapDynamic(v)
 	if null, unknown := r.state(v); null {
 		return contract.NullStr()
@@ -135,62 +165,71 @@ func (r *dynamicReader) str(v attr.Value, at string) contract.Str {
 }
 
 // integer reads a whole number, accepting a string of digits as Terraform
-// would convert it. It returns nil when the value is null or unknown.
-func (r *dynamicReader) integer(v attr.Value, at string) *int {
+// would convert it. ok is false when the value is null, unknown or not a
+// whole number.
+func (r *valueReader) integer(v attr.Value, at string) (n int, ok bool) {
 	v = unwrapDynamic(v)
 	if null, unknown := r.state(v); null || unknown {
-		return nil
+		return 0, false
 	}
 	var f *big.Float
 	switch n := v.(type) {
+	case basetypes.Int64Value:
+		// A schema's Int64: already a whole number.
+		return int(n.ValueInt64()), true
 	case basetypes.NumberValue:
 		f = n.ValueBigFloat()
-	case basetypes.Int64Value:
-		f = new(big.Float).SetInt64(n.ValueInt64())
 	case basetypes.StringValue:
 		parsed, ok := new(big.Float).SetString(strings.TrimSpace(n.ValueString()))
 		if !ok {
 			r.failf(at, "must be a whole number, not the string %q.", n.ValueString())
-			return nil
+			return 0, false
 		}
 		f = parsed
 	default:
 		r.failf(at, "must be a whole number, not %s.", describeValue(v))
-		return nil
+		return 0, false
 	}
 	i, accuracy := f.Int64()
 	if !f.IsInt() || accuracy != big.Exact || i < -1<<31 || i > 1<<31-1 {
 		r.failf(at, "must be a whole number, not %s.", f.Text('g', -1))
-		return nil
+		return 0, false
 	}
-	n := int(i)
-	return &n
+	return int(i), true
 }
 
-// boolean reads a bool, accepting "true" and "false" as Terraform would
-// convert them. It returns nil when the value is null or unknown.
-func (r *dynamicReader) boolean(v attr.Value, at string) *bool {
-	v = unwrapDynamic(v)
-	if null, unknown := r.state(v); null || unknown {
-		return nil
+// optionalInteger is integer as a pointer, nil when not read.
+func (r *valueReader) optionalInteger(v attr.Value, at string) *int {
+	if n, ok := r.integer(v, at); ok {
+		return &n
 	}
-	switch b := v.(type) {
-	case basetypes.BoolValue:
-		return ptrTo(b.ValueBool())
-	case basetypes.StringValue:
-		switch b.ValueString() {
-		case "true":
-			return ptrTo(true)
-		case "false":
-			return ptrTo(false)
-		}
-	}
-	r.failf(at, "must be true or false, not %s.", describeValue(v))
 	return nil
 }
 
+// boolean reads a bool, accepting "true" and "false" as Terraform would
+// convert them. ok is false when the value is null, unknown or not a bool.
+func (r *valueReader) boolean(v attr.Value, at string) (b, ok bool) {
+	v = unwrapDynamic(v)
+	if null, unknown := r.state(v); null || unknown {
+		return false, false
+	}
+	switch b := v.(type) {
+	case basetypes.BoolValue:
+		return b.ValueBool(), true
+	case basetypes.StringValue:
+		switch b.ValueString() {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	r.failf(at, "must be true or false, not %s.", describeValue(v))
+	return false, false
+}
+
 // list reads a list of strings.
-func (r *dynamicReader) list(v attr.Value, at string) contract.List {
+func (r *valueReader) list(v attr.Value, at string) contract.List {
 	v = unwrapDynamic(v)
 	if null, unknown := r.state(v); null {
 		return contract.List{Null: true}
@@ -210,7 +249,7 @@ func (r *dynamicReader) list(v attr.Value, at string) contract.List {
 
 // indexedLists reads a map of lists of strings keyed by button index,
 // sorted by key so that problems come out in a stable order.
-func (r *dynamicReader) indexedLists(v attr.Value, at string) contract.Map {
+func (r *valueReader) indexedLists(v attr.Value, at string) contract.Map {
 	v = unwrapDynamic(v)
 	if null, unknown := r.state(v); null {
 		return contract.Map{Null: true}
@@ -239,84 +278,9 @@ func (r *dynamicReader) indexedLists(v attr.Value, at string) contract.Map {
 	return out
 }
 
-// contract reads a contract: interakt_template.<name>.contract, or a
-// literal with at least name and language_code. A button's index defaults
-// to its position and dynamic to false.
-func (r *dynamicReader) contract(v attr.Value) contract.Contract {
-	var c contract.Contract
-	members, ok := r.fields(v, "", contractFields)
-	if !ok {
-		return c
-	}
-	for _, name := range []string{"name", "language_code"} {
-		s := r.str(members[name], "."+name)
-		switch {
-		case s.Unknown:
-		case s.Missing():
-			r.failf("."+name, "is required: give the template's %s.", strings.ReplaceAll(name, "_", " "))
-		case name == "name":
-			c.Name = s.Value
-		default:
-			c.LanguageCode = s.Value
-		}
-	}
-	if s := r.str(members["header_format"], ".header_format"); s.Known() {
-		c.HeaderFormat = ptrTo(s.Value)
-	}
-	c.HeaderVariables = r.integer(members["header_variables"], ".header_variables")
-	c.BodyVariables = r.integer(members["body_variables"], ".body_variables")
-	c.Buttons, c.ButtonsKnown = r.contractButtons(members["buttons"])
-	return c
-}
-
-func (r *dynamicReader) contractButtons(v attr.Value) ([]contract.ContractButton, bool) {
-	v = unwrapDynamic(v)
-	if null, unknown := r.state(v); null || unknown {
-		return nil, false
-	}
-	elems, ok := r.elements(v, ".buttons")
-	if !ok {
-		return nil, false
-	}
-	buttons := make([]contract.ContractButton, 0, len(elems))
-	known := true
-	for i, e := range elems {
-		at := fmt.Sprintf(".buttons[%d]", i)
-		members, ok := r.fields(e, at, buttonFields)
-		if !ok {
-			known = false
-			continue
-		}
-		b := contract.ContractButton{Index: i}
-		if index := r.integer(members["index"], at+".index"); index != nil {
-			b.Index = *index
-		} else if members["index"] != nil && members["index"].IsUnknown() {
-			known = false
-		}
-		switch t := r.str(members["type"], at+".type"); {
-		case t.Unknown:
-			known = false
-		case t.Missing():
-			r.failf(at+".type", "is required: QUICK_REPLY, URL, PHONE_NUMBER or COPY_CODE.")
-		default:
-			b.Type = t.Value
-		}
-		if dynamic := r.boolean(members["dynamic"], at+".dynamic"); dynamic != nil {
-			b.Dynamic = *dynamic
-		} else if members["dynamic"] != nil && members["dynamic"].IsUnknown() {
-			known = false
-		}
-		buttons = append(buttons, b)
-	}
-	if !known {
-		return nil, false
-	}
-	return buttons, true
-}
-
 // values reads the values of one message; absent fields are null.
-func (r *dynamicReader) values(v attr.Value) contract.Values {
-	members, ok := r.fields(v, "", valuesFields)
+func (r *valueReader) values(v attr.Value) contract.Values {
+	members, ok := r.fields(v, "", messageValueFieldNames)
 	if !ok {
 		return contract.Values{
 			CountryCode: contract.UnknownStr(), PhoneNumber: contract.UnknownStr(),
