@@ -187,11 +187,12 @@ func campaignPlanSends(action plancheck.ResourceActionType) []plancheck.PlanChec
 	}
 }
 
+// campaignAccTest runs steps with the test key and the test receivers'
+// status token (used only with a status_url) in the provider's environment.
 func campaignAccTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
-	t.Setenv(envAPIKey, testAPIKey)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps:                    steps,
 	})
 }

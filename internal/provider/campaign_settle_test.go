@@ -191,7 +191,6 @@ func TestAccCampaignJournalUnavailableSendsNothing(t *testing.T) {
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
-	t.Setenv(envStatusToken, testStatusToken)
 	campaignAccTest(t, resource.TestStep{
 		Config:      campaignHCL(srv, fmt.Sprintf("  status_url = %q\n", gone.URL), "", campaignRecipients(3)),
 		ExpectError: regexp.MustCompile(`(?s)Send Journal Unavailable.*Nothing was sent`),

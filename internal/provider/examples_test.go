@@ -64,11 +64,11 @@ func TestAccExamples(t *testing.T) {
 			if actions {
 				requireTerraform114(t, "action blocks")
 			}
-			t.Setenv(envAPIKey, "")
-			t.Setenv(envStatusURL, "")
 			rcv := startTestReceiver(t)
 			srv := newWebhookMock(t, rcv)
-			cli := newCLITerraform(t, testSeams(), exampleConfig(t, dir))
+			env := &testEnv{}
+			env.set(envStatusToken, testStatusToken)
+			cli := newCLITerraform(t, env.seams(), exampleConfig(t, dir))
 
 			abs, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(dir)))
 			if err != nil {
@@ -91,10 +91,10 @@ func TestAccExamples(t *testing.T) {
 				return
 			}
 
-			// The provider runs in this process: its environment is ours.
-			t.Setenv(envAPIKey, testAPIKey)
-			t.Setenv(envBaseURL, srv.URL())
-			t.Setenv(envStatusURL, rcv.url)
+			// The apply has the key, the mock and the receiver.
+			env.set(envAPIKey, testAPIKey)
+			env.set(envBaseURL, srv.URL())
+			env.set(envStatusURL, rcv.url)
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}

@@ -453,8 +453,6 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 }
 
 func TestMessageStatusReadWithoutStatusURL(t *testing.T) {
-	t.Setenv(envStatusURL, "")
-	t.Setenv(envStatusToken, "")
 	p := newProtocolServer(t, testSeams())
 	if diags := p.configure(nil); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
@@ -471,7 +469,6 @@ func TestMessageStatusReadWithoutStatusURL(t *testing.T) {
 }
 
 func TestMessageStatusReadDryRunID(t *testing.T) {
-	t.Setenv(envStatusURL, "")
 	p := newProtocolServer(t, testSeams())
 	if diags := p.configure(map[string]any{"dry_run": true}); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
@@ -488,7 +485,7 @@ func TestMessageStatusReadDryRunID(t *testing.T) {
 func TestMessageStatusReadWrongToken(t *testing.T) {
 	const wrongToken = "not-the-receiver-token"
 	rcv := startTestReceiver(t)
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envStatusToken, testStatusToken))
 	if diags := p.configure(map[string]any{"status_url": rcv.url, "status_token": wrongToken}); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
@@ -503,7 +500,7 @@ func TestMessageStatusReadWrongToken(t *testing.T) {
 
 func TestMessageStatusReadPending(t *testing.T) {
 	rcv := startTestReceiver(t)
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envStatusToken, testStatusToken))
 	if diags := p.configure(map[string]any{"status_url": rcv.url, "status_token": testStatusToken}); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}

@@ -359,7 +359,6 @@ func TestMessageValidationTable_coversEveryMessageRule(t *testing.T) {
 // interakt_template_message and of the interakt_send_template action,
 // with no API key and no network.
 func TestMessageValidationTable(t *testing.T) {
-	t.Setenv(envAPIKey, "")
 	p := newProtocolServer(t, testSeams())
 	if d := p.validate(messageType, validMessage()); len(d) != 0 {
 		t.Fatalf("the base configuration is not valid:\n%s", diagString(d))

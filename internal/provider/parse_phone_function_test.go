@@ -65,7 +65,6 @@ func TestParsePhoneFunctionRun(t *testing.T) {
 // TestAccParsePhoneFunction calls the function from configuration, with no
 // provider configuration at all.
 func TestAccParsePhoneFunction(t *testing.T) {
-	t.Setenv(envAPIKey, "")
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),

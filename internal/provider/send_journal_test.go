@@ -115,13 +115,12 @@ func TestLocalJournalDir(t *testing.T) {
 // A test send whose journal cannot be written is not made, and the error
 // says why.
 func TestTemplateMessageJournalUnwritable(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	blocker := filepath.Join(t.TempDir(), "a-file")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := testSeams()
+	s := testSeams().withEnv(envAPIKey, testAPIKey)
 	s.journalDir = filepath.Join(blocker, "journal") // a folder inside a file cannot be made
 	p := newProtocolServer(t, s)
 	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {

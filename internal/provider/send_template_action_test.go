@@ -46,7 +46,6 @@ action "interakt_send_template" "smoke" {
 }
 
 func TestAccSendTemplateAction_actionTrigger(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	config := func(input string) string {
 		return providerBlock(srv) + sendTemplateActionBlock() + fmt.Sprintf(`
@@ -63,7 +62,7 @@ resource "terraform_data" "release" {
 	}
 	requireTerraform114(t, "action blocks")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: config("42"),
@@ -190,8 +189,6 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 			cfg := providerModel{BaseURL: types.StringValue(srv.URL()), DryRun: types.BoolValue(tc.dryRun)}
 			if !tc.noKey {
 				cfg.APIKey = types.StringValue(testAPIKey)
-			} else {
-				t.Setenv(envAPIKey, "")
 			}
 			data, diags := newProviderData(context.Background(), cfg, "test", testSeams())
 			if diags.HasError() {
@@ -274,9 +271,8 @@ func TestSendTemplateActionInvoke_sendLimit(t *testing.T) {
 // TestSendTemplateActionProtocol_invoke drives the action as Terraform
 // does: configure, plan, then invoke with its progress stream.
 func TestSendTemplateActionProtocol_invoke(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
@@ -338,7 +334,6 @@ func TestSendTemplateActionSchema_matchesTheResourceInputs(t *testing.T) {
 }
 
 func TestSendTemplateActionValidate_unknownTemplateDefersToPlan(t *testing.T) {
-	t.Setenv(envAPIKey, "")
 	p := newProtocolServer(t, testSeams())
 	config := validMessage()
 	config["body_values"] = []any{"There"}

@@ -52,12 +52,12 @@ type testReceiver struct {
 	server *receiver.Server
 }
 
-// startTestReceiver starts a receiver with a database in t.TempDir(), and
-// gives the provider its token through the environment. Start it before
-// the mock, so that the mock stops sending webhooks first.
+// startTestReceiver starts a receiver with a database in t.TempDir(),
+// which accepts testStatusToken (the provider's tests give it through
+// withEnv). Start it before the mock, so that the mock stops sending
+// webhooks first.
 func startTestReceiver(t *testing.T) *testReceiver {
 	t.Helper()
-	t.Setenv(envStatusToken, testStatusToken)
 	srv, err := receiver.New(t.Context(), receiver.Config{
 		DB:             "sqlite://" + filepath.Join(t.TempDir(), "status.db"),
 		WebhookSecrets: []string{testWebhookSecret},
@@ -132,7 +132,7 @@ func TestAccMessageStatus_waitForRead(t *testing.T) {
 	id := sendThroughMock(t, srv, "9999999999", "release-42")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "read"
@@ -198,10 +198,9 @@ data "interakt_message_status" "smoke" {
 func TestAccMessageStatus_sentByResource(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: messageStatusConfig(srv, rcv, "9999999999", "read"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -233,10 +232,9 @@ func TestAccMessageStatus_sentByResource(t *testing.T) {
 func TestAccMessageStatus_failedSendByResource(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config:      messageStatusConfig(srv, rcv, failingPhone, "delivered"),
 			ExpectError: messageFailedError,
@@ -250,10 +248,9 @@ func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	srv.SetFault(1, mock.FaultDropAfterBody)
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config:      messageStatusConfig(srv, rcv, "9999999999", "delivered"),
 			ExpectError: regexp.MustCompile(`(?s)Missing message id.*"uncertain".*callback_data`),
@@ -265,11 +262,9 @@ func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 // receiver configured.
 func TestAccMessageStatus_dryRunByResource(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
-	t.Setenv(envStatusURL, "")
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`provider "interakt" {
   base_url = %q
@@ -309,7 +304,7 @@ func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
 	id := sendThroughMock(t, srv, failingPhone, "")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "delivered"
@@ -324,7 +319,7 @@ func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
 	id := "never-seen-" + uuid.NewString()
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id = %q`, id)),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -344,7 +339,7 @@ func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
 	id := "never-seen-" + uuid.NewString()
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "sent"
@@ -363,7 +358,7 @@ func TestAccMessageStatus_checkBlock(t *testing.T) {
 	failed := sendThroughMock(t, srv, failingPhone, "")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		// Terraform plans a check block's data source as a read during
 		// every apply, so no plan here is empty.
 		Steps: []resource.TestStep{

@@ -87,7 +87,6 @@ func protocolMessage() map[string]any {
 }
 
 func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	sentID := func(i int) knownvalue.Check {
@@ -100,7 +99,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 		})
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: orderShippedMessage(srv, "42"),
@@ -141,7 +140,6 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 }
 
 func TestAccTemplateMessage_designExampleBody(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	// A contract that gives no header format: the header rules are skipped,
 	// so the design example's text header value and file name both pass.
@@ -159,7 +157,7 @@ resource "interakt_template_message" "design" {
 }
 `
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  func(*terraform.State) error { return expectBodies(srv, designBody) },
@@ -168,7 +166,6 @@ resource "interakt_template_message" "design" {
 }
 
 func TestAccTemplateMessage_documentHeaderBody(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	config := providerBlock(srv) + `
 resource "interakt_template_message" "invoice" {
@@ -190,7 +187,7 @@ resource "interakt_template_message" "invoice" {
 	want := `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"invoice_ready","languageCode":"en",` +
 		`"headerValues":["https://files.example.com/invoice-1234.pdf"],"fileName":"invoice.pdf","bodyValues":["Asha","1234","INR 500"]}}`
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  func(*terraform.State) error { return expectBodies(srv, want) },
@@ -199,7 +196,6 @@ resource "interakt_template_message" "invoice" {
 }
 
 func TestAccTemplateMessage_minimalBody(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	config := providerBlock(srv) + `
 resource "interakt_template_message" "welcome" {
@@ -210,7 +206,7 @@ resource "interakt_template_message" "welcome" {
 `
 	want := `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"welcome_message","languageCode":"en"}}`
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -222,12 +218,11 @@ resource "interakt_template_message" "welcome" {
 }
 
 func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	const rejection = "Please correct the following error - The number 9999999999 is not on WhatsApp (code 1013)"
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{"9999999999": rejection}})
 	addr := messageType + ".smoke"
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config:      orderShippedMessage(srv, "42"),
@@ -261,12 +256,11 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 }
 
 func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
 	rec := &diagRecorder{}
 	addr := messageType + ".smoke"
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(testSeams()),
+		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: orderShippedMessage(srv, "42"),
@@ -309,12 +303,11 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 }
 
 func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	config := strings.Replace(orderShippedMessage(srv, "42"), "provider \"interakt\" {\n", "provider \"interakt\" {\n  dry_run = true\n", 1)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -333,10 +326,9 @@ func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
 }
 
 func TestAccTemplateMessage_importRefused(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config:        orderShippedMessage(srv, "42"),
 			ResourceName:  messageType + ".smoke",
@@ -355,7 +347,6 @@ func TestAccTemplateMessage_importRefused(t *testing.T) {
 // are checked against it there; a template change that keeps the contract
 // sends nothing, and one that changes it is checked before anything is sent.
 func TestAccTemplateMessage_contractFromTemplate(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	config := func(body, footer string) string {
@@ -390,7 +381,7 @@ resource "interakt_template_message" "smoke" {
 	}
 	const body = "Hi {{1}}, your order {{2}} has shipped."
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: config(body, "Reply STOP to opt out"),
@@ -510,9 +501,8 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			default:
 				key = tc.apiKey
 			}
-			t.Setenv(envAPIKey, key)
 			srv := newTestMock(t, tc.opts)
-			p := newProtocolServer(t, testSeams())
+			p := newProtocolServer(t, testSeams().withEnv(envAPIKey, key))
 			providerConfig := map[string]any{"base_url": srv.URL()}
 			for k, v := range tc.provider {
 				providerConfig[k] = v
@@ -569,9 +559,8 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 }
 
 func TestTemplateMessageApply_sendLimit(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags := p.configure(map[string]any{"base_url": srv.URL(), "max_sends_per_apply": 1}); hasErrorDiag(diags) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}

@@ -246,7 +246,6 @@ func TestTemplatePayloadFunctionRun(t *testing.T) {
 // is known in the plan when the contract is, unknown while a value is,
 // and its errors name the argument's field.
 func TestAccTemplatePayloadFunction(t *testing.T) {
-	t.Setenv(envAPIKey, "")
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),

@@ -322,7 +322,6 @@ func templateCases() []templateCase {
 // TestTemplateValidationTable drives every case through validate and
 // plan, as `terraform validate` and `terraform plan` do, with no API key.
 func TestTemplateValidationTable(t *testing.T) {
-	t.Setenv(envAPIKey, "")
 	srv := newProtocolServer(t, testSeams())
 	if diags := srv.configure(map[string]any{}); len(diags) > 0 {
 		t.Fatalf("configure: %s", diagString(diags))

@@ -59,7 +59,6 @@ func TestTemplateVariablesFunctionRun(t *testing.T) {
 // TestAccTemplateVariablesFunction calls the function from configuration,
 // counting a body's values as a message would give them.
 func TestAccTemplateVariablesFunction(t *testing.T) {
-	t.Setenv(envAPIKey, "")
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),

@@ -16,8 +16,7 @@ import (
 // verifyData configures the provider against srv with the test key.
 func verifyData(t *testing.T, srv *mock.Server) *providerData {
 	t.Helper()
-	t.Setenv(envAPIKey, testAPIKey)
-	d, diags := newProviderData(context.Background(), providerModel{BaseURL: types.StringValue(srv.URL())}, "test", testSeams())
+	d, diags := newProviderData(context.Background(), providerModel{BaseURL: types.StringValue(srv.URL())}, "test", testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags.HasError() {
 		t.Fatalf("configure: %v", diags)
 	}
