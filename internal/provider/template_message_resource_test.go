@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,68 +21,10 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-const messageType = "interakt_template_message"
-
 // designBody is DESIGN.md's example request, byte for byte.
 const designBody = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
 	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],"fileName":"invoice.pdf",` +
 	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
-
-// orderShippedLiteral is order_shipped's contract written by hand: a TEXT
-// header with {{1}}, two body variables, a dynamic URL button at 0 and a
-// quick reply at 1.
-const orderShippedLiteral = `{
-    name             = "order_shipped"
-    language_code    = "en"
-    header_format    = "TEXT"
-    header_variables = 1
-    body_variables   = 2
-    buttons = [
-      { index = 0, type = "URL", dynamic = true },
-      { index = 1, type = "QUICK_REPLY", dynamic = false },
-    ]
-  }`
-
-// orderShippedRequest is what the mock receives for orderShippedMessage: the
-// design example without fileName, which a TEXT header does not take.
-const orderShippedRequest = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
-	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],` +
-	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
-
-// orderShippedMessage is a complete test send of order_shipped with the
-// given release as its trigger.
-func orderShippedMessage(srv *mock.Server, release string) string {
-	return providerBlock(srv) + fmt.Sprintf(`
-resource "interakt_template_message" "smoke" {
-  template       = %s
-  country_code   = "+91"
-  phone_number   = "9999999999"
-  callback_data  = "release-42"
-  header_values  = ["Alert"]
-  body_values    = ["There", "1234"]
-  button_values  = { "0" = ["12344"] }
-  button_payload = { "1" = ["payload1"] }
-  triggers       = { release = %q }
-}
-`, orderShippedLiteral, release)
-}
-
-// protocolMessage is the design example's inputs for protocol-level tests,
-// with a contract that names only the template and its body variables, so
-// that every value of the example (fileName included) passes the rules.
-func protocolMessage() map[string]any {
-	return map[string]any{
-		"template":       map[string]any{"name": "order_shipped", "language_code": "en", "body_variables": 2},
-		"country_code":   "+91",
-		"phone_number":   "9999999999",
-		"callback_data":  "release-42",
-		"header_values":  []any{"Alert"},
-		"file_name":      "invoice.pdf",
-		"body_values":    []any{"There", "1234"},
-		"button_values":  map[string]any{"0": []any{"12344"}},
-		"button_payload": map[string]any{"1": []any{"payload1"}},
-	}
-}
 
 func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 	srv := newTestMock(t, mock.Options{})
@@ -729,160 +669,6 @@ func TestTemplateMessageSchema_descriptions(t *testing.T) {
 	}
 }
 
-// rfc3339Check accepts an RFC 3339 time in UTC.
-func rfc3339Check() knownvalue.Check {
-	return knownvalue.StringFunc(func(v string) error {
-		at, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return err
-		}
-		if !strings.HasSuffix(v, "Z") || time.Since(at) > time.Hour || time.Until(at) > time.Minute {
-			return fmt.Errorf("sent_at %q is not a recent UTC time", v)
-		}
-		return nil
-	})
-}
-
-// expectBodies checks the bodies of the accepted sends, in order, byte for
-// byte.
-func expectBodies(srv *mock.Server, want ...string) error {
-	sent := srv.Sent()
-	if len(sent) != len(want) {
-		return fmt.Errorf("the mock accepted %d messages; want %d", len(sent), len(want))
-	}
-	for i, m := range sent {
-		if string(m.Body) != want[i] {
-			return fmt.Errorf("body of send %d:\n got %s\nwant %s", i+1, m.Body, want[i])
-		}
-	}
-	return nil
-}
-
-// expectSendRequests checks how many send requests reached the mock,
-// whatever their answers.
-func expectSendRequests(srv *mock.Server, want int) error {
-	if n := len(srv.SendRequests()); n != want {
-		return fmt.Errorf("the mock saw %d send requests; want %d", n, want)
-	}
-	return nil
-}
-
-// diagRecorder keeps the diagnostics of every ApplyResourceChange, which
-// terraform-plugin-testing does not expose when an apply succeeds.
-type diagRecorder struct {
-	mu    sync.Mutex
-	diags []*tfprotov6.Diagnostic
-}
-
-// factories serves the provider wrapped so that apply diagnostics are
-// recorded. The wrapper carries resource RPCs only: use it in tests
-// without actions.
-func (r *diagRecorder) factories(s seams) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"interakt": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s})()
-			if err != nil {
-				return nil, err
-			}
-			return recordingServer{ProviderServer: server, rec: r}, nil
-		},
-	}
-}
-
-func (r *diagRecorder) all() []*tfprotov6.Diagnostic {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]*tfprotov6.Diagnostic(nil), r.diags...)
-}
-
-func (r *diagRecorder) find(severity tfprotov6.DiagnosticSeverity, summary string) *tfprotov6.Diagnostic {
-	for _, d := range r.all() {
-		if d.Severity == severity && d.Summary == summary {
-			return d
-		}
-	}
-	return nil
-}
-
-type recordingServer struct {
-	tfprotov6.ProviderServer
-	rec *diagRecorder
-}
-
-func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
-	if resp != nil {
-		s.rec.mu.Lock()
-		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)
-		s.rec.mu.Unlock()
-	}
-	return resp, err
-}
-
-// applyMessage plans and applies the creation of an
-// interakt_template_message, as Terraform does, and returns its new state
-// (null when the apply failed) with the diagnostics of both calls.
-func (p *protocolServer) applyMessage(config map[string]any) (tftypes.Value, []*tfprotov6.Diagnostic) {
-	p.t.Helper()
-	typeName := messageType
-	typ := p.resourceType(typeName)
-	plan := p.planCreate(typeName, config)
-	diags := plan.Diagnostics
-	if hasErrorDiag(diags) {
-		return tftypes.NewValue(typ, nil), diags
-	}
-	resp, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName:     typeName,
-		PriorState:   p.toDynamic(typ, tftypes.NewValue(typ, nil)),
-		PlannedState: plan.PlannedState,
-		Config:       p.dynamic(typ, config),
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	diags = append(diags, resp.Diagnostics...)
-	if resp.NewState == nil {
-		return tftypes.NewValue(typ, nil), diags
-	}
-	state, err := resp.NewState.Unmarshal(typ)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return state, diags
-}
-
-// planUpdate plans a change of an existing resource: the proposed state is
-// the configuration with the computed attributes of prior, as Terraform
-// proposes it.
-func (p *protocolServer) planUpdate(typeName string, prior tftypes.Value, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
-	p.t.Helper()
-	typ := p.resourceType(typeName)
-	var priorAttrs map[string]tftypes.Value
-	if err := prior.As(&priorAttrs); err != nil {
-		p.t.Fatal(err)
-	}
-	cfg := p.value(typ, config)
-	var proposedAttrs map[string]tftypes.Value
-	if err := cfg.As(&proposedAttrs); err != nil {
-		p.t.Fatal(err)
-	}
-	for _, a := range p.schemas.ResourceSchemas[typeName].Block.Attributes {
-		if a.Computed && !a.Optional {
-			proposedAttrs[a.Name] = priorAttrs[a.Name]
-		}
-	}
-	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName:         typeName,
-		PriorState:       p.toDynamic(typ, prior),
-		ProposedNewState: p.toDynamic(typ, tftypes.NewValue(typ, proposedAttrs)),
-		Config:           p.toDynamic(typ, cfg),
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return resp
-}
-
 // withComputed returns a message configuration with the computed
 // attributes of a sent message, as state holds it.
 func withComputed(config map[string]any, id string) map[string]any {
@@ -892,34 +678,4 @@ func withComputed(config map[string]any, id string) map[string]any {
 	}
 	out["id"], out["status"], out["sent_at"] = id, "sent", "2026-01-02T03:04:05Z"
 	return out
-}
-
-// stateAttributes returns the attributes of a resource state object.
-func stateAttributes(t *testing.T, state tftypes.Value) map[string]tftypes.Value {
-	t.Helper()
-	if state.IsNull() {
-		t.Fatal("no state")
-	}
-	var attrs map[string]tftypes.Value
-	if err := state.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
-	return attrs
-}
-
-// stringAttr returns a known string attribute, "" when it is null.
-func stringAttr(t *testing.T, attrs map[string]tftypes.Value, name string) string {
-	t.Helper()
-	v, ok := attrs[name]
-	if !ok {
-		t.Fatalf("no attribute %q", name)
-	}
-	var s *string
-	if err := v.As(&s); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if s == nil {
-		return ""
-	}
-	return *s
 }
