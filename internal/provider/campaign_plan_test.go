@@ -186,6 +186,7 @@ func campaignHasErrors(diags []*tfprotov6.Diagnostic) bool {
 // exactly when the apply sends, and whatever the plan knows the apply
 // returns unchanged.
 func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, testSeams().withEnv(envAPIKey, testAPIKey), srv, nil)
 	recipients := campaignRecipients(3)
@@ -241,6 +242,7 @@ func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
 // and never by number; the resume plan says it sends the two whose
 // numbers were fixed.
 func TestCampaignApplyWarnsByKey(t *testing.T) {
+	t.Parallel()
 	recipients := campaignRecipients(5)
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{
 		recipients[1].phone: "", recipients[2].phone: "", recipients[4].phone: "Please correct the following error - not a WhatsApp number",
@@ -285,6 +287,7 @@ func TestCampaignApplyWarnsByKey(t *testing.T) {
 // dry_run the plan warns, and the apply stops with an error at api_key
 // before any request, leaving no state.
 func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, testSeams(), srv, nil)
 	cfg := campaignConfigMap(campaignRecipients(2), nil)
@@ -306,6 +309,7 @@ func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
 
 // TestCampaignDryRunPlanSaysSo names the dry run in the plan warning.
 func TestCampaignDryRunPlanSaysSo(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, testSeams(), srv, map[string]any{"dry_run": true})
 	plan := p.campaignPlan(nil, campaignConfigMap(campaignRecipients(3), nil))
@@ -317,6 +321,7 @@ func TestCampaignDryRunPlanSaysSo(t *testing.T) {
 
 // TestCampaignBudgetWarning says why sending stopped.
 func TestCampaignBudgetWarning(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, testSeams().withEnv(envAPIKey, testAPIKey), srv, map[string]any{"max_sends_per_apply": 2})
 	cfg := campaignConfigMap(campaignRecipients(5), nil)
@@ -342,6 +347,7 @@ func TestCampaignBudgetWarning(t *testing.T) {
 // TestCampaignUnknownRecipients plans unknown results when even the keys
 // are unknown, and names that in the warning.
 func TestCampaignUnknownRecipients(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	if diags := p.configure(nil); len(diags) != 0 {
 		t.Fatal(diagString(diags))

@@ -58,6 +58,7 @@ func exampleConfig(t *testing.T, dir string) string {
 // against the mock and a status receiver, and applied again to show that an
 // unchanged configuration sends nothing.
 func TestAccExamples(t *testing.T) {
+	t.Parallel()
 	for _, dir := range exampleDirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			actions := strings.HasPrefix(dir, "actions/")

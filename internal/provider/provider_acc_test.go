@@ -65,6 +65,7 @@ func TestAccProvider_sendsWithTheKeyFromTheEnvironment(t *testing.T) {
 }
 
 func TestAccProvider_planNeedsNoKey(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -88,6 +89,7 @@ func TestAccProvider_planNeedsNoKey(t *testing.T) {
 }
 
 func TestAccProvider_applyWithoutKeyFails(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -102,6 +104,7 @@ func TestAccProvider_applyWithoutKeyFails(t *testing.T) {
 }
 
 func TestAccProvider_invalidBaseURLNamesTheAttribute(t *testing.T) {
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
@@ -125,6 +128,7 @@ resource "interakt_template_message" "smoke" {
 // value known only after apply: the plan must not fail, and the apply,
 // which configures the provider again once the value is known, sends once.
 func TestAccProvider_unknownSettingsDuringPlan(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := fmt.Sprintf(`
 resource "terraform_data" "endpoint" {
@@ -157,6 +161,7 @@ resource "interakt_template_message" "smoke" {
 }
 
 func TestProviderConfigure_unknownSettings(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	config := map[string]any{
 		"api_key": Unknown, "base_url": Unknown, "rate_limit_per_minute": Unknown, "max_retries": Unknown,
@@ -180,6 +185,7 @@ func TestProviderConfigure_unknownSettings(t *testing.T) {
 }
 
 func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		config map[string]any
@@ -242,6 +248,7 @@ func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
 }
 
 func TestProviderConfigure_misEncodedKeyWarnsWithoutQuotingIt(t *testing.T) {
+	t.Parallel()
 	const secret = "s3cr3t-Key-42"
 	encodedTwice := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(secret + ":"))))
 	tests := []struct {

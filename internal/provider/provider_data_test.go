@@ -12,6 +12,7 @@ import (
 // it is given, and of nothing else: the block wins, the environment fills
 // in, the defaults fill the rest.
 func TestResolveSettings(t *testing.T) {
+	t.Parallel()
 	defaults := providerSettings{
 		baseURL:        defaultBaseURL,
 		rateLimit:      defaultRateLimit,

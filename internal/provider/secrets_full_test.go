@@ -293,6 +293,7 @@ func secretsPostForgedWebhook(t *testing.T, url string) {
 // another token. Each refusal must be a diagnostic, and no diagnostic,
 // output or log line may hold the markers the provider was given.
 func TestAccSecretsFull_notInErrorText(t *testing.T) {
+	t.Parallel()
 	s, secrets := secretSeams()
 	var receiverLog secretsLog
 	statusURL := startSecretsReceiver(t, &receiverLog, map[string]string{

@@ -46,6 +46,7 @@ action "interakt_send_template" "smoke" {
 }
 
 func TestAccSendTemplateAction_actionTrigger(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := func(input string) string {
 		return providerBlock(srv) + sendTemplateActionBlock() + fmt.Sprintf(`
@@ -86,6 +87,7 @@ resource "terraform_data" "release" {
 }
 
 func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
+	t.Parallel()
 	tf := requireTerraform114(t, "action blocks")
 	srv := newTestMock(t, mock.Options{})
 	dir := t.TempDir()
@@ -137,6 +139,7 @@ func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
 // Unit tests: Invoke called directly, with a recorded progress stream.
 
 func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
+	t.Parallel()
 	const rejection = "Please correct the following error - No approved template found with name 'order_shipped' and language 'en'"
 	tests := []struct {
 		name        string
@@ -240,6 +243,7 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 }
 
 func TestSendTemplateActionInvoke_unconfigured(t *testing.T) {
+	t.Parallel()
 	events, diags := invokeSendTemplate(t, nil, validMessage())
 	if findFrameworkDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Provider not configured", "(none)"}) == nil {
 		t.Fatalf("want the not configured error; got %v", diags)
@@ -250,6 +254,7 @@ func TestSendTemplateActionInvoke_unconfigured(t *testing.T) {
 }
 
 func TestSendTemplateActionInvoke_sendLimit(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	cfg := providerModel{BaseURL: types.StringValue(srv.URL()), APIKey: types.StringValue(testAPIKey), MaxSendsPerApply: types.Int64Value(1)}
 	data, diags := newProviderData(context.Background(), cfg, "test", testSeams())
@@ -271,6 +276,7 @@ func TestSendTemplateActionInvoke_sendLimit(t *testing.T) {
 // TestSendTemplateActionProtocol_invoke drives the action as Terraform
 // does: configure, plan, then invoke with its progress stream.
 func TestSendTemplateActionProtocol_invoke(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
@@ -293,6 +299,7 @@ func TestSendTemplateActionProtocol_invoke(t *testing.T) {
 }
 
 func TestSendTemplateActionSchema_matchesTheResourceInputs(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	act, ok := p.schemas.ActionSchemas[sendTemplateType]
 	if !ok {
@@ -334,6 +341,7 @@ func TestSendTemplateActionSchema_matchesTheResourceInputs(t *testing.T) {
 }
 
 func TestSendTemplateActionValidate_unknownTemplateDefersToPlan(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	config := validMessage()
 	config["body_values"] = []any{"There"}

@@ -127,6 +127,7 @@ data "interakt_message_status" "smoke" {
 }
 
 func TestAccMessageStatus_waitForRead(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	id := sendThroughMock(t, srv, "9999999999", "release-42")
@@ -196,6 +197,7 @@ data "interakt_message_status" "smoke" {
 // The id is unknown until the send, so the status is read during the
 // apply, after it.
 func TestAccMessageStatus_sentByResource(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 
@@ -230,6 +232,7 @@ func TestAccMessageStatus_sentByResource(t *testing.T) {
 }
 
 func TestAccMessageStatus_failedSendByResource(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 
@@ -245,6 +248,7 @@ func TestAccMessageStatus_failedSendByResource(t *testing.T) {
 // An uncertain send leaves a null id; reading its status says why rather
 // than the framework's generic "Missing Configuration" error.
 func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	srv.SetFault(1, mock.FaultDropAfterBody)
@@ -261,6 +265,7 @@ func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 // A dry run sends nothing, so its status is pending at once, with no
 // receiver configured.
 func TestAccMessageStatus_dryRunByResource(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 
 	resource.Test(t, resource.TestCase{
@@ -299,6 +304,7 @@ data "interakt_message_status" "smoke" {
 }
 
 func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	id := sendThroughMock(t, srv, failingPhone, "")
@@ -315,6 +321,7 @@ func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
 }
 
 func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	id := "never-seen-" + uuid.NewString()
 
@@ -335,6 +342,7 @@ func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
 }
 
 func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	id := "never-seen-" + uuid.NewString()
 
@@ -352,6 +360,7 @@ func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
 // Inside a check block a delivered message plans cleanly, and a failed one
 // is a warning: the apply succeeds.
 func TestAccMessageStatus_checkBlock(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	delivered := sendThroughMock(t, srv, "9999999999", "")

@@ -36,6 +36,7 @@ func accountCLI(t *testing.T, env *testEnv, srv *mock.Server, config string) *cl
 // text change after the apply; the next plan shows each at its attribute,
 // with both texts, and plans an update.
 func TestAccTemplateAccount_drift(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	cli := accountCLI(t, &testEnv{}, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
 	if err := srv.UpdateTemplate("order_shipped", "en", func(tmpl *wire.TemplateInfo) {
@@ -79,6 +80,7 @@ func TestAccTemplateAccount_drift(t *testing.T) {
 // TestAccTemplateAccount_pausedBlocksCampaign: a campaign of a template the
 // account shows as PAUSED fails at plan, and nothing is sent.
 func TestAccTemplateAccount_pausedBlocksCampaign(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	if err := srv.SetApproval("order_shipped", "en", "PAUSED", ""); err != nil {
 		t.Fatal(err)
@@ -112,6 +114,7 @@ resource "interakt_campaign" "launch" {
 // TestAccTemplateAccount_deleted: a template deleted in the account leaves
 // the state with a warning that names it, and the plan creates it again.
 func TestAccTemplateAccount_deleted(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	cli := accountCLI(t, &testEnv{}, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
 	if !srv.DeleteTemplate("order_shipped", "en") {
@@ -136,6 +139,7 @@ func TestAccTemplateAccount_deleted(t *testing.T) {
 // TestAccTemplateAccount_noKeyPlan: a plan without a key over a state made
 // with one reads nothing, and has no error, no warning and no change.
 func TestAccTemplateAccount_noKeyPlan(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	env := &testEnv{}
 	cli := accountCLI(t, env, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
@@ -160,6 +164,7 @@ func TestAccTemplateAccount_noKeyPlan(t *testing.T) {
 // WAITING (a message of it is refused at plan), approves it at the mock,
 // and sends: exactly one create request over three applies.
 func TestAccTemplateSubmit_approveThenRefresh(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	const addr = "interakt_template.order_shipped"
 	template := submittableConfig("order_shipped_v2", orderShippedBody)
@@ -245,6 +250,7 @@ func submittableConfig(name, body string) string {
 // refresh shows REJECTED with the reason; the corrected content is
 // submitted again under the same name, and the reason goes.
 func TestAccTemplateSubmit_rejectedThenFixed(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	const addr = "interakt_template.order_shipped"
 	check := func(status string, reason knownvalue.Check) []statecheck.StateCheck {
@@ -282,6 +288,7 @@ func TestAccTemplateSubmit_rejectedThenFixed(t *testing.T) {
 // account has with the same content is adopted, not submitted; a rejected
 // one is submitted again once fixed; destroy warns what stays.
 func TestAccTemplateSubmit_adoptsIdentical(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	config := submittableConfig("order_shipped", orderShippedBody)
 	resource.Test(t, resource.TestCase{

@@ -64,6 +64,7 @@ func accountOf250() []wire.TemplateInfo {
 // changes nothing, and after the apply a second plan has no changes.
 // Nothing is created in the account and nothing is sent.
 func TestAccTemplateQuery_adopt250(t *testing.T) {
+	t.Parallel()
 	requireTerraform114(t, "list resources or terraform query")
 	srv := newTestMock(t, mock.Options{Templates: accountOf250(), PageSize: 100, RateLimit: -1})
 	cli := newCLITerraform(t, testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envBaseURL, srv.URL()),
@@ -117,6 +118,7 @@ func tail(s string, n int) string {
 }
 
 func TestTemplateListFilters(t *testing.T) {
+	t.Parallel()
 	account := accountOf250()
 	count := func(m templateListModel) int {
 		n := 0

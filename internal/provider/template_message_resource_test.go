@@ -27,6 +27,7 @@ const designBody = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Temp
 	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
 
 func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	sentID := func(i int) knownvalue.Check {
@@ -80,6 +81,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 }
 
 func TestAccTemplateMessage_designExampleBody(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	// A contract that gives no header format: the header rules are skipped,
 	// so the design example's text header value and file name both pass.
@@ -106,6 +108,7 @@ resource "interakt_template_message" "design" {
 }
 
 func TestAccTemplateMessage_documentHeaderBody(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := providerBlock(srv) + `
 resource "interakt_template_message" "invoice" {
@@ -136,6 +139,7 @@ resource "interakt_template_message" "invoice" {
 }
 
 func TestAccTemplateMessage_minimalBody(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := providerBlock(srv) + `
 resource "interakt_template_message" "welcome" {
@@ -158,6 +162,7 @@ resource "interakt_template_message" "welcome" {
 }
 
 func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
+	t.Parallel()
 	const rejection = "Please correct the following error - The number 9999999999 is not on WhatsApp (code 1013)"
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{"9999999999": rejection}})
 	addr := messageType + ".smoke"
@@ -196,6 +201,7 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 }
 
 func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
 	rec := &diagRecorder{}
 	addr := messageType + ".smoke"
@@ -243,6 +249,7 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 }
 
 func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	config := strings.Replace(orderShippedMessage(srv, "42"), "provider \"interakt\" {\n", "provider \"interakt\" {\n  dry_run = true\n", 1)
@@ -266,6 +273,7 @@ func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
 }
 
 func TestAccTemplateMessage_importRefused(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
@@ -287,6 +295,7 @@ func TestAccTemplateMessage_importRefused(t *testing.T) {
 // are checked against it there; a template change that keeps the contract
 // sends nothing, and one that changes it is checked before anything is sent.
 func TestAccTemplateMessage_contractFromTemplate(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	config := func(body, footer string) string {
@@ -363,6 +372,7 @@ resource "interakt_template_message" "smoke" {
 // server, without a CLI.
 
 func TestTemplateMessageApply_outcomes(t *testing.T) {
+	t.Parallel()
 	const rejection = "Please correct the following error - No approved template found with name 'order_shipped' and language 'en'"
 	tests := []struct {
 		name       string
@@ -499,6 +509,7 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 }
 
 func TestTemplateMessageApply_sendLimit(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags := p.configure(map[string]any{"base_url": srv.URL(), "max_sends_per_apply": 1}); hasErrorDiag(diags) {
@@ -524,6 +535,7 @@ func TestTemplateMessageApply_sendLimit(t *testing.T) {
 }
 
 func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	base := protocolMessage()
 	base["triggers"] = map[string]any{"release": "42"}
@@ -570,6 +582,7 @@ func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
 }
 
 func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
+	t.Parallel()
 	// Values a newer rule would refuse do not block a plan that sends
 	// nothing; a create of the same values is refused.
 	p := newProtocolServer(t, testSeams())
@@ -586,6 +599,7 @@ func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
 }
 
 func TestTemplateMessageImport_refused(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	resp, err := p.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
 		TypeName: messageType, ID: "5f0c6a2e-7b1d-4c3e-9a58-2d4e8f6b1a01",
@@ -603,6 +617,7 @@ func TestTemplateMessageImport_refused(t *testing.T) {
 }
 
 func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	typ := p.resourceType(messageType)
 	prior := p.value(typ, withComputed(protocolMessage(), "sent-id"))
@@ -635,6 +650,7 @@ func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
 }
 
 func TestTemplateMessageSchema_descriptions(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	s, ok := p.schemas.ResourceSchemas[messageType]
 	if !ok {

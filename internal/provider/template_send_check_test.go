@@ -12,6 +12,7 @@ import (
 // has another variable count are refused at plan, at template, and no
 // request but the listing reaches the mock. Without a key nothing is read.
 func TestAccountSendCheck(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		account func(*mock.Server)

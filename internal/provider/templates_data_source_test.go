@@ -15,6 +15,7 @@ import (
 // TestAccTemplatesDataSource lists the mock's default templates (7, in
 // pages of 2) with and without filters.
 func TestAccTemplatesDataSource(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{PageSize: 2, RateLimit: -1})
 	templates := tfjsonpath.New("templates")
 	resource.Test(t, resource.TestCase{
@@ -85,6 +86,7 @@ data "interakt_templates" "order_shipped_pt" {
 
 // TestAccTemplatesDataSource_noAPIKey checks the error without a key.
 func TestAccTemplatesDataSource_noAPIKey(t *testing.T) {
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
