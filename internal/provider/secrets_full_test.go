@@ -142,7 +142,7 @@ data "interakt_templates" "approved" {
 
 // TestAccSecretsFull_applyAtTrace applies everything the provider offers at
 // TRACE, with the API key, the status token and the webhook secret set
-// through the environment to marker strings: the mock takes the marker key
+// through the provider's and the receiver's environments to marker strings: the mock takes the marker key
 // and signs its webhooks with the marker secret, and an in-process receiver
 // checks them with it and serves status under the marker token. The markers
 // must appear in no log line and in no state. It runs once with the
