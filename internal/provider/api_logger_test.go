@@ -24,6 +24,8 @@ func TestAPILoggerLevelFromEnv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// terraform-plugin-log reads the level from the process
+			// environment: this test runs alone.
 			t.Setenv(logSubsystemLevelEnv, tt.level)
 			var out bytes.Buffer
 			ctx := tflogtest.RootLogger(context.Background(), &out)

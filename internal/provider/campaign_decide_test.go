@@ -11,6 +11,7 @@ import (
 // apply sends, given its earlier result, whether its inputs changed and
 // the options.
 func TestDecideRecipient(t *testing.T) {
+	t.Parallel()
 	const old, changedHash = "h-old", "h-new"
 	result := func(status string) recipientResult {
 		return recipientResult{Status: status, InputsHash: old, MessageID: "id-1"}
@@ -62,6 +63,7 @@ func TestDecideRecipient(t *testing.T) {
 // TestDecideSends checks a whole campaign: new keys are sent, removed keys
 // dropped, and every other key keeps its earlier result unchanged.
 func TestDecideSends(t *testing.T) {
+	t.Parallel()
 	prior := map[string]recipientResult{
 		"asha":   {Status: sendSent, MessageID: "id-asha", InputsHash: "a"},
 		"bela":   {Status: sendFailed, Error: "not sent: apply was interrupted", InputsHash: "b"},
@@ -98,6 +100,7 @@ func TestDecideSends(t *testing.T) {
 // TestDecideSendsFirstApply sends to everyone, in key order, even with
 // inputs not known yet (a create plan).
 func TestDecideSendsFirstApply(t *testing.T) {
+	t.Parallel()
 	d := decideSends(nil, map[string]string{"b": "", "a": "h", "c": ""}, sendPolicy{})
 	want := []plannedSend{{"a", reasonNew}, {"b", reasonNew}, {"c", reasonNew}}
 	if !reflect.DeepEqual(d.send, want) || len(d.keep) != 0 || len(d.dropped) != 0 {
@@ -108,6 +111,7 @@ func TestDecideSendsFirstApply(t *testing.T) {
 // TestResultCounts counts uncertain and rejected recipients as failed and
 // dry runs as neither.
 func TestResultCounts(t *testing.T) {
+	t.Parallel()
 	sent, failed := resultCounts(map[string]recipientResult{
 		"a": {Status: sendSent}, "b": {Status: sendSent}, "c": {Status: sendRejected},
 		"d": {Status: sendUncertain}, "e": {Status: sendFailed}, "f": {Status: sendDryRun},
@@ -120,6 +124,7 @@ func TestResultCounts(t *testing.T) {
 // TestResultsRoundTrip keeps results identical through state, so a plan
 // with nothing to send equals the prior state.
 func TestResultsRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := map[string]recipientResult{
 		"asha": {MessageID: "id", Status: sendSent, SentAt: "2026-01-02T03:04:05Z", InputsHash: "h"},
 		"bela": {Status: sendFailed, Error: "not sent: apply was interrupted", InputsHash: "h2"},

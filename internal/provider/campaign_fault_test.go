@@ -79,6 +79,7 @@ func faultAt(f mock.Fault, requests ...int) map[int]mock.Fault {
 // warning naming the recipients not sent; the second apply sends exactly
 // to the failed ones, never to an uncertain or sent one.
 func TestAccCampaignFaults(t *testing.T) {
+	t.Parallel()
 	recipients := campaignRecipients(faultRecipients)
 	cases := campaignFaultCases()
 	// The fault × outcome matrix, one line a case in table order, logged

@@ -23,6 +23,7 @@ import (
 // handed out, the next apply must send only the rest, and nobody may be
 // messaged twice.
 func TestAccCampaignInterrupt(t *testing.T) {
+	t.Parallel()
 	c := newCampaignCLI(t)
 	ctx, srv, work := c.ctx, c.srv, c.work
 

@@ -147,10 +147,11 @@ func (p *protocolServer) campaignResultsIn(dv *tfprotov6.DynamicValue) map[strin
 	return out
 }
 
-// configuredCampaignServer returns a protocol server configured against srv.
-func configuredCampaignServer(t *testing.T, srv *mock.Server, settings map[string]any) *protocolServer {
+// configuredCampaignServer returns a protocol server with the seams s
+// configured against srv.
+func configuredCampaignServer(t *testing.T, s seams, srv *mock.Server, settings map[string]any) *protocolServer {
 	t.Helper()
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, s)
 	cfg := map[string]any{"base_url": srv.URL()}
 	for k, v := range settings {
 		cfg[k] = v
@@ -185,9 +186,9 @@ func campaignHasErrors(diags []*tfprotov6.Diagnostic) bool {
 // exactly when the apply sends, and whatever the plan knows the apply
 // returns unchanged.
 func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	p := configuredCampaignServer(t, srv, nil)
+	p := configuredCampaignServer(t, testSeams().withEnv(envAPIKey, testAPIKey), srv, nil)
 	recipients := campaignRecipients(3)
 
 	cfg := campaignConfigMap(recipients, nil)
@@ -241,12 +242,12 @@ func TestCampaignPlanTellsAndKeepsItsWord(t *testing.T) {
 // and never by number; the resume plan says it sends the two whose
 // numbers were fixed.
 func TestCampaignApplyWarnsByKey(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	recipients := campaignRecipients(5)
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{
 		recipients[1].phone: "", recipients[2].phone: "", recipients[4].phone: "Please correct the following error - not a WhatsApp number",
 	}})
-	p := configuredCampaignServer(t, srv, nil)
+	p := configuredCampaignServer(t, testSeams().withEnv(envAPIKey, testAPIKey), srv, nil)
 	cfg := campaignConfigMap(recipients, nil)
 	plan := p.campaignPlan(nil, cfg)
 	applied := p.campaignApply(nil, plan, cfg)
@@ -286,9 +287,9 @@ func TestCampaignApplyWarnsByKey(t *testing.T) {
 // dry_run the plan warns, and the apply stops with an error at api_key
 // before any request, leaving no state.
 func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	p := configuredCampaignServer(t, srv, nil)
+	p := configuredCampaignServer(t, testSeams(), srv, nil)
 	cfg := campaignConfigMap(campaignRecipients(2), nil)
 	plan := p.campaignPlan(nil, cfg)
 	if campaignHasErrors(plan.Diagnostics) || len(plan.Diagnostics) != 1 || !strings.Contains(plan.Diagnostics[0].Detail, "The apply cannot send: No API key is configured") {
@@ -308,9 +309,9 @@ func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
 
 // TestCampaignDryRunPlanSaysSo names the dry run in the plan warning.
 func TestCampaignDryRunPlanSaysSo(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	p := configuredCampaignServer(t, srv, map[string]any{"dry_run": true})
+	p := configuredCampaignServer(t, testSeams(), srv, map[string]any{"dry_run": true})
 	plan := p.campaignPlan(nil, campaignConfigMap(campaignRecipients(3), nil))
 	ws := campaignWarnings(plan.Diagnostics)
 	if len(ws) != 1 || ws[0].Summary != "Campaign dry run will build 3 messages and send none" || strings.Contains(ws[0].Detail, "cannot send") {
@@ -320,9 +321,9 @@ func TestCampaignDryRunPlanSaysSo(t *testing.T) {
 
 // TestCampaignBudgetWarning says why sending stopped.
 func TestCampaignBudgetWarning(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	p := configuredCampaignServer(t, srv, map[string]any{"max_sends_per_apply": 2})
+	p := configuredCampaignServer(t, testSeams().withEnv(envAPIKey, testAPIKey), srv, map[string]any{"max_sends_per_apply": 2})
 	cfg := campaignConfigMap(campaignRecipients(5), nil)
 	plan := p.campaignPlan(nil, cfg)
 	applied := p.campaignApply(nil, plan, cfg)
@@ -346,7 +347,7 @@ func TestCampaignBudgetWarning(t *testing.T) {
 // TestCampaignUnknownRecipients plans unknown results when even the keys
 // are unknown, and names that in the warning.
 func TestCampaignUnknownRecipients(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	if diags := p.configure(nil); len(diags) != 0 {
 		t.Fatal(diagString(diags))

@@ -187,11 +187,12 @@ func campaignPlanSends(action plancheck.ResourceActionType) []plancheck.PlanChec
 	}
 }
 
+// campaignAccTest runs steps with the test key and the test receivers'
+// status token (used only with a status_url) in the provider's environment.
 func campaignAccTest(t *testing.T, steps ...resource.TestStep) {
 	t.Helper()
-	t.Setenv(envAPIKey, testAPIKey)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps:                    steps,
 	})
 }
@@ -202,6 +203,7 @@ func campaignAccTest(t *testing.T, steps ...resource.TestStep) {
 // one per approval status) outside the apply's limiter, so the apply is
 // given what they leave of the window.
 func TestAccCampaignRateLimit(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	recipients := campaignRecipients(50)
 	campaignAccTest(t, resource.TestStep{
@@ -265,6 +267,7 @@ func logCampaignRateEfficiency(t *testing.T, srv *mock.Server, limit int, window
 // TestAccCampaignRetries429 answers 429 to every 5th request: the client
 // retries them, and everyone is sent exactly once.
 func TestAccCampaignRetries429(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{Every429: 5}})
 	recipients := campaignRecipients(24)
 	campaignAccTest(t, resource.TestStep{
@@ -291,6 +294,7 @@ func TestAccCampaignRetries429(t *testing.T) {
 // succeeds with the others' ids and the two errors verbatim; the next plan
 // sends nothing until the two numbers are fixed, and then only them.
 func TestAccCampaignRejected(t *testing.T) {
+	t.Parallel()
 	recipients := campaignRecipients(6)
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{
 		recipients[1].phone: "",
@@ -343,6 +347,7 @@ func TestAccCampaignRejected(t *testing.T) {
 // body: the recipient is uncertain, later plain applies leave it alone,
 // and listing it in retry_uncertain sends it once more.
 func TestAccCampaignUncertain(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
 	all := campaignRecipients(3)
 	asha := all[:1]
@@ -397,6 +402,7 @@ func TestAccCampaignUncertain(t *testing.T) {
 // exactly, an added key is sent once, and resend_on_change re-sends the
 // changed one.
 func TestAccCampaignChanges(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	start := campaignRecipients(3)
 	edited := []campaignRecipient{start[0], start[1], {key: "r009", phone: "9800000009", name: "Name 9"}}
@@ -484,6 +490,7 @@ func TestAccCampaignChanges(t *testing.T) {
 // TestAccCampaignDryRun builds every payload and sends nothing; a later
 // real apply sends them all once.
 func TestAccCampaignDryRun(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	recipients := campaignRecipients(3)
 	campaignAccTest(t,
@@ -517,6 +524,7 @@ func TestAccCampaignDryRun(t *testing.T) {
 // TestAccCampaignMaxSendsPerApply stops at the cap with the reason in
 // results; the next apply sends the rest.
 func TestAccCampaignMaxSendsPerApply(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	recipients := campaignRecipients(20)
 	config := campaignHCL(srv, "  max_sends_per_apply = 10\n", "", recipients)
@@ -571,6 +579,7 @@ const campaignPostcondition = `  lifecycle {
 // id saved), and the resume's plan is not blocked by it, since
 // failed_count is unknown until the resume has sent.
 func TestAccCampaignPostcondition(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	recipients := campaignRecipients(4)
 	config := campaignHCL(srv, "  max_sends_per_apply = 2\n", campaignPostcondition, recipients)

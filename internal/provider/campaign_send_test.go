@@ -98,6 +98,7 @@ func assertCampaignAtMostOnce(t *testing.T, f *campaignFakeSender) {
 }
 
 func TestCampaignSendEveryRecipientOnceWithBoundedConcurrency(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Duration(len(m.PhoneNumber)%3+1) * time.Second)
@@ -126,6 +127,7 @@ func TestCampaignSendEveryRecipientOnceWithBoundedConcurrency(t *testing.T) {
 }
 
 func TestCampaignSendRecordsEveryOutcome(t *testing.T) {
+	t.Parallel()
 	rejected := &client.Error{Kind: client.KindRejected, Op: "send template", StatusCode: 400, Message: "Phone Number & Country Code provided is invalid"}
 	uncertain := &client.Error{Kind: client.KindUncertain, Op: "send template", Err: errors.New("connection reset")}
 	unsent := &client.Error{Kind: client.KindUnsent, Op: "send template", Err: errors.New("connection refused")}
@@ -182,6 +184,7 @@ func TestCampaignSendRecordsEveryOutcome(t *testing.T) {
 // in flight: they finish and keep their ids, no new send starts, and the
 // rest are failed "not sent: apply was interrupted".
 func TestCampaignSendInterrupt(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		release := make(chan struct{})
 		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
@@ -232,6 +235,7 @@ func TestCampaignSendInterrupt(t *testing.T) {
 // TestCampaignSendInterruptWhileWaitingForTheLimiter treats a send whose
 // rate-limit wait ended with the context as not sent.
 func TestCampaignSendInterruptWhileWaitingForTheLimiter(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		f := newCampaignFakeSender(func(ctx context.Context, _ wire.Message) sendOutcome {
 			<-ctx.Done()
@@ -256,6 +260,7 @@ func TestCampaignSendInterruptWhileWaitingForTheLimiter(t *testing.T) {
 
 // TestCampaignSendTimeout stops at the deadline the timeouts block sets.
 func TestCampaignSendTimeout(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 			time.Sleep(time.Minute)
@@ -285,6 +290,7 @@ func TestCampaignSendTimeout(t *testing.T) {
 
 // TestCampaignSendBudget stops at max_sends_per_apply and says why.
 func TestCampaignSendBudget(t *testing.T) {
+	t.Parallel()
 	budget := &sendBudget{limit: 10}
 	f := newCampaignFakeSender(func(ctx context.Context, m wire.Message) sendOutcome {
 		if !budget.take() {
@@ -314,6 +320,7 @@ func TestCampaignSendBudget(t *testing.T) {
 // TestCampaignSendStopsOnRefusedCredentials sends no more once the API
 // says the key is wrong: every further send would fail the same way.
 func TestCampaignSendStopsOnRefusedCredentials(t *testing.T) {
+	t.Parallel()
 	refused := &client.Error{Kind: client.KindUnauthorized, Op: "send template", StatusCode: 401, Message: "Invalid API key or the API key is missing"}
 	f := newCampaignFakeSender(func(context.Context, wire.Message) sendOutcome {
 		return sendOutcome{Status: sendFailed, Err: refused}
@@ -352,6 +359,7 @@ func (b *campaignLogBuffer) entries(t *testing.T) []map[string]any {
 // TestCampaignSendLogsProgressWithoutNumbers logs done/total, failures and
 // an ETA at INFO, and phone numbers only at TRACE.
 func TestCampaignSendLogsProgressWithoutNumbers(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs campaignLogBuffer
 		// Masked and with a field, as every context of a provider call:

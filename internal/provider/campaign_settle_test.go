@@ -36,6 +36,7 @@ func campaignReceiverSetup(t *testing.T, opts mock.Options) (*mock.Server, strin
 // webhooks, sent with the mock's ids, and leaves the three uncertain; no
 // send is made.
 func TestAccCampaignSettlesUncertainFromReceiver(t *testing.T) {
+	t.Parallel()
 	faults := map[int]mock.Fault{}
 	for n := 1; n <= 5; n++ {
 		faults[n] = mock.FaultDropAfterBody
@@ -121,6 +122,7 @@ func TestAccCampaignSettlesUncertainFromReceiver(t *testing.T) {
 // After the mock's webhooks, a refresh sets each result's delivery_status
 // and delivery_counts to what the mock reported last for its message.
 func TestAccCampaignDeliveryStatus(t *testing.T) {
+	t.Parallel()
 	recipients := campaignRecipients(6)
 	srv, providerExtra := campaignReceiverSetup(t, mock.Options{
 		RateLimit:  -1,
@@ -188,10 +190,10 @@ func webhookStatus(typ string) string {
 // A journal that cannot be reached stops the campaign before any send,
 // with an error that says why and that nothing was sent.
 func TestAccCampaignJournalUnavailableSendsNothing(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	gone := httptest.NewServer(http.NotFoundHandler())
 	gone.Close()
-	t.Setenv(envStatusToken, testStatusToken)
 	campaignAccTest(t, resource.TestStep{
 		Config:      campaignHCL(srv, fmt.Sprintf("  status_url = %q\n", gone.URL), "", campaignRecipients(3)),
 		ExpectError: regexp.MustCompile(`(?s)Send Journal Unavailable.*Nothing was sent`),
@@ -205,6 +207,7 @@ func TestAccCampaignJournalUnavailableSendsNothing(t *testing.T) {
 // the next refresh settles it from the receiver: sent, with the mock's id,
 // and nothing is sent again.
 func TestAccTemplateMessageSettlesUncertainFromReceiver(t *testing.T) {
+	t.Parallel()
 	srv, providerExtra := campaignReceiverSetup(t, mock.Options{RateLimit: -1,
 		Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
 	config := fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n%s}\n", srv.URL(), providerExtra) + `

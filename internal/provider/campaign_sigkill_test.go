@@ -22,7 +22,8 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// killRuns is how many times TestAccCampaignKillRecovery kills an apply.
+// killRuns is how many times the TestAccCampaignKillRecovery tests kill an
+// apply, together.
 const killRuns = 20
 
 // killRecipients is how many recipients each killed campaign has.
@@ -37,15 +38,17 @@ type killTotals struct {
 	answeredUncertain int
 }
 
-// TestAccCampaignKillRecovery kills Terraform's whole process group
-// (Terraform and the provider plugin, as a CI runner ending a job does)
-// with SIGKILL at a random moment of a 60-recipient campaign whose every
-// answer the mock holds 100 to 300 ms, and applies again: in the same
+// The TestAccCampaignKillRecovery tests kill Terraform's whole process
+// group (Terraform and the provider plugin, as a CI runner ending a job
+// does) with SIGKILL at a random moment of a 60-recipient campaign whose
+// every answer the mock holds 100 to 300 ms, and apply again: in the same
 // directory for half the runs, and for the other half in a fresh directory
 // that has only the state file and the configuration, with the status
 // receiver keeping the send journal. Half the killed applies are the
 // campaign's first (no state yet), half an update adding 50 recipients.
-// Across all runs:
+// The killRuns runs are split into four tests, one for each kind of run,
+// each with its own mock and receiver, so that they run beside the rest of
+// the suite. Across all runs:
 //
 //   - no phone number gets two messages at the mock;
 //   - every recipient whose answer the mock wrote before the kill is sent,
@@ -53,7 +56,30 @@ type killTotals struct {
 //   - every other recipient is sent exactly once by the next apply, or is
 //     uncertain (its request was recorded but never reached the mock, or
 //     no webhook accounts for it), and is never sent by itself.
-func TestAccCampaignKillRecovery(t *testing.T) {
+func TestAccCampaignKillRecovery_firstApply(t *testing.T) {
+	t.Parallel()
+	campaignKillRecovery(t, false, true)
+}
+
+func TestAccCampaignKillRecovery_firstApplyFreshDir(t *testing.T) {
+	t.Parallel()
+	campaignKillRecovery(t, true, true)
+}
+
+func TestAccCampaignKillRecovery_update(t *testing.T) {
+	t.Parallel()
+	campaignKillRecovery(t, false, false)
+}
+
+func TestAccCampaignKillRecovery_updateFreshDir(t *testing.T) {
+	t.Parallel()
+	campaignKillRecovery(t, true, false)
+}
+
+// campaignKillRecovery runs those of the killRuns runs whose apply after
+// the kill is in a fresh directory or not, and whose killed apply is the
+// campaign's first or not: run%2 says fresh, (run/2)%2 an update.
+func campaignKillRecovery(t *testing.T, fresh, first bool) {
 	rcv := startTestReceiver(t)
 	c := newCampaignCLI(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Minute)
@@ -72,7 +98,9 @@ func TestAccCampaignKillRecovery(t *testing.T) {
 
 	var totals killTotals
 	for run := range killRuns {
-		fresh, first := run%2 == 1, (run/2)%2 == 0
+		if fresh != (run%2 == 1) || first != ((run/2)%2 == 0) {
+			continue
+		}
 		t.Run(fmt.Sprintf("run%02d_fresh=%v_first=%v", run, fresh, first), func(t *testing.T) {
 			killRecoveryRun(t, c, env, providerExtra, rng, killRun{n: run, fresh: fresh, first: first, settles: true}, &totals)
 		})
@@ -86,13 +114,26 @@ func TestAccCampaignKillRecovery(t *testing.T) {
 	}
 }
 
-// TestAccCampaignKillRecoveryLocal is TestAccCampaignKillRecovery without
-// a status receiver: the journal lives in the working directory's
-// .terraform folder, and each run applies again in the same directory.
-// Nobody is messaged twice. A recipient whose answer the mock wrote in the
-// instant before the kill, before the provider recorded it, cannot be
-// settled without a receiver and is uncertain; the test counts them.
-func TestAccCampaignKillRecoveryLocal(t *testing.T) {
+// The TestAccCampaignKillRecoveryLocal tests are the kill tests without a
+// status receiver: the journal lives in the working directory's .terraform
+// folder, and each run applies again in the same directory. Nobody is
+// messaged twice. A recipient whose answer the mock wrote in the instant
+// before the kill, before the provider recorded it, cannot be settled
+// without a receiver and is uncertain; the tests count them. Their six
+// runs are split into two tests: killed first applies, killed updates.
+func TestAccCampaignKillRecoveryLocal_firstApply(t *testing.T) {
+	t.Parallel()
+	campaignKillRecoveryLocal(t, true)
+}
+
+func TestAccCampaignKillRecoveryLocal_update(t *testing.T) {
+	t.Parallel()
+	campaignKillRecoveryLocal(t, false)
+}
+
+// campaignKillRecoveryLocal runs those of the six local runs whose killed
+// apply is the campaign's first or not (run%2).
+func campaignKillRecoveryLocal(t *testing.T, first bool) {
 	c := newCampaignCLI(t)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Minute)
 	defer cancel()
@@ -104,7 +145,9 @@ func TestAccCampaignKillRecoveryLocal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 13))
 	var totals killTotals
 	for run := range 6 {
-		first := run%2 == 0
+		if first != (run%2 == 0) {
+			continue
+		}
 		t.Run(fmt.Sprintf("run%02d_first=%v", run, first), func(t *testing.T) {
 			killRecoveryRun(t, c, c.env, "  rate_limit_per_minute = 100000\n", rng, killRun{n: run, first: first}, &totals)
 			if _, err := os.Stat(filepath.Join(c.dir, fmt.Sprintf("run%02d", run), ".terraform", journalFolder)); err != nil {
@@ -354,6 +397,7 @@ func campaignProcessesOf(binary string) ([]int, error) {
 // in as sent through the same journal code, which the campaign kill tests
 // exercise.)
 func TestAccTemplateMessageKillRecovery(t *testing.T) {
+	t.Parallel()
 	c := newCampaignCLI(t)
 	srv := c.srv
 	config := func(phone string) string {

@@ -73,7 +73,7 @@ const (
 // (or of the campaign's own), found by validate when the configuration
 // holds it, and by plan when it comes from a reference unknown at validate.
 func TestCampaignValidationTable(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("x", n) }
 	tests := []struct {
 		name string

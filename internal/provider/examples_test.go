@@ -58,17 +58,18 @@ func exampleConfig(t *testing.T, dir string) string {
 // against the mock and a status receiver, and applied again to show that an
 // unchanged configuration sends nothing.
 func TestAccExamples(t *testing.T) {
+	t.Parallel()
 	for _, dir := range exampleDirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			actions := strings.HasPrefix(dir, "actions/")
 			if actions {
 				requireTerraform114(t, "action blocks")
 			}
-			t.Setenv(envAPIKey, "")
-			t.Setenv(envStatusURL, "")
 			rcv := startTestReceiver(t)
 			srv := newWebhookMock(t, rcv)
-			cli := newCLITerraform(t, testSeams(), exampleConfig(t, dir))
+			env := &testEnv{}
+			env.set(envStatusToken, testStatusToken)
+			cli := newCLITerraform(t, env.seams(), exampleConfig(t, dir))
 
 			abs, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(dir)))
 			if err != nil {
@@ -91,10 +92,10 @@ func TestAccExamples(t *testing.T) {
 				return
 			}
 
-			// The provider runs in this process: its environment is ours.
-			t.Setenv(envAPIKey, testAPIKey)
-			t.Setenv(envBaseURL, srv.URL())
-			t.Setenv(envStatusURL, rcv.url)
+			// The apply has the key, the mock and the receiver.
+			env.set(envAPIKey, testAPIKey)
+			env.set(envBaseURL, srv.URL())
+			env.set(envStatusURL, rcv.url)
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}

@@ -104,8 +104,7 @@ func (ex *guideExample) test(t *testing.T, args ...string) {
 // formatted and valid, and `terraform test` passes every run with no API key
 // and no network.
 func TestAccGuideValidateInCI(t *testing.T) {
-	t.Setenv(envAPIKey, "")
-	t.Setenv(envDryRun, "")
+	t.Parallel()
 	ex := newGuideExample(t, "validate-in-ci")
 	ex.check(t)
 	ex.test(t)
@@ -118,11 +117,10 @@ const mockGuideURL = "http://127.0.0.1:8081"
 // guide against the mock, at the mock's address instead of the fixed one
 // the guide starts it on: two applies send the three messages once.
 func TestAccGuideMock(t *testing.T) {
+	t.Parallel()
 	if cli := acceptanceCLI(t); cli.name == "OpenTofu" {
 		t.Skipf("OpenTofu %s: an assert cannot refer to an earlier run's outputs (run.<name>.<output>), which the guide's second run compares", cli.version)
 	}
-	t.Setenv(envAPIKey, "")
-	t.Setenv(envDryRun, "")
 	srv := newTestMock(t, mock.Options{APIKey: mock.DefaultAPIKey})
 	ex := newGuideExample(t, "mock", `"`+mockGuideURL+`"`, `"`+srv.URL()+`"`)
 	ex.check(t)

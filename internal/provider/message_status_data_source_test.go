@@ -62,6 +62,7 @@ func statuses(list ...string) func(int, context.Context) (wire.Status, bool, err
 func strPtr(s string) *string { return &s }
 
 func TestStatusWaitReachesOrPasses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		answers []string
@@ -100,6 +101,7 @@ func TestStatusWaitReachesOrPasses(t *testing.T) {
 }
 
 func TestStatusWaitBacksOffAndReportsLastStatusAtTimeout(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		src := newFakeStatusSource(statuses("", wire.StatusSent))
 		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: 20 * time.Second, interval: time.Second}
@@ -139,6 +141,7 @@ func TestStatusWaitBacksOffAndReportsLastStatusAtTimeout(t *testing.T) {
 }
 
 func TestStatusWaitStopsAtFailure(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		failed := wire.Status{ID: "m1", Status: wire.StatusFailed, FailedAt: strPtr("2026-01-02T03:04:05Z"),
 			FailureReason: strPtr("Message undeliverable"), ErrorCode: strPtr("131026")}
@@ -175,6 +178,7 @@ func TestStatusWaitStopsAtFailure(t *testing.T) {
 }
 
 func TestStatusWaitHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
@@ -203,6 +207,7 @@ func TestStatusWaitHonoursCancellation(t *testing.T) {
 }
 
 func TestStatusWaitCancelledDuringRead(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		src := newFakeStatusSource(func(_ int, ctx context.Context) (wire.Status, bool, error) {
@@ -219,6 +224,7 @@ func TestStatusWaitCancelledDuringRead(t *testing.T) {
 }
 
 func TestStatusWaitRetriesTransientErrors(t *testing.T) {
+	t.Parallel()
 	unavailable := &client.Error{Kind: client.KindUncertain, Op: "read message status", StatusCode: http.StatusServiceUnavailable}
 	t.Run("until the status arrives", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
@@ -271,6 +277,7 @@ func TestStatusWaitRetriesTransientErrors(t *testing.T) {
 }
 
 func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		src := newFakeStatusSource(func(int, context.Context) (wire.Status, bool, error) {
 			return wire.Status{}, false, &client.Error{Kind: client.KindUnauthorized, Op: "read message status", StatusCode: http.StatusUnauthorized}
@@ -291,6 +298,7 @@ func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
 }
 
 func TestStatusWaitBoundsAHangingRead(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		src := newFakeStatusSource(func(_ int, ctx context.Context) (wire.Status, bool, error) {
 			<-ctx.Done()
@@ -310,6 +318,7 @@ func TestStatusWaitBoundsAHangingRead(t *testing.T) {
 }
 
 func TestStatusReached(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status, want string
 		reached      bool
@@ -331,6 +340,7 @@ func TestStatusReached(t *testing.T) {
 }
 
 func TestStatusErrorDiagnostics(t *testing.T) {
+	t.Parallel()
 	pending := &statusTimeoutError{last: pendingStatus("m1"), timeout: 2 * time.Minute}
 	d := statusReadFailed("m1", pending)
 	if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message status not reached in time", d.Detail())) {
@@ -415,6 +425,7 @@ func readMessageStatus(p *protocolServer, config map[string]any) (map[string]str
 }
 
 func TestMessageStatusValidateConfig(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	tests := []struct {
 		name   string
@@ -453,8 +464,7 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 }
 
 func TestMessageStatusReadWithoutStatusURL(t *testing.T) {
-	t.Setenv(envStatusURL, "")
-	t.Setenv(envStatusToken, "")
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	if diags := p.configure(nil); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
@@ -471,7 +481,7 @@ func TestMessageStatusReadWithoutStatusURL(t *testing.T) {
 }
 
 func TestMessageStatusReadDryRunID(t *testing.T) {
-	t.Setenv(envStatusURL, "")
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	if diags := p.configure(map[string]any{"dry_run": true}); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
@@ -486,9 +496,10 @@ func TestMessageStatusReadDryRunID(t *testing.T) {
 }
 
 func TestMessageStatusReadWrongToken(t *testing.T) {
+	t.Parallel()
 	const wrongToken = "not-the-receiver-token"
 	rcv := startTestReceiver(t)
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envStatusToken, testStatusToken))
 	if diags := p.configure(map[string]any{"status_url": rcv.url, "status_token": wrongToken}); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
@@ -502,8 +513,9 @@ func TestMessageStatusReadWrongToken(t *testing.T) {
 }
 
 func TestMessageStatusReadPending(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envStatusToken, testStatusToken))
 	if diags := p.configure(map[string]any{"status_url": rcv.url, "status_token": testStatusToken}); len(diags) > 0 {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}

@@ -326,6 +326,7 @@ var declarationRules = []string{
 }
 
 func TestMessageValidationTable_coversEveryMessageRule(t *testing.T) {
+	t.Parallel()
 	covered := map[string]bool{}
 	summaries := map[string]string{}
 	for _, r := range contract.Rules() {
@@ -359,7 +360,7 @@ func TestMessageValidationTable_coversEveryMessageRule(t *testing.T) {
 // interakt_template_message and of the interakt_send_template action,
 // with no API key and no network.
 func TestMessageValidationTable(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	if d := p.validate(messageType, validMessage()); len(d) != 0 {
 		t.Fatalf("the base configuration is not valid:\n%s", diagString(d))

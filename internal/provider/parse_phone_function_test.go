@@ -23,6 +23,7 @@ func runFunction(f function.Function, ret attr.Value, args ...attr.Value) *funct
 }
 
 func TestParsePhoneFunctionRun(t *testing.T) {
+	t.Parallel()
 	unknown := types.ObjectUnknown(parsedPhoneAttrTypes)
 	for _, tc := range []struct {
 		in, countryCode, phoneNumber, err string
@@ -65,7 +66,7 @@ func TestParsePhoneFunctionRun(t *testing.T) {
 // TestAccParsePhoneFunction calls the function from configuration, with no
 // provider configuration at all.
 func TestAccParsePhoneFunction(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),

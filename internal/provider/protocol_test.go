@@ -244,3 +244,97 @@ func findDiag(diags []*tfprotov6.Diagnostic, w wantDiag) *tfprotov6.Diagnostic {
 	}
 	return nil
 }
+
+// applyMessage plans and applies the creation of an
+// interakt_template_message, as Terraform does, and returns its new state
+// (null when the apply failed) with the diagnostics of both calls.
+func (p *protocolServer) applyMessage(config map[string]any) (tftypes.Value, []*tfprotov6.Diagnostic) {
+	p.t.Helper()
+	typeName := messageType
+	typ := p.resourceType(typeName)
+	plan := p.planCreate(typeName, config)
+	diags := plan.Diagnostics
+	if hasErrorDiag(diags) {
+		return tftypes.NewValue(typ, nil), diags
+	}
+	resp, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName:     typeName,
+		PriorState:   p.toDynamic(typ, tftypes.NewValue(typ, nil)),
+		PlannedState: plan.PlannedState,
+		Config:       p.dynamic(typ, config),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	diags = append(diags, resp.Diagnostics...)
+	if resp.NewState == nil {
+		return tftypes.NewValue(typ, nil), diags
+	}
+	state, err := resp.NewState.Unmarshal(typ)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return state, diags
+}
+
+// planUpdate plans a change of an existing resource: the proposed state is
+// the configuration with the computed attributes of prior, as Terraform
+// proposes it.
+func (p *protocolServer) planUpdate(typeName string, prior tftypes.Value, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
+	p.t.Helper()
+	typ := p.resourceType(typeName)
+	var priorAttrs map[string]tftypes.Value
+	if err := prior.As(&priorAttrs); err != nil {
+		p.t.Fatal(err)
+	}
+	cfg := p.value(typ, config)
+	var proposedAttrs map[string]tftypes.Value
+	if err := cfg.As(&proposedAttrs); err != nil {
+		p.t.Fatal(err)
+	}
+	for _, a := range p.schemas.ResourceSchemas[typeName].Block.Attributes {
+		if a.Computed && !a.Optional {
+			proposedAttrs[a.Name] = priorAttrs[a.Name]
+		}
+	}
+	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName:         typeName,
+		PriorState:       p.toDynamic(typ, prior),
+		ProposedNewState: p.toDynamic(typ, tftypes.NewValue(typ, proposedAttrs)),
+		Config:           p.toDynamic(typ, cfg),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp
+}
+
+// stateAttributes returns the attributes of a resource state object.
+func stateAttributes(t *testing.T, state tftypes.Value) map[string]tftypes.Value {
+	t.Helper()
+	if state.IsNull() {
+		t.Fatal("no state")
+	}
+	var attrs map[string]tftypes.Value
+	if err := state.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return attrs
+}
+
+// stringAttr returns a known string attribute, "" when it is null.
+func stringAttr(t *testing.T, attrs map[string]tftypes.Value, name string) string {
+	t.Helper()
+	v, ok := attrs[name]
+	if !ok {
+		t.Fatalf("no attribute %q", name)
+	}
+	var s *string
+	if err := v.As(&s); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -35,13 +36,24 @@ type InteraktProvider struct {
 }
 
 // seams are what tests inject: a shorter rate window to match a mock
-// server's, a transport, and a faster status poll.
+// server's, a transport, a faster status poll, and the environment.
 type seams struct {
 	rateWindow   time.Duration
 	httpClient   *http.Client
 	pollInterval time.Duration
 	// journalDir, when set, is the local send journal's folder.
 	journalDir string
+	// getenv is where the settings' environment variables are read; nil
+	// means the process environment (os.Getenv).
+	getenv func(string) string
+}
+
+// env returns the environment the provider's settings fall back to.
+func (s seams) env() func(string) string {
+	if s.getenv == nil {
+		return os.Getenv
+	}
+	return s.getenv
 }
 
 // New returns the provider factory that main serves.

@@ -21,11 +21,16 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
+// TestAccProvider_sendsWithTheKeyFromTheEnvironment is the test whose
+// provider reads the process environment (nil getenv, os.Getenv), as a
+// served provider does; so it sets the key there, and runs alone.
 func TestAccProvider_sendsWithTheKeyFromTheEnvironment(t *testing.T) {
 	t.Setenv(envAPIKey, testAPIKey)
 	srv := newTestMock(t, mock.Options{})
+	s := testSeams()
+	s.getenv = nil
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(s),
 		Steps: []resource.TestStep{{
 			Config: orderShippedMessage(srv, "42"),
 			Check: func(*terraform.State) error {
@@ -60,7 +65,7 @@ func TestAccProvider_sendsWithTheKeyFromTheEnvironment(t *testing.T) {
 }
 
 func TestAccProvider_planNeedsNoKey(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -84,7 +89,7 @@ func TestAccProvider_planNeedsNoKey(t *testing.T) {
 }
 
 func TestAccProvider_applyWithoutKeyFails(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -99,9 +104,9 @@ func TestAccProvider_applyWithoutKeyFails(t *testing.T) {
 }
 
 func TestAccProvider_invalidBaseURLNamesTheAttribute(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: `
 provider "interakt" {
@@ -123,7 +128,7 @@ resource "interakt_template_message" "smoke" {
 // value known only after apply: the plan must not fail, and the apply,
 // which configures the provider again once the value is known, sends once.
 func TestAccProvider_unknownSettingsDuringPlan(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := fmt.Sprintf(`
 resource "terraform_data" "endpoint" {
@@ -141,7 +146,7 @@ resource "interakt_template_message" "smoke" {
 }
 `, srv.URL())
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -156,7 +161,7 @@ resource "interakt_template_message" "smoke" {
 }
 
 func TestProviderConfigure_unknownSettings(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	config := map[string]any{
 		"api_key": Unknown, "base_url": Unknown, "rate_limit_per_minute": Unknown, "max_retries": Unknown,
@@ -180,6 +185,7 @@ func TestProviderConfigure_unknownSettings(t *testing.T) {
 }
 
 func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		config map[string]any
@@ -220,11 +226,11 @@ func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(envAPIKey, testAPIKey)
+			s := testSeams().withEnv(envAPIKey, testAPIKey)
 			for k, v := range tc.env {
-				t.Setenv(k, v)
+				s = s.withEnv(k, v)
 			}
-			p := newProtocolServer(t, testSeams())
+			p := newProtocolServer(t, s)
 			var diags []*tfprotov6.Diagnostic
 			if tc.validate {
 				diags = p.validateProvider(tc.config)
@@ -242,6 +248,7 @@ func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
 }
 
 func TestProviderConfigure_misEncodedKeyWarnsWithoutQuotingIt(t *testing.T) {
+	t.Parallel()
 	const secret = "s3cr3t-Key-42"
 	encodedTwice := base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(secret + ":"))))
 	tests := []struct {
@@ -257,14 +264,13 @@ func TestProviderConfigure_misEncodedKeyWarnsWithoutQuotingIt(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			config := map[string]any{}
+			config, s := map[string]any{}, testSeams()
 			if tc.fromEnv {
-				t.Setenv(envAPIKey, tc.key)
+				s = s.withEnv(envAPIKey, tc.key)
 			} else {
-				t.Setenv(envAPIKey, "")
 				config["api_key"] = tc.key
 			}
-			diags := newProtocolServer(t, testSeams()).configure(config)
+			diags := newProtocolServer(t, s).configure(config)
 			var want []wantDiag
 			if tc.wantWarning {
 				want = []wantDiag{warnAt("API key looks mis-encoded", "api_key")}

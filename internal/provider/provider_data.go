@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -86,90 +85,129 @@ func (b *sendBudget) giveBack() {
 	}
 }
 
-func newProviderData(ctx context.Context, cfg providerModel, version string, s seams) (*providerData, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	d := &providerData{budget: &sendBudget{}, pollInterval: s.pollInterval}
+// providerSettings are the provider block's settings after the
+// environment's fallbacks and the defaults: everything Configure builds the
+// clients from.
+type providerSettings struct {
+	apiKey, baseURL string
+	// apiUnknown: api_key or base_url is not known until apply.
+	apiUnknown bool
 
-	apiKey, apiKeyUnknown := stringSetting(cfg.APIKey, envAPIKey)
-	baseURL, baseURLUnknown := stringSetting(cfg.BaseURL, envBaseURL)
-	if baseURL == "" {
-		baseURL = defaultBaseURL
+	rateLimit      int64
+	maxRetries     int64
+	requestTimeout time.Duration
+	dryRun         bool
+	maxSends       int64 // 0 = no cap
+
+	statusURL, statusToken string
+	statusURLUnknown       bool
+
+	// journalDir is the local send journal's folder, used without a
+	// status_url.
+	journalDir string
+}
+
+// resolveSettings reads the provider block, falling back to getenv for
+// the settings an environment variable can give. It has no other input:
+// the provider passes os.Getenv, tests pass their own environment.
+func resolveSettings(cfg providerModel, getenv func(string) string) (providerSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	st := providerSettings{
+		rateLimit:      defaultRateLimit,
+		maxRetries:     defaultMaxRetries,
+		requestTimeout: defaultRequestTimeout,
+		journalDir:     localJournalDir(getenv),
 	}
-	if !baseURLUnknown && !isHTTPURL(baseURL) {
+
+	var apiKeyUnknown, baseURLUnknown bool
+	st.apiKey, apiKeyUnknown = stringSetting(cfg.APIKey, envAPIKey, getenv)
+	st.baseURL, baseURLUnknown = stringSetting(cfg.BaseURL, envBaseURL, getenv)
+	st.apiUnknown = apiKeyUnknown || baseURLUnknown
+	if st.baseURL == "" {
+		st.baseURL = defaultBaseURL
+	}
+	if !baseURLUnknown && !isHTTPURL(st.baseURL) {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid URL",
 			"base_url (or "+envBaseURL+") must be an absolute http or https URL, such as "+defaultBaseURL+".")
 	}
 
-	rate := int64(defaultRateLimit)
 	switch {
 	case !cfg.RateLimitPerMinute.IsNull() && !cfg.RateLimitPerMinute.IsUnknown():
-		rate = cfg.RateLimitPerMinute.ValueInt64()
-	case os.Getenv(envRateLimit) != "":
-		n, err := strconv.ParseInt(os.Getenv(envRateLimit), 10, 64)
+		st.rateLimit = cfg.RateLimitPerMinute.ValueInt64()
+	case getenv(envRateLimit) != "":
+		n, err := strconv.ParseInt(getenv(envRateLimit), 10, 64)
 		if err != nil || n < 1 {
 			diags.AddAttributeError(path.Root("rate_limit_per_minute"), "Invalid rate limit",
 				envRateLimit+" must be a whole number of at least 1.")
 		}
-		rate = n
+		st.rateLimit = n
 	}
 
-	retries := int64(defaultMaxRetries)
 	if !cfg.MaxRetries.IsNull() && !cfg.MaxRetries.IsUnknown() {
-		retries = cfg.MaxRetries.ValueInt64()
+		st.maxRetries = cfg.MaxRetries.ValueInt64()
 	}
 
-	timeout := defaultRequestTimeout
 	if !cfg.RequestTimeout.IsNull() && !cfg.RequestTimeout.IsUnknown() {
 		if t, err := time.ParseDuration(cfg.RequestTimeout.ValueString()); err == nil && t > 0 {
-			timeout = t
+			st.requestTimeout = t
 		}
 	}
 
 	switch {
 	case !cfg.DryRun.IsNull() && !cfg.DryRun.IsUnknown():
-		d.dryRun = cfg.DryRun.ValueBool()
-	case os.Getenv(envDryRun) != "":
-		v, err := strconv.ParseBool(os.Getenv(envDryRun))
+		st.dryRun = cfg.DryRun.ValueBool()
+	case getenv(envDryRun) != "":
+		v, err := strconv.ParseBool(getenv(envDryRun))
 		if err != nil {
 			diags.AddAttributeError(path.Root("dry_run"), "Invalid dry_run",
 				envDryRun+` must be "true" or "false".`)
 		}
-		d.dryRun = v
+		st.dryRun = v
 	}
 	if !cfg.MaxSendsPerApply.IsNull() && !cfg.MaxSendsPerApply.IsUnknown() {
-		d.budget.limit = cfg.MaxSendsPerApply.ValueInt64()
+		st.maxSends = cfg.MaxSendsPerApply.ValueInt64()
 	}
 
-	statusURL, statusURLUnknown := stringSetting(cfg.StatusURL, envStatusURL)
-	statusToken, _ := stringSetting(cfg.StatusToken, envStatusToken)
-	if statusURL != "" && !isHTTPURL(statusURL) {
+	st.statusURL, st.statusURLUnknown = stringSetting(cfg.StatusURL, envStatusURL, getenv)
+	st.statusToken, _ = stringSetting(cfg.StatusToken, envStatusToken, getenv)
+	if st.statusURL != "" && !isHTTPURL(st.statusURL) {
 		diags.AddAttributeError(path.Root("status_url"), "Invalid URL",
 			"status_url (or "+envStatusURL+") must be an absolute http or https URL.")
 	}
-	d.secrets = nonEmpty(apiKey, statusToken)
+	return st, diags
+}
+
+func newProviderData(ctx context.Context, cfg providerModel, version string, s seams) (*providerData, diag.Diagnostics) {
+	st, diags := resolveSettings(cfg, s.env())
+	d := &providerData{
+		budget:       &sendBudget{limit: st.maxSends},
+		pollInterval: s.pollInterval,
+		dryRun:       st.dryRun,
+		secrets:      nonEmpty(st.apiKey, st.statusToken),
+	}
 	if diags.HasError() {
 		return nil, diags
 	}
 
 	logger := apiLogger{secrets: d.secrets}
 	switch {
-	case apiKeyUnknown || baseURLUnknown:
+	case st.apiUnknown:
 		d.apiMissing = "The provider's api_key or base_url is not known yet; it will be during apply."
-	case apiKey == "":
+	case st.apiKey == "":
 		d.apiMissing = "No API key is configured. Set the provider's api_key attribute or the " + envAPIKey +
 			" environment variable to the key shown in Interakt's Developer Settings."
 	default:
-		if warning := keyFormatWarning(apiKey); warning != "" {
+		if warning := keyFormatWarning(st.apiKey); warning != "" {
 			diags.AddAttributeWarning(path.Root("api_key"), "API key looks mis-encoded", warning)
 		}
 		api, err := client.New(client.Config{
-			BaseURL:            baseURL,
-			APIKey:             apiKey,
+			BaseURL:            st.baseURL,
+			APIKey:             st.apiKey,
 			UserAgent:          userAgent(version),
-			RateLimitPerMinute: int(rate),
+			RateLimitPerMinute: int(st.rateLimit),
 			RateWindow:         s.rateWindow,
-			MaxRetries:         int(retries),
-			RequestTimeout:     timeout,
+			MaxRetries:         int(st.maxRetries),
+			RequestTimeout:     st.requestTimeout,
 			HTTPClient:         s.httpClient,
 			Logger:             logger,
 		})
@@ -181,36 +219,37 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 	}
 
 	switch {
-	case statusURLUnknown:
+	case st.statusURLUnknown:
 		d.statusMissing = "The provider's status_url is not known yet."
-	case statusURL == "":
+	case st.statusURL == "":
 		d.statusMissing = "No status receiver is configured. Set the provider's status_url attribute or the " +
 			envStatusURL + " environment variable to the URL of your interakt-receiver."
 	default:
 		hc := s.httpClient
 		if hc == nil {
-			hc = &http.Client{Timeout: timeout}
+			hc = &http.Client{Timeout: st.requestTimeout}
 		}
-		d.status = client.NewStatusReader(statusURL, statusToken, hc, logger)
+		d.status = client.NewStatusReader(st.statusURL, st.statusToken, hc, logger)
 	}
-	d.journal = newJournal(statusURL, statusToken, s, timeout, logger)
+	d.journal = newJournal(st, s, logger)
 	_ = ctx
 	return d, diags
 }
 
-// stringSetting reads an optional string attribute, falling back to env.
+// stringSetting reads an optional string attribute, falling back to the
+// environment variable env.
 func stringSetting(v interface {
 	IsNull() bool
 	IsUnknown() bool
 	ValueString() string
-}, env string) (value string, unknown bool) {
+}, env string, getenv func(string) string) (value string, unknown bool) {
 	if v.IsUnknown() {
 		return "", true
 	}
 	if !v.IsNull() {
 		return v.ValueString(), false
 	}
-	return os.Getenv(env), false
+	return getenv(env), false
 }
 
 // keyFormatWarning says what looks wrong with a key without echoing it. The
@@ -244,17 +283,17 @@ func nonEmpty(values ...string) []string {
 // newJournal returns the send journal: the status receiver's when
 // status_url is set, so that a run killed on one machine is recovered on
 // another, else a local folder in the working directory.
-func newJournal(statusURL, token string, s seams, timeout time.Duration, logger client.Logger) *sendJournal {
-	if statusURL != "" {
+func newJournal(st providerSettings, s seams, logger client.Logger) *sendJournal {
+	if st.statusURL != "" {
 		hc := s.httpClient
 		if hc == nil {
-			hc = &http.Client{Timeout: timeout}
+			hc = &http.Client{Timeout: st.requestTimeout}
 		}
-		return newSendJournal(client.NewJournalClient(statusURL, token, hc, logger))
+		return newSendJournal(client.NewJournalClient(st.statusURL, st.statusToken, hc, logger))
 	}
 	dir := s.journalDir
 	if dir == "" {
-		dir = localJournalDir(os.Getenv)
+		dir = st.journalDir
 	}
 	return newSendJournal(journal.NewDir(dir))
 }

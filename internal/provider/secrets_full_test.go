@@ -52,14 +52,14 @@ func debugLogger(w io.Writer) *slog.Logger {
 }
 
 // startSecretsReceiver starts a receiver configured the way the program is,
-// from the environment (INTERAKT_WEBHOOK_SECRET, INTERAKT_STATUS_TOKEN),
+// from the environment env (INTERAKT_WEBHOOK_SECRET, INTERAKT_STATUS_TOKEN),
 // logging to log. It returns the receiver's URL.
-func startSecretsReceiver(t *testing.T, log io.Writer) string {
+func startSecretsReceiver(t *testing.T, log io.Writer, env map[string]string) string {
 	t.Helper()
 	opts, err := receiver.ParseOptions([]string{
 		"--listen", "127.0.0.1:0",
 		"--db", "sqlite://" + filepath.Join(t.TempDir(), "status.db"),
-	}, os.Getenv, io.Discard)
+	}, func(name string) string { return env[name] }, io.Discard)
 	if err != nil {
 		t.Fatalf("receiver options: %v", err)
 	}
@@ -142,7 +142,7 @@ data "interakt_templates" "approved" {
 
 // TestAccSecretsFull_applyAtTrace applies everything the provider offers at
 // TRACE, with the API key, the status token and the webhook secret set
-// through the environment to marker strings: the mock takes the marker key
+// through the provider's and the receiver's environments to marker strings: the mock takes the marker key
 // and signs its webhooks with the marker secret, and an in-process receiver
 // checks them with it and serves status under the marker token. The markers
 // must appear in no log line and in no state. It runs once with the
@@ -165,6 +165,8 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// terraform-plugin-testing and the provider served in process
+			// read these from the process environment: the test runs alone.
 			logFile := filepath.Join(t.TempDir(), "terraform.log")
 			for _, level := range tc.levels {
 				t.Setenv(level, "TRACE")
@@ -190,20 +192,22 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 // and returns the mock's and the receiver's logs.
 func secretsFullApply(t *testing.T) map[string]string {
 	t.Helper()
-	secrets := append(secretEnvironment(t), markerWebhookSecret)
-	t.Setenv(receiver.EnvWebhookSecret, markerWebhookSecret)
+	s, secrets := secretSeams()
+	secrets = append(secrets, markerWebhookSecret)
 	var receiverLog, mockLog secretsLog
-	t.Setenv(envStatusURL, startSecretsReceiver(t, &receiverLog))
+	statusURL := startSecretsReceiver(t, &receiverLog, map[string]string{
+		receiver.EnvWebhookSecret: markerWebhookSecret, receiver.EnvStatusToken: markerStatusToken})
+	s = s.withEnv(envStatusURL, statusURL)
 	srv := newTestMock(t, mock.Options{
 		APIKey:        markerAPIKey,
-		WebhookURL:    os.Getenv(envStatusURL) + receiver.DefaultWebhookPath,
-		WebhookSecret: os.Getenv(receiver.EnvWebhookSecret),
+		WebhookURL:    statusURL + receiver.DefaultWebhookPath,
+		WebhookSecret: markerWebhookSecret,
 		WebhookDelays: &mock.Delays{Sent: 0, Delivered: 20 * time.Millisecond, Read: 40 * time.Millisecond},
 		Logger:        debugLogger(&mockLog),
 	})
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(s),
 		Steps: []resource.TestStep{{
 			Config: secretsFullConfig(srv),
 			Check: resource.ComposeAggregateTestCheckFunc(
@@ -228,7 +232,7 @@ func secretsFullApply(t *testing.T) map[string]string {
 
 	// A webhook signed with another secret: the receiver must refuse it and
 	// say so in its log, without naming the secret it expected.
-	secretsPostForgedWebhook(t, os.Getenv(envStatusURL)+receiver.DefaultWebhookPath)
+	secretsPostForgedWebhook(t, statusURL+receiver.DefaultWebhookPath)
 	signed := 0
 	for _, d := range srv.WebhookDeliveries() {
 		if d.Delivered {
@@ -289,12 +293,11 @@ func secretsPostForgedWebhook(t *testing.T, url string) {
 // another token. Each refusal must be a diagnostic, and no diagnostic,
 // output or log line may hold the markers the provider was given.
 func TestAccSecretsFull_notInErrorText(t *testing.T) {
-	secrets := secretEnvironment(t)
-	t.Setenv(receiver.EnvWebhookSecret, markerWebhookSecret)
-	t.Setenv(receiver.EnvStatusToken, "the-receiver-knows-another-token")
+	t.Parallel()
+	s, secrets := secretSeams()
 	var receiverLog secretsLog
-	statusURL := startSecretsReceiver(t, &receiverLog)
-	t.Setenv(envStatusToken, markerStatusToken)
+	statusURL := startSecretsReceiver(t, &receiverLog, map[string]string{
+		receiver.EnvWebhookSecret: markerWebhookSecret, receiver.EnvStatusToken: "the-receiver-knows-another-token"})
 	srv := newTestMock(t, mock.Options{APIKey: testAPIKey})
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 
@@ -316,7 +319,7 @@ data "interakt_message_status" "unseen" {
   id = "never-sent"
 }
 `
-	cli := newCLITerraform(t, testSeams(), faultRequiredProviders+sendProvider+send)
+	cli := newCLITerraform(t, s, faultRequiredProviders+sendProvider+send)
 	cli.env = append(cli.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
 	// One apply per refusal: the first refused call ends an apply.
 	for _, tc := range []struct {

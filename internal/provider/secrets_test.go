@@ -52,30 +52,29 @@ resource "interakt_template_message" "secrets" {
 `
 }
 
-// secretEnvironment sets the marker key and status token, with no status
-// receiver (which would keep the send journal: the tests that need one
-// start it), and returns the strings that must appear nowhere.
-func secretEnvironment(t *testing.T) []string {
-	t.Helper()
-	t.Setenv(envAPIKey, markerAPIKey)
-	t.Setenv(envStatusToken, markerStatusToken)
-	t.Setenv(envStatusURL, "")
-	return []string{markerAPIKey, markerKeySecret, markerStatusToken}
+// secretSeams are test seams whose environment holds the marker key and
+// status token, with no status receiver (which would keep the send
+// journal: the tests that need one start it), and the strings that must
+// appear nowhere.
+func secretSeams() (seams, []string) {
+	s := testSeams().withEnv(envAPIKey, markerAPIKey).withEnv(envStatusToken, markerStatusToken)
+	return s, []string{markerAPIKey, markerKeySecret, markerStatusToken}
 }
 
 // TestAccSecrets_notInStateOrLogs applies a send with TF_LOG=JSON (TRACE,
 // one JSON object a line) written to a file, then searches the state and
 // every log line for the secrets, and every line below TRACE for personal
-// data.
+// data. The provider served in process logs where TF_LOG and TF_LOG_PATH
+// of the process environment say, so this test sets them and runs alone.
 func TestAccSecrets_notInStateOrLogs(t *testing.T) {
-	secrets := secretEnvironment(t)
+	s, secrets := secretSeams()
 	logFile := filepath.Join(t.TempDir(), "provider.log")
 	t.Setenv("TF_LOG", "JSON")
 	t.Setenv("TF_LOG_PATH", logFile)
 	srv := newTestMock(t, mock.Options{APIKey: markerAPIKey})
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(s),
 		Steps: []resource.TestStep{{
 			Config: secretsMessage(srv),
 			Check: func(s *terraform.State) error {
@@ -138,16 +137,17 @@ func TestAccSecrets_notInStateOrLogs(t *testing.T) {
 
 // TestAccSecrets_notInCLIAndProviderTextLogs does the same search in the
 // text TRACE log of the Terraform CLI and the provider together
-// (TF_ACC_LOG=TRACE with TF_ACC_LOG_PATH).
+// (TF_ACC_LOG=TRACE with TF_ACC_LOG_PATH). terraform-plugin-testing reads
+// both from the process environment, so this test sets them and runs alone.
 func TestAccSecrets_notInCLIAndProviderTextLogs(t *testing.T) {
-	secrets := secretEnvironment(t)
+	s, secrets := secretSeams()
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	srv := newTestMock(t, mock.Options{APIKey: markerAPIKey})
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(s),
 		Steps: []resource.TestStep{{
 			Config: secretsMessage(srv),
 			Check: func(s *terraform.State) error {

@@ -24,6 +24,7 @@ func testJournalMessage(body string) wire.Message {
 // Every intended new send has a key of its own; a repeat of the same send
 // has the same key.
 func TestJournalKeySeparatesIntendedSends(t *testing.T) {
+	t.Parallel()
 	c := contract.Contract{Name: "order_shipped", LanguageCode: "en"}
 	base := journalKey(journalCampaign, "", "c-1", c, testJournalMessage("Asha"))
 	if again := journalKey(journalCampaign, "", "c-1", c, testJournalMessage("Asha")); again != base {
@@ -47,6 +48,7 @@ func TestJournalKeySeparatesIntendedSends(t *testing.T) {
 // entries taken in and answers that say nothing was sent are removed;
 // the process's own sends are never adopted.
 func TestSendJournalPending(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx := context.Background()
 	earlier := newSendJournal(journal.NewDir(dir))
@@ -98,6 +100,7 @@ func TestSendJournalPending(t *testing.T) {
 
 // The local journal follows Terraform's data folder unless told otherwise.
 func TestLocalJournalDir(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env  map[string]string
 		want string
@@ -115,13 +118,13 @@ func TestLocalJournalDir(t *testing.T) {
 // A test send whose journal cannot be written is not made, and the error
 // says why.
 func TestTemplateMessageJournalUnwritable(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	blocker := filepath.Join(t.TempDir(), "a-file")
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := testSeams()
+	s := testSeams().withEnv(envAPIKey, testAPIKey)
 	s.journalDir = filepath.Join(blocker, "journal") // a folder inside a file cannot be made
 	p := newProtocolServer(t, s)
 	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {

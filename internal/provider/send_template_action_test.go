@@ -46,7 +46,7 @@ action "interakt_send_template" "smoke" {
 }
 
 func TestAccSendTemplateAction_actionTrigger(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := func(input string) string {
 		return providerBlock(srv) + sendTemplateActionBlock() + fmt.Sprintf(`
@@ -63,7 +63,7 @@ resource "terraform_data" "release" {
 	}
 	requireTerraform114(t, "action blocks")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: config("42"),
@@ -87,6 +87,7 @@ resource "terraform_data" "release" {
 }
 
 func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
+	t.Parallel()
 	tf := requireTerraform114(t, "action blocks")
 	srv := newTestMock(t, mock.Options{})
 	dir := t.TempDir()
@@ -138,6 +139,7 @@ func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
 // Unit tests: Invoke called directly, with a recorded progress stream.
 
 func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
+	t.Parallel()
 	const rejection = "Please correct the following error - No approved template found with name 'order_shipped' and language 'en'"
 	tests := []struct {
 		name        string
@@ -190,8 +192,6 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 			cfg := providerModel{BaseURL: types.StringValue(srv.URL()), DryRun: types.BoolValue(tc.dryRun)}
 			if !tc.noKey {
 				cfg.APIKey = types.StringValue(testAPIKey)
-			} else {
-				t.Setenv(envAPIKey, "")
 			}
 			data, diags := newProviderData(context.Background(), cfg, "test", testSeams())
 			if diags.HasError() {
@@ -243,6 +243,7 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 }
 
 func TestSendTemplateActionInvoke_unconfigured(t *testing.T) {
+	t.Parallel()
 	events, diags := invokeSendTemplate(t, nil, validMessage())
 	if findFrameworkDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Provider Not Configured", "(none)"}) == nil {
 		t.Fatalf("want the not configured error; got %v", diags)
@@ -253,6 +254,7 @@ func TestSendTemplateActionInvoke_unconfigured(t *testing.T) {
 }
 
 func TestSendTemplateActionInvoke_sendLimit(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	cfg := providerModel{BaseURL: types.StringValue(srv.URL()), APIKey: types.StringValue(testAPIKey), MaxSendsPerApply: types.Int64Value(1)}
 	data, diags := newProviderData(context.Background(), cfg, "test", testSeams())
@@ -274,9 +276,9 @@ func TestSendTemplateActionInvoke_sendLimit(t *testing.T) {
 // TestSendTemplateActionProtocol_invoke drives the action as Terraform
 // does: configure, plan, then invoke with its progress stream.
 func TestSendTemplateActionProtocol_invoke(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
@@ -297,6 +299,7 @@ func TestSendTemplateActionProtocol_invoke(t *testing.T) {
 }
 
 func TestSendTemplateActionSchema_matchesTheResourceInputs(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	act, ok := p.schemas.ActionSchemas[sendTemplateType]
 	if !ok {
@@ -338,7 +341,7 @@ func TestSendTemplateActionSchema_matchesTheResourceInputs(t *testing.T) {
 }
 
 func TestSendTemplateActionValidate_unknownTemplateDefersToPlan(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	config := validMessage()
 	config["body_values"] = []any{"There"}

@@ -52,12 +52,12 @@ type testReceiver struct {
 	server *receiver.Server
 }
 
-// startTestReceiver starts a receiver with a database in t.TempDir(), and
-// gives the provider its token through the environment. Start it before
-// the mock, so that the mock stops sending webhooks first.
+// startTestReceiver starts a receiver with a database in t.TempDir(),
+// which accepts testStatusToken (the provider's tests give it through
+// withEnv). Start it before the mock, so that the mock stops sending
+// webhooks first.
 func startTestReceiver(t *testing.T) *testReceiver {
 	t.Helper()
-	t.Setenv(envStatusToken, testStatusToken)
 	srv, err := receiver.New(t.Context(), receiver.Config{
 		DB:             "sqlite://" + filepath.Join(t.TempDir(), "status.db"),
 		WebhookSecrets: []string{testWebhookSecret},
@@ -127,12 +127,13 @@ data "interakt_message_status" "smoke" {
 }
 
 func TestAccMessageStatus_waitForRead(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	id := sendThroughMock(t, srv, "9999999999", "release-42")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "read"
@@ -196,12 +197,12 @@ data "interakt_message_status" "smoke" {
 // The id is unknown until the send, so the status is read during the
 // apply, after it.
 func TestAccMessageStatus_sentByResource(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: messageStatusConfig(srv, rcv, "9999999999", "read"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -231,12 +232,12 @@ func TestAccMessageStatus_sentByResource(t *testing.T) {
 }
 
 func TestAccMessageStatus_failedSendByResource(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config:      messageStatusConfig(srv, rcv, failingPhone, "delivered"),
 			ExpectError: messageFailedError,
@@ -247,13 +248,13 @@ func TestAccMessageStatus_failedSendByResource(t *testing.T) {
 // An uncertain send leaves a null id; reading its status says why rather
 // than the framework's generic "Missing Configuration" error.
 func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	srv.SetFault(1, mock.FaultDropAfterBody)
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config:      messageStatusConfig(srv, rcv, "9999999999", "delivered"),
 			ExpectError: regexp.MustCompile(`(?s)Missing message id.*"uncertain".*callback_data`),
@@ -264,12 +265,11 @@ func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 // A dry run sends nothing, so its status is pending at once, with no
 // receiver configured.
 func TestAccMessageStatus_dryRunByResource(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	t.Setenv(envStatusURL, "")
-	t.Setenv(envAPIKey, testAPIKey)
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`provider "interakt" {
   base_url = %q
@@ -304,12 +304,13 @@ data "interakt_message_status" "smoke" {
 }
 
 func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	id := sendThroughMock(t, srv, failingPhone, "")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "delivered"
@@ -320,11 +321,12 @@ func TestAccMessageStatus_failedMessageIsAnError(t *testing.T) {
 }
 
 func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	id := "never-seen-" + uuid.NewString()
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id = %q`, id)),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -340,11 +342,12 @@ func TestAccMessageStatus_unseenMessageIsPending(t *testing.T) {
 }
 
 func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	id := "never-seen-" + uuid.NewString()
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "sent"
@@ -357,13 +360,14 @@ func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
 // Inside a check block a delivered message plans cleanly, and a failed one
 // is a warning: the apply succeeds.
 func TestAccMessageStatus_checkBlock(t *testing.T) {
+	t.Parallel()
 	rcv := startTestReceiver(t)
 	srv := newWebhookMock(t, rcv)
 	delivered := sendThroughMock(t, srv, "9999999999", "")
 	failed := sendThroughMock(t, srv, failingPhone, "")
 
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
 		// Terraform plans a check block's data source as a read during
 		// every apply, so no plan here is empty.
 		Steps: []resource.TestStep{

@@ -20,12 +20,12 @@ import (
 // cliTerraform serves it.
 const cliRequiredProviders = "terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n"
 
-// accountCLI applies config against srv with the test key and returns the
-// CLI, ready for the next command.
-func accountCLI(t *testing.T, srv *mock.Server, config string) *cliTerraform {
+// accountCLI applies config against srv with the test key in env and
+// returns the CLI, ready for the next command.
+func accountCLI(t *testing.T, env *testEnv, srv *mock.Server, config string) *cliTerraform {
 	t.Helper()
-	t.Setenv(envAPIKey, testAPIKey)
-	cli := newCLITerraform(t, testSeams(), cliRequiredProviders+providerBlock(srv)+config)
+	env.set(envAPIKey, testAPIKey)
+	cli := newCLITerraform(t, env.seams(), cliRequiredProviders+providerBlock(srv)+config)
 	if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
 		t.Fatalf("terraform apply: %v\n%s", err, out)
 	}
@@ -36,8 +36,9 @@ func accountCLI(t *testing.T, srv *mock.Server, config string) *cliTerraform {
 // text change after the apply; the next plan shows each at its attribute,
 // with both texts, and plans an update.
 func TestAccTemplateAccount_drift(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	cli := accountCLI(t, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
+	cli := accountCLI(t, &testEnv{}, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
 	if err := srv.UpdateTemplate("order_shipped", "en", func(tmpl *wire.TemplateInfo) {
 		tmpl.Body = "Hi {{1}}, order {{2}} is on its way."
 		tmpl.Footer = "Reply STOP to leave"
@@ -79,11 +80,11 @@ func TestAccTemplateAccount_drift(t *testing.T) {
 // TestAccTemplateAccount_pausedBlocksCampaign: a campaign of a template the
 // account shows as PAUSED fails at plan, and nothing is sent.
 func TestAccTemplateAccount_pausedBlocksCampaign(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	if err := srv.SetApproval("order_shipped", "en", "PAUSED", ""); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(envAPIKey, testAPIKey)
 	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "") + `
 resource "interakt_campaign" "launch" {
   template = interakt_template.order_shipped.contract
@@ -93,7 +94,7 @@ resource "interakt_campaign" "launch" {
   }
 }
 `
-	cli := newCLITerraform(t, testSeams(), cliRequiredProviders+providerBlock(srv)+config)
+	cli := newCLITerraform(t, testSeams().withEnv(envAPIKey, testAPIKey), cliRequiredProviders+providerBlock(srv)+config)
 	diags := cli.plan()
 	d := findCLIDiag(diags, "error", "Template not approved", "template = interakt_template.order_shipped.contract")
 	if d == nil || !strings.Contains(d.Detail, "PAUSED") || !strings.Contains(d.Detail, "nothing was sent") {
@@ -113,8 +114,9 @@ resource "interakt_campaign" "launch" {
 // TestAccTemplateAccount_deleted: a template deleted in the account leaves
 // the state with a warning that names it, and the plan creates it again.
 func TestAccTemplateAccount_deleted(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	cli := accountCLI(t, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
+	cli := accountCLI(t, &testEnv{}, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
 	if !srv.DeleteTemplate("order_shipped", "en") {
 		t.Fatal("the mock had no order_shipped")
 	}
@@ -137,14 +139,16 @@ func TestAccTemplateAccount_deleted(t *testing.T) {
 // TestAccTemplateAccount_noKeyPlan: a plan without a key over a state made
 // with one reads nothing, and has no error, no warning and no change.
 func TestAccTemplateAccount_noKeyPlan(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	cli := accountCLI(t, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
+	env := &testEnv{}
+	cli := accountCLI(t, env, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
 	// The account changes, which only a read would show.
 	if err := srv.SetApproval("order_shipped", "en", "PAUSED", ""); err != nil {
 		t.Fatal(err)
 	}
 	before := len(srv.Requests())
-	t.Setenv(envAPIKey, "")
+	env.set(envAPIKey, "")
 	if diags := cli.plan(); len(diags) != 0 {
 		t.Errorf("a plan without a key has diagnostics:\n%s", cliDiagString(diags))
 	}
@@ -160,8 +164,8 @@ func TestAccTemplateAccount_noKeyPlan(t *testing.T) {
 // WAITING (a message of it is refused at plan), approves it at the mock,
 // and sends: exactly one create request over three applies.
 func TestAccTemplateSubmit_approveThenRefresh(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	t.Setenv(envAPIKey, testAPIKey)
 	const addr = "interakt_template.order_shipped"
 	template := submittableConfig("order_shipped_v2", orderShippedBody)
 	message := `
@@ -187,7 +191,7 @@ resource "interakt_template_message" "smoke" {
 		return statecheck.ExpectKnownValue(addr, tfjsonpath.New("approval_status"), knownvalue.StringExact(want))
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config:            providerBlock(srv) + template,
@@ -246,8 +250,8 @@ func submittableConfig(name, body string) string {
 // refresh shows REJECTED with the reason; the corrected content is
 // submitted again under the same name, and the reason goes.
 func TestAccTemplateSubmit_rejectedThenFixed(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	t.Setenv(envAPIKey, testAPIKey)
 	const addr = "interakt_template.order_shipped"
 	check := func(status string, reason knownvalue.Check) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
@@ -256,7 +260,7 @@ func TestAccTemplateSubmit_rejectedThenFixed(t *testing.T) {
 		}
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{Config: providerBlock(srv) + submittableConfig("promo_q3", orderShippedBody), ConfigStateChecks: check("WAITING", knownvalue.Null())},
 			{
@@ -284,11 +288,11 @@ func TestAccTemplateSubmit_rejectedThenFixed(t *testing.T) {
 // account has with the same content is adopted, not submitted; a rejected
 // one is submitted again once fixed; destroy warns what stays.
 func TestAccTemplateSubmit_adoptsIdentical(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	t.Setenv(envAPIKey, testAPIKey)
 	config := submittableConfig("order_shipped", orderShippedBody)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: providerBlock(srv) + config,

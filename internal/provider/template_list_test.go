@@ -64,12 +64,11 @@ func accountOf250() []wire.TemplateInfo {
 // changes nothing, and after the apply a second plan has no changes.
 // Nothing is created in the account and nothing is sent.
 func TestAccTemplateQuery_adopt250(t *testing.T) {
-	tf := requireTerraform114(t, "list resources or terraform query")
-	t.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	t.Parallel()
+	requireTerraform114(t, "list resources or terraform query")
 	srv := newTestMock(t, mock.Options{Templates: accountOf250(), PageSize: 100, RateLimit: -1})
-	t.Setenv(envAPIKey, testAPIKey)
-	t.Setenv(envBaseURL, srv.URL())
-	cli := newCLITerraform(t, testSeams(), exampleConfig(t, "guides/adopting-an-account"))
+	cli := newCLITerraform(t, testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envBaseURL, srv.URL()),
+		exampleConfig(t, "guides/adopting-an-account"))
 	query, err := os.ReadFile(filepath.Join("..", "..", "examples", "guides", "adopting-an-account", "adopt.tfquery.hcl"))
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +118,7 @@ func tail(s string, n int) string {
 }
 
 func TestTemplateListFilters(t *testing.T) {
+	t.Parallel()
 	account := accountOf250()
 	count := func(m templateListModel) int {
 		n := 0

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -23,71 +21,13 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-const messageType = "interakt_template_message"
-
 // designBody is DESIGN.md's example request, byte for byte.
 const designBody = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
 	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],"fileName":"invoice.pdf",` +
 	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
 
-// orderShippedLiteral is order_shipped's contract written by hand: a TEXT
-// header with {{1}}, two body variables, a dynamic URL button at 0 and a
-// quick reply at 1.
-const orderShippedLiteral = `{
-    name             = "order_shipped"
-    language_code    = "en"
-    header_format    = "TEXT"
-    header_variables = 1
-    body_variables   = 2
-    buttons = [
-      { index = 0, type = "URL", dynamic = true },
-      { index = 1, type = "QUICK_REPLY", dynamic = false },
-    ]
-  }`
-
-// orderShippedRequest is what the mock receives for orderShippedMessage: the
-// design example without fileName, which a TEXT header does not take.
-const orderShippedRequest = `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","callbackData":"release-42",` +
-	`"template":{"name":"order_shipped","languageCode":"en","headerValues":["Alert"],` +
-	`"bodyValues":["There","1234"],"buttonValues":{"0":["12344"]},"buttonPayload":{"1":["payload1"]}}}`
-
-// orderShippedMessage is a complete test send of order_shipped with the
-// given release as its trigger.
-func orderShippedMessage(srv *mock.Server, release string) string {
-	return providerBlock(srv) + fmt.Sprintf(`
-resource "interakt_template_message" "smoke" {
-  template       = %s
-  country_code   = "+91"
-  phone_number   = "9999999999"
-  callback_data  = "release-42"
-  header_values  = ["Alert"]
-  body_values    = ["There", "1234"]
-  button_values  = { "0" = ["12344"] }
-  button_payload = { "1" = ["payload1"] }
-  triggers       = { release = %q }
-}
-`, orderShippedLiteral, release)
-}
-
-// protocolMessage is the design example's inputs for protocol-level tests,
-// with a contract that names only the template and its body variables, so
-// that every value of the example (fileName included) passes the rules.
-func protocolMessage() map[string]any {
-	return map[string]any{
-		"template":       map[string]any{"name": "order_shipped", "language_code": "en", "body_variables": 2},
-		"country_code":   "+91",
-		"phone_number":   "9999999999",
-		"callback_data":  "release-42",
-		"header_values":  []any{"Alert"},
-		"file_name":      "invoice.pdf",
-		"body_values":    []any{"There", "1234"},
-		"button_values":  map[string]any{"0": []any{"12344"}},
-		"button_payload": map[string]any{"1": []any{"payload1"}},
-	}
-}
-
 func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	sentID := func(i int) knownvalue.Check {
@@ -100,7 +40,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 		})
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: orderShippedMessage(srv, "42"),
@@ -141,7 +81,7 @@ func TestAccTemplateMessage_sendsOnceAndOnTriggers(t *testing.T) {
 }
 
 func TestAccTemplateMessage_designExampleBody(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	// A contract that gives no header format: the header rules are skipped,
 	// so the design example's text header value and file name both pass.
@@ -159,7 +99,7 @@ resource "interakt_template_message" "design" {
 }
 `
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  func(*terraform.State) error { return expectBodies(srv, designBody) },
@@ -168,7 +108,7 @@ resource "interakt_template_message" "design" {
 }
 
 func TestAccTemplateMessage_documentHeaderBody(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := providerBlock(srv) + `
 resource "interakt_template_message" "invoice" {
@@ -190,7 +130,7 @@ resource "interakt_template_message" "invoice" {
 	want := `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"invoice_ready","languageCode":"en",` +
 		`"headerValues":["https://files.example.com/invoice-1234.pdf"],"fileName":"invoice.pdf","bodyValues":["Asha","1234","INR 500"]}}`
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check:  func(*terraform.State) error { return expectBodies(srv, want) },
@@ -199,7 +139,7 @@ resource "interakt_template_message" "invoice" {
 }
 
 func TestAccTemplateMessage_minimalBody(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	config := providerBlock(srv) + `
 resource "interakt_template_message" "welcome" {
@@ -210,7 +150,7 @@ resource "interakt_template_message" "welcome" {
 `
 	want := `{"countryCode":"+91","phoneNumber":"9999999999","type":"Template","template":{"name":"welcome_message","languageCode":"en"}}`
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -222,12 +162,12 @@ resource "interakt_template_message" "welcome" {
 }
 
 func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	const rejection = "Please correct the following error - The number 9999999999 is not on WhatsApp (code 1013)"
 	srv := newTestMock(t, mock.Options{RejectPhones: map[string]string{"9999999999": rejection}})
 	addr := messageType + ".smoke"
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config:      orderShippedMessage(srv, "42"),
@@ -261,12 +201,12 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 }
 
 func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
 	rec := &diagRecorder{}
 	addr := messageType + ".smoke"
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: rec.factories(testSeams()),
+		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: orderShippedMessage(srv, "42"),
@@ -309,12 +249,12 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 }
 
 func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	config := strings.Replace(orderShippedMessage(srv, "42"), "provider \"interakt\" {\n", "provider \"interakt\" {\n  dry_run = true\n", 1)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -333,10 +273,10 @@ func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
 }
 
 func TestAccTemplateMessage_importRefused(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config:        orderShippedMessage(srv, "42"),
 			ResourceName:  messageType + ".smoke",
@@ -355,7 +295,7 @@ func TestAccTemplateMessage_importRefused(t *testing.T) {
 // are checked against it there; a template change that keeps the contract
 // sends nothing, and one that changes it is checked before anything is sent.
 func TestAccTemplateMessage_contractFromTemplate(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	addr := messageType + ".smoke"
 	config := func(body, footer string) string {
@@ -390,7 +330,7 @@ resource "interakt_template_message" "smoke" {
 	}
 	const body = "Hi {{1}}, your order {{2}} has shipped."
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: config(body, "Reply STOP to opt out"),
@@ -432,6 +372,7 @@ resource "interakt_template_message" "smoke" {
 // server, without a CLI.
 
 func TestTemplateMessageApply_outcomes(t *testing.T) {
+	t.Parallel()
 	const rejection = "Please correct the following error - No approved template found with name 'order_shipped' and language 'en'"
 	tests := []struct {
 		name       string
@@ -510,9 +451,8 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			default:
 				key = tc.apiKey
 			}
-			t.Setenv(envAPIKey, key)
 			srv := newTestMock(t, tc.opts)
-			p := newProtocolServer(t, testSeams())
+			p := newProtocolServer(t, testSeams().withEnv(envAPIKey, key))
 			providerConfig := map[string]any{"base_url": srv.URL()}
 			for k, v := range tc.provider {
 				providerConfig[k] = v
@@ -569,9 +509,9 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 }
 
 func TestTemplateMessageApply_sendLimit(t *testing.T) {
-	t.Setenv(envAPIKey, testAPIKey)
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	p := newProtocolServer(t, testSeams())
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags := p.configure(map[string]any{"base_url": srv.URL(), "max_sends_per_apply": 1}); hasErrorDiag(diags) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
@@ -595,6 +535,7 @@ func TestTemplateMessageApply_sendLimit(t *testing.T) {
 }
 
 func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	base := protocolMessage()
 	base["triggers"] = map[string]any{"release": "42"}
@@ -641,6 +582,7 @@ func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
 }
 
 func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
+	t.Parallel()
 	// Values a newer rule would refuse do not block a plan that sends
 	// nothing; a create of the same values is refused.
 	p := newProtocolServer(t, testSeams())
@@ -657,6 +599,7 @@ func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
 }
 
 func TestTemplateMessageImport_refused(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	resp, err := p.server.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
 		TypeName: messageType, ID: "5f0c6a2e-7b1d-4c3e-9a58-2d4e8f6b1a01",
@@ -674,6 +617,7 @@ func TestTemplateMessageImport_refused(t *testing.T) {
 }
 
 func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	typ := p.resourceType(messageType)
 	prior := p.value(typ, withComputed(protocolMessage(), "sent-id"))
@@ -706,6 +650,7 @@ func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
 }
 
 func TestTemplateMessageSchema_descriptions(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	s, ok := p.schemas.ResourceSchemas[messageType]
 	if !ok {
@@ -740,160 +685,6 @@ func TestTemplateMessageSchema_descriptions(t *testing.T) {
 	}
 }
 
-// rfc3339Check accepts an RFC 3339 time in UTC.
-func rfc3339Check() knownvalue.Check {
-	return knownvalue.StringFunc(func(v string) error {
-		at, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			return err
-		}
-		if !strings.HasSuffix(v, "Z") || time.Since(at) > time.Hour || time.Until(at) > time.Minute {
-			return fmt.Errorf("sent_at %q is not a recent UTC time", v)
-		}
-		return nil
-	})
-}
-
-// expectBodies checks the bodies of the accepted sends, in order, byte for
-// byte.
-func expectBodies(srv *mock.Server, want ...string) error {
-	sent := srv.Sent()
-	if len(sent) != len(want) {
-		return fmt.Errorf("the mock accepted %d messages; want %d", len(sent), len(want))
-	}
-	for i, m := range sent {
-		if string(m.Body) != want[i] {
-			return fmt.Errorf("body of send %d:\n got %s\nwant %s", i+1, m.Body, want[i])
-		}
-	}
-	return nil
-}
-
-// expectSendRequests checks how many send requests reached the mock,
-// whatever their answers.
-func expectSendRequests(srv *mock.Server, want int) error {
-	if n := len(srv.SendRequests()); n != want {
-		return fmt.Errorf("the mock saw %d send requests; want %d", n, want)
-	}
-	return nil
-}
-
-// diagRecorder keeps the diagnostics of every ApplyResourceChange, which
-// terraform-plugin-testing does not expose when an apply succeeds.
-type diagRecorder struct {
-	mu    sync.Mutex
-	diags []*tfprotov6.Diagnostic
-}
-
-// factories serves the provider wrapped so that apply diagnostics are
-// recorded. The wrapper carries resource RPCs only: use it in tests
-// without actions.
-func (r *diagRecorder) factories(s seams) map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"interakt": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s})()
-			if err != nil {
-				return nil, err
-			}
-			return recordingServer{ProviderServer: server, rec: r}, nil
-		},
-	}
-}
-
-func (r *diagRecorder) all() []*tfprotov6.Diagnostic {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]*tfprotov6.Diagnostic(nil), r.diags...)
-}
-
-func (r *diagRecorder) find(severity tfprotov6.DiagnosticSeverity, summary string) *tfprotov6.Diagnostic {
-	for _, d := range r.all() {
-		if d.Severity == severity && d.Summary == summary {
-			return d
-		}
-	}
-	return nil
-}
-
-type recordingServer struct {
-	tfprotov6.ProviderServer
-	rec *diagRecorder
-}
-
-func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
-	if resp != nil {
-		s.rec.mu.Lock()
-		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)
-		s.rec.mu.Unlock()
-	}
-	return resp, err
-}
-
-// applyMessage plans and applies the creation of an
-// interakt_template_message, as Terraform does, and returns its new state
-// (null when the apply failed) with the diagnostics of both calls.
-func (p *protocolServer) applyMessage(config map[string]any) (tftypes.Value, []*tfprotov6.Diagnostic) {
-	p.t.Helper()
-	typeName := messageType
-	typ := p.resourceType(typeName)
-	plan := p.planCreate(typeName, config)
-	diags := plan.Diagnostics
-	if hasErrorDiag(diags) {
-		return tftypes.NewValue(typ, nil), diags
-	}
-	resp, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName:     typeName,
-		PriorState:   p.toDynamic(typ, tftypes.NewValue(typ, nil)),
-		PlannedState: plan.PlannedState,
-		Config:       p.dynamic(typ, config),
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	diags = append(diags, resp.Diagnostics...)
-	if resp.NewState == nil {
-		return tftypes.NewValue(typ, nil), diags
-	}
-	state, err := resp.NewState.Unmarshal(typ)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return state, diags
-}
-
-// planUpdate plans a change of an existing resource: the proposed state is
-// the configuration with the computed attributes of prior, as Terraform
-// proposes it.
-func (p *protocolServer) planUpdate(typeName string, prior tftypes.Value, config map[string]any) *tfprotov6.PlanResourceChangeResponse {
-	p.t.Helper()
-	typ := p.resourceType(typeName)
-	var priorAttrs map[string]tftypes.Value
-	if err := prior.As(&priorAttrs); err != nil {
-		p.t.Fatal(err)
-	}
-	cfg := p.value(typ, config)
-	var proposedAttrs map[string]tftypes.Value
-	if err := cfg.As(&proposedAttrs); err != nil {
-		p.t.Fatal(err)
-	}
-	for _, a := range p.schemas.ResourceSchemas[typeName].Block.Attributes {
-		if a.Computed && !a.Optional {
-			proposedAttrs[a.Name] = priorAttrs[a.Name]
-		}
-	}
-	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
-		TypeName:         typeName,
-		PriorState:       p.toDynamic(typ, prior),
-		ProposedNewState: p.toDynamic(typ, tftypes.NewValue(typ, proposedAttrs)),
-		Config:           p.toDynamic(typ, cfg),
-	})
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return resp
-}
-
 // withComputed returns a message configuration with the computed
 // attributes of a sent message, as state holds it.
 func withComputed(config map[string]any, id string) map[string]any {
@@ -903,34 +694,4 @@ func withComputed(config map[string]any, id string) map[string]any {
 	}
 	out["id"], out["status"], out["sent_at"] = id, "sent", "2026-01-02T03:04:05Z"
 	return out
-}
-
-// stateAttributes returns the attributes of a resource state object.
-func stateAttributes(t *testing.T, state tftypes.Value) map[string]tftypes.Value {
-	t.Helper()
-	if state.IsNull() {
-		t.Fatal("no state")
-	}
-	var attrs map[string]tftypes.Value
-	if err := state.As(&attrs); err != nil {
-		t.Fatal(err)
-	}
-	return attrs
-}
-
-// stringAttr returns a known string attribute, "" when it is null.
-func stringAttr(t *testing.T, attrs map[string]tftypes.Value, name string) string {
-	t.Helper()
-	v, ok := attrs[name]
-	if !ok {
-		t.Fatalf("no attribute %q", name)
-	}
-	var s *string
-	if err := v.As(&s); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -113,6 +113,7 @@ func with(m map[string]attr.Value, k string, v attr.Value) map[string]attr.Value
 // TestRenderPayload covers the dynamic decoding of both arguments and the
 // rules run on them.
 func TestRenderPayload(t *testing.T) {
+	t.Parallel()
 	full := orderShippedContractValue(t)
 	literal := dObj(map[string]attr.Value{"name": dStr("welcome_message"), "language_code": dStr("en")})
 	phoneOnly := dObj(map[string]attr.Value{"country_code": dStr("+91"), "phone_number": dStr("9999999999")})
@@ -219,6 +220,7 @@ func TestRenderPayload(t *testing.T) {
 // TestTemplatePayloadFunctionRun checks the framework wiring: arguments
 // in, a string (or an unknown) out.
 func TestTemplatePayloadFunctionRun(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		values attr.Value
@@ -246,7 +248,7 @@ func TestTemplatePayloadFunctionRun(t *testing.T) {
 // is known in the plan when the contract is, unknown while a value is,
 // and its errors name the argument's field.
 func TestAccTemplatePayloadFunction(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),

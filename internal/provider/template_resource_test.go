@@ -72,7 +72,7 @@ var fingerprintPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // TestAccTemplate_contractKnownInPlan checks that a create's plan already
 // holds the contract and fingerprint, and that dependants see them.
 func TestAccTemplate_contractKnownInPlan(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
@@ -106,7 +106,7 @@ output "body_variables" {
 // place with the new contract in the plan, that an unchanged declaration
 // plans nothing, and that name and language changes replace.
 func TestAccTemplate_updateAndReplace(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	newBody := "Hi {{1}}, your order {{2}} ships on {{3}}."
 	var fingerprints []string
 	recordFingerprint := func(s *terraform.State) error {
@@ -164,7 +164,7 @@ func TestAccTemplate_updateAndReplace(t *testing.T) {
 // TestAccTemplate_import checks import by <name>:<language_code> and the
 // diagnostic of a malformed id.
 func TestAccTemplate_import(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -199,10 +199,10 @@ func TestAccTemplate_import(t *testing.T) {
 // the resource identity (name, language_code), as terraform query writes
 // them: the template is imported, and its plan fills the declaration in.
 func TestAccTemplate_importByIdentity(t *testing.T) {
+	t.Parallel()
 	if cli := acceptanceCLI(t); cli.name == "Terraform" && cli.version.LessThan(version.Must(version.NewVersion("1.12.0"))) {
 		t.Skipf("Terraform %s has no import blocks by identity; want 1.12 or later", cli.version)
 	}
-	t.Setenv(envAPIKey, "")
 	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -233,7 +233,7 @@ func TestAccTemplate_importByIdentity(t *testing.T) {
 // TestAccTemplate_importThenPlan checks that an imported template's next
 // plan fills the declaration in as an update, with a known contract.
 func TestAccTemplate_importThenPlan(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
@@ -272,7 +272,7 @@ func TestAccTemplate_importThenPlan(t *testing.T) {
 // TestAccTemplate_literalErrorAtPlan checks through plugin-testing that a
 // literal mistake stops the plan, at the attribute's line.
 func TestAccTemplate_literalErrorAtPlan(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{
@@ -295,7 +295,7 @@ func TestAccTemplate_literalErrorAtPlan(t *testing.T) {
 // from another resource is unknown there and its mistake is an error at
 // `terraform plan`, once resolved. verify without a key warns at plan.
 func TestAccTemplate_validateThenPlan(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	const header = `
 terraform {
   required_providers {
@@ -375,7 +375,7 @@ resource "interakt_template" "verified" {
 // never a silent pass: when verify is unknown at plan and there is no API
 // key, the apply warns that the check was skipped.
 func TestAccTemplate_verifyUnknownWithoutKey(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	cli := newCLITerraform(t, testSeams(), `
 terraform {
   required_providers {
@@ -417,11 +417,11 @@ func (c *cliTerraform) write(config string) {
 // send; a different body, a pending template, an unknown name and an
 // unknown language are errors at the attribute concerned.
 func TestAccTemplate_verify(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{PageSize: 2, RateLimit: -1})
-	t.Setenv(envAPIKey, testAPIKey)
 	provider := providerBlock(srv)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: provider + orderShippedConfig("order_shipped", "en", orderShippedBody, "verify = true"),

@@ -12,6 +12,7 @@ import (
 // has another variable count are refused at plan, at template, and no
 // request but the listing reaches the mock. Without a key nothing is read.
 func TestAccountSendCheck(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		account func(*mock.Server)
@@ -43,12 +44,11 @@ func TestAccountSendCheck(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Setenv(envAPIKey, testAPIKey)
 			srv := newTestMock(t, mock.Options{RateLimit: -1})
 			if tc.account != nil {
 				tc.account(srv)
 			}
-			p := newProtocolServer(t, testSeams())
+			p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
 			if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 				t.Fatalf("configure:\n%s", diagString(diags))
 			}
@@ -68,7 +68,6 @@ func TestAccountSendCheck(t *testing.T) {
 			}
 
 			// Without a key: nothing read, nothing reported.
-			t.Setenv(envAPIKey, "")
 			offline := newProtocolServer(t, testSeams())
 			if diags := offline.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 				t.Fatalf("configure:\n%s", diagString(diags))

@@ -322,7 +322,7 @@ func templateCases() []templateCase {
 // TestTemplateValidationTable drives every case through validate and
 // plan, as `terraform validate` and `terraform plan` do, with no API key.
 func TestTemplateValidationTable(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	srv := newProtocolServer(t, testSeams())
 	if diags := srv.configure(map[string]any{}); len(diags) > 0 {
 		t.Fatalf("configure: %s", diagString(diags))
@@ -390,6 +390,7 @@ var templateRuleIDs = []string{
 // for every template rule of the contract package, errors and warnings
 // alike, with the rule's own severity and summary.
 func TestTemplateValidationTableCoversRules(t *testing.T) {
+	t.Parallel()
 	covered := map[string]bool{}
 	for _, tc := range templateCases() {
 		for _, w := range append(tc.want, tc.planWant...) {

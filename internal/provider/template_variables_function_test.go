@@ -14,6 +14,7 @@ import (
 )
 
 func TestTemplateVariablesFunctionRun(t *testing.T) {
+	t.Parallel()
 	unknown := types.ListUnknown(types.Int64Type)
 	for _, tc := range []struct {
 		text string
@@ -59,7 +60,7 @@ func TestTemplateVariablesFunctionRun(t *testing.T) {
 // TestAccTemplateVariablesFunction calls the function from configuration,
 // counting a body's values as a message would give them.
 func TestAccTemplateVariablesFunction(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		ProtoV6ProviderFactories: testFactories(testSeams()),

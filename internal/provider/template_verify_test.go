@@ -16,8 +16,7 @@ import (
 // verifyData configures the provider against srv with the test key.
 func verifyData(t *testing.T, srv *mock.Server) *providerData {
 	t.Helper()
-	t.Setenv(envAPIKey, testAPIKey)
-	d, diags := newProviderData(context.Background(), providerModel{BaseURL: types.StringValue(srv.URL())}, "test", testSeams())
+	d, diags := newProviderData(context.Background(), providerModel{BaseURL: types.StringValue(srv.URL())}, "test", testSeams().withEnv(envAPIKey, testAPIKey))
 	if diags.HasError() {
 		t.Fatalf("configure: %v", diags)
 	}
@@ -31,6 +30,7 @@ func declared(name, language, body string) templateModel {
 // TestVerifyTemplate_listsOnce checks that several verifications in one
 // provider process read the listing once, every page of it.
 func TestVerifyTemplate_listsOnce(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{PageSize: 2, RateLimit: -1})
 	d := verifyData(t, srv)
 	for _, m := range []templateModel{
@@ -51,6 +51,7 @@ func TestVerifyTemplate_listsOnce(t *testing.T) {
 // TestVerifyTemplate_mismatches checks each mismatch's summary, path and
 // detail.
 func TestVerifyTemplate_mismatches(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{Templates: []wire.TemplateInfo{
 		{ID: "1", Name: "order_shipped", Language: "en", Category: "UTILITY", Body: "Hi {{1}},\r\nyour order {{2}} has shipped. ", ApprovalStatus: "approved"},
 		{ID: "2", Name: "order_shipped", Language: "hi", Category: "UTILITY", Body: "x", ApprovalStatus: "REJECTED"},
@@ -98,6 +99,7 @@ func TestVerifyTemplate_mismatches(t *testing.T) {
 // TestVerifyTemplate_listingFails checks that a failed listing is an error
 // at verify that never quotes the API key.
 func TestVerifyTemplate_listingFails(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{APIKey: "b3RoZXIta2V5Og=="})
 	d := verifyData(t, srv)
 	diags := verifyTemplate(context.Background(), d, declared("order_shipped", "en", "x"))
@@ -111,6 +113,7 @@ func TestVerifyTemplate_listingFails(t *testing.T) {
 
 // TestVerifySkippedDiagnostic checks the warning of verify without a key.
 func TestVerifySkippedDiagnostic(t *testing.T) {
+	t.Parallel()
 	for _, d := range []*providerData{nil, {apiMissing: "No API key is configured."}} {
 		got := verifySkipped(d)
 		if got.Severity() != diag.SeverityWarning || got.Summary() != "Template not verified" || !pathOf(got).Equal(path.Root("verify")) ||

@@ -15,11 +15,11 @@ import (
 // TestAccTemplatesDataSource lists the mock's default templates (7, in
 // pages of 2) with and without filters.
 func TestAccTemplatesDataSource(t *testing.T) {
+	t.Parallel()
 	srv := newTestMock(t, mock.Options{PageSize: 2, RateLimit: -1})
-	t.Setenv(envAPIKey, testAPIKey)
 	templates := tfjsonpath.New("templates")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams()),
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{{
 			Config: providerBlock(srv) + `
 data "interakt_templates" "all" {}
@@ -86,7 +86,7 @@ data "interakt_templates" "order_shipped_pt" {
 
 // TestAccTemplatesDataSource_noAPIKey checks the error without a key.
 func TestAccTemplatesDataSource_noAPIKey(t *testing.T) {
-	t.Setenv(envAPIKey, "")
+	t.Parallel()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
