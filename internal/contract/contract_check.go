@@ -1,17 +1,17 @@
 package contract
 
 var (
-	ruleContractHeaderFormat = newRule("contract_header_format", Error, "Invalid contract header format",
+	ruleContractHeaderFormat = newRule("contract_header_format", Error, "Invalid Contract Header Format",
 		"A contract's header_format is NONE, TEXT, IMAGE, VIDEO or DOCUMENT.")
-	ruleContractHeaderVariables = newRule("contract_header_variables", Error, "Invalid contract header variables",
+	ruleContractHeaderVariables = newRule("contract_header_variables", Error, "Invalid Contract Header Variables",
 		"A contract's header_variables is 0 or 1, and 1 only with a TEXT header.")
-	ruleContractBodyVariables = newRule("contract_body_variables", Error, "Invalid contract body variables",
+	ruleContractBodyVariables = newRule("contract_body_variables", Error, "Invalid Contract Body Variables",
 		"A contract's body_variables is 0 or more.")
-	ruleContractButtonIndex = newRule("contract_button_index", Error, "Invalid contract button index",
+	ruleContractButtonIndex = newRule("contract_button_index", Error, "Invalid Contract Button Index",
 		"A contract's button indexes are 0 to 9, each used once.")
-	ruleContractButtonType = newRule("contract_button_type", Error, "Invalid contract button type",
+	ruleContractButtonType = newRule("contract_button_type", Error, "Invalid Contract Button Type",
 		"A contract button's type is QUICK_REPLY, URL, PHONE_NUMBER or COPY_CODE.")
-	ruleContractButtonDynamic = newRule("contract_button_dynamic", Error, "Invalid contract button",
+	ruleContractButtonDynamic = newRule("contract_button_dynamic", Error, "Invalid Contract Button",
 		"Only a URL button can be dynamic.")
 )
 

@@ -17,19 +17,19 @@ const (
 )
 
 var (
-	ruleCountryCodeFormat = newRule("country_code_format", Error, "Invalid country code",
+	ruleCountryCodeFormat = newRule("country_code_format", Error, "Invalid Country Code",
 		"A country code is + followed by 1 to 3 digits, the first not 0, such as +91.")
-	ruleCountryCodeUnassigned = newRule("country_code_unassigned", Error, "Unknown country code",
+	ruleCountryCodeUnassigned = newRule("country_code_unassigned", Error, "Unknown Country Code",
 		"A country code is a calling code in use.")
-	rulePhoneDigits = newRule("phone_number_digits", Error, "Invalid phone number",
+	rulePhoneDigits = newRule("phone_number_digits", Error, "Invalid Phone Number",
 		"A phone number is digits only: no +, spaces, dashes or brackets.")
-	rulePhoneLeadingZero = newRule("phone_number_leading_zero", Error, "Invalid phone number",
+	rulePhoneLeadingZero = newRule("phone_number_leading_zero", Error, "Invalid Phone Number",
 		"A phone number does not begin with 0.")
-	rulePhoneLength = newRule("phone_number_length", Error, "Invalid phone number",
+	rulePhoneLength = newRule("phone_number_length", Error, "Invalid Phone Number",
 		"A phone number has 4 to 15 digits.")
-	rulePhoneCountryCodeInside = newRule("phone_number_country_code_inside", Error, "Country code inside phone number",
+	rulePhoneCountryCodeInside = newRule("phone_number_country_code_inside", Error, "Country Code Inside Phone Number",
 		"A phone number does not repeat the country code, which goes in country_code.")
-	rulePhoneImpossible = newRule("phone_number_impossible", Error, "Invalid phone number",
+	rulePhoneImpossible = newRule("phone_number_impossible", Error, "Invalid Phone Number",
 		"A phone number has as many digits as mobile or fixed-line numbers of its country code have.")
 )
 

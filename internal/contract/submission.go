@@ -8,19 +8,19 @@ import (
 )
 
 var (
-	ruleBodyExamplesCount = newRule("body_examples_count", Error, "Body examples do not match the variables",
+	ruleBodyExamplesCount = newRule("body_examples_count", Error, "Body Examples Do Not Match the Variables",
 		"body_examples gives one example per body variable, in order; a submission needs them.")
-	ruleExampleEmpty = newRule("example_empty", Error, "Empty template example",
+	ruleExampleEmpty = newRule("example_empty", Error, "Empty Template Example",
 		"An example shows Meta's reviewers a real value, so it is never empty.")
-	ruleHeaderExampleRequired = newRule("header_example_required", Error, "Missing header example",
+	ruleHeaderExampleRequired = newRule("header_example_required", Error, "Missing Header Example",
 		"A TEXT header with a variable needs header.example to be submitted.")
-	ruleButtonExampleRequired = newRule("button_example_required", Error, "Missing button example",
+	ruleButtonExampleRequired = newRule("button_example_required", Error, "Missing Button Example",
 		"A URL button ending in {{1}} needs an example URL to be submitted.")
-	ruleSubmitLanguage = newRule("submit_language", Error, "Language cannot be submitted",
+	ruleSubmitLanguage = newRule("submit_language", Error, "Language Cannot Be Submitted",
 		"Interakt's Create Template API names a template's language; the provider knows the names of a fixed set of language codes.")
-	ruleSubmitMediaHeader = newRule("submit_media_header", Error, "Media header cannot be submitted",
+	ruleSubmitMediaHeader = newRule("submit_media_header", Error, "Media Header Cannot Be Submitted",
 		"A media header's sample file must be uploaded to Meta, which the provider does not do; templates with IMAGE, VIDEO or DOCUMENT headers are created in Interakt.")
-	ruleSubmittedContentChange = newRule("submitted_content_change", Error, "Submitted template cannot change",
+	ruleSubmittedContentChange = newRule("submitted_content_change", Error, "Submitted Template Cannot Change",
 		"WhatsApp versions templates by name: once submitted, a template's category, header, body, footer and buttons stay as submitted unless Meta rejected it.")
 )
 

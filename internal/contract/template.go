@@ -105,25 +105,25 @@ func (d TemplateDecl) HasUnknown() bool {
 }
 
 var (
-	ruleTemplateName = newRule("template_name", Error, "Invalid template name",
+	ruleTemplateName = newRule("template_name", Error, "Invalid Template Name",
 		"A template's code name is 1 to 512 characters of lowercase letters, digits and underscores.")
-	ruleLanguageCode = newRule("language_code", Error, "Invalid language code",
+	ruleLanguageCode = newRule("language_code", Error, "Invalid Language Code",
 		"A language code is 2 or 3 lowercase letters, optionally followed by _ and a region of 2 uppercase letters (en, en_US, pt_BR).")
-	ruleLanguageUnlisted = newRule("language_code_unlisted", Warning, "Unlisted template language",
+	ruleLanguageUnlisted = newRule("language_code_unlisted", Warning, "Unlisted Template Language",
 		"The language of a language code is one Meta lists for WhatsApp templates.")
-	ruleCategory = newRule("category", Error, "Invalid template category",
+	ruleCategory = newRule("category", Error, "Invalid Template Category",
 		"A template's category is MARKETING, UTILITY or AUTHENTICATION.")
-	ruleBodyRequired = newRule("body_required", Error, "Missing template body",
+	ruleBodyRequired = newRule("body_required", Error, "Missing Template Body",
 		"Every template has a body text.")
-	ruleBodyVariableOrder = newRule("body_variable_order", Error, "Invalid variable numbering",
+	ruleBodyVariableOrder = newRule("body_variable_order", Error, "Invalid Variable Numbering",
 		"Body variables are numbered from {{1}} in the order they first appear, with no gaps; a variable may repeat.")
-	ruleBodyLength = newRule("body_length", Warning, "Template body too long",
+	ruleBodyLength = newRule("body_length", Warning, "Template Body Too Long",
 		"Meta limits a template body to 1024 characters.")
-	ruleBodyVariableAtEdge = newRule("body_variable_at_edge", Warning, "Variable at the edge of the body",
+	ruleBodyVariableAtEdge = newRule("body_variable_at_edge", Warning, "Variable at the Edge of the Body",
 		"Meta does not accept a template body that starts or ends with a variable.")
-	ruleFooterVariables = newRule("footer_variables", Error, "Variable in footer",
+	ruleFooterVariables = newRule("footer_variables", Error, "Variable in Footer",
 		"A template footer has no variables.")
-	ruleFooterLength = newRule("footer_length", Warning, "Template footer too long",
+	ruleFooterLength = newRule("footer_length", Warning, "Template Footer Too Long",
 		"Meta limits a template footer to 60 characters.")
 )
 
@@ -196,15 +196,15 @@ func checkLanguageCode(ps []Problem, p Path, code Str) []Problem {
 }
 
 var (
-	ruleHeaderFormat = newRule("header_format", Error, "Invalid header format",
+	ruleHeaderFormat = newRule("header_format", Error, "Invalid Header Format",
 		"A header's format is TEXT, IMAGE, VIDEO or DOCUMENT.")
-	ruleHeaderTextRequired = newRule("header_text_required", Error, "Missing header text",
+	ruleHeaderTextRequired = newRule("header_text_required", Error, "Missing Header Text",
 		"A TEXT header has a text.")
-	ruleHeaderTextVariables = newRule("header_text_variables", Error, "Invalid header variable",
+	ruleHeaderTextVariables = newRule("header_text_variables", Error, "Invalid Header Variable",
 		"A header text has at most one variable, and it is {{1}}.")
-	ruleHeaderTextNotAllowed = newRule("header_text_not_allowed", Error, "Header text not allowed",
+	ruleHeaderTextNotAllowed = newRule("header_text_not_allowed", Error, "Header Text Not Allowed",
 		"A media header (IMAGE, VIDEO, DOCUMENT) has no text; its media URL is given with each message.")
-	ruleHeaderTextLength = newRule("header_text_length", Warning, "Header text too long",
+	ruleHeaderTextLength = newRule("header_text_length", Warning, "Header Text Too Long",
 		"Meta limits a header text to 60 characters.")
 )
 

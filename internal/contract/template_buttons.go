@@ -11,33 +11,33 @@ import (
 const dynamicURLSuffix = "{{1}}"
 
 var (
-	ruleButtonsCount = newRule("buttons_count", Error, "Too many buttons",
+	ruleButtonsCount = newRule("buttons_count", Error, "Too Many Buttons",
 		"A template has at most 10 buttons.")
-	ruleButtonType = newRule("button_type", Error, "Invalid button type",
+	ruleButtonType = newRule("button_type", Error, "Invalid Button Type",
 		"A button's type is QUICK_REPLY, URL, PHONE_NUMBER or COPY_CODE.")
-	ruleButtonTextRequired = newRule("button_text_required", Error, "Missing button text",
+	ruleButtonTextRequired = newRule("button_text_required", Error, "Missing Button Text",
 		"QUICK_REPLY, URL and PHONE_NUMBER buttons have a text.")
-	ruleButtonURLRequired = newRule("button_url_required", Error, "Missing button URL",
+	ruleButtonURLRequired = newRule("button_url_required", Error, "Missing Button URL",
 		"A URL button has a url.")
-	ruleButtonURLFormat = newRule("button_url_format", Error, "Invalid button URL",
+	ruleButtonURLFormat = newRule("button_url_format", Error, "Invalid Button URL",
 		"A button's url is an absolute http or https URL with a host.")
-	ruleButtonURLVariables = newRule("button_url_variables", Error, "Invalid URL variable",
+	ruleButtonURLVariables = newRule("button_url_variables", Error, "Invalid URL Variable",
 		"A button's url is static or has exactly one variable, {{1}}, at its very end.")
-	ruleButtonPhoneRequired = newRule("button_phone_required", Error, "Missing button phone number",
+	ruleButtonPhoneRequired = newRule("button_phone_required", Error, "Missing Button Phone Number",
 		"A PHONE_NUMBER button has a phone_number.")
-	ruleButtonFieldNotAllowed = newRule("button_field_not_allowed", Error, "Attribute not allowed for this button type",
+	ruleButtonFieldNotAllowed = newRule("button_field_not_allowed", Error, "Attribute Not Allowed for This Button Type",
 		"Only URL buttons have a url and only PHONE_NUMBER buttons have a phone_number.")
-	ruleButtonTextLength = newRule("button_text_length", Warning, "Button text too long",
+	ruleButtonTextLength = newRule("button_text_length", Warning, "Button Text Too Long",
 		"Meta limits a button's text to 25 characters.")
-	ruleButtonURLLength = newRule("button_url_length", Warning, "Button URL too long",
+	ruleButtonURLLength = newRule("button_url_length", Warning, "Button URL Too Long",
 		"Meta limits a button's url to 2000 characters.")
-	ruleButtonsGrouping = newRule("buttons_grouping", Warning, "Quick replies not grouped",
+	ruleButtonsGrouping = newRule("buttons_grouping", Warning, "Quick Replies Not Grouped",
 		"Meta requires all QUICK_REPLY buttons to come before all other buttons, or all after them.")
-	ruleButtonsURLCount = newRule("buttons_url_count", Warning, "Too many URL buttons",
+	ruleButtonsURLCount = newRule("buttons_url_count", Warning, "Too Many URL Buttons",
 		"Meta allows at most 2 URL buttons in a template.")
-	ruleButtonsPhoneCount = newRule("buttons_phone_count", Warning, "Too many phone number buttons",
+	ruleButtonsPhoneCount = newRule("buttons_phone_count", Warning, "Too Many Phone Number Buttons",
 		"Meta allows at most 1 PHONE_NUMBER button in a template.")
-	ruleButtonsCopyCodeCount = newRule("buttons_copy_code_count", Warning, "Too many copy code buttons",
+	ruleButtonsCopyCodeCount = newRule("buttons_copy_code_count", Warning, "Too Many Copy Code Buttons",
 		"Meta allows at most 1 COPY_CODE button in a template.")
 )
 

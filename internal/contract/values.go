@@ -72,19 +72,19 @@ const (
 )
 
 var (
-	ruleCallbackDataLength = newRule("callback_data_length", Error, "Callback data too long",
+	ruleCallbackDataLength = newRule("callback_data_length", Error, "Callback Data Too Long",
 		"callback_data has at most 512 characters.")
-	ruleValueEmpty = newRule("value_empty", Error, "Empty value",
+	ruleValueEmpty = newRule("value_empty", Error, "Empty Value",
 		"No header, body or button value is empty or null.")
-	ruleValueWhitespace = newRule("value_whitespace", Warning, "Value with line breaks or long spaces",
+	ruleValueWhitespace = newRule("value_whitespace", Warning, "Value With Line Breaks or Long Spaces",
 		"Meta rejects header and body values with a newline, a tab or more than 4 consecutive spaces.")
-	ruleHeaderValuesCount = newRule("header_values_count", Error, "Wrong number of header values",
+	ruleHeaderValuesCount = newRule("header_values_count", Error, "Wrong Number of Header Values",
 		"header_values has one value when the header is TEXT with a variable or a media header, and none otherwise.")
-	ruleHeaderValuesURL = newRule("header_values_url", Error, "Invalid media URL",
+	ruleHeaderValuesURL = newRule("header_values_url", Error, "Invalid Media URL",
 		"The header value of a media header is an https URL.")
-	ruleFileNameHeader = newRule("file_name_header", Error, "File name not allowed",
+	ruleFileNameHeader = newRule("file_name_header", Error, "File Name Not Allowed",
 		"file_name is given only for a template with a DOCUMENT header.")
-	ruleBodyValuesCount = newRule("body_values_count", Error, "Wrong number of body values",
+	ruleBodyValuesCount = newRule("body_values_count", Error, "Wrong Number of Body Values",
 		"body_values has one value per body variable.")
 )
 

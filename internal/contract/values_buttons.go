@@ -3,23 +3,23 @@ package contract
 import "unicode/utf8"
 
 var (
-	ruleButtonIndexFormat = newRule("button_index_format", Error, "Invalid button index",
+	ruleButtonIndexFormat = newRule("button_index_format", Error, "Invalid Button Index",
 		"A button index is a decimal number from 0 to 9 without leading zeros: the button's position in the template, counted from 0.")
-	ruleButtonIndexNoButton = newRule("button_index_no_button", Error, "No such button",
+	ruleButtonIndexNoButton = newRule("button_index_no_button", Error, "No Such Button",
 		"A button index names a button of the template.")
-	ruleButtonValuesKind = newRule("button_values_kind", Error, "Not a dynamic URL button",
+	ruleButtonValuesKind = newRule("button_values_kind", Error, "Not a Dynamic URL Button",
 		"button_values gives values only for URL buttons whose url ends with {{1}}.")
-	ruleButtonValuesMissing = newRule("button_values_missing", Error, "Missing button value",
+	ruleButtonValuesMissing = newRule("button_values_missing", Error, "Missing Button Value",
 		"Every URL button whose url ends with {{1}} has its value in button_values.")
-	ruleButtonValuesCount = newRule("button_values_count", Error, "Wrong number of button values",
+	ruleButtonValuesCount = newRule("button_values_count", Error, "Wrong Number of Button Values",
 		"Each button_values entry has exactly one value, the end of the button's url.")
-	ruleButtonPayloadKind = newRule("button_payload_kind", Error, "Not a quick reply button",
+	ruleButtonPayloadKind = newRule("button_payload_kind", Error, "Not a Quick Reply Button",
 		"button_payload gives payloads only for QUICK_REPLY buttons.")
-	ruleButtonPayloadCount = newRule("button_payload_count", Error, "Wrong number of button payloads",
+	ruleButtonPayloadCount = newRule("button_payload_count", Error, "Wrong Number of Button Payloads",
 		"Each button_payload entry has exactly one payload.")
-	ruleButtonPayloadButtons = newRule("button_payload_buttons", Error, "Too many button payloads",
+	ruleButtonPayloadButtons = newRule("button_payload_buttons", Error, "Too Many Button Payloads",
 		"button_payload has entries for at most 3 quick reply buttons.")
-	ruleButtonPayloadLength = newRule("button_payload_length", Error, "Button payload too long",
+	ruleButtonPayloadLength = newRule("button_payload_length", Error, "Button Payload Too Long",
 		"A button payload has at most 128 characters.")
 )
 

@@ -10,7 +10,7 @@ import (
 // always fits an int and a pathological text cannot make one overflow.
 const maxVariableDigits = 6
 
-var ruleVariableSyntax = newRule("variable_syntax", Error, "Malformed variable",
+var ruleVariableSyntax = newRule("variable_syntax", Error, "Malformed Variable",
 	"Variables are written {{1}}, {{2}}, ... : two braces, a number from 1 without leading zeros, two braces, no spaces.")
 
 // placeholder is one "{{" found in a text: a variable when n > 0, malformed

@@ -98,7 +98,7 @@ func recipientValues(ctx context.Context, recipients types.Map) (map[string]reci
 	for key, elem := range recipients.Elements() {
 		obj, ok := elem.(types.Object)
 		if !ok {
-			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Unexpected recipient value",
+			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Unexpected Recipient Value",
 				"A recipient is not an object; this is a bug in the provider.")
 			continue
 		}

@@ -114,6 +114,6 @@ func adoptionWarning(adopted []string, results map[string]recipientResult) diag.
 			"It is not sent again unless its key is listed in retry_uncertain; with status_url set, a refresh settles it " +
 			"from the status receiver's webhooks.")
 	}
-	diags.AddWarning(fmt.Sprintf("Campaign adopts %s of a stopped apply", plural(len(adopted), "send")), b.String())
+	diags.AddWarning(fmt.Sprintf("Campaign Adopts %s of a Stopped Apply", plural(len(adopted), "send")), b.String())
 	return diags
 }

@@ -91,7 +91,7 @@ func retryUncertainWarnings(m campaignModel, recipients map[string]recipientValu
 			continue
 		}
 		if _, found := recipients[s.ValueString()]; !found {
-			diags.AddAttributeWarning(path.Root("retry_uncertain").AtSetValue(s), "Unknown recipient key",
+			diags.AddAttributeWarning(path.Root("retry_uncertain").AtSetValue(s), "Unknown Recipient Key",
 				fmt.Sprintf("retry_uncertain lists %q, which is not a key of recipients, so it has no effect. Use the key of an uncertain recipient.", s.ValueString()))
 		}
 	}
@@ -142,7 +142,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			return
 		}
 		r.planUnknownResults(ctx, resp)
-		resp.Diagnostics.AddWarning("Campaign recipients known only at apply",
+		resp.Diagnostics.AddWarning("Campaign Recipients Known Only at Apply",
 			"The recipients are not known until apply, so the plan cannot say how many messages the apply sends. "+
 				"It sends to every recipient that is new or failed earlier; results, sent_count and failed_count are known after apply.")
 		return

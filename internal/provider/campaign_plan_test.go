@@ -296,7 +296,7 @@ func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
 		t.Fatalf("plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
 	applied := p.campaignApply(nil, plan, cfg)
-	if findDiag(applied.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"}) == nil {
+	if findDiag(applied.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"}) == nil {
 		t.Errorf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
 	if applied.NewState != nil && !p.campaignUnmarshal(p.resourceType(campaignType), applied.NewState).IsNull() {
@@ -353,7 +353,7 @@ func TestCampaignUnknownRecipients(t *testing.T) {
 		t.Fatal(diagString(diags))
 	}
 	plan := p.campaignPlan(nil, campaignConfigMap(nil, map[string]any{"recipients": Unknown}))
-	if findDiag(plan.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityWarning, "Campaign recipients known only at apply", "(none)"}) == nil {
+	if findDiag(plan.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityWarning, "Campaign Recipients Known Only at Apply", "(none)"}) == nil {
 		t.Errorf("plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
 	if p.campaignAttr(plan.PlannedState, "results").IsKnown() {

@@ -337,7 +337,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		return false
 	}
 	if !inputs.known {
-		diags.AddError("Campaign inputs not known", "Some recipient values or the template are still unknown during apply; this is a bug in the provider.")
+		diags.AddError("Campaign Inputs Not Known", "Some recipient values or the template are still unknown during apply; this is a bug in the provider.")
 		return false
 	}
 	policy := campaignPolicy(*plan, r.data.dryRun)

@@ -280,7 +280,7 @@ func killRecoveryRun(t *testing.T, c *campaignCLI, env []string, providerExtra s
 	if err != nil {
 		t.Fatalf("apply after the kill: %v\n%s", err, out)
 	}
-	if unsaved > 0 && !bytes.Contains(out, []byte("Campaign adopts")) {
+	if unsaved > 0 && !bytes.Contains(out, []byte("Campaign Adopts")) {
 		t.Errorf("the apply after the kill does not say it adopts the killed run's %d answered sends:\n%s", unsaved, out)
 	}
 	if kr.settles {

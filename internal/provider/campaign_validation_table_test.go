@@ -89,100 +89,100 @@ func TestCampaignValidationTable(t *testing.T) {
 	}{
 		{name: "phone number with +", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "+919999999999"
-		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["asha"].phone_number`}},
+		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["asha"].phone_number`}},
 		{name: "phone number with leading 0", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "09999999999"
-		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["asha"].phone_number`}},
+		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["asha"].phone_number`}},
 		{name: "phone number with dashes", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["phone_number"] = "98888-88888"
-		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["bela"].phone_number`}},
+		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["bela"].phone_number`}},
 		{name: "phone number too short", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "123"
-		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["asha"].phone_number`}},
+		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["asha"].phone_number`}},
 		{name: "country code inside the number", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "919999999999"
-		}, want: wantDiag{campaignErr, "Country code inside phone number", `recipients["asha"].phone_number`}},
+		}, want: wantDiag{campaignErr, "Country Code Inside Phone Number", `recipients["asha"].phone_number`}},
 		{name: "country code without +", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["country_code"] = "91"
-		}, want: wantDiag{campaignErr, "Invalid country code", `recipients["bela"].country_code`}},
+		}, want: wantDiag{campaignErr, "Invalid Country Code", `recipients["bela"].country_code`}},
 		{name: "country code not in use", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["country_code"] = "+999"
-		}, want: wantDiag{campaignErr, "Unknown country code", `recipients["asha"].country_code`}},
+		}, want: wantDiag{campaignErr, "Unknown Country Code", `recipients["asha"].country_code`}},
 		{name: "recipient callback data too long", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["callback_data"] = long(513)
-		}, want: wantDiag{campaignErr, "Callback data too long", `recipients["asha"].callback_data`}},
+		}, want: wantDiag{campaignErr, "Callback Data Too Long", `recipients["asha"].callback_data`}},
 		{name: "campaign callback data too long, reported once", mutate: func(t *testing.T, c map[string]any) {
 			c["callback_data"] = long(513)
-		}, want: wantDiag{campaignErr, "Callback data too long", `callback_data`}},
+		}, want: wantDiag{campaignErr, "Callback Data Too Long", `callback_data`}},
 		{name: "too few body values", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["body_values"] = []any{"Asha"}
-		}, want: wantDiag{campaignErr, "Wrong number of body values", `recipients["asha"].body_values`}},
+		}, want: wantDiag{campaignErr, "Wrong Number of Body Values", `recipients["asha"].body_values`}},
 		{name: "empty body value", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["body_values"] = []any{"Bela", ""}
-		}, want: wantDiag{campaignErr, "Empty value", `recipients["bela"].body_values[1]`}},
+		}, want: wantDiag{campaignErr, "Empty Value", `recipients["bela"].body_values[1]`}},
 		{name: "missing header value", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["header_values"] = []any{}
-		}, want: wantDiag{campaignErr, "Wrong number of header values", `recipients["asha"].header_values`}},
+		}, want: wantDiag{campaignErr, "Wrong Number of Header Values", `recipients["asha"].header_values`}},
 		{name: "file name with a TEXT header", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["file_name"] = "invoice.pdf"
-		}, want: wantDiag{campaignErr, "File name not allowed", `recipients["asha"].file_name`}},
+		}, want: wantDiag{campaignErr, "File Name Not Allowed", `recipients["asha"].file_name`}},
 		{name: "button value for no button", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1"}, "5": []any{"x"}}
-		}, want: wantDiag{campaignErr, "No such button", `recipients["asha"].button_values["5"]`}},
+		}, want: wantDiag{campaignErr, "No Such Button", `recipients["asha"].button_values["5"]`}},
 		{name: "button index not a number", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1"}, "first": []any{"x"}}
-		}, want: wantDiag{campaignErr, "Invalid button index", `recipients["asha"].button_values["first"]`}},
+		}, want: wantDiag{campaignErr, "Invalid Button Index", `recipients["asha"].button_values["first"]`}},
 		{name: "button value for a quick reply", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["button_values"] = map[string]any{"0": []any{"A-1"}, "1": []any{"x"}}
-		}, want: wantDiag{campaignErr, "Not a dynamic URL button", `recipients["bela"].button_values["1"]`}},
+		}, want: wantDiag{campaignErr, "Not a Dynamic URL Button", `recipients["bela"].button_values["1"]`}},
 		{name: "dynamic URL button without its value", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["button_values"] = nil
-		}, want: wantDiag{campaignErr, "Missing button value", `recipients["asha"].button_values`}},
+		}, want: wantDiag{campaignErr, "Missing Button Value", `recipients["asha"].button_values`}},
 		{name: "two values for one URL button", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["button_values"] = map[string]any{"0": []any{"A-1", "A-2"}}
-		}, want: wantDiag{campaignErr, "Wrong number of button values", `recipients["asha"].button_values["0"]`}},
+		}, want: wantDiag{campaignErr, "Wrong Number of Button Values", `recipients["asha"].button_values["0"]`}},
 		{name: "payload for a URL button", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["button_payload"] = map[string]any{"0": []any{"p"}}
-		}, want: wantDiag{campaignErr, "Not a quick reply button", `recipients["asha"].button_payload["0"]`}},
+		}, want: wantDiag{campaignErr, "Not a Quick Reply Button", `recipients["asha"].button_payload["0"]`}},
 		{name: "payload too long", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["button_payload"] = map[string]any{"1": []any{long(129)}}
-		}, want: wantDiag{campaignErr, "Button payload too long", `recipients["asha"].button_payload["1"][0]`}},
+		}, want: wantDiag{campaignErr, "Button Payload Too Long", `recipients["asha"].button_payload["1"][0]`}},
 		{name: "empty payload", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["button_payload"] = map[string]any{"1": []any{""}}
-		}, want: wantDiag{campaignErr, "Empty value", `recipients["bela"].button_payload["1"][0]`}},
+		}, want: wantDiag{campaignErr, "Empty Value", `recipients["bela"].button_payload["1"][0]`}},
 		{name: "line break in a value is a warning", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["body_values"] = []any{"Asha\nK", "A-1"}
-		}, want: wantDiag{campaignWarn, "Value with line breaks or long spaces", `recipients["asha"].body_values[0]`}},
+		}, want: wantDiag{campaignWarn, "Value With Line Breaks or Long Spaces", `recipients["asha"].body_values[0]`}},
 		{name: "contract header format, reported once at template", mutate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["header_format"] = "PDF"
 			campaignTemplateOf(t, c)["header_variables"] = nil
-		}, want: wantDiag{campaignErr, "Invalid contract header format", `template.header_format`}},
+		}, want: wantDiag{campaignErr, "Invalid Contract Header Format", `template.header_format`}},
 		{name: "contract template name", mutate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["name"] = "Order Shipped"
-		}, want: wantDiag{campaignErr, "Invalid template name", `template.name`}},
+		}, want: wantDiag{campaignErr, "Invalid Template Name", `template.name`}},
 		// From references: unknown at validate, caught at plan.
 		{name: "body variables from a template resource", mutate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["body_variables"] = 3
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
 			c["template"] = Unknown
-		}, want: wantDiag{campaignErr, "Wrong number of body values", `recipients["asha"].body_values`},
-			also: &wantDiag{campaignErr, "Wrong number of body values", `recipients["bela"].body_values`}},
+		}, want: wantDiag{campaignErr, "Wrong Number of Body Values", `recipients["asha"].body_values`},
+			also: &wantDiag{campaignErr, "Wrong Number of Body Values", `recipients["bela"].body_values`}},
 		{name: "button kinds from a template resource", mutate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["buttons"] = []any{map[string]any{"index": 0, "type": "URL", "dynamic": false}}
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["buttons"] = Unknown
-		}, want: wantDiag{campaignErr, "Not a dynamic URL button", `recipients["asha"].button_values["0"]`},
-			also: &wantDiag{campaignErr, "Not a dynamic URL button", `recipients["bela"].button_values["0"]`}},
+		}, want: wantDiag{campaignErr, "Not a Dynamic URL Button", `recipients["asha"].button_values["0"]`},
+			also: &wantDiag{campaignErr, "Not a Dynamic URL Button", `recipients["bela"].button_values["0"]`}},
 		{name: "phone number from a variable", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["phone_number"] = "0888888888"
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["phone_number"] = Unknown
-		}, want: wantDiag{campaignErr, "Invalid phone number", `recipients["bela"].phone_number`}},
+		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["bela"].phone_number`}},
 		{name: "recipients from a for expression", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "bela")["country_code"] = "+0"
 		}, unknownAtValidate: func(t *testing.T, c map[string]any) {
 			c["recipients"] = Unknown
-		}, want: wantDiag{campaignErr, "Invalid country code", `recipients["bela"].country_code`}},
+		}, want: wantDiag{campaignErr, "Invalid Country Code", `recipients["bela"].country_code`}},
 	}
 	if len(tests) < 20 {
 		t.Fatalf("only %d cases", len(tests))
@@ -252,7 +252,7 @@ func TestCampaignValidationTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		expectOnlyCampaignDiag(t, "validate", resp.Diagnostics, wantDiag{campaignWarn, "Unknown recipient key", "retry_uncertain"})
+		expectOnlyCampaignDiag(t, "validate", resp.Diagnostics, wantDiag{campaignWarn, "Unknown Recipient Key", "retry_uncertain"})
 		if d := resp.Diagnostics; len(d) == 1 && !strings.Contains(d[0].Detail, `"nobody"`) {
 			t.Errorf("the warning does not name the key: %s", d[0].Detail)
 		}

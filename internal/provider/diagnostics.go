@@ -65,7 +65,7 @@ func importNotSupported(typeName, why string) diag.Diagnostic {
 // was sent, so applying again is safe.
 func sendRefused(o sendOutcome) diag.Diagnostic {
 	if errors.Is(o.Err, errBudgetSpent) {
-		return diag.NewErrorDiagnostic("Send limit reached",
+		return diag.NewErrorDiagnostic("Send Limit Reached",
 			fmt.Sprintf("Nothing was sent: this apply already made as many sends as the provider's max_sends_per_apply allows (%s). "+
 				"Raise max_sends_per_apply in the provider block if this many sends are intended, then apply again.", o.Err))
 	}
@@ -77,7 +77,7 @@ func sendRefused(o sendOutcome) diag.Diagnostic {
 	}
 	apiErr, ok := errors.AsType[*client.Error](o.Err)
 	if !ok {
-		return diag.NewErrorDiagnostic("Message not sent", fmt.Sprintf("The message was not sent: %s. Apply again to retry.", o.Err))
+		return diag.NewErrorDiagnostic("Message Not Sent", fmt.Sprintf("The message was not sent: %s. Apply again to retry.", o.Err))
 	}
 	text := apiErr.Message
 	if text == "" {
@@ -89,19 +89,19 @@ func sendRefused(o sendOutcome) diag.Diagnostic {
 	}
 	switch apiErr.Kind {
 	case client.KindRejected:
-		return diag.NewErrorDiagnostic("Interakt rejected the message",
+		return diag.NewErrorDiagnostic("Interakt Rejected the Message",
 			fmt.Sprintf("Interakt did not send the message%s: %s\n\nFix the message (or the template on Interakt) and apply again; nothing was saved, so the next apply sends it.", status, text))
 	case client.KindUnauthorized:
-		return diag.NewErrorDiagnostic("Interakt rejected the API key",
+		return diag.NewErrorDiagnostic("Interakt Rejected the API Key",
 			fmt.Sprintf("Interakt refused the credentials%s: %s\n\nSet the provider's api_key (or %s) to the key exactly as Interakt's Developer Settings show it, then apply again. Nothing was sent.", status, text, envAPIKey))
 	case client.KindForbidden:
-		return diag.NewErrorDiagnostic("Interakt refused API access",
+		return diag.NewErrorDiagnostic("Interakt Refused API Access",
 			fmt.Sprintf("Interakt refused access%s: %s\n\nThe account's plan may not include API access. Nothing was sent.", status, text))
 	case client.KindRateLimited:
-		return diag.NewErrorDiagnostic("Interakt rate limit exceeded",
+		return diag.NewErrorDiagnostic("Interakt Rate Limit Exceeded",
 			fmt.Sprintf("Interakt still refused the message for its rate limit after every retry%s: %s\n\nNothing was sent. Lower rate_limit_per_minute to the account's limit, or apply again later.", status, text))
 	default:
-		return diag.NewErrorDiagnostic("Message not sent",
+		return diag.NewErrorDiagnostic("Message Not Sent",
 			fmt.Sprintf("The message did not reach Interakt: %s\n\nNothing was sent; apply again to retry.", apiErr.Error()))
 	}
 }
@@ -109,7 +109,7 @@ func sendRefused(o sendOutcome) diag.Diagnostic {
 // messageIDMissing explains a null id: a test send whose outcome is
 // uncertain has none, because the answer that carries it never arrived.
 func messageIDMissing() diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Missing message id",
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Missing Message ID",
 		"id is null. An interakt_template_message whose send is uncertain (status = \"uncertain\") has no id: Interakt may have "+
 			"sent it, but the answer carrying the id never arrived. Find the message in the status receiver by its callback_data, "+
 			"or send it again on purpose with terraform apply -replace=<address of the message>.")
@@ -125,7 +125,7 @@ func statusReadFailed(id string, err error) diag.Diagnostic {
 		}
 		detail += fmt.Sprintf(". Reason: %s. Error code: %s.",
 			orUnknown(st.FailureReason, "not reported"), orUnknown(st.ErrorCode, "not reported"))
-		return diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message failed", detail)
+		return diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message Failed", detail)
 	}
 	if timeout, ok := errors.AsType[*statusTimeoutError](err); ok {
 		detail := fmt.Sprintf("Message %s did not reach the awaited status within %s; the last status seen was %q.",
@@ -137,23 +137,23 @@ func statusReadFailed(id string, err error) diag.Diagnostic {
 			detail += " The receiver has no webhook for this message: check that Interakt's webhook URL points at the receiver's webhook path " +
 				"and that the receiver's webhook secret matches Interakt's."
 		}
-		return diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message status not reached in time", detail)
+		return diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message Status Not Reached in Time", detail)
 	}
 	if canceled, ok := errors.AsType[*statusCanceledError](err); ok {
-		return diag.NewErrorDiagnostic("Status read stopped",
+		return diag.NewErrorDiagnostic("Status Read Stopped",
 			fmt.Sprintf("Reading the status of message %s stopped before it finished (the last status seen was %q).", id, canceled.last.Status))
 	}
 	switch client.KindOf(err) {
 	case client.KindUnauthorized:
-		return diag.NewErrorDiagnostic("Status token rejected",
+		return diag.NewErrorDiagnostic("Status Token Rejected",
 			"The status receiver answered 401: the status token is wrong or missing. Set the provider's status_token (or "+
 				envStatusToken+") to one of the tokens the receiver accepts (its --status-token or "+envStatusToken+").")
 	case client.KindForbidden:
-		return diag.NewErrorDiagnostic("Status read refused",
+		return diag.NewErrorDiagnostic("Status Read Refused",
 			"The status receiver answered 403 to the status token. Check that status_url points at an interakt-receiver and that "+
 				"the token is one it accepts. "+err.Error())
 	}
-	return diag.NewErrorDiagnostic("Cannot read message status",
+	return diag.NewErrorDiagnostic("Cannot Read Message Status",
 		fmt.Sprintf("Reading the status of message %s failed: %s. Check the provider's status_url and status_token (env %s, %s).",
 			id, err, envStatusURL, envStatusToken))
 }
@@ -169,7 +169,7 @@ func journalUnavailable(err error) diag.Diagnostic {
 // apiKeyMissing says why sends and account reads are impossible, naming
 // api_key.
 func apiKeyMissing(d *providerData) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("api_key"), "Missing Interakt API key",
+	return diag.NewAttributeErrorDiagnostic(path.Root("api_key"), "Missing Interakt API Key",
 		whyNoAPI(d)+" (provider attribute api_key, environment variable "+envAPIKey+")")
 }
 
@@ -177,7 +177,7 @@ func apiKeyMissing(d *providerData) diag.Diagnostic {
 // has no API key: the check did not run, and that must be visible.
 func verifySkipped(d *providerData) diag.Diagnostic {
 	why := whyNoAPI(d)
-	return diag.NewAttributeWarningDiagnostic(path.Root("verify"), "Template not verified",
+	return diag.NewAttributeWarningDiagnostic(path.Root("verify"), "Template Not Verified",
 		"verify = true checks with Interakt's API that the template exists, is APPROVED and has this body, but the check was skipped: "+
 			why+" (provider attribute api_key, environment variable "+envAPIKey+").")
 }

@@ -139,7 +139,7 @@ func (d *messageStatusDataSource) ValidateConfig(ctx context.Context, req dataso
 		resp.Diagnostics.Append(messageIDMissing())
 	}
 	if cfg.WaitFor.IsNull() && !cfg.Timeout.IsNull() && !cfg.Timeout.IsUnknown() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("timeout"), "timeout without wait_for",
+		resp.Diagnostics.AddAttributeWarning(path.Root("timeout"), "Timeout Without wait_for",
 			"timeout bounds the wait for wait_for; without wait_for the status is read once. Set wait_for, or remove timeout.")
 	}
 }
@@ -165,7 +165,7 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	timeout, err := time.ParseDuration(m.Timeout.ValueString())
 	if err != nil || timeout <= 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Invalid duration",
+		resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Invalid Duration",
 			`The value must be a positive duration with a unit, such as "30s" or "2m".`)
 		return
 	}
@@ -176,7 +176,7 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	case strings.HasPrefix(id, dryRunIDPrefix):
 		st = pendingStatus(id)
 		if !m.WaitFor.IsNull() {
-			resp.Diagnostics.AddAttributeWarning(path.Root("id"), "Dry-run message",
+			resp.Diagnostics.AddAttributeWarning(path.Root("id"), "Dry-Run Message",
 				"This id comes from a dry run: nothing was sent, so no status will ever arrive. wait_for is skipped and the status is pending.")
 		}
 	case d.data.status == nil:
@@ -184,7 +184,7 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 		if !strings.Contains(detail, envStatusURL) {
 			detail += " (provider attribute status_url, environment variable " + envStatusURL + ")"
 		}
-		resp.Diagnostics.AddError("Missing status receiver URL", detail)
+		resp.Diagnostics.AddError("Missing Status Receiver URL", detail)
 		return
 	default:
 		poller := statusPoller{

@@ -170,7 +170,7 @@ func TestStatusWaitStopsAtFailure(t *testing.T) {
 		}
 
 		d := statusReadFailed("m1", err)
-		if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message failed",
+		if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("wait_for"), "Message Failed",
 			"Message m1 failed at 2026-01-02T03:04:05Z. Reason: Message undeliverable. Error code: 131026.")) {
 			t.Errorf("diagnostic = %q: %q", d.Summary(), d.Detail())
 		}
@@ -291,7 +291,7 @@ func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
 			t.Errorf("%d reads, want 1: waiting cannot fix a token", n)
 		}
 		d := statusReadFailed("m1", err)
-		if d.Summary() != "Status token rejected" || !strings.Contains(d.Detail(), "status_token") || !strings.Contains(d.Detail(), envStatusToken) {
+		if d.Summary() != "Status Token Rejected" || !strings.Contains(d.Detail(), "status_token") || !strings.Contains(d.Detail(), envStatusToken) {
 			t.Errorf("diagnostic = %q: %q", d.Summary(), d.Detail())
 		}
 	})
@@ -343,7 +343,7 @@ func TestStatusErrorDiagnostics(t *testing.T) {
 	t.Parallel()
 	pending := &statusTimeoutError{last: pendingStatus("m1"), timeout: 2 * time.Minute}
 	d := statusReadFailed("m1", pending)
-	if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message status not reached in time", d.Detail())) {
+	if !d.Equal(diag.NewAttributeErrorDiagnostic(path.Root("timeout"), "Message Status Not Reached in Time", d.Detail())) {
 		t.Errorf("timeout diagnostic = %q at the wrong path or severity", d.Summary())
 	}
 	for _, want := range []string{"m1", "2m0s", `"pending"`, "webhook URL", "webhook secret"} {
@@ -436,7 +436,7 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 		{"unknown id", map[string]any{"id": Unknown, "wait_for": "read", "timeout": "5m"}, nil},
 		{"wait_for with timeout", map[string]any{"id": "m1", "wait_for": "delivered", "timeout": "90s"}, nil},
 		{"null id, as an uncertain send leaves", map[string]any{"id": nil, "wait_for": "delivered"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Missing message id", "id"}},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Message ID", "id"}},
 		{"empty id", map[string]any{"id": ""},
 			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Length", "id"}},
 		{"unknown wait_for value", map[string]any{"id": "m1", "wait_for": "seen"},
@@ -444,11 +444,11 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 		{"failed is not awaitable", map[string]any{"id": "m1", "wait_for": "failed"},
 			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match", "wait_for"}},
 		{"timeout without unit", map[string]any{"id": "m1", "wait_for": "read", "timeout": "30"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid duration", "timeout"}},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Duration", "timeout"}},
 		{"negative timeout", map[string]any{"id": "m1", "wait_for": "read", "timeout": "-1m"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid duration", "timeout"}},
-		{"timeout without wait_for", map[string]any{"id": "m1", "timeout": "1m"},
-			&wantDiag{tfprotov6.DiagnosticSeverityWarning, "timeout without wait_for", "timeout"}},
+			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Duration", "timeout"}},
+		{"Timeout Without wait_for", map[string]any{"id": "m1", "timeout": "1m"},
+			&wantDiag{tfprotov6.DiagnosticSeverityWarning, "Timeout Without wait_for", "timeout"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -487,7 +487,7 @@ func TestMessageStatusReadDryRunID(t *testing.T) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
 	state, diags := readMessageStatus(p, map[string]any{"id": dryRunIDPrefix + "0e9d", "wait_for": "delivered"})
-	if findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityWarning, "Dry-run message", "id"}) == nil || len(diags) != 1 {
+	if findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityWarning, "Dry-Run Message", "id"}) == nil || len(diags) != 1 {
 		t.Errorf("want one dry-run warning, got:\n%s", diagString(diags))
 	}
 	if state["status"] != wire.StatusPending || state["timeout"] != defaultStatusTimeout || state["sent_at"] != "" {
@@ -504,7 +504,7 @@ func TestMessageStatusReadWrongToken(t *testing.T) {
 		t.Fatalf("configure:\n%s", diagString(diags))
 	}
 	_, diags := readMessageStatus(p, map[string]any{"id": "m1", "wait_for": "read"})
-	if len(diags) != 1 || diags[0].Summary != "Status token rejected" {
+	if len(diags) != 1 || diags[0].Summary != "Status Token Rejected" {
 		t.Fatalf("want the token error, got:\n%s", diagString(diags))
 	}
 	if strings.Contains(diagString(diags), wrongToken) || strings.Contains(diagString(diags), testStatusToken) {

@@ -15,7 +15,8 @@ import (
 // does, for a full configuration and an empty one (nulls), so that they
 // can stand in for it (see model_object.go).
 func TestModelObjectMatchesFramework(t *testing.T) {
-	p := newProtocolServer(t, seams{})
+	t.Parallel()
+	p := newProtocolServer(t, testSeams())
 	cases := []struct {
 		name     string
 		resource resource.Resource
@@ -33,6 +34,7 @@ func TestModelObjectMatchesFramework(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			var sr resource.SchemaResponse
 			tc.resource.Schema(ctx, resource.SchemaRequest{}, &sr)
 			typ := p.resourceType(tc.typeName)
@@ -67,7 +69,8 @@ func TestModelObjectMatchesFramework(t *testing.T) {
 // TestModelObjectMismatch checks that a model that does not fit its schema
 // is an error naming the model, never a silent partial read.
 func TestModelObjectMismatch(t *testing.T) {
-	p := newProtocolServer(t, seams{})
+	t.Parallel()
+	p := newProtocolServer(t, testSeams())
 	ctx := context.Background()
 	var sr resource.SchemaResponse
 	NewTemplateResource().Schema(ctx, resource.SchemaRequest{}, &sr)

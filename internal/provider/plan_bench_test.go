@@ -40,8 +40,11 @@ type schemaOnlyResource struct{ resource.Resource }
 // template is unknown. Its difference to "schema-only" is what the
 // framework spends walking a known contract in every message.
 func BenchmarkPlanPair(b *testing.B) {
-	provided := func() provider.Provider { return &InteraktProvider{version: "bench"} }
-	schemaOnly := func() provider.Provider { return schemaOnlyProvider{&InteraktProvider{version: "bench"}} }
+	// An empty environment: a key found in the process would make the plan
+	// read the account.
+	noEnv := seams{getenv: func(string) string { return "" }, journalDir: b.TempDir()}
+	provided := func() provider.Provider { return &InteraktProvider{version: "bench", seams: noEnv} }
+	schemaOnly := func() provider.Provider { return schemaOnlyProvider{&InteraktProvider{version: "bench", seams: noEnv}} }
 	for _, variant := range []struct {
 		name            string
 		new             func() provider.Provider

@@ -79,7 +79,7 @@ func TestAccProvider_planNeedsNoKey(t *testing.T) {
 				// Contract errors are found without a key too.
 				Config:      strings.Replace(orderShippedMessage(srv, "42"), `["There", "1234"]`, `["There"]`, 1),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Wrong number of body values`),
+				ExpectError: regexp.MustCompile(`Wrong Number of Body Values`),
 			},
 		},
 	})
@@ -95,7 +95,7 @@ func TestAccProvider_applyWithoutKeyFails(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
 			Config:      orderShippedMessage(srv, "42"),
-			ExpectError: regexp.MustCompile(`Missing Interakt API key[\s\S]*api_key[\s\S]*` + envAPIKey),
+			ExpectError: regexp.MustCompile(`Missing Interakt API Key[\s\S]*api_key[\s\S]*` + envAPIKey),
 		}},
 	})
 	if n := len(srv.Requests()); n != 0 {
@@ -178,7 +178,7 @@ func TestProviderConfigure_unknownSettings(t *testing.T) {
 	}
 	// An apply with the key still unknown says so and names api_key.
 	_, diags := p.applyMessage(validMessage())
-	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"})
+	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"})
 	if d == nil || !strings.Contains(d.Detail, "not known yet") {
 		t.Errorf("apply:\n%s", diagString(diags))
 	}
@@ -208,17 +208,17 @@ func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
 		{name: "max_sends_per_apply zero", config: map[string]any{"max_sends_per_apply": 0}, validate: true,
 			want: errAt("Invalid Attribute Value", "max_sends_per_apply")},
 		{name: "request_timeout without unit", config: map[string]any{"request_timeout": "30"}, validate: true,
-			want: errAt("Invalid duration", "request_timeout")},
+			want: errAt("Invalid Duration", "request_timeout")},
 		{name: "request_timeout negative", config: map[string]any{"request_timeout": "-1s"}, validate: true,
-			want: errAt("Invalid duration", "request_timeout")},
+			want: errAt("Invalid Duration", "request_timeout")},
 		{name: "status_url relative", config: map[string]any{"status_url": "/v1/messages"}, validate: true,
 			want: errAt("Invalid URL", "status_url")},
 		{name: "env base url", env: map[string]string{envBaseURL: "localhost:8080"},
 			want: errAt("Invalid URL", "base_url")},
 		{name: "env rate limit not a number", env: map[string]string{envRateLimit: "fast"},
-			want: errAt("Invalid rate limit", "rate_limit_per_minute")},
+			want: errAt("Invalid Rate Limit", "rate_limit_per_minute")},
 		{name: "env rate limit zero", env: map[string]string{envRateLimit: "0"},
-			want: errAt("Invalid rate limit", "rate_limit_per_minute")},
+			want: errAt("Invalid Rate Limit", "rate_limit_per_minute")},
 		{name: "env dry run", env: map[string]string{envDryRun: "yes please"},
 			want: errAt("Invalid dry_run", "dry_run")},
 		{name: "env status url", env: map[string]string{envStatusURL: "hooks.example.com"},
@@ -273,7 +273,7 @@ func TestProviderConfigure_misEncodedKeyWarnsWithoutQuotingIt(t *testing.T) {
 			diags := newProtocolServer(t, s).configure(config)
 			var want []wantDiag
 			if tc.wantWarning {
-				want = []wantDiag{warnAt("API key looks mis-encoded", "api_key")}
+				want = []wantDiag{warnAt("API Key Looks Mis-Encoded", "api_key")}
 			}
 			expectDiags(t, "configure", diags, want)
 			decoded, _ := base64.StdEncoding.DecodeString(tc.key)

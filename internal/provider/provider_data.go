@@ -137,7 +137,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 	case getenv(envRateLimit) != "":
 		n, err := strconv.ParseInt(getenv(envRateLimit), 10, 64)
 		if err != nil || n < 1 {
-			diags.AddAttributeError(path.Root("rate_limit_per_minute"), "Invalid rate limit",
+			diags.AddAttributeError(path.Root("rate_limit_per_minute"), "Invalid Rate Limit",
 				envRateLimit+" must be a whole number of at least 1.")
 		}
 		st.rateLimit = n
@@ -198,7 +198,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 			" environment variable to the key shown in Interakt's Developer Settings."
 	default:
 		if warning := keyFormatWarning(st.apiKey); warning != "" {
-			diags.AddAttributeWarning(path.Root("api_key"), "API key looks mis-encoded", warning)
+			diags.AddAttributeWarning(path.Root("api_key"), "API Key Looks Mis-Encoded", warning)
 		}
 		api, err := client.New(client.Config{
 			BaseURL:            st.baseURL,
@@ -212,7 +212,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 			Logger:             logger,
 		})
 		if err != nil {
-			diags.AddError("Cannot create the Interakt client", err.Error())
+			diags.AddError("Cannot Create the Interakt Client", err.Error())
 			return nil, diags
 		}
 		d.api = api

@@ -328,8 +328,8 @@ data "interakt_message_status" "unseen" {
 	}{
 		// The refused key is met at plan, where the template is checked
 		// against the account.
-		{sendProvider + send, regexp.MustCompile(`Cannot check the template.*HTTP 401`)},
-		{readProvider + read, regexp.MustCompile(`Status token rejected`)},
+		{sendProvider + send, regexp.MustCompile(`Cannot Check the Template.*HTTP 401`)},
+		{readProvider + read, regexp.MustCompile(`Status Token Rejected`)},
 	} {
 		writeFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+tc.config)
 		out, err := cli.run("apply", "-json", "-auto-approve", "-input=false", "-no-color", "-lock=false")

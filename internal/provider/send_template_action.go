@@ -129,7 +129,7 @@ func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeReques
 		progress("Dry run: nothing sent for template %s: message id %s.", name, outcome.ID)
 	case sendUncertain:
 		progress("The outcome of template %s is uncertain: no message id.", name)
-		resp.Diagnostics.AddWarning("Message may have been sent",
+		resp.Diagnostics.AddWarning("Message May Have Been Sent",
 			fmt.Sprintf("Interakt may have processed the message for template %s but its answer did not arrive: %s.\n\n"+
 				"This is a warning, not an error: the action keeps no state to protect, but an error would invite running it again, "+
 				"which could deliver the message twice. Check the recipient or the status webhooks (callback_data identifies the "+

@@ -165,25 +165,25 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 		{
 			name: "uncertain", opts: mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}},
 			wantSends: 1, wantNoError: true,
-			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message may have been sent", "(none)"},
+			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message May Have Been Sent", "(none)"},
 			wantDetail: []string{"not an error", "twice", "order_shipped (en)"},
 			wantEvents: []string{`^Validated`, `^Sending`, `^The outcome of template order_shipped \(en\) is uncertain: no message id\.$`},
 		},
 		{
 			name: "rejected", opts: mock.Options{RejectPhones: map[string]string{"9999999999": rejection}}, wantSends: 1,
-			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rejected the message", "(none)"},
+			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt Rejected the Message", "(none)"},
 			wantDetail: []string{"(HTTP 400): " + rejection},
 			wantEvents: []string{`^Validated`, `^Sending`},
 		},
 		{
 			name: "no key", noKey: true,
-			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"},
+			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"},
 			wantDetail: []string{"api_key", envAPIKey},
 		},
 		{
 			name:     "invalid values are not sent",
 			config:   withValue("body_values", []any{"There"}),
-			wantDiag: &wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong number of body values", "body_values"},
+			wantDiag: &wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong Number of Body Values", "body_values"},
 		},
 	}
 	for _, tc := range tests {
@@ -265,7 +265,7 @@ func TestSendTemplateActionInvoke_sendLimit(t *testing.T) {
 		t.Fatalf("first invocation: %v", diags)
 	}
 	_, diags = invokeSendTemplate(t, data, validMessage())
-	if findFrameworkDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send limit reached", "(none)"}) == nil {
+	if findFrameworkDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send Limit Reached", "(none)"}) == nil {
 		t.Fatalf("want the send limit error; got %v", diags)
 	}
 	if n := len(srv.SendRequests()); n != 1 {
@@ -351,7 +351,7 @@ func TestSendTemplateActionValidate_unknownTemplateDefersToPlan(t *testing.T) {
 	}
 	config["template"] = orderShippedTemplate(nil)
 	diags := p.planAction(config)
-	expectDiags(t, "plan", diags, []wantDiag{errAt("Wrong number of body values", "body_values")})
+	expectDiags(t, "plan", diags, []wantDiag{errAt("Wrong Number of Body Values", "body_values")})
 }
 
 // recordedProgress returns a SendProgress that appends to events.

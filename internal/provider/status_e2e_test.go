@@ -41,7 +41,7 @@ const (
 
 // messageFailedError is the error of a wait for a message the mock reports
 // failed for failingPhone.
-var messageFailedError = regexp.MustCompile(`(?s)Message failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode)
+var messageFailedError = regexp.MustCompile(`(?s)Message Failed.*Reason:\s+Message\s+undeliverable\.\s+Error\s+code:\s+` + mock.FailedErrorCode)
 
 // statusAddress is the data source every configuration here declares.
 const statusAddress = "data.interakt_message_status.smoke"
@@ -257,7 +257,7 @@ func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
 			Config:      messageStatusConfig(srv, rcv, "9999999999", "delivered"),
-			ExpectError: regexp.MustCompile(`(?s)Missing message id.*"uncertain".*callback_data`),
+			ExpectError: regexp.MustCompile(`(?s)Missing Message ID.*"uncertain".*callback_data`),
 		}},
 	})
 }
@@ -352,7 +352,7 @@ func TestAccMessageStatus_timeoutNamesTheLastStatus(t *testing.T) {
 			Config: statusConfig(rcv, fmt.Sprintf(`  id       = %q
   wait_for = "sent"
   timeout  = "300ms"`, id)),
-			ExpectError: regexp.MustCompile(`(?s)Message status not reached in time.*last\s+status\s+seen\s+was\s+"pending"`),
+			ExpectError: regexp.MustCompile(`(?s)Message Status Not Reached in Time.*last\s+status\s+seen\s+was\s+"pending"`),
 		}},
 	})
 }

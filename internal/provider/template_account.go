@@ -242,7 +242,7 @@ func headerText(h types.Object) string {
 func driftWarnings(name, language string, diffs []contentDiff) diag.Diagnostics {
 	var diags diag.Diagnostics
 	for _, d := range diffs {
-		diags.AddAttributeWarning(frameworkPath(path.Empty(), d.path), "Template differs from the account",
+		diags.AddAttributeWarning(frameworkPath(path.Empty(), d.path), "Template Differs From the Account",
 			fmt.Sprintf("%s: Interakt lists %s (%s) with %q, and the configuration declares %q. "+
 				"Interakt has no API to edit a template, so applying changes only the declaration; messages are checked at plan against what the account has. "+
 				"Declare what the account has, edit the template in Interakt, or submit the new content under a new name (such as %s_v2).",

@@ -54,11 +54,11 @@ func TestAccTemplateAccount_drift(t *testing.T) {
 		// the resource block; its detail starts with the path.
 		{"buttons[0].text", "Where is it", "Track"},
 	} {
-		d := findCLIDiag(diags, "warning", "Template differs from the account", want.code)
+		d := findCLIDiag(diags, "warning", "Template Differs From the Account", want.code)
 		if want.code == "buttons[0].text" {
 			d = nil
 			for i := range diags {
-				if diags[i].Summary == "Template differs from the account" && strings.HasPrefix(diags[i].Detail, want.code+":") {
+				if diags[i].Summary == "Template Differs From the Account" && strings.HasPrefix(diags[i].Detail, want.code+":") {
 					d = &diags[i]
 				}
 			}
@@ -96,7 +96,7 @@ resource "interakt_campaign" "launch" {
 `
 	cli := newCLITerraform(t, testSeams().withEnv(envAPIKey, testAPIKey), cliRequiredProviders+providerBlock(srv)+config)
 	diags := cli.plan()
-	d := findCLIDiag(diags, "error", "Template not approved", "template = interakt_template.order_shipped.contract")
+	d := findCLIDiag(diags, "error", "Template Not Approved", "template = interakt_template.order_shipped.contract")
 	if d == nil || !strings.Contains(d.Detail, "PAUSED") || !strings.Contains(d.Detail, "nothing was sent") {
 		t.Errorf("want a plan error naming PAUSED at the campaign's template:\n%s", cliDiagString(diags))
 	}
@@ -123,7 +123,7 @@ func TestAccTemplateAccount_deleted(t *testing.T) {
 	diags := cli.plan()
 	var gone *cliDiagnostic
 	for i, d := range diags {
-		if d.Severity == "warning" && d.Summary == "Template gone from the account" {
+		if d.Severity == "warning" && d.Summary == "Template Gone From the Account" {
 			gone = &diags[i]
 		}
 	}
@@ -212,7 +212,7 @@ resource "interakt_template_message" "smoke" {
 			{
 				// Not approved yet: the message is refused at plan.
 				Config:      providerBlock(srv) + template + message,
-				ExpectError: regexp.MustCompile(`Template not approved[\s\S]*WAITING`),
+				ExpectError: regexp.MustCompile(`Template Not Approved[\s\S]*WAITING`),
 			},
 			{
 				PreConfig: func() {
@@ -303,7 +303,7 @@ func TestAccTemplateSubmit_adoptsIdentical(t *testing.T) {
 			{
 				// A content change of a submitted template is refused.
 				Config:      providerBlock(srv) + strings.Replace(config, "has shipped.", "is on its way.", 1),
-				ExpectError: regexp.MustCompile(`Submitted template cannot change[\s\S]*order_shipped_v2`),
+				ExpectError: regexp.MustCompile(`Submitted Template Cannot Change[\s\S]*order_shipped_v2`),
 			},
 		},
 	})

@@ -52,7 +52,7 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m templa
 // shows the declaration from configuration as an update.
 func (r *templateResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var name, languageCode string
-	summary, where := "Invalid import id", "The import id is <name>:<language_code>, and its"
+	summary, where := "Invalid Import ID", "The import id is <name>:<language_code>, and its"
 	if req.ID == "" && req.Identity != nil {
 		var id templateIdentity
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
@@ -60,12 +60,12 @@ func (r *templateResource) ImportState(ctx context.Context, req resource.ImportS
 			return
 		}
 		name, languageCode = id.Name.ValueString(), id.LanguageCode.ValueString()
-		summary, where = "Invalid import identity", "The identity's"
+		summary, where = "Invalid Import Identity", "The identity's"
 	} else {
 		var ok bool
 		name, languageCode, ok = cutImportID(req.ID)
 		if !ok {
-			resp.Diagnostics.AddError("Invalid import id",
+			resp.Diagnostics.AddError("Invalid Import ID",
 				fmt.Sprintf("The import id %q is not of the form <name>:<language_code>. Give the template's code name and language, such as order_shipped:en or order_shipped:pt_BR.", req.ID))
 			return
 		}

@@ -82,7 +82,7 @@ func (l *templateListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 	templates, err := l.data.api.ListTemplates(maskSecrets(ctx, l.data.secrets))
 	if err != nil {
-		diags.AddError("Cannot list templates", "Listing the account's templates failed: "+err.Error())
+		diags.AddError("Cannot List Templates", "Listing the account's templates failed: "+err.Error())
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

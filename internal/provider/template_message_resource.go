@@ -184,7 +184,7 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 		plan.ID = types.StringValue(outcome.ID)
 	case sendUncertain:
 		plan.ID = types.StringNull()
-		resp.Diagnostics.AddWarning("Message may have been sent",
+		resp.Diagnostics.AddWarning("Message May Have Been Sent",
 			fmt.Sprintf("Interakt may have processed this interakt_template_message (template %q) but its answer did not arrive: %s.\n\n"+
 				"So that the recipient is not messaged twice, the resource is saved with status = \"uncertain\" and no id, and later applies "+
 				"do not send it again. Check the recipient or the status webhooks (callback_data identifies the message when it is set). "+

@@ -171,7 +171,7 @@ func TestAccTemplateMessage_rejectedThenFixed(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      orderShippedMessage(srv, "42"),
-				ExpectError: regexp.MustCompile(`Interakt rejected the message[\s\S]*` + regexp.QuoteMeta("(code 1013)")),
+				ExpectError: regexp.MustCompile(`Interakt Rejected the Message[\s\S]*` + regexp.QuoteMeta("(code 1013)")),
 			},
 			{
 				// Nothing was saved: the same configuration plans a create,
@@ -222,7 +222,7 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 					if n := srv.SentCount(); n != 1 {
 						return fmt.Errorf("the mock accepted %d messages; want 1 (it reads the body before dropping the connection)", n)
 					}
-					w := rec.find(tfprotov6.DiagnosticSeverityWarning, "Message may have been sent")
+					w := rec.find(tfprotov6.DiagnosticSeverityWarning, "Message May Have Been Sent")
 					if w == nil {
 						return fmt.Errorf("no uncertain-send warning; apply diagnostics:\n%s", diagString(rec.all()))
 					}
@@ -359,7 +359,7 @@ resource "interakt_template_message" "smoke" {
 				// A third body variable changes the contract, and the
 				// message's two values no longer fit: refused at plan.
 				Config:      config("Hi {{1}}, your order {{2}} ships on {{3}}.", "Reply STOP to stop"),
-				ExpectError: regexp.MustCompile(`Wrong number of body values[\s\S]*The template's body has 3 variables`),
+				ExpectError: regexp.MustCompile(`Wrong Number of Body Values[\s\S]*The template's body has 3 variables`),
 			},
 		},
 	})
@@ -391,7 +391,7 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 		{
 			name:       "rejected",
 			opts:       mock.Options{RejectPhones: map[string]string{"9999999999": rejection}},
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rejected the message", "(none)"},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt Rejected the Message", "(none)"},
 			wantDetail: []string{"(HTTP 400): " + rejection},
 			wantSends:  1,
 		},
@@ -400,7 +400,7 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			// Caught at plan, where the template is checked against the
 			// account: nothing is sent.
 			apiKey:     "d3Jvbmcta2V5Og==", // base64 of "wrong-key:"
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Cannot check the template", "template"},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Cannot Check the Template", "template"},
 			wantDetail: []string{"(HTTP 401): " + mock.MsgUnauthorized, "Nothing was sent"},
 			wantSends:  0,
 		},
@@ -408,7 +408,7 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			name:       "server error is uncertain",
 			opts:       mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.Fault500}}},
 			wantStatus: "uncertain",
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message may have been sent", "(none)"},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message May Have Been Sent", "(none)"},
 			wantDetail: []string{"interakt_template_message", `template "order_shipped"`, "-replace="},
 			wantSends:  1,
 		},
@@ -416,14 +416,14 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			name:       "answer without id is uncertain",
 			opts:       mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultNoID}}},
 			wantStatus: "uncertain",
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message may have been sent", "(none)"},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityWarning, "Message May Have Been Sent", "(none)"},
 			wantSends:  1,
 		},
 		{
 			name:       "rate limited after retries",
 			opts:       mock.Options{Faults: mock.Faults{Every429: 1, Every429NoRetryAfter: true}},
 			provider:   map[string]any{"max_retries": 0},
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt rate limit exceeded", "(none)"},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Interakt Rate Limit Exceeded", "(none)"},
 			wantDetail: []string{"(HTTP 429): " + mock.MsgRateLimited},
 			wantSends:  1,
 		},
@@ -433,7 +433,7 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 		},
 		{
 			name: "no key", apiKey: "none",
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API key", "api_key"},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"},
 			wantDetail: []string{"api_key", envAPIKey},
 		},
 		{
@@ -519,7 +519,7 @@ func TestTemplateMessageApply_sendLimit(t *testing.T) {
 		t.Fatalf("first send:\n%s", diagString(diags))
 	}
 	state, diags := p.applyMessage(protocolMessage())
-	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send limit reached", "(none)"})
+	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Send Limit Reached", "(none)"})
 	if d == nil {
 		t.Fatalf("want the send limit error; got:\n%s", diagString(diags))
 	}
@@ -593,7 +593,7 @@ func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
 		t.Errorf("a plan that keeps state reported:\n%s", diagString(resp.Diagnostics))
 	}
 	resp := p.planCreate(messageType, config)
-	if findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong number of body values", "body_values"}) == nil {
+	if findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong Number of Body Values", "body_values"}) == nil {
 		t.Errorf("a create was not checked:\n%s", diagString(resp.Diagnostics))
 	}
 }

@@ -299,7 +299,7 @@ func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	if found == nil {
-		resp.Diagnostics.AddWarning("Template gone from the account",
+		resp.Diagnostics.AddWarning("Template Gone From the Account",
 			fmt.Sprintf("Interakt no longer lists the template %q (%s) in any approval status, so it was removed from the state. "+
 				"It was deleted in Interakt or by Meta. The next plan creates it again: with submit = true that submits it for approval; "+
 				"otherwise remove the resource, or recreate the template in Interakt.", name, language))
@@ -320,7 +320,7 @@ func (r *templateResource) Delete(ctx context.Context, req resource.DeleteReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.AddWarning("Template left in Interakt",
+	resp.Diagnostics.AddWarning("Template Left in Interakt",
 		fmt.Sprintf("The template %q (%s) was removed from the state only: Interakt has no API to delete a template, so it stays in the account. "+
 			"Delete it in Interakt's dashboard if it is no longer wanted.", m.Name.ValueString(), m.LanguageCode.ValueString()))
 }

@@ -183,13 +183,13 @@ func TestAccTemplate_import(t *testing.T) {
 				ResourceName:  orderShippedAddr,
 				ImportState:   true,
 				ImportStateId: "order_shipped",
-				ExpectError:   regexp.MustCompile(`Invalid import id(?s:.*)<name>:<language_code>`),
+				ExpectError:   regexp.MustCompile(`Invalid Import ID(?s:.*)<name>:<language_code>`),
 			},
 			{
 				ResourceName:  orderShippedAddr,
 				ImportState:   true,
 				ImportStateId: "Order Shipped:en",
-				ExpectError:   regexp.MustCompile(`Invalid import id(?s:.*)lowercase letters`),
+				ExpectError:   regexp.MustCompile(`Invalid Import ID(?s:.*)lowercase letters`),
 			},
 		},
 	})
@@ -279,12 +279,12 @@ func TestAccTemplate_literalErrorAtPlan(t *testing.T) {
 			{
 				Config:      orderShippedConfig("order_shipped", "en", "Hi {{2}}, your order {{1}} has shipped.", ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid variable numbering(?s:.*)\d+:\s+body\s+=`),
+				ExpectError: regexp.MustCompile(`Invalid Variable Numbering(?s:.*)\d+:\s+body\s+=`),
 			},
 			{
 				Config:      orderShippedConfig("Order-Shipped", "en", orderShippedBody, ""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Invalid template name(?s:.*)\d+:\s+name\s+=`),
+				ExpectError: regexp.MustCompile(`Invalid Template Name(?s:.*)\d+:\s+name\s+=`),
 			},
 		},
 	})
@@ -431,7 +431,7 @@ func TestAccTemplate_verify(t *testing.T) {
 			},
 			{
 				Config:      provider + orderShippedConfig("order_shipped", "en", "Hi {{1}}, your order {{2}} is on its way.", "verify = true"),
-				ExpectError: regexp.MustCompile(`Template body differs(?s:.*)\d+:\s+body\s+=(?s:.*)has shipped`),
+				ExpectError: regexp.MustCompile(`Template Body Differs(?s:.*)\d+:\s+body\s+=(?s:.*)has shipped`),
 			},
 			{
 				Config: provider + `
@@ -444,7 +444,7 @@ resource "interakt_template" "festive_sale" {
   verify        = true
 }
 `,
-				ExpectError: regexp.MustCompile(`Template not approved(?s:.*)\d+:\s+verify\s+=(?s:.*)"PENDING"`),
+				ExpectError: regexp.MustCompile(`Template Not Approved(?s:.*)\d+:\s+verify\s+=(?s:.*)"PENDING"`),
 			},
 			{
 				// A body known only at apply is verified at apply.
@@ -461,15 +461,15 @@ resource "interakt_template" "order_shipped" {
   verify        = true
 }
 `,
-				ExpectError: regexp.MustCompile(`Template body differs`),
+				ExpectError: regexp.MustCompile(`Template Body Differs`),
 			},
 			{
 				Config:      provider + orderShippedConfig("order_delivered", "en", orderShippedBody, "verify = true"),
-				ExpectError: regexp.MustCompile(`Template not found(?s:.*)\d+:\s+name\s+=`),
+				ExpectError: regexp.MustCompile(`Template Not Found(?s:.*)\d+:\s+name\s+=`),
 			},
 			{
 				Config:      provider + orderShippedConfig("order_shipped", "pt_BR", orderShippedBody, "verify = true"),
-				ExpectError: regexp.MustCompile(`Template language not found(?s:.*)\d+:\s+language_code\s+=(?s:.*)en, hi`),
+				ExpectError: regexp.MustCompile(`Template Language Not Found(?s:.*)\d+:\s+language_code\s+=(?s:.*)en, hi`),
 			},
 		},
 	})

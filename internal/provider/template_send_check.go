@@ -29,7 +29,7 @@ func accountSendCheck(ctx context.Context, d *providerData, c contract.Contract)
 	at := path.Root("template")
 	account, listed, err := d.api.FindTemplate(maskSecrets(ctx, d.secrets), c.Name, c.LanguageCode)
 	if err != nil {
-		diags.AddAttributeError(at, "Cannot check the template",
+		diags.AddAttributeError(at, "Cannot Check the Template",
 			fmt.Sprintf("Listing the account's templates to check %q (%s) failed: %s Nothing was sent. Retry, or plan without the API key to skip the check.",
 				c.Name, c.LanguageCode, err))
 		return diags
@@ -40,19 +40,19 @@ func accountSendCheck(ctx context.Context, d *providerData, c contract.Contract)
 	}
 	switch {
 	case found == nil:
-		diags.AddAttributeError(at.AtName("name"), "Template not in the account",
+		diags.AddAttributeError(at.AtName("name"), "Template Not in the Account",
 			fmt.Sprintf("Interakt lists no template %q (%s) in any approval status, so no message of it can be sent; nothing was sent. "+
 				"Fix the name or language, or submit the template (interakt_template with submit = true) and wait for Meta's approval.", c.Name, c.LanguageCode))
 		return diags
 	case !strings.EqualFold(found.ApprovalStatus, wire.ApprovalApproved):
-		diags.AddAttributeError(at, "Template not approved",
+		diags.AddAttributeError(at, "Template Not Approved",
 			fmt.Sprintf("Interakt lists %q (%s) as %s%s; only APPROVED templates can be sent, so nothing was sent. "+
 				"Wait for Meta's approval (a paused template is approved again once its quality recovers), or send another template.",
 				c.Name, c.LanguageCode, strings.ToUpper(found.ApprovalStatus), rejectionText(found.RejectionReason)))
 		return diags
 	}
 	if differences := contractDifferences(c, contract.ContractOf(accountDecl(*found))); len(differences) > 0 {
-		diags.AddAttributeError(at, "Template differs from the account",
+		diags.AddAttributeError(at, "Template Differs From the Account",
 			fmt.Sprintf("The plan's template %q (%s) is not the one the account lists: %s. Messages built from it would be refused, so nothing was sent. "+
 				"Make the interakt_template declaration match the account (its plan shows where they differ), or give the new version a new name and submit it.",
 				c.Name, c.LanguageCode, strings.Join(differences, "; ")))

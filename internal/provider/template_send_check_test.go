@@ -23,24 +23,24 @@ func TestAccountSendCheck(t *testing.T) {
 		{
 			name:    "paused",
 			account: func(s *mock.Server) { _ = s.SetApproval("order_shipped", "en", "PAUSED", "") },
-			want:    errAt("Template not approved", "template"),
+			want:    errAt("Template Not Approved", "template"),
 		},
 		{
 			name:    "rejected",
 			account: func(s *mock.Server) { _ = s.SetApproval("order_shipped", "en", "REJECTED", "TAG_CONTENT_MISMATCH") },
-			want:    errAt("Template not approved", "template"),
+			want:    errAt("Template Not Approved", "template"),
 		},
 		{
 			name:    "absent",
 			account: func(s *mock.Server) { s.DeleteTemplate("order_shipped", "en") },
-			want:    errAt("Template not in the account", "template.name"),
+			want:    errAt("Template Not in the Account", "template.name"),
 		},
 		{
 			name: "body variables differ",
 			account: func(s *mock.Server) {
 				_ = s.UpdateTemplate("order_shipped", "en", func(t *wire.TemplateInfo) { t.Body = "Hi {{1}}, order {{2}} ships {{3}}." })
 			},
-			want: errAt("Template differs from the account", "template"),
+			want: errAt("Template Differs From the Account", "template"),
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

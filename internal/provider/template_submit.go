@@ -29,7 +29,7 @@ func (r *templateResource) accountTemplate(ctx context.Context, name, language s
 	ctx = maskSecrets(ctx, r.data.secrets)
 	found, ok, err := r.data.api.FindTemplate(ctx, name, language)
 	if err != nil {
-		diags.AddError("Cannot read the account's templates",
+		diags.AddError("Cannot Read the Account's Templates",
 			fmt.Sprintf("Listing the account's templates to compare %q (%s) failed: %s Nothing was submitted or sent. "+
 				"Retry; to plan without the account, unset the API key or run terraform plan -refresh=false.", name, language, err))
 		return nil, diags
@@ -50,7 +50,7 @@ func (r *templateResource) compareWithAccount(ctx context.Context, state *templa
 	var diags diag.Diagnostics
 	if !r.data.readsAccount() {
 		if state == nil && plan.submitRequested() && (r.data == nil || !r.data.dryRun) {
-			diags.Append(submitNeedsKey(r.data, diag.NewAttributeWarningDiagnostic, "Template to submit at apply"))
+			diags.Append(submitNeedsKey(r.data, diag.NewAttributeWarningDiagnostic, "Template to Submit at Apply"))
 		}
 		return diags
 	}
@@ -64,7 +64,7 @@ func (r *templateResource) compareWithAccount(ctx context.Context, state *templa
 	}
 	if found == nil {
 		if state == nil && !plan.submitRequested() {
-			diags.AddAttributeWarning(path.Root("name"), "Template not in the account",
+			diags.AddAttributeWarning(path.Root("name"), "Template Not in the Account",
 				fmt.Sprintf("Interakt lists no template %q (%s) in any approval status. Messages of it are refused at plan until it is approved. "+
 					"Set submit = true (with body_examples) to submit it for approval, or create it in Interakt; "+
 					"otherwise the next refresh removes this declaration from the state again.", name, language))
@@ -82,7 +82,7 @@ func (r *templateResource) compareWithAccount(ctx context.Context, state *templa
 		}
 	case plan.submitRequested() && isRejected(found.ApprovalStatus):
 		plan.ApprovalStatus, plan.RejectionReason = types.StringUnknown(), types.StringUnknown()
-		diags.AddAttributeWarning(path.Root("submit"), "Rejected template submitted again",
+		diags.AddAttributeWarning(path.Root("submit"), "Rejected Template Submitted Again",
 			fmt.Sprintf("Meta rejected %q (%s)%s; the apply submits the declared content again under the same name, as Meta allows for a rejected template. "+
 				"If Interakt refuses, the apply fails and nothing changes: give the template a new name.", name, language, rejectionText(found.RejectionReason)))
 	case plan.submitRequested():
@@ -111,13 +111,13 @@ func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel
 	var diags diag.Diagnostics
 	if r.data != nil && r.data.dryRun {
 		setStatus(m, "", "")
-		diags.AddAttributeWarning(path.Root("submit"), "Template not submitted in a dry run",
+		diags.AddAttributeWarning(path.Root("submit"), "Template Not Submitted in a Dry Run",
 			fmt.Sprintf("dry_run sends nothing, so %q (%s) was not submitted; an apply without dry_run submits it, or adopts it if the account has it by then.",
 				m.Name.ValueString(), m.LanguageCode.ValueString()))
 		return diags
 	}
 	if r.data == nil || r.data.api == nil {
-		diags.Append(submitNeedsKey(r.data, diag.NewAttributeErrorDiagnostic, "Cannot submit template"))
+		diags.Append(submitNeedsKey(r.data, diag.NewAttributeErrorDiagnostic, "Cannot Submit Template"))
 		return diags
 	}
 	name, language := m.Name.ValueString(), m.LanguageCode.ValueString()
@@ -147,11 +147,11 @@ func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel
 	switch {
 	case err != nil && !client.IsCertain(err):
 		setStatus(m, "", "")
-		diags.AddWarning("Template submission uncertain",
+		diags.AddWarning("Template Submission Uncertain",
 			fmt.Sprintf("Submitting %q (%s) may or may not have reached Interakt: %s. It is kept in the state so that it is not submitted twice; "+
 				"the next plan with the API key reads the account and shows whether Interakt has it.", name, language, err))
 	case err != nil:
-		diags.AddAttributeError(path.Root("submit"), "Template not submitted",
+		diags.AddAttributeError(path.Root("submit"), "Template Not Submitted",
 			fmt.Sprintf("Interakt refused to create %q (%s): %s. Nothing was created. Fix the declaration, or give the template a new name if Interakt keeps the old one.",
 				name, language, err))
 	default:

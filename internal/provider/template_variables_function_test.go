@@ -26,10 +26,10 @@ func TestTemplateVariablesFunctionRun(t *testing.T) {
 		{text: "{{3}} then {{1}}", want: []int64{3, 1}},
 		{text: "No variables here.", want: []int64{}},
 		{text: "", want: []int64{}},
-		{text: "Braces {{{1}}} around", err: "Malformed variable"},
-		{text: "Hi {{ 1 }}", err: "Malformed variable"},
+		{text: "Braces {{{1}}} around", err: "Malformed Variable"},
+		{text: "Hi {{ 1 }}", err: "Malformed Variable"},
 		{text: "Hi {{name}}", err: `"{{name}}" at character 4`},
-		{text: "Hi {{0}}", err: "Malformed variable"},
+		{text: "Hi {{0}}", err: "Malformed Variable"},
 	} {
 		t.Run(tc.text, func(t *testing.T) {
 			resp := runFunction(templateVariablesFunction{}, unknown, types.StringValue(tc.text))
@@ -67,7 +67,7 @@ func TestAccTemplateVariablesFunction(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      `output "variables" { value = provider::interakt::template_variables("Hi {{ 1 }}") }`,
-				ExpectError: regexp.MustCompile(`Invalid value for "text" parameter:\s+Malformed\s+variable`),
+				ExpectError: regexp.MustCompile(`Invalid value for "text" parameter:\s+Malformed\s+Variable`),
 			},
 			{
 				Config: `

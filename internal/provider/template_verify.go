@@ -28,7 +28,7 @@ func verifyTemplate(ctx context.Context, d *providerData, m templateModel) diag.
 	tflog.Debug(ctx, "verifying template", map[string]any{"template": name, "language": language})
 	list, err := d.api.ListTemplates(ctx)
 	if err != nil {
-		diags.AddAttributeError(path.Root("verify"), "Cannot verify template",
+		diags.AddAttributeError(path.Root("verify"), "Cannot Verify Template",
 			"Listing the account's templates failed, so the template could not be checked: "+err.Error()+
 				" Retry, or set verify = false to skip the check.")
 		return diags
@@ -36,23 +36,23 @@ func verifyTemplate(ctx context.Context, d *providerData, m templateModel) diag.
 	found, languages := findTemplate(list, name, language)
 	switch {
 	case found == nil && len(languages) == 0:
-		diags.AddAttributeError(path.Root("name"), "Template not found",
+		diags.AddAttributeError(path.Root("name"), "Template Not Found",
 			fmt.Sprintf("Interakt lists no template named %q in this account. Use the template's code name as Interakt shows it, "+
 				"or create the template in Interakt and wait for its approval.", name))
 		return diags
 	case found == nil:
-		diags.AddAttributeError(path.Root("language_code"), "Template language not found",
+		diags.AddAttributeError(path.Root("language_code"), "Template Language Not Found",
 			fmt.Sprintf("Interakt lists the template %q in %s, but not in %q. Use the language code the template was created with.",
 				name, strings.Join(languages, ", "), language))
 		return diags
 	}
 	if !strings.EqualFold(found.ApprovalStatus, approvalApproved) {
-		diags.AddAttributeError(path.Root("verify"), "Template not approved",
+		diags.AddAttributeError(path.Root("verify"), "Template Not Approved",
 			fmt.Sprintf("Interakt lists the template %q (%s) with approval status %q; only APPROVED templates can be sent. "+
 				"Wait for Meta's approval, or fix and resubmit the template in Interakt.", name, language, found.ApprovalStatus))
 	}
 	if !m.Body.IsUnknown() && normalizeBody(found.Body) != normalizeBody(m.Body.ValueString()) {
-		diags.AddAttributeError(path.Root("body"), "Template body differs",
+		diags.AddAttributeError(path.Root("body"), "Template Body Differs",
 			fmt.Sprintf("The body of %q (%s) in Interakt is %q, which differs from the declared body. "+
 				"Messages are built against the declared body's variables, so copy the body exactly as Interakt shows it.", name, language, found.Body))
 	}

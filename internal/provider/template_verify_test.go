@@ -69,13 +69,13 @@ func TestVerifyTemplate_mismatches(t *testing.T) {
 		{name: "same body across line endings and trailing space", m: declared("order_shipped", "en", "Hi {{1}},\nyour order {{2}} has shipped.")},
 		{name: "approved entry preferred over a rejected duplicate", m: declared("order_shipped", "hi", "x")},
 		{name: "different body", m: declared("order_shipped", "en", "Hi {{1}}, order {{2}} shipped."),
-			summary: []string{"Template body differs"}, path: []path.Path{path.Root("body")}, detail: "your order {{2}} has shipped."},
+			summary: []string{"Template Body Differs"}, path: []path.Path{path.Root("body")}, detail: "your order {{2}} has shipped."},
 		{name: "missing name", m: declared("order_delivered", "en", "x"),
-			summary: []string{"Template not found"}, path: []path.Path{path.Root("name")}, detail: `"order_delivered"`},
+			summary: []string{"Template Not Found"}, path: []path.Path{path.Root("name")}, detail: `"order_delivered"`},
 		{name: "missing language", m: declared("order_shipped", "pt_BR", "x"),
-			summary: []string{"Template language not found"}, path: []path.Path{path.Root("language_code")}, detail: "en, hi"},
+			summary: []string{"Template Language Not Found"}, path: []path.Path{path.Root("language_code")}, detail: "en, hi"},
 		{name: "rejected and different body", m: declared("win_back", "en", "We miss you!"),
-			summary: []string{"Template not approved", "Template body differs"}, path: []path.Path{path.Root("verify"), path.Root("body")}, detail: `"REJECTED"`},
+			summary: []string{"Template Not Approved", "Template Body Differs"}, path: []path.Path{path.Root("verify"), path.Root("body")}, detail: `"REJECTED"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -103,8 +103,8 @@ func TestVerifyTemplate_listingFails(t *testing.T) {
 	srv := newTestMock(t, mock.Options{APIKey: "b3RoZXIta2V5Og=="})
 	d := verifyData(t, srv)
 	diags := verifyTemplate(context.Background(), d, declared("order_shipped", "en", "x"))
-	if len(diags) != 1 || diags[0].Summary() != "Cannot verify template" || !pathOf(diags[0]).Equal(path.Root("verify")) {
-		t.Fatalf("got %v, want one Cannot verify template error at verify", diags)
+	if len(diags) != 1 || diags[0].Summary() != "Cannot Verify Template" || !pathOf(diags[0]).Equal(path.Root("verify")) {
+		t.Fatalf("got %v, want one Cannot Verify Template error at verify", diags)
 	}
 	if strings.Contains(diags[0].Detail(), testAPIKey) {
 		t.Errorf("the detail quotes the API key: %q", diags[0].Detail())
@@ -116,7 +116,7 @@ func TestVerifySkippedDiagnostic(t *testing.T) {
 	t.Parallel()
 	for _, d := range []*providerData{nil, {apiMissing: "No API key is configured."}} {
 		got := verifySkipped(d)
-		if got.Severity() != diag.SeverityWarning || got.Summary() != "Template not verified" || !pathOf(got).Equal(path.Root("verify")) ||
+		if got.Severity() != diag.SeverityWarning || got.Summary() != "Template Not Verified" || !pathOf(got).Equal(path.Root("verify")) ||
 			!strings.Contains(got.Detail(), envAPIKey) || !strings.Contains(got.Detail(), "skipped") {
 			t.Errorf("verifySkipped(%v) = %s %q at %v: %s", d, got.Severity(), got.Summary(), pathOf(got), got.Detail())
 		}

@@ -113,7 +113,7 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	ctx = maskSecrets(ctx, d.data.secrets)
 	list, err := d.data.api.ListTemplates(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list templates", "Listing the account's templates failed: "+err.Error())
+		resp.Diagnostics.AddError("Cannot List Templates", "Listing the account's templates failed: "+err.Error())
 		return
 	}
 	filter := templateFilter{

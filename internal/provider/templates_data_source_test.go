@@ -91,7 +91,7 @@ func TestAccTemplatesDataSource_noAPIKey(t *testing.T) {
 		ProtoV6ProviderFactories: testFactories(testSeams()),
 		Steps: []resource.TestStep{{
 			Config:      `data "interakt_templates" "all" {}`,
-			ExpectError: regexp.MustCompile(`Missing Interakt API key(?s:.*)api_key(?s:.*)INTERAKT_API_KEY`),
+			ExpectError: regexp.MustCompile(`Missing Interakt API Key(?s:.*)api_key(?s:.*)INTERAKT_API_KEY`),
 		}},
 	})
 }

@@ -46,7 +46,7 @@ func (v durationValidator) ValidateString(_ context.Context, req validator.Strin
 		return
 	}
 	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
 			`The value must be a positive duration with a unit, such as "30s" or "2m".`)
 	}
 }
