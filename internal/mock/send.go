@@ -158,15 +158,8 @@ func (s *Server) waitAnswerDelay(r *http.Request) {
 	if hi > lo {
 		delay += rand.N(hi - lo)
 	}
-	if delay <= 0 {
-		return
-	}
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-s.closing:
-	case <-r.Context().Done():
+	if delay > 0 {
+		s.hold(r, delay)
 	}
 }
 
@@ -278,6 +271,11 @@ func (s *Server) waitSlow(r *http.Request) {
 	if delay <= 0 {
 		delay = DefaultSlowDelay
 	}
+	s.hold(r, delay)
+}
+
+// hold waits delay, or less if the server closes or the client goes away.
+func (s *Server) hold(r *http.Request, delay time.Duration) {
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
 	select {

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"sort"
-
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -47,58 +45,23 @@ func (m messageValuesModel) withDefaultCallback(def types.String) messageValuesM
 	return m
 }
 
+// A schema's typed values are read by the reader of the functions'
+// dynamic arguments, so that both read a value the same way; their types
+// are the schema's, so it finds no shape problem in them.
+
 func contractStr(s types.String) contract.Str {
-	switch {
-	case s.IsUnknown():
-		return contract.UnknownStr()
-	case s.IsNull():
-		return contract.NullStr()
-	}
-	return contract.StrOf(s.ValueString())
+	var r valueReader
+	return r.str(s, "")
 }
 
 func contractList(l types.List) contract.List {
-	switch {
-	case l.IsUnknown():
-		return contract.List{Unknown: true}
-	case l.IsNull():
-		return contract.List{Null: true}
-	}
-	elems := l.Elements()
-	out := contract.List{Items: make([]contract.Str, len(elems))}
-	for i, e := range elems {
-		if s, ok := e.(types.String); ok {
-			out.Items[i] = contractStr(s)
-		} else {
-			out.Items[i] = contract.UnknownStr()
-		}
-	}
-	return out
+	var r valueReader
+	return r.list(l, "")
 }
 
 func contractMap(m types.Map) contract.Map {
-	switch {
-	case m.IsUnknown():
-		return contract.Map{Unknown: true}
-	case m.IsNull():
-		return contract.Map{Null: true}
-	}
-	elems := m.Elements()
-	keys := make([]string, 0, len(elems))
-	for k := range elems {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := contract.Map{Entries: make([]contract.Entry, 0, len(keys))}
-	for _, k := range keys {
-		l, ok := elems[k].(types.List)
-		if !ok {
-			out.Entries = append(out.Entries, contract.Entry{Key: k, Value: contract.List{Unknown: true}})
-			continue
-		}
-		out.Entries = append(out.Entries, contract.Entry{Key: k, Value: contractList(l)})
-	}
-	return out
+	var r valueReader
+	return r.indexedLists(m, "")
 }
 
 // messageCheck is one message's inputs ready to check and to build.

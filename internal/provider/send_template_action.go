@@ -76,11 +76,7 @@ func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	check := newMessageCheck(cfg.Template, cfg.messageValuesModel)
-	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(accountSendCheck(ctx, a.data, check.contract)...)
-	}
+	resp.Diagnostics.Append(sendPlanCheck(ctx, a.data, cfg.Template, cfg.messageValuesModel)...)
 }
 
 // Invoke sends the message once. Progress names the template and, last,

@@ -136,11 +136,7 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	check := newMessageCheck(plan.Template, plan.messageValuesModel)
-	resp.Diagnostics.Append(check.diagnostics(path.Empty(), true)...)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, check.contract)...)
-	}
+	resp.Diagnostics.Append(sendPlanCheck(ctx, r.data, plan.Template, plan.messageValuesModel)...)
 }
 
 func (r *templateMessageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

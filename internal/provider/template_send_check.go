@@ -7,10 +7,23 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
+
+// sendPlanCheck is a message's or the send action's check at plan: the
+// message's errors once references are resolved (ValidateConfig has
+// warned), then, when they pass, the account's template.
+func sendPlanCheck(ctx context.Context, d *providerData, template types.Object, values messageValuesModel) diag.Diagnostics {
+	check := newMessageCheck(template, values)
+	diags := check.diagnostics(path.Empty(), true)
+	if !diags.HasError() {
+		diags.Append(accountSendCheck(ctx, d, check.contract)...)
+	}
+	return diags
+}
 
 // accountSendCheck is the plan-time check of a message, campaign or send
 // action against the account: the template it names must be listed as
