@@ -178,17 +178,20 @@ func orderShippedMessage(srv *mock.Server, release string) string {
 	return providerBlock(srv) + fmt.Sprintf(`
 resource "interakt_template_message" "smoke" {
   template       = %s
-  country_code   = "+91"
+%s  triggers       = { release = %q }
+}
+`, orderShippedLiteral, orderShippedValues, release)
+}
+
+// orderShippedValues is the design example's values as HCL attributes.
+const orderShippedValues = `  country_code   = "+91"
   phone_number   = "9999999999"
   callback_data  = "release-42"
   header_values  = ["Alert"]
   body_values    = ["There", "1234"]
   button_values  = { "0" = ["12344"] }
   button_payload = { "1" = ["payload1"] }
-  triggers       = { release = %q }
-}
-`, orderShippedLiteral, release)
-}
+`
 
 // protocolMessage is the design example's inputs for protocol-level tests,
 // with a contract that names only the template and its body variables, so

@@ -6,28 +6,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/schemaonly"
 )
-
-// schemaOnlyProvider serves the provider's resources with their schemas
-// only (no ValidateConfig, ModifyPlan or Configure), as
-// scripts/bench/schemaonly.go does for the CLI plan benchmark.
-type schemaOnlyProvider struct{ provider.Provider }
-
-func (schemaOnlyProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (p schemaOnlyProvider) Resources(ctx context.Context) []func() resource.Resource {
-	var out []func() resource.Resource
-	for _, newResource := range p.Provider.Resources(ctx) {
-		out = append(out, func() resource.Resource { return schemaOnlyResource{newResource()} })
-	}
-	return out
-}
-
-type schemaOnlyResource struct{ resource.Resource }
 
 // BenchmarkPlanPair validates and plans one interakt_template and one
 // interakt_template_message against it over the plugin protocol in
@@ -44,7 +27,7 @@ func BenchmarkPlanPair(b *testing.B) {
 	// read the account.
 	noEnv := seams{getenv: func(string) string { return "" }, journalDir: b.TempDir()}
 	provided := func() provider.Provider { return &InteraktProvider{version: "bench", seams: noEnv} }
-	schemaOnly := func() provider.Provider { return schemaOnlyProvider{&InteraktProvider{version: "bench", seams: noEnv}} }
+	schemaOnly := func() provider.Provider { return schemaonly.Provider(&InteraktProvider{version: "bench", seams: noEnv}) }
 	for _, variant := range []struct {
 		name            string
 		new             func() provider.Provider

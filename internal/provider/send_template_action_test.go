@@ -33,16 +33,9 @@ func sendTemplateActionBlock() string {
 action "interakt_send_template" "smoke" {
   config {
     template       = %s
-    country_code   = "+91"
-    phone_number   = "9999999999"
-    callback_data  = "release-42"
-    header_values  = ["Alert"]
-    body_values    = ["There", "1234"]
-    button_values  = { "0" = ["12344"] }
-    button_payload = { "1" = ["payload1"] }
-  }
+%s  }
 }
-`, orderShippedLiteral)
+`, orderShippedLiteral, orderShippedValues)
 }
 
 func TestAccSendTemplateAction_actionTrigger(t *testing.T) {

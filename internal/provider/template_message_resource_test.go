@@ -318,15 +318,8 @@ resource "interakt_template" "order_shipped" {
 
 resource "interakt_template_message" "smoke" {
   template       = interakt_template.order_shipped.contract
-  country_code   = "+91"
-  phone_number   = "9999999999"
-  callback_data  = "release-42"
-  header_values  = ["Alert"]
-  body_values    = ["There", "1234"]
-  button_values  = { "0" = ["12344"] }
-  button_payload = { "1" = ["payload1"] }
-}
-`, body, footer)
+%s}
+`, body, footer, orderShippedValues)
 	}
 	const body = "Hi {{1}}, your order {{2}} has shipped."
 	resource.Test(t, resource.TestCase{
