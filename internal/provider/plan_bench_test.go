@@ -27,7 +27,9 @@ func BenchmarkPlanPair(b *testing.B) {
 	// read the account.
 	noEnv := seams{getenv: func(string) string { return "" }, journalDir: b.TempDir()}
 	provided := func() provider.Provider { return &InteraktProvider{version: "bench", seams: noEnv} }
-	schemaOnly := func() provider.Provider { return schemaonly.Provider(&InteraktProvider{version: "bench", seams: noEnv}) }
+	schemaOnly := func() provider.Provider {
+		return schemaonly.Provider(&InteraktProvider{version: "bench", seams: noEnv})
+	}
 	for _, variant := range []struct {
 		name            string
 		new             func() provider.Provider
