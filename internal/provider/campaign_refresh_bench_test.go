@@ -79,9 +79,9 @@ func BenchmarkCampaignRefresh10000(b *testing.B) {
 	}
 
 	counter := &countingTransport{}
-	b.Setenv(envStatusToken, testStatusToken)
-	data, diags := newProviderData(ctx, providerModel{StatusURL: types.StringValue(hs.URL)}, "bench",
-		seams{httpClient: &http.Client{Transport: counter}, journalDir: b.TempDir()})
+	s := testSeams().withEnv(envStatusToken, testStatusToken)
+	s.httpClient, s.journalDir = &http.Client{Transport: counter}, b.TempDir()
+	data, diags := newProviderData(ctx, providerModel{StatusURL: types.StringValue(hs.URL)}, "bench", s)
 	if diags.HasError() {
 		b.Fatalf("configuring the provider: %v", diags)
 	}

@@ -32,13 +32,12 @@ func BenchmarkTemplateRefresh(b *testing.B) {
 		}
 	}
 	srv := newTestMock(b, mock.Options{Templates: account, PageSize: mock.DefaultPageSize, RateLimit: -1})
-	b.Setenv(envAPIKey, testAPIKey)
 	pages := (refreshTemplates+mock.DefaultPageSize-1)/mock.DefaultPageSize + len(wire.ApprovalStatuses) - 1
 
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		p := newProtocolServer(b, testSeams())
+		p := newProtocolServer(b, testSeams().withEnv(envAPIKey, testAPIKey))
 		if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 			b.Fatalf("configure: %s", diagString(diags))
 		}
@@ -88,6 +87,9 @@ func BenchmarkTemplateRefresh(b *testing.B) {
 			b.Fatalf("refresh: %s", e)
 		}
 		lists := len(srv.Requests()) - before
+		if lists == 0 {
+			b.Fatal("the refresh made no list request: the provider did not read the account")
+		}
 		b.ReportMetric(float64(lists), "list-requests")
 		b.ReportMetric(float64(pages), "list-pages")
 		b.StartTimer()
