@@ -99,7 +99,7 @@ func recipientValues(ctx context.Context, recipients types.Map) (map[string]reci
 		obj, ok := elem.(types.Object)
 		if !ok {
 			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Unexpected Recipient Value",
-				"A recipient is not an object; this is a bug in the provider.")
+				"A recipient is not an object. Nothing was sent. "+reportBug)
 			continue
 		}
 		if obj.IsUnknown() || obj.IsNull() {

@@ -258,7 +258,7 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 		"results": resultsToMap(results), "sent_count": sent, "failed_count": failed, "delivery_counts": deliveryCounts(results),
 	}); err != nil {
 		resp.Diagnostics.AddError("Campaign State Not Refreshed", "Writing the refreshed results failed: "+err.Error()+
-			". This is a bug in the provider; nothing was sent.")
+			". Nothing was sent. "+reportBug)
 	}
 }
 
@@ -337,7 +337,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		return false
 	}
 	if !inputs.known {
-		diags.AddError("Campaign Inputs Not Known", "Some recipient values or the template are still unknown during apply; this is a bug in the provider.")
+		diags.AddError("Campaign Inputs Not Known", "Some recipient values or the template are still unknown during apply. Nothing was sent. "+reportBug)
 		return false
 	}
 	policy := campaignPolicy(*plan, r.data.dryRun)

@@ -155,5 +155,5 @@ func structFieldsOf(t reflect.Type) []structField {
 // provider, not in the configuration.
 func modelMismatch(t reflect.Type, why string) diag.Diagnostics {
 	return diag.Diagnostics{diag.NewErrorDiagnostic("Provider Model Mismatch",
-		fmt.Sprintf("The provider's %s does not fit its schema: %s. Nothing was sent. Please report this issue to the provider's maintainers.", t, why))}
+		fmt.Sprintf("The provider's %s does not fit its schema: %s. Nothing was sent. "+reportBug, t, why))}
 }
