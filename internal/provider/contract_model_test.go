@@ -18,6 +18,7 @@ import (
 // contractFields: names, types, descriptions, and which attributes an
 // input requires.
 func TestContractSchemas_followTheDefinition(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	attribute := func(block *tfprotov6.SchemaBlock, name string) *tfprotov6.SchemaAttribute {
 		t.Helper()
@@ -97,6 +98,7 @@ func checkFields(t *testing.T, where string, got *tfprotov6.SchemaObject, fields
 // template_payload accepts exactly the definition's attributes, in its
 // order when it names them.
 func TestContractFieldNames_areTheDefinitions(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		names  []string
 		fields []modelField
@@ -121,6 +123,7 @@ func TestContractFieldNames_areTheDefinitions(t *testing.T) {
 // from a schema's typed object and from a function's dynamic argument:
 // every field of the definition is encoded and decoded under its name.
 func TestContractValue_readsBack(t *testing.T) {
+	t.Parallel()
 	text, one, two := "TEXT", 1, 2
 	full := contract.Contract{
 		Name: "order_shipped", LanguageCode: "en", HeaderFormat: &text, HeaderVariables: &one, BodyVariables: &two,
@@ -144,6 +147,7 @@ func TestContractValue_readsBack(t *testing.T) {
 // Unknown parts decode the same way from both sources: not given, and
 // buttons known only when all are, keeping those before the first unknown.
 func TestContractDecoding_unknownPartsAlike(t *testing.T) {
+	t.Parallel()
 	button := func(index attr.Value, typ attr.Value, dynamic attr.Value) attr.Value {
 		return types.ObjectValueMust(contractButtonType.AttrTypes, map[string]attr.Value{"index": index, "type": typ, "dynamic": dynamic})
 	}

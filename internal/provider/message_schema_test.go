@@ -14,6 +14,7 @@ import (
 // messageValueFields; a campaign recipient's callback_data only adds its
 // default to the description.
 func TestMessageValueSchemas_followTheDefinition(t *testing.T) {
+	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	// only keeps the attributes the definition names; the schemas'
 	// other attributes are their own.
@@ -57,6 +58,7 @@ func TestMessageValueSchemas_followTheDefinition(t *testing.T) {
 // The model the resources read values into, and the function's values
 // argument, have the definition's attributes.
 func TestMessageValueFields_areTheModelsAndTheReaders(t *testing.T) {
+	t.Parallel()
 	var tags []string
 	typ := reflect.TypeFor[messageValuesModel]()
 	for i := range typ.NumField() {
