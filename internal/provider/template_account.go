@@ -75,10 +75,71 @@ func optionalText(s string) types.String {
 	return types.StringValue(s)
 }
 
-// refreshFrom makes m what the account lists, keeping m's own value of
-// every attribute that is equivalent to the account's (letter case of
-// formats, line endings of the body, examples the listing does not show),
-// so that only real differences reach the plan.
+// approvalMissing is the approval status of a declared template the
+// account does not list in any status. It is the provider's word, not
+// Interakt's: the declaration stays in the state, and sends of it fail at
+// plan.
+const approvalMissing = "MISSING"
+
+// accountValue is the account object of a listed template: its content as
+// Interakt lists it, formats and button types in upper case.
+func accountValue(t wire.TemplateInfo) types.Object {
+	header := types.ObjectNull(accountHeaderAttrTypes)
+	if format := strings.ToUpper(t.HeaderFormat); format != "" && format != contract.HeaderNone {
+		text := types.StringNull()
+		if format == contract.HeaderText {
+			text = types.StringValue(t.Header)
+		}
+		header = types.ObjectValueMust(accountHeaderAttrTypes, map[string]attr.Value{"format": types.StringValue(format), "text": text})
+	}
+	buttonType := types.ObjectType{AttrTypes: accountButtonAttrTypes}
+	buttons := types.ListNull(buttonType)
+	if len(t.Buttons) > 0 {
+		elems := make([]attr.Value, len(t.Buttons))
+		for i, b := range t.Buttons {
+			elems[i] = types.ObjectValueMust(accountButtonAttrTypes, map[string]attr.Value{
+				"type":         types.StringValue(strings.ToUpper(b.Type)),
+				"text":         optionalText(b.Text),
+				"url":          optionalText(b.URL),
+				"phone_number": optionalText(b.PhoneNumber),
+			})
+		}
+		buttons = types.ListValueMust(buttonType, elems)
+	}
+	return types.ObjectValueMust(accountAttrTypes, map[string]attr.Value{
+		"category": types.StringValue(strings.ToUpper(t.Category)),
+		"header":   header,
+		"body":     types.StringValue(t.Body),
+		"footer":   optionalText(t.Footer),
+		"buttons":  buttons,
+	})
+}
+
+// readAccount sets what the account says of the template: its content in
+// account, approval_status and rejection_reason. The declaration is left
+// as it is: a difference is a warning at plan, never a change.
+func (m *templateModel) readAccount(t wire.TemplateInfo) {
+	m.Account = accountValue(t)
+	m.ApprovalStatus = types.StringValue(strings.ToUpper(t.ApprovalStatus))
+	m.RejectionReason = types.StringNull()
+	if isRejected(t.ApprovalStatus) && t.RejectionReason != "" {
+		m.RejectionReason = types.StringValue(t.RejectionReason)
+	}
+}
+
+// readMissing records that the account lists the template in no status.
+func (m *templateModel) readMissing() {
+	m.Account = types.ObjectNull(accountAttrTypes)
+	m.ApprovalStatus = types.StringValue(approvalMissing)
+	m.RejectionReason = types.StringNull()
+}
+
+// refreshFrom makes the declaration in m what the account lists, keeping
+// m's own value of every attribute that is equivalent to the account's
+// (letter case of formats, line endings of the body, examples the listing
+// does not show), and reads the account. It serves import and the list
+// resource, which have no declaration of their own, and the comparison of
+// a declaration with the account.
 func (m *templateModel) refreshFrom(t wire.TemplateInfo) {
 	m.Name, m.LanguageCode = types.StringValue(t.Name), types.StringValue(t.Language)
 	if !strings.EqualFold(m.Category.ValueString(), t.Category) || m.Category.IsNull() {
@@ -102,12 +163,32 @@ func (m *templateModel) refreshFrom(t wire.TemplateInfo) {
 	if buttons := accountButtons(t, m.Buttons); !sameButtons(m.Buttons, buttons) {
 		m.Buttons = buttons
 	}
-	m.ApprovalStatus = types.StringValue(strings.ToUpper(t.ApprovalStatus))
-	m.RejectionReason = types.StringNull()
-	if strings.EqualFold(t.ApprovalStatus, wire.ApprovalRejected) && t.RejectionReason != "" {
-		m.RejectionReason = types.StringValue(t.RejectionReason)
-	}
+	m.readAccount(t)
 	m.setComputed()
+}
+
+// accountContent is the account's content as a declaration, for
+// contentDiffs, and false when the account was not read or lacks the
+// template. Its header and buttons keep the account's object types, which
+// the comparisons read by attribute name.
+func (m templateModel) accountContent() (templateModel, bool) {
+	if m.Account.IsNull() || m.Account.IsUnknown() {
+		return templateModel{}, false
+	}
+	a := m.Account.Attributes()
+	header, _ := a["header"].(types.Object)
+	buttons, _ := a["buttons"].(types.List)
+	category, _ := a["category"].(types.String)
+	body, _ := a["body"].(types.String)
+	footer, _ := a["footer"].(types.String)
+	return templateModel{Category: category, Header: header, Body: body, Footer: footer, Buttons: buttons}, true
+}
+
+// declaresAccount reports whether plan declares exactly what the account
+// listed at state's last refresh.
+func declaresAccount(state, plan templateModel) bool {
+	account, ok := state.accountContent()
+	return ok && len(contentDiffs(account, plan)) == 0
 }
 
 // sameHeader compares two header objects by format (any case) and text.
@@ -244,8 +325,9 @@ func driftWarnings(name, language string, diffs []contentDiff) diag.Diagnostics 
 	for _, d := range diffs {
 		diags.AddAttributeWarning(frameworkPath(path.Empty(), d.path), "Template Differs From the Account",
 			fmt.Sprintf("%s: Interakt lists %s (%s) with %q, and the configuration declares %q. "+
-				"Interakt has no API to edit a template, so applying changes only the declaration; messages are checked at plan against what the account has. "+
-				"Declare what the account has, edit the template in Interakt, or submit the new content under a new name (such as %s_v2).",
+				"The plan changes nothing for it: the state keeps the declaration, and the account attribute holds what Interakt lists. "+
+				"Messages are checked at plan against what the account has. "+
+				"Declare what the account has, edit the template in Interakt (Interakt has no API to edit one), or submit the new content under a new name (such as %s_v2).",
 				d.path, name, language, d.account, d.planned, name))
 	}
 	return diags

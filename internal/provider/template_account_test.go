@@ -33,12 +33,16 @@ func accountCLI(t *testing.T, env *testEnv, srv *mock.Server, config string) *cl
 }
 
 // TestAccTemplateAccount_drift: the account's body, footer and a button's
-// text change after the apply; the next plan shows each at its attribute,
-// with both texts, and plans an update.
+// text change after the apply (a dashboard edit); the next plan warns at
+// each attribute with both texts and plans no change; an apply keeps the
+// declaration and the plan after it is clean; a -refresh-only plan shows
+// the account's change; a campaign of the template, once the edit changes
+// its variables, fails at plan and sends nothing.
 func TestAccTemplateAccount_drift(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	cli := accountCLI(t, &testEnv{}, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
+	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
+	cli := accountCLI(t, &testEnv{}, srv, config)
 	if err := srv.UpdateTemplate("order_shipped", "en", func(tmpl *wire.TemplateInfo) {
 		tmpl.Body = "Hi {{1}}, order {{2}} is on its way."
 		tmpl.Footer = "Reply STOP to leave"
@@ -71,9 +75,49 @@ func TestAccTemplateAccount_drift(t *testing.T) {
 			t.Errorf("drift warning at `%s` lacks both texts:\n%s", want.code, d.Detail)
 		}
 	}
-	out, err := cli.run("plan", "-no-color", "-input=false", "-lock=false")
-	if err != nil || !strings.Contains(out, "1 to change") {
-		t.Errorf("plan after drift: %v\n%s", err, out)
+	if out, err := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false", "-lock=false"); err != nil || !strings.Contains(out, "No changes.") {
+		t.Errorf("plan after a dashboard edit: want no changes (exit 0), got %v\n%s", err, out)
+	}
+	out, err := cli.run("plan", "-refresh-only", "-no-color", "-input=false", "-lock=false")
+	if err != nil || !strings.Contains(out, "Reply STOP to leave") || !strings.Contains(out, "account") {
+		t.Errorf("a -refresh-only plan does not show the account's change: %v\n%s", err, out)
+	}
+	if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil || !strings.Contains(out, "0 added, 0 changed, 0 destroyed") {
+		t.Errorf("apply after a dashboard edit: %v\n%s", err, out)
+	}
+	if out, err := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false", "-lock=false"); err != nil {
+		t.Errorf("the plan after the apply is not clean: %v\n%s", err, out)
+	}
+	if declared := cli.stateAttribute("interakt_template.order_shipped", "body"); declared != orderShippedBody {
+		t.Errorf("state body = %v; want the declaration %q", declared, orderShippedBody)
+	}
+	if account, _ := cli.stateAttribute("interakt_template.order_shipped", "account").(map[string]any); account["body"] != "Hi {{1}}, order {{2}} is on its way." {
+		t.Errorf("state account = %v; want the account's body", account)
+	}
+
+	// An edit that changes the variables: sends of the template fail at plan.
+	if err := srv.UpdateTemplate("order_shipped", "en", func(tmpl *wire.TemplateInfo) {
+		tmpl.Body = "Hi {{1}}, order {{2}} ships on {{3}}."
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cli.write(cliRequiredProviders + providerBlock(srv) + config + `
+resource "interakt_campaign" "launch" {
+  template = interakt_template.order_shipped.contract
+  recipients = {
+    asha = { country_code = "+91", phone_number = "9800000001", header_values = ["A-1"], body_values = ["Asha", "A-1"], button_values = { "0" = ["A-1"] } }
+  }
+}
+`)
+	diags = cli.plan()
+	if d := findCLIDiag(diags, "error", "Template Differs From the Account", "template = interakt_template.order_shipped.contract"); d == nil {
+		t.Errorf("want a plan error at the campaign's template:\n%s", cliDiagString(diags))
+	}
+	if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err == nil {
+		t.Errorf("the apply succeeded:\n%s", out)
+	}
+	if n := len(srv.SendRequests()); n != 0 {
+		t.Errorf("the mock saw %d send requests; want 0", n)
 	}
 }
 
@@ -111,28 +155,59 @@ resource "interakt_campaign" "launch" {
 	}
 }
 
-// TestAccTemplateAccount_deleted: a template deleted in the account leaves
-// the state with a warning that names it, and the plan creates it again.
+// TestAccTemplateAccount_deleted: a reference template deleted in the
+// account stays in the state as MISSING with a warning that names it; two
+// applies in a row create nothing and say so, plans show no change, and a
+// message of it fails at plan.
 func TestAccTemplateAccount_deleted(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
-	cli := accountCLI(t, &testEnv{}, srv, orderShippedConfig("order_shipped", "en", orderShippedBody, ""))
+	config := orderShippedConfig("order_shipped", "en", orderShippedBody, "")
+	cli := accountCLI(t, &testEnv{}, srv, config)
 	if !srv.DeleteTemplate("order_shipped", "en") {
 		t.Fatal("the mock had no order_shipped")
 	}
-	diags := cli.plan()
-	var gone *cliDiagnostic
-	for i, d := range diags {
-		if d.Severity == "warning" && d.Summary == "Template Gone From the Account" {
-			gone = &diags[i]
+	missing := func(diags []cliDiagnostic) bool {
+		for _, d := range diags {
+			if d.Severity == "warning" && d.Summary == "Template Missing From the Account" && strings.Contains(d.Detail, `"order_shipped" (en)`) {
+				return true
+			}
 		}
+		return false
 	}
-	if gone == nil || !strings.Contains(gone.Detail, `"order_shipped" (en)`) {
+	if diags := cli.plan(); !missing(diags) {
 		t.Fatalf("want a warning naming order_shipped (en):\n%s", cliDiagString(diags))
 	}
-	out, err := cli.run("plan", "-no-color", "-input=false", "-lock=false")
-	if err != nil || !strings.Contains(out, "1 to add, 0 to change, 0 to destroy") {
-		t.Errorf("plan after the deletion: %v\n%s", err, out)
+	for i := range 2 {
+		out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false")
+		if err != nil || !strings.Contains(out, "0 added, 0 changed, 0 destroyed") || !strings.Contains(out, "Template Missing From the Account") {
+			t.Errorf("apply %d after the deletion: want nothing created and a warning: %v\n%s", i+1, err, out)
+		}
+	}
+	if out, err := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false", "-lock=false"); err != nil {
+		t.Errorf("plan after the deletion shows a change: %v\n%s", err, out)
+	}
+	if got := cli.stateAttribute("interakt_template.order_shipped", "approval_status"); got != "MISSING" {
+		t.Errorf("approval_status = %v; want MISSING", got)
+	}
+	if n := len(srv.Submissions()); n != 0 {
+		t.Errorf("%d submissions; a reference template is never created", n)
+	}
+	cli.write(cliRequiredProviders + providerBlock(srv) + config + `
+resource "interakt_template_message" "smoke" {
+  template      = interakt_template.order_shipped.contract
+  country_code  = "+91"
+  phone_number  = "9999999999"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+  button_values = { "0" = ["A-1001"] }
+}
+`)
+	if diags := cli.plan(); findCLIDiag(diags, "error", "Template Not in the Account", "") == nil {
+		t.Errorf("want a plan error for a message of the missing template:\n%s", cliDiagString(diags))
+	}
+	if n := len(srv.SendRequests()); n != 0 {
+		t.Errorf("the mock saw %d send requests; want 0", n)
 	}
 }
 
@@ -309,5 +384,38 @@ func TestAccTemplateSubmit_adoptsIdentical(t *testing.T) {
 	})
 	if n := len(srv.Submissions()); n != 0 {
 		t.Errorf("%d submissions; an identical template must be adopted", n)
+	}
+}
+
+// TestAccTemplateSubmit_dashboardEdit: a submitted template edited in the
+// dashboard is a warning and no change, not a refused change; declaring
+// the edit is an update that adopts the account's template. Nothing is
+// submitted after the first apply.
+func TestAccTemplateSubmit_dashboardEdit(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	const edited = "Hi {{1}}, your order {{2}} is on its way."
+	cli := accountCLI(t, &testEnv{}, srv, submittableConfig("order_shipped_v2", orderShippedBody))
+	if err := srv.UpdateTemplate("order_shipped_v2", "en", func(tmpl *wire.TemplateInfo) {
+		tmpl.ApprovalStatus = wire.ApprovalApproved
+		tmpl.Body = edited
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if d := findCLIDiag(cli.plan(), "warning", "Template Differs From the Account", "body"); d == nil {
+		t.Error("no drift warning at body")
+	}
+	if out, err := cli.run("plan", "-detailed-exitcode", "-no-color", "-input=false", "-lock=false"); err != nil {
+		t.Errorf("plan after a dashboard edit of a submitted template: %v\n%s", err, out)
+	}
+	cli.write(cliRequiredProviders + providerBlock(srv) + submittableConfig("order_shipped_v2", edited))
+	if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil || !strings.Contains(out, "0 added, 1 changed, 0 destroyed") {
+		t.Errorf("declaring the account's edit: %v\n%s", err, out)
+	}
+	if diags := cli.plan(); len(diags) != 0 {
+		t.Errorf("the plan after declaring the edit has diagnostics:\n%s", cliDiagString(diags))
+	}
+	if n := len(srv.Submissions()); n != 1 {
+		t.Errorf("%d submissions; want the first only", n)
 	}
 }

@@ -194,3 +194,33 @@ func cliDiagString(diags []cliDiagnostic) string {
 	}
 	return b.String()
 }
+
+// stateAttribute runs `terraform show -json` and returns one top-level
+// attribute of a root module resource, as JSON decodes it.
+func (c *cliTerraform) stateAttribute(address, name string) any {
+	c.t.Helper()
+	out, err := c.run("show", "-json", "-no-color")
+	if err != nil {
+		c.t.Fatalf("terraform show -json: %v", err)
+	}
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		c.t.Fatalf("terraform show -json: %v\n%s", err, out)
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == address {
+			return r.Values[name]
+		}
+	}
+	c.t.Fatalf("no %s in the state:\n%s", address, out)
+	return nil
+}

@@ -28,6 +28,8 @@ type templateModel struct {
 	BodyExamples    types.List   `tfsdk:"body_examples"`
 	ApprovalStatus  types.String `tfsdk:"approval_status"`
 	RejectionReason types.String `tfsdk:"rejection_reason"`
+	// Account is the content the account lists, beside the declaration.
+	Account types.Object `tfsdk:"account"`
 }
 
 // Attribute types of the header object and of one button.
@@ -43,6 +45,25 @@ var (
 		"url":          types.StringType,
 		"phone_number": types.StringType,
 		"example":      types.StringType,
+	}
+	// The account object: a listed template's content. Examples are left
+	// out: the listing rarely shows them, and Meta keeps them only for review.
+	accountHeaderAttrTypes = map[string]attr.Type{
+		"format": types.StringType,
+		"text":   types.StringType,
+	}
+	accountButtonAttrTypes = map[string]attr.Type{
+		"type":         types.StringType,
+		"text":         types.StringType,
+		"url":          types.StringType,
+		"phone_number": types.StringType,
+	}
+	accountAttrTypes = map[string]attr.Type{
+		"category": types.StringType,
+		"header":   types.ObjectType{AttrTypes: accountHeaderAttrTypes},
+		"body":     types.StringType,
+		"footer":   types.StringType,
+		"buttons":  types.ListType{ElemType: types.ObjectType{AttrTypes: accountButtonAttrTypes}},
 	}
 )
 

@@ -48,8 +48,10 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "Declares a WhatsApp template of the Interakt account, checks the declaration against WhatsApp's template rules at plan time, " +
 			"and exposes its `contract`: what a message must give (header and body variable counts, buttons by index). " +
 			"`contract` is known in the plan, so `interakt_template_message` and `interakt_campaign` check their values against it before anything is sent.\n\n" +
-			"With an API key, every refresh reads the account: `approval_status` and `rejection_reason` follow it, a difference in category, header, body, footer or buttons " +
-			"shows in the plan at that attribute, and a template gone from the account leaves the state with a warning. Without a key nothing is read and plans stay offline. " +
+			"With an API key, every refresh reads the account into `account`, `approval_status` and `rejection_reason`, beside the declaration: " +
+			"a difference in category, header, body, footer or buttons is a warning in the plan at that attribute with both texts, never a change, " +
+			"and a `-refresh-only` plan shows what changed in the account. A template the account no longer lists stays in the state as `MISSING`, with a warning " +
+			"(with `submit = true` it leaves the state, and the next apply submits it again). Without a key nothing is read and plans stay offline. " +
 			"`submit = true` submits a template the account lacks for Meta's approval; one the account has with the same content is adopted, never submitted twice. " +
 			"Interakt has no API to edit or delete templates: destroying only forgets the declaration.\n\n" +
 			"Rules that decide whether a message can be built are errors; Meta's authoring rules for new templates (lengths, button grouping and counts, " +
@@ -142,7 +144,8 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Optional: true,
 			},
 			"approval_status": schema.StringAttribute{
-				MarkdownDescription: "The approval status the account lists (`APPROVED`, `WAITING`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`), read at every refresh with an API key; null without one.",
+				MarkdownDescription: "The approval status the account lists (`APPROVED`, `WAITING`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`), read at every refresh with an API key; null without one. " +
+					"`MISSING` when the account lists the template in no status: it was deleted in Interakt or by Meta, or never created; messages of it fail at plan.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -150,6 +153,34 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "Why Meta rejected the template, as the account lists it; null unless `approval_status` is `REJECTED`.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"account": schema.SingleNestedAttribute{
+				MarkdownDescription: "The template's content as the account lists it, read at every refresh with an API key; null without one, and while the account lacks the template. " +
+					"It changes only with the account: the declaration is never overwritten by it, and a difference is a plan warning at the declared attribute.",
+				Computed: true,
+				Attributes: map[string]schema.Attribute{
+					"category": schema.StringAttribute{MarkdownDescription: "The category, in upper case.", Computed: true},
+					"header": schema.SingleNestedAttribute{
+						MarkdownDescription: "The header, null when the template has none.",
+						Computed:            true,
+						Attributes: map[string]schema.Attribute{
+							"format": schema.StringAttribute{MarkdownDescription: "`TEXT`, `IMAGE`, `VIDEO` or `DOCUMENT`.", Computed: true},
+							"text":   schema.StringAttribute{MarkdownDescription: "A `TEXT` header's text; null for media.", Computed: true},
+						},
+					},
+					"body":   schema.StringAttribute{MarkdownDescription: "The body text.", Computed: true},
+					"footer": schema.StringAttribute{MarkdownDescription: "The footer text, null when there is none.", Computed: true},
+					"buttons": schema.ListNestedAttribute{
+						MarkdownDescription: "The buttons in order, null when there are none.",
+						Computed:            true,
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"type":         schema.StringAttribute{MarkdownDescription: "The button's type, in upper case.", Computed: true},
+							"text":         schema.StringAttribute{MarkdownDescription: "Its label.", Computed: true},
+							"url":          schema.StringAttribute{MarkdownDescription: "A `URL` button's URL.", Computed: true},
+							"phone_number": schema.StringAttribute{MarkdownDescription: "A `PHONE_NUMBER` button's number.", Computed: true},
+						}},
+					},
+				},
 			},
 			"verify": schema.BoolAttribute{
 				MarkdownDescription: "Check with the API that the template exists in the account, is `APPROVED` and has this `body`, at plan and again at apply. " +
@@ -209,10 +240,17 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	plan.setComputed()
+	if state != nil {
+		// What the account holds changes only with the account, and an
+		// update applies to the declaration alone (a resubmission, set
+		// in compareWithAccount, is the exception).
+		plan.Account = state.Account
+	}
 	// A change of a submitted template is refused with or without a key:
-	// the state holds what was submitted (or, refreshed, what the account
-	// has).
-	if state != nil && state.submitRequested() && plan.submitRequested() && !isRejected(state.ApprovalStatus.ValueString()) {
+	// the state holds what was submitted. A change to what the account
+	// last listed is allowed: it declares the dashboard's edit, and the
+	// apply adopts the account's template.
+	if state != nil && state.submitRequested() && plan.submitRequested() && !isRejected(state.ApprovalStatus.ValueString()) && !declaresAccount(*state, plan) {
 		for _, d := range contentDiffs(*state, plan) {
 			resp.Diagnostics.Append(problemDiagnostics(path.Empty(),
 				[]contract.Problem{contract.SubmittedChange(d.path, plan.Name.ValueString(), state.ApprovalStatus.ValueString())})...)
@@ -240,19 +278,24 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *templateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity, false)...)
 }
 
 func (r *templateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity)...)
+	var prior templateModel
+	resp.Diagnostics.Append(getModel(ctx, req.State, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity, prior.submitRequested())...)
 }
 
 // save is Create and Update alike: the planned declaration, its computed
 // attributes filled (all known by apply), becomes the state once verify,
 // when requested and the API key is known, passes, and once a template to
-// submit is in the account. Without a key the plan has warned that verify
-// was skipped.
-func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+// submit is in the account (submitted: the prior state had asked for it).
+// Without a key the plan has warned that verify was skipped.
+func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, identity *tfsdk.ResourceIdentity, submitted bool) diag.Diagnostics {
 	var m templateModel
 	diags := getModel(ctx, plan, &m)
 	if diags.HasError() {
@@ -266,7 +309,7 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 		}
 	}
 	if m.submitRequested() {
-		diags.Append(r.ensureSubmitted(ctx, &m)...)
+		diags.Append(r.ensureSubmitted(ctx, &m, submitted)...)
 		if diags.HasError() {
 			return diags
 		}
@@ -278,10 +321,14 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 	return diags
 }
 
-// Read refreshes the state from the account when an API key is set: see
-// refreshFrom. A template the account no longer lists, in any status,
-// leaves the state with a warning. Without a key, or in a dry run, nothing
-// changes, so plans stay offline.
+// Read refreshes what the account says of the template (account,
+// approval_status, rejection_reason) when an API key is set; the
+// declaration stays, so a dashboard edit is a plan warning, not a change.
+// An imported template, which has no declaration yet, takes the account's.
+// A template the account no longer lists stays as MISSING with a warning,
+// unless it is to be submitted: then it leaves the state, and the next
+// apply submits it. Without a key, or in a dry run, nothing changes, so
+// plans stay offline.
 func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m templateModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
@@ -298,18 +345,34 @@ func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if diags.HasError() {
 		return
 	}
-	if found == nil {
+	switch {
+	case found == nil && m.submitRequested():
 		resp.Diagnostics.AddWarning("Template Gone From the Account",
-			fmt.Sprintf("Interakt no longer lists the template %q (%s) in any approval status, so it was removed from the state. "+
-				"It was deleted in Interakt or by Meta. The next plan creates it again: with submit = true that submits it for approval; "+
-				"otherwise remove the resource, or recreate the template in Interakt.", name, language))
+			fmt.Sprintf("Interakt no longer lists the template %q (%s) in any approval status, so it was removed from the state, "+
+				"and the next apply submits it for approval again (submit = true). It was deleted in Interakt or by Meta.", name, language))
 		resp.State.RemoveResource(ctx)
 		return
+	case found == nil:
+		resp.Diagnostics.Append(templateMissing(name, language))
+		m.readMissing()
+	case m.Body.IsNull():
+		tflog.Debug(ctx, "imported template from the account", map[string]any{"template": name, "language": language})
+		m.refreshFrom(*found)
+	default:
+		tflog.Debug(ctx, "refreshed template from the account", map[string]any{"template": name, "language": language, "approval_status": found.ApprovalStatus})
+		m.readAccount(*found)
 	}
-	tflog.Debug(ctx, "refreshed template from the account", map[string]any{"template": name, "language": language, "approval_status": found.ApprovalStatus})
-	m.refreshFrom(*found)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, m)...)
+}
+
+// templateMissing warns that a declared template, not to be submitted, is
+// in the account in no status: it stays in the state, and nothing is
+// created.
+func templateMissing(name, language string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("approval_status"), "Template Missing From the Account",
+		fmt.Sprintf("Interakt lists no template %q (%s) in any approval status: it was deleted in Interakt or by Meta, or never created. "+
+			"The declaration stays in the state with approval_status = \"MISSING\", and applying creates nothing; messages of it fail at plan. "+
+			"Create the template in Interakt, set submit = true (with body_examples) to submit it for approval, or remove the resource.", name, language))
 }
 
 // Delete only forgets the declaration: Interakt has no API to delete a

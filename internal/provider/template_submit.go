@@ -41,11 +41,12 @@ func (r *templateResource) accountTemplate(ctx context.Context, name, language s
 }
 
 // compareWithAccount looks, at plan, at the account's template of this
-// name and language: a template to submit that the account has with other
-// content is an error unless it was rejected (then it is submitted again);
-// a declaration that differs gets a warning at each attribute; one the
-// account lacks, without submit, gets a warning that says what follows.
-// Without a key nothing is compared.
+// name and language: a template to submit (not yet submitted from this
+// state) that the account has with other content is an error unless it
+// was rejected (then it is submitted again, and account is unknown until
+// the apply); any other declaration that differs gets a warning at each
+// attribute and no change; one the account lacks, without submit, gets a
+// warning that says what follows. Without a key nothing is compared.
 func (r *templateResource) compareWithAccount(ctx context.Context, state *templateModel, plan *templateModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !r.data.readsAccount() {
@@ -66,8 +67,8 @@ func (r *templateResource) compareWithAccount(ctx context.Context, state *templa
 		if state == nil && !plan.submitRequested() {
 			diags.AddAttributeWarning(path.Root("name"), "Template Not in the Account",
 				fmt.Sprintf("Interakt lists no template %q (%s) in any approval status. Messages of it are refused at plan until it is approved. "+
-					"Set submit = true (with body_examples) to submit it for approval, or create it in Interakt; "+
-					"otherwise the next refresh removes this declaration from the state again.", name, language))
+					"The apply creates nothing in Interakt: it records the declaration with approval_status = \"MISSING\". "+
+					"Set submit = true (with body_examples) to submit it for approval, or create it in Interakt.", name, language))
 		}
 		return diags
 	}
@@ -82,10 +83,11 @@ func (r *templateResource) compareWithAccount(ctx context.Context, state *templa
 		}
 	case plan.submitRequested() && isRejected(found.ApprovalStatus):
 		plan.ApprovalStatus, plan.RejectionReason = types.StringUnknown(), types.StringUnknown()
+		plan.Account = types.ObjectUnknown(accountAttrTypes)
 		diags.AddAttributeWarning(path.Root("submit"), "Rejected Template Submitted Again",
 			fmt.Sprintf("Meta rejected %q (%s)%s; the apply submits the declared content again under the same name, as Meta allows for a rejected template. "+
 				"If Interakt refuses, the apply fails and nothing changes: give the template a new name.", name, language, rejectionText(found.RejectionReason)))
-	case plan.submitRequested():
+	case plan.submitRequested() && (state == nil || !state.submitRequested()):
 		for _, df := range diffs {
 			diags.Append(problemDiagnostics(path.Empty(), []contract.Problem{contract.SubmittedChange(df.path, name, strings.ToUpper(found.ApprovalStatus))})...)
 		}
@@ -104,13 +106,16 @@ func rejectionText(reason string) string {
 
 // ensureSubmitted makes sure, at apply, that the account has the template:
 // one with the same content is adopted; one Meta rejected, or none, is
-// submitted. A create whose outcome is uncertain is kept in the state with
-// a warning, never sent again by itself: the next refresh finds the
-// template or, if Interakt never made it, removes it.
-func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel) diag.Diagnostics {
+// submitted. One submitted before (submitted: the prior state asked for
+// it) whose content the account now lists otherwise, an edit in the
+// dashboard, is kept: the plan has warned. A create whose outcome is
+// uncertain is kept in the state with a warning, never sent again by
+// itself: the next refresh finds the template or, if Interakt never made
+// it, removes it.
+func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel, submitted bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if r.data != nil && r.data.dryRun {
-		setStatus(m, "", "")
+		setStatus(m, nil)
 		diags.AddAttributeWarning(path.Root("submit"), "Template Not Submitted in a Dry Run",
 			fmt.Sprintf("dry_run sends nothing, so %q (%s) was not submitted; an apply without dry_run submits it, or adopts it if the account has it by then.",
 				m.Name.ValueString(), m.LanguageCode.ValueString()))
@@ -129,9 +134,9 @@ func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel
 		account := *m
 		account.refreshFrom(*found)
 		diffs := contentDiffs(account, *m)
-		if len(diffs) == 0 {
-			tflog.Info(ctx, "adopted the account's template; nothing submitted", map[string]any{"template": name, "language": language})
-			setStatus(m, found.ApprovalStatus, found.RejectionReason)
+		if len(diffs) == 0 || submitted && !isRejected(found.ApprovalStatus) {
+			tflog.Info(ctx, "the account has the template; nothing submitted", map[string]any{"template": name, "language": language, "differences": len(diffs)})
+			setStatus(m, found)
 			return diags
 		}
 		if !isRejected(found.ApprovalStatus) {
@@ -146,7 +151,7 @@ func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel
 	created, err := r.data.api.CreateTemplate(ctx, createRequest(*m))
 	switch {
 	case err != nil && !client.IsCertain(err):
-		setStatus(m, "", "")
+		setStatus(m, nil)
 		diags.AddWarning("Template Submission Uncertain",
 			fmt.Sprintf("Submitting %q (%s) may or may not have reached Interakt: %s. It is kept in the state so that it is not submitted twice; "+
 				"the next plan with the API key reads the account and shows whether Interakt has it.", name, language, err))
@@ -155,44 +160,57 @@ func (r *templateResource) ensureSubmitted(ctx context.Context, m *templateModel
 			fmt.Sprintf("Interakt refused to create %q (%s): %s. Nothing was created. Fix the declaration, or give the template a new name if Interakt keeps the old one.",
 				name, language, err))
 	default:
-		setStatus(m, created.ApprovalStatus, created.RejectionReason)
+		setStatus(m, &created)
 	}
 	return diags
 }
 
-// readStatus fills, at apply, an approval status the plan left unknown:
-// from the account with a key, null without one.
+// readStatus fills, at apply, what the plan left unknown of the account
+// (a create's): from the account with a key, null without one. A template
+// the account lacks is recorded as MISSING, and nothing is created.
 func (r *templateResource) readStatus(ctx context.Context, m *templateModel) diag.Diagnostics {
-	if !m.ApprovalStatus.IsUnknown() && !m.RejectionReason.IsUnknown() {
+	if !m.ApprovalStatus.IsUnknown() && !m.RejectionReason.IsUnknown() && !m.Account.IsUnknown() {
 		return nil
 	}
 	if !r.data.readsAccount() {
-		setStatus(m, "", "")
+		setStatus(m, nil)
 		return nil
 	}
-	found, diags := r.accountTemplate(ctx, m.Name.ValueString(), m.LanguageCode.ValueString())
+	name, language := m.Name.ValueString(), m.LanguageCode.ValueString()
+	found, diags := r.accountTemplate(ctx, name, language)
 	if diags.HasError() {
 		return diags
 	}
 	if found == nil {
-		setStatus(m, "", "")
+		if m.ApprovalStatus.IsUnknown() {
+			m.ApprovalStatus = types.StringValue(approvalMissing)
+		}
+		setStatus(m, nil)
+		diags.Append(templateMissing(name, language))
 		return diags
 	}
-	setStatus(m, found.ApprovalStatus, found.RejectionReason)
+	setStatus(m, found)
 	return diags
 }
 
-// setStatus fills approval_status and rejection_reason where the plan left
-// them unknown; known planned values stay, as Terraform requires.
-func setStatus(m *templateModel, status, reason string) {
+// setStatus fills account, approval_status and rejection_reason where the
+// plan left them unknown, from the account's template t, or null when nil;
+// known planned values stay, as Terraform requires.
+func setStatus(m *templateModel, t *wire.TemplateInfo) {
+	read := *m
+	if t != nil {
+		read.readAccount(*t)
+	} else {
+		read.Account, read.ApprovalStatus, read.RejectionReason = types.ObjectNull(accountAttrTypes), types.StringNull(), types.StringNull()
+	}
 	if m.ApprovalStatus.IsUnknown() {
-		m.ApprovalStatus = optionalText(strings.ToUpper(status))
+		m.ApprovalStatus = read.ApprovalStatus
 	}
 	if m.RejectionReason.IsUnknown() {
-		m.RejectionReason = types.StringNull()
-		if isRejected(status) && reason != "" {
-			m.RejectionReason = types.StringValue(reason)
-		}
+		m.RejectionReason = read.RejectionReason
+	}
+	if m.Account.IsUnknown() {
+		m.Account = read.Account
 	}
 }
 
