@@ -146,8 +146,8 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"approval_status": schema.StringAttribute{
 				MarkdownDescription: "The approval status the account lists (`APPROVED`, `WAITING`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`), read at every refresh with an API key; null without one. " +
 					"`MISSING` when the account lists the template in no status: it was deleted in Interakt or by Meta, or never created; messages of it fail at plan.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"rejection_reason": schema.StringAttribute{
 				MarkdownDescription: "Why Meta rejected the template, as the account lists it; null unless `approval_status` is `REJECTED`.",
