@@ -3,12 +3,18 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
+// minExampleDirs is how many example folders there are at least, so that
+// a walk that misses some (a renamed folder, a moved file) fails.
+const minExampleDirs = 20
+
 // exampleDirs are the folders of examples/ that hold a configuration: the
-// documentation's (in tfplugindocs' layout) and the demo's.
+// documentation's (in tfplugindocs' layout, and the guides' and templates'
+// examples that the pages include with tffile) and the demo's.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
 	root := filepath.Join("..", "..", "examples")
@@ -18,19 +24,28 @@ func exampleDirs(t *testing.T) []string {
 			return err
 		}
 		dir, _ := filepath.Rel(root, filepath.Dir(path))
-		if len(dirs) == 0 || dirs[len(dirs)-1] != dir {
-			dirs = append(dirs, filepath.ToSlash(dir))
+		// A folder's files may come on both sides of a subfolder's.
+		if dir = filepath.ToSlash(dir); !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dirs) < 10 {
+	if len(dirs) < minExampleDirs {
 		t.Fatalf("found only %d example folders: %v", len(dirs), dirs)
 	}
 	return dirs
 }
+
+// The input variables that examples declare for what the environment
+// gives: the API key (an ephemeral variable in the provider page's
+// example) and the status receiver's URL.
+const (
+	exampleKeyVariable       = "interakt_api_key"
+	exampleStatusURLVariable = "status_url"
+)
 
 // exampleConfig joins an example folder's top-level .tf files.
 func exampleConfig(t *testing.T, dir string) string {
@@ -56,7 +71,10 @@ func exampleConfig(t *testing.T, dir string) string {
 // key unless it lists templates; every example but the actions' (an action
 // block needs Terraform 1.14, and is invoked, not applied) is then applied
 // against the mock and a status receiver, and applied again to show that an
-// unchanged configuration sends nothing.
+// unchanged configuration sends nothing. An example that declares the
+// input variable for the status receiver's URL or for the API key gets its
+// value as TF_VAR_<name>, as its page says; the API key then reaches the
+// provider through that variable only, so a send proves that it works.
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
 	for _, dir := range exampleDirs(t) {
@@ -69,7 +87,10 @@ func TestAccExamples(t *testing.T) {
 			srv := newWebhookMock(t, rcv)
 			env := &testEnv{}
 			env.set(envStatusToken, testStatusToken)
-			cli := newCLITerraform(t, env.seams(), exampleConfig(t, dir))
+			config := exampleConfig(t, dir)
+			cli := newCLITerraform(t, env.seams(), config)
+			keyVariable := strings.Contains(config, `variable "`+exampleKeyVariable+`"`)
+			cli.env = append(cli.env, "TF_VAR_"+exampleStatusURLVariable+"="+rcv.url)
 
 			abs, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(dir)))
 			if err != nil {
@@ -93,13 +114,20 @@ func TestAccExamples(t *testing.T) {
 			}
 
 			// The apply has the key, the mock and the receiver.
-			env.set(envAPIKey, testAPIKey)
+			if keyVariable {
+				cli.env = append(cli.env, "TF_VAR_"+exampleKeyVariable+"="+testAPIKey)
+			} else {
+				env.set(envAPIKey, testAPIKey)
+			}
 			env.set(envBaseURL, srv.URL())
 			env.set(envStatusURL, rcv.url)
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}
 			sent := srv.SentCount()
+			if keyVariable && sent == 0 {
+				t.Errorf("the apply sent nothing, so the key in %s was not shown to reach Interakt", exampleKeyVariable)
+			}
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("second terraform apply: %v\n%s", err, out)
 			}
