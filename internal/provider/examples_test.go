@@ -3,6 +3,7 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -142,5 +143,55 @@ func TestAccExamples(t *testing.T) {
 			}
 			t.Logf("%s: %d messages sent", dir, sent)
 		})
+	}
+}
+
+// inlineHCL matches a fenced block of Terraform configuration in a
+// template, with its body.
+var inlineHCL = regexp.MustCompile("(?s)```(?:terraform|hcl|tf)\n(.*?)```")
+
+// TestTemplatesInlineHCLIsFragmentsOfExamples keeps the pages' configurations
+// applied: a template includes whole configurations from examples/ with
+// tffile, which TestAccExamples applies, and writes inline only a fragment
+// of one of them, marked with a "# ..." line, whose first line (the block
+// it belongs to) an example declares.
+func TestTemplatesInlineHCLIsFragmentsOfExamples(t *testing.T) {
+	t.Parallel()
+	var examples strings.Builder
+	err := filepath.WalkDir(filepath.Join("..", "..", "examples"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		examples.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates := 0
+	err = filepath.WalkDir(filepath.Join("..", "..", "templates"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md.tmpl") {
+			return err
+		}
+		templates++
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range inlineHCL.FindAllStringSubmatch(string(b), -1) {
+			block := m[1]
+			first, _, _ := strings.Cut(block, "\n")
+			if !strings.Contains(block, "# ...") || !strings.Contains(examples.String(), first+"\n") {
+				t.Errorf("%s: an inline configuration that is not a marked fragment of an example; move it to examples/ and include it with tffile:\n%s", path, block)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if templates == 0 {
+		t.Fatal("no templates found")
 	}
 }
