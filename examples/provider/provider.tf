@@ -1,7 +1,8 @@
 terraform {
   required_providers {
     interakt = {
-      source = "interakt-community/interakt"
+      source  = "interakt-community/interakt"
+      version = "~> 0.1"
     }
   }
 }

@@ -3,12 +3,19 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
 
+// minExampleDirs is how many example folders there are at least, so that
+// a walk that misses some (a renamed folder, a moved file) fails.
+const minExampleDirs = 20
+
 // exampleDirs are the folders of examples/ that hold a configuration: the
-// documentation's (in tfplugindocs' layout) and the demo's.
+// documentation's (in tfplugindocs' layout, and the guides' and templates'
+// examples that the pages include with tffile) and the demo's.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
 	root := filepath.Join("..", "..", "examples")
@@ -18,19 +25,34 @@ func exampleDirs(t *testing.T) []string {
 			return err
 		}
 		dir, _ := filepath.Rel(root, filepath.Dir(path))
-		if len(dirs) == 0 || dirs[len(dirs)-1] != dir {
-			dirs = append(dirs, filepath.ToSlash(dir))
+		dir = filepath.ToSlash(dir)
+		// The mistakes of the validate-in-CI guide are wrong on purpose;
+		// TestAccGuideValidateInCIMistakes runs them.
+		if strings.Contains(dir, "/mistakes/") {
+			return nil
+		}
+		// A folder's files may come on both sides of a subfolder's.
+		if !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dirs) < 10 {
+	if len(dirs) < minExampleDirs {
 		t.Fatalf("found only %d example folders: %v", len(dirs), dirs)
 	}
 	return dirs
 }
+
+// The input variables that examples declare for what the environment
+// gives: the API key (an ephemeral variable in the provider page's
+// example) and the status receiver's URL.
+const (
+	exampleKeyVariable       = "interakt_api_key"
+	exampleStatusURLVariable = "status_url"
+)
 
 // exampleConfig joins an example folder's top-level .tf files.
 func exampleConfig(t *testing.T, dir string) string {
@@ -56,7 +78,10 @@ func exampleConfig(t *testing.T, dir string) string {
 // key unless it lists templates; every example but the actions' (an action
 // block needs Terraform 1.14, and is invoked, not applied) is then applied
 // against the mock and a status receiver, and applied again to show that an
-// unchanged configuration sends nothing.
+// unchanged configuration sends nothing. An example that declares the
+// input variable for the status receiver's URL or for the API key gets its
+// value as TF_VAR_<name>, as its page says; the API key then reaches the
+// provider through that variable only, so a send proves that it works.
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
 	for _, dir := range exampleDirs(t) {
@@ -69,7 +94,10 @@ func TestAccExamples(t *testing.T) {
 			srv := newWebhookMock(t, rcv)
 			env := &testEnv{}
 			env.set(envStatusToken, testStatusToken)
-			cli := newCLITerraform(t, env.seams(), exampleConfig(t, dir))
+			config := exampleConfig(t, dir)
+			cli := newCLITerraform(t, env.seams(), config)
+			keyVariable := strings.Contains(config, `variable "`+exampleKeyVariable+`"`)
+			cli.env = append(cli.env, "TF_VAR_"+exampleStatusURLVariable+"="+rcv.url)
 
 			abs, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(dir)))
 			if err != nil {
@@ -93,13 +121,20 @@ func TestAccExamples(t *testing.T) {
 			}
 
 			// The apply has the key, the mock and the receiver.
-			env.set(envAPIKey, testAPIKey)
+			if keyVariable {
+				cli.env = append(cli.env, "TF_VAR_"+exampleKeyVariable+"="+testAPIKey)
+			} else {
+				env.set(envAPIKey, testAPIKey)
+			}
 			env.set(envBaseURL, srv.URL())
 			env.set(envStatusURL, rcv.url)
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}
 			sent := srv.SentCount()
+			if keyVariable && sent == 0 {
+				t.Errorf("the apply sent nothing, so the key in %s was not shown to reach Interakt", exampleKeyVariable)
+			}
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("second terraform apply: %v\n%s", err, out)
 			}
@@ -108,5 +143,55 @@ func TestAccExamples(t *testing.T) {
 			}
 			t.Logf("%s: %d messages sent", dir, sent)
 		})
+	}
+}
+
+// inlineHCL matches a fenced block of Terraform configuration in a
+// template, with its body.
+var inlineHCL = regexp.MustCompile("(?s)```(?:terraform|hcl|tf)\n(.*?)```")
+
+// TestTemplatesInlineHCLIsFragmentsOfExamples keeps the pages' configurations
+// applied: a template includes whole configurations from examples/ with
+// tffile, which TestAccExamples applies, and writes inline only a fragment
+// of one of them, marked with a "# ..." line, whose first line (the block
+// it belongs to) an example declares.
+func TestTemplatesInlineHCLIsFragmentsOfExamples(t *testing.T) {
+	t.Parallel()
+	var examples strings.Builder
+	err := filepath.WalkDir(filepath.Join("..", "..", "examples"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".tf" {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		examples.Write(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	templates := 0
+	err = filepath.WalkDir(filepath.Join("..", "..", "templates"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".md.tmpl") {
+			return err
+		}
+		templates++
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range inlineHCL.FindAllStringSubmatch(string(b), -1) {
+			block := m[1]
+			first, _, _ := strings.Cut(block, "\n")
+			if !strings.Contains(block, "# ...") || !strings.Contains(examples.String(), first+"\n") {
+				t.Errorf("%s: an inline configuration that is not a marked fragment of an example; move it to examples/ and include it with tffile:\n%s", path, block)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if templates == 0 {
+		t.Fatal("no templates found")
 	}
 }

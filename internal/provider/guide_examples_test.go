@@ -129,3 +129,64 @@ func TestAccGuideMock(t *testing.T) {
 		t.Errorf("the mock received %d messages, want 3: one test send and two campaign recipients, each once", got)
 	}
 }
+
+// mistakesExample prepares examples/guides/validate-in-ci/mistakes/<name>
+// for the CLI with its files under their own names, so that diagnostics
+// point at the lines the guide quotes.
+func mistakesExample(t *testing.T, name string) *cliTerraform {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "examples", "guides", "validate-in-ci", "mistakes", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := newCLITerraform(t, testSeams(), exampleConfig(t, "guides/validate-in-ci/mistakes/"+name))
+	for _, file := range []string{"main.tf", "smoke.tf"} {
+		data, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cli.dir, file), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out, err := cli.run("fmt", "-check", "-diff", "-no-color", dir); err != nil {
+		t.Errorf("terraform fmt -check %s:\n%s", dir, out)
+	}
+	return cli
+}
+
+// TestAccGuideValidateInCIMistakes holds what the validate-in-CI guide shows
+// of its two mistaken configurations: `terraform validate` reports the
+// phone number with its country code and the fourth button payload, and
+// only those; the wrong count of body values, which needs the template's
+// contract, passes validate and is an error of `terraform plan`, with no
+// API key.
+func TestAccGuideValidateInCIMistakes(t *testing.T) {
+	t.Parallel()
+	t.Run("validate", func(t *testing.T) {
+		t.Parallel()
+		cli := mistakesExample(t, "validate")
+		diags := cli.validate()
+		if findCLIDiag(diags, "error", "Invalid Phone Number", `phone_number   = "+91 99999 99999"`) == nil ||
+			findCLIDiag(diags, "error", "Too Many Button Payloads", "button_payload = ") == nil || len(diags) != 2 {
+			t.Errorf("terraform validate: want Invalid Phone Number and Too Many Button Payloads only, got:\n%s", cliDiagString(diags))
+		}
+	})
+	t.Run("plan", func(t *testing.T) {
+		t.Parallel()
+		cli := mistakesExample(t, "plan")
+		if diags := cli.validate(); len(diags) != 0 {
+			t.Errorf("terraform validate: want no diagnostics, got:\n%s", cliDiagString(diags))
+		}
+		diags := cli.plan()
+		var errs []cliDiagnostic
+		for _, d := range diags {
+			if d.Severity == "error" {
+				errs = append(errs, d)
+			}
+		}
+		if findCLIDiag(errs, "error", "Wrong Number of Body Values", `body_values   = ["Asha"]`) == nil || len(errs) != 1 {
+			t.Errorf("terraform plan: want Wrong Number of Body Values only, got:\n%s", cliDiagString(diags))
+		}
+	})
+}

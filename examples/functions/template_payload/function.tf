@@ -2,7 +2,8 @@ terraform {
   required_version = ">= 1.8.0"
   required_providers {
     interakt = {
-      source = "interakt-community/interakt"
+      source  = "interakt-community/interakt"
+      version = "~> 0.1"
     }
   }
 }

@@ -7,7 +7,8 @@ terraform {
   required_version = ">= 1.9.0"
   required_providers {
     interakt = {
-      source = "interakt-community/interakt"
+      source  = "interakt-community/interakt"
+      version = "~> 0.1"
     }
   }
 }
