@@ -175,7 +175,7 @@ func notSentWarning(run campaignRun, attempted int) (string, string) {
 	sections := []struct{ status, title string }{
 		{sendRejected, "Rejected by the API; sent again once their inputs change"},
 		{sendFailed, "Failed, certainly not sent; the next apply sends them"},
-		{sendUncertain, "Uncertain, the API may have sent them; not sent again unless their keys are listed in retry_uncertain"},
+		{sendUncertain, "Uncertain, the API may have sent them; not sent again unless retry_uncertain names their attempt_id"},
 	}
 	for _, s := range sections {
 		groups := byStatus[s.status]
