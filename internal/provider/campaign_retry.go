@@ -160,7 +160,7 @@ func listedRetryError(keys []string, prior map[string]recipientResult) diag.Diag
 	var b strings.Builder
 	b.WriteString("retry_uncertain is now a map from a recipient key to the attempt_id of its uncertain result " +
 		"(results[\"<key>\"].attempt_id): the named attempt is sent again once, and a retry that is uncertain again " +
-		"has a new attempt_id, sent only once that one is named. The former list of keys sent a recipient again at " +
+		"gets a new attempt_id and is not sent again until that one is named. The former list of keys sent a recipient again at " +
 		"every apply while it stayed uncertain, so it is refused. Nothing was sent.\n\n")
 	if len(entries) > 0 {
 		b.WriteString("After checking that their messages did not arrive, write:\n\n  retry_uncertain = {\n")
@@ -200,7 +200,7 @@ func retryEntryWarnings(e retryEntries, prior map[string]recipientResult, recipi
 		case !possiblySent(r):
 			diags.AddAttributeWarning(retryPath(key), "Nothing to Retry",
 				fmt.Sprintf("results[%q] is %s, not uncertain, so retry_uncertain[%q] sends nothing for it. %s Remove the entry.",
-					key, r.Status, key, statusFate(r.Status)))
+					key, r.Status, key, statusFate(r)))
 		case r.AttemptID == "":
 			diags.AddAttributeWarning(retryPath(key), "Nothing to Retry",
 				fmt.Sprintf("results[%q] is uncertain but records no attempt_id, so no entry can name it and "+
@@ -216,11 +216,12 @@ func retryEntryWarnings(e retryEntries, prior map[string]recipientResult, recipi
 	return diags
 }
 
-// statusFate says what a later apply does with a result of status.
-func statusFate(status string) string {
-	switch status {
+// statusFate says what a later apply does with a result that is not
+// uncertain.
+func statusFate(r recipientResult) string {
+	switch r.Status {
 	case sendSent:
-		return "It was sent, and is not sent again."
+		return fmt.Sprintf("Its message went out (message id %s) and is not sent again.", r.MessageID)
 	case sendFailed:
 		return "It was certainly not sent, and the next apply sends it anyway."
 	case sendRejected:
