@@ -138,7 +138,8 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"anything else (an older attempt, a recipient that is `sent` or `failed`, a key not in `recipients`) sends " +
 					"nothing and is a warning at plan; remove it. The API may already have delivered an uncertain message, so a " +
 					"retry can message someone twice: check (for example with `interakt_message_status` or the dashboard) before " +
-					"naming an attempt. The former form, a list of keys, is an error at plan that shows the map to write.",
+					"naming an attempt. The former form, a list of keys, is an error at plan that shows the map to write (the " +
+					"attribute is typed Dynamic only so that it can give that error).",
 				Optional: true,
 			},
 			"results": schema.MapNestedAttribute{
