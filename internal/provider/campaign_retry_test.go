@@ -511,3 +511,23 @@ func readCampaignInstance(t *testing.T, name string) (state, instance map[string
 	t.Fatalf("no %s in %s", campaignType, name)
 	return nil, nil
 }
+
+// TestNotSentWarningShowsRetryEntries shows, after an apply that left
+// recipients uncertain, the retry_uncertain entries that would retry them.
+func TestNotSentWarningShowsRetryEntries(t *testing.T) {
+	t.Parallel()
+	run := campaignRun{results: map[string]recipientResult{
+		"asha": {Status: sendSent, MessageID: "id-asha", AttemptID: "att-asha"},
+		"ravi": {Status: sendUncertain, Error: "EOF", AttemptID: "att-ravi"},
+		"bela": {Status: sendFailed, Error: "not sent: apply was interrupted"},
+	}}
+	_, detail := notSentWarning(run, 3)
+	want := "  retry_uncertain = {\n    ravi = \"att-ravi\"\n  }\n"
+	if !strings.Contains(detail, want) || strings.Contains(detail, "att-asha") {
+		t.Errorf("detail does not show exactly ravi's entry:\n%s", detail)
+	}
+	run.results["ravi"] = recipientResult{Status: sendFailed, Error: "x"}
+	if _, detail := notSentWarning(run, 3); strings.Contains(detail, "retry_uncertain = {") {
+		t.Errorf("an entry is shown with no uncertain recipient:\n%s", detail)
+	}
+}
