@@ -77,7 +77,7 @@ func readRetryUncertain(v types.Dynamic) (retryEntries, diag.Diagnostics) {
 	default:
 		diags.AddAttributeError(path.Root("retry_uncertain"), "Invalid Retry Uncertain Value",
 			fmt.Sprintf("retry_uncertain is a %s; it maps recipient keys to the attempt_id of their uncertain result, "+
-				"for example retry_uncertain = { ravi = \"<results[\\\"ravi\\\"].attempt_id>\" }. Nothing was sent.", u.Type(context.Background())))
+				"for example retry_uncertain = { ravi = \"<results[\\\"ravi\\\"].attempt_id>\" }. Nothing was sent.", valueKind(u)))
 		return e, diags
 	}
 	e.attempts = make(map[string]string, len(entries))
@@ -99,10 +99,28 @@ func readRetryUncertain(v types.Dynamic) (retryEntries, diag.Diagnostics) {
 		default:
 			diags.AddAttributeError(retryPath(key), "Invalid Retry Uncertain Value",
 				fmt.Sprintf("retry_uncertain[%q] is a %s; it must be the attempt_id (a string) of results[%q], the uncertain "+
-					"send to make again. Nothing was sent.", key, value.Type(context.Background()), key))
+					"send to make again. Nothing was sent.", key, valueKind(value), key))
 		}
 	}
 	return e, diags
+}
+
+// valueKind names the kind of v in the configuration's words.
+func valueKind(v attr.Value) string {
+	switch v.(type) {
+	case basetypes.StringValue:
+		return "string"
+	case basetypes.NumberValue, basetypes.Int64Value, basetypes.Float64Value, basetypes.Int32Value, basetypes.Float32Value:
+		return "number"
+	case basetypes.BoolValue:
+		return "bool"
+	case basetypes.ObjectValue, basetypes.MapValue:
+		return "map"
+	case basetypes.ListValue, basetypes.SetValue, basetypes.TupleValue:
+		return "list"
+	default:
+		return "value of another kind"
+	}
 }
 
 // knownStrings returns the known string elements of a list, set or tuple.

@@ -35,19 +35,24 @@ func TestCampaignRetryUncertainShapes(t *testing.T) {
 		value    any
 		validate []wantDiag
 		plan     []wantDiag
+		// detail is a text the first diagnostic's detail holds.
+		detail string
 	}{
 		{name: "null", value: nil},
 		{name: "empty map", value: map[string]any{}},
 		{name: "an attempt id whose value is unknown", value: map[string]any{"asha": Unknown}},
 		{name: "unknown as a whole", value: Unknown},
 		{name: "a number", value: map[string]any{"asha": 3},
-			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", `retry_uncertain["asha"]`}}},
+			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", `retry_uncertain["asha"]`}},
+			detail:   `retry_uncertain["asha"] is a number`},
 		{name: "a string", value: "asha",
-			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", "retry_uncertain"}}},
+			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", "retry_uncertain"}},
+			detail:   "retry_uncertain is a string"},
 		{name: "a nested map", value: map[string]any{"asha": map[string]any{"id": "x"}},
 			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", `retry_uncertain["asha"]`}}},
 		{name: "the former list of keys", value: []any{"asha"},
-			plan: []wantDiag{{campaignErr, "Retry Uncertain Takes Attempt IDs", "retry_uncertain"}}},
+			plan:   []wantDiag{{campaignErr, "Retry Uncertain Takes Attempt IDs", "retry_uncertain"}},
+			detail: "Not uncertain, so left out: asha (no result)."},
 		{name: "an empty former list", value: []any{},
 			plan: []wantDiag{{campaignErr, "Retry Uncertain Takes Attempt IDs", "retry_uncertain"}}},
 		{name: "a key that names no recipient", value: map[string]any{"nobody": "x", "asha": "y"},
@@ -63,9 +68,15 @@ func TestCampaignRetryUncertainShapes(t *testing.T) {
 			got := p.validate(campaignType, withRetry(tt.value))
 			expectCampaignDiags(t, "validate", got, tt.validate)
 			if len(tt.validate) > 0 {
+				if len(got) > 0 && !strings.Contains(got[0].Detail, tt.detail) {
+					t.Errorf("validate: the detail lacks %q: %s", tt.detail, got[0].Detail)
+				}
 				return
 			}
 			plan := p.planCreate(campaignType, withRetry(tt.value))
+			if len(plan.Diagnostics) > 0 && !strings.Contains(plan.Diagnostics[0].Detail, tt.detail) {
+				t.Errorf("plan: the detail lacks %q: %s", tt.detail, plan.Diagnostics[0].Detail)
+			}
 			want := tt.plan
 			if want == nil {
 				want = []wantDiag{{campaignWarn, "Campaign will send 2 messages", "(none)"}}
