@@ -25,7 +25,11 @@ type recipientResult struct {
 type sendPolicy struct {
 	resendOnChange        bool
 	resendOnChangeUnknown bool
-	retryUncertain        map[string]bool
+	// retryUncertain names, by recipient key, the one uncertain attempt to
+	// send again; retryUnknown holds the keys whose attempt is not known
+	// yet, and retryUncertainUnknown is set while the whole map is.
+	retryUncertain        map[string]string
+	retryUnknown          map[string]bool
 	retryUncertainUnknown bool
 	// dryRun is the provider's dry_run: dry-run results count as sent for
 	// another dry run with the same inputs, and as not sent for a real one.
@@ -57,7 +61,7 @@ func (r sendReason) String() string {
 	case reasonSentChanged:
 		return "sent before, inputs changed and resend_on_change is set"
 	case reasonRetryUncertain:
-		return "uncertain, listed in retry_uncertain"
+		return "uncertain, its attempt named in retry_uncertain"
 	case reasonDryRunOnly:
 		return "built by a dry run only"
 	case reasonDryRunChanged:
@@ -187,13 +191,32 @@ func decideRecipient(key string, earlier recipientResult, hash string, p sendPol
 		return onChange(reasonDryRunChanged)
 	default:
 		// uncertain, and any status this version does not know, which is
-		// safest treated as possibly sent.
+		// safest treated as possibly sent. Only the attempt named is sent
+		// again: the retry's own result has a new attempt id, so the same
+		// entry never sends twice.
 		switch {
-		case p.retryUncertain[key]:
+		case retriable(earlier, p.retryUncertain[key]):
 			return verdictSend, reasonRetryUncertain
-		case p.retryUncertainUnknown:
+		case p.retryUncertainUnknown || p.retryUnknown[key]:
 			return verdictMaybe, reasonRetryUncertain
 		}
 		return verdictKeep, reasonRetryUncertain
 	}
+}
+
+// possiblySent reports whether a result may have reached its recipient
+// without the provider knowing: uncertain, or a status this version does
+// not know. Only such a result can be retried through retry_uncertain.
+func possiblySent(r recipientResult) bool {
+	switch r.Status {
+	case sendSent, sendFailed, sendRejected, sendDryRun:
+		return false
+	}
+	return true
+}
+
+// retriable reports whether retry_uncertain's attempt names r's attempt,
+// which may have been sent: an entry retries one attempt, once.
+func retriable(r recipientResult, attempt string) bool {
+	return possiblySent(r) && r.AttemptID != "" && attempt == r.AttemptID
 }

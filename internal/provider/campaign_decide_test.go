@@ -14,9 +14,10 @@ func TestDecideRecipient(t *testing.T) {
 	t.Parallel()
 	const old, changedHash = "h-old", "h-new"
 	result := func(status string) recipientResult {
-		return recipientResult{Status: status, InputsHash: old, MessageID: "id-1"}
+		return recipientResult{Status: status, InputsHash: old, MessageID: "id-1", AttemptID: "att-1"}
 	}
-	listed := map[string]bool{"k": true}
+	uncertainNoAttempt := recipientResult{Status: sendUncertain, InputsHash: old}
+	named := map[string]string{"k": "att-1"}
 	tests := []struct {
 		name   string
 		prior  recipientResult
@@ -33,7 +34,9 @@ func TestDecideRecipient(t *testing.T) {
 		{"sent, inputs unknown, no resend", result(sendSent), "", sendPolicy{}, verdictKeep, reasonSentChanged},
 		{"sent, inputs changed, resend_on_change unknown", result(sendSent), changedHash, sendPolicy{resendOnChangeUnknown: true}, verdictMaybe, reasonSentChanged},
 		{"sent, same inputs, resend_on_change unknown", result(sendSent), old, sendPolicy{resendOnChangeUnknown: true}, verdictKeep, reasonSentChanged},
-		{"sent, listed in retry_uncertain", result(sendSent), old, sendPolicy{retryUncertain: listed}, verdictKeep, reasonSentChanged},
+		{"sent, its attempt named in retry_uncertain", result(sendSent), old, sendPolicy{retryUncertain: named}, verdictKeep, reasonSentChanged},
+		{"failed, its attempt named in retry_uncertain", result(sendFailed), old, sendPolicy{retryUncertain: named}, verdictSend, reasonFailed},
+		{"rejected, its attempt named in retry_uncertain", result(sendRejected), old, sendPolicy{retryUncertain: named}, verdictKeep, reasonRejectedChanged},
 		{"failed, same inputs", result(sendFailed), old, sendPolicy{}, verdictSend, reasonFailed},
 		{"failed, inputs unknown", result(sendFailed), "", sendPolicy{}, verdictSend, reasonFailed},
 		{"rejected, same inputs", result(sendRejected), old, sendPolicy{}, verdictKeep, reasonRejectedChanged},
@@ -41,14 +44,22 @@ func TestDecideRecipient(t *testing.T) {
 		{"rejected, inputs unknown", result(sendRejected), "", sendPolicy{}, verdictMaybe, reasonRejectedChanged},
 		{"uncertain, not listed", result(sendUncertain), old, sendPolicy{}, verdictKeep, reasonRetryUncertain},
 		{"uncertain, inputs changed, not listed", result(sendUncertain), changedHash, sendPolicy{resendOnChange: true}, verdictKeep, reasonRetryUncertain},
-		{"uncertain, listed", result(sendUncertain), old, sendPolicy{retryUncertain: listed}, verdictSend, reasonRetryUncertain},
-		{"uncertain, other key listed", result(sendUncertain), old, sendPolicy{retryUncertain: map[string]bool{"other": true}}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, its attempt named", result(sendUncertain), old, sendPolicy{retryUncertain: named}, verdictSend, reasonRetryUncertain},
+		{"uncertain, its attempt named, inputs changed", result(sendUncertain), changedHash, sendPolicy{retryUncertain: named}, verdictSend, reasonRetryUncertain},
+		{"uncertain, an older attempt named", result(sendUncertain), old, sendPolicy{retryUncertain: map[string]string{"k": "att-0"}}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, another key's attempt named", result(sendUncertain), old, sendPolicy{retryUncertain: map[string]string{"other": "att-1"}}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, an empty attempt named", result(sendUncertain), old, sendPolicy{retryUncertain: map[string]string{"k": ""}}, verdictKeep, reasonRetryUncertain},
+		{"uncertain without attempt id, an empty attempt named", uncertainNoAttempt, old, sendPolicy{retryUncertain: map[string]string{"k": ""}}, verdictKeep, reasonRetryUncertain},
 		{"uncertain, retry_uncertain unknown", result(sendUncertain), old, sendPolicy{retryUncertainUnknown: true}, verdictMaybe, reasonRetryUncertain},
+		{"uncertain, its entry's attempt unknown", result(sendUncertain), old, sendPolicy{retryUnknown: map[string]bool{"k": true}}, verdictMaybe, reasonRetryUncertain},
+		{"uncertain, another entry's attempt unknown", result(sendUncertain), old, sendPolicy{retryUnknown: map[string]bool{"other": true}}, verdictKeep, reasonRetryUncertain},
+		{"uncertain, named and retry_uncertain otherwise unknown", result(sendUncertain), old, sendPolicy{retryUncertain: named, retryUnknown: map[string]bool{"other": true}}, verdictSend, reasonRetryUncertain},
 		{"dry run, then a real apply", result(sendDryRun), old, sendPolicy{}, verdictSend, reasonDryRunOnly},
 		{"dry run, another dry run, same inputs", result(sendDryRun), old, sendPolicy{dryRun: true}, verdictKeep, reasonDryRunChanged},
 		{"dry run, another dry run, inputs changed", result(sendDryRun), changedHash, sendPolicy{dryRun: true}, verdictSend, reasonDryRunChanged},
 		{"dry run, another dry run, inputs unknown", result(sendDryRun), "", sendPolicy{dryRun: true}, verdictMaybe, reasonDryRunChanged},
 		{"status from the future is never re-sent", result("queued"), changedHash, sendPolicy{resendOnChange: true}, verdictKeep, reasonRetryUncertain},
+		{"status from the future, its attempt named", result("queued"), old, sendPolicy{retryUncertain: named}, verdictSend, reasonRetryUncertain},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +91,7 @@ func TestDecideSends(t *testing.T) {
 		"esther": "e2", // fixed: again
 		"fern":   "f",  // new
 	}
-	d := decideSends(prior, hashes, sendPolicy{retryUncertain: map[string]bool{}})
+	d := decideSends(prior, hashes, sendPolicy{})
 	wantSend := []plannedSend{{"bela", reasonFailed}, {"esther", reasonRejectedChanged}, {"fern", reasonNew}}
 	if !reflect.DeepEqual(d.send, wantSend) {
 		t.Errorf("send = %v, want %v", d.send, wantSend)
@@ -142,5 +153,40 @@ func TestResultsRoundTrip(t *testing.T) {
 	}
 	if id := obj.Attributes()["message_id"]; !id.IsNull() {
 		t.Errorf("an empty message id must be null in state, got %s", id)
+	}
+}
+
+// TestDecideRetryOnce follows one recipient through retries: the entry
+// naming its uncertain attempt sends it; once the retry is uncertain again
+// (a new attempt id), the same entry sends nothing, and naming the new
+// attempt sends it once more.
+func TestDecideRetryOnce(t *testing.T) {
+	t.Parallel()
+	hashes := map[string]string{"ravi": "h", "asha": "h"}
+	prior := map[string]recipientResult{
+		"ravi": {Status: sendUncertain, InputsHash: "h", AttemptID: "att-1"},
+		"asha": {Status: sendSent, MessageID: "id-asha", InputsHash: "h", AttemptID: "att-asha"},
+	}
+	first := sendPolicy{retryUncertain: map[string]string{"ravi": "att-1", "asha": "att-asha"}}
+	d := decideSends(prior, hashes, first)
+	if want := []plannedSend{{"ravi", reasonRetryUncertain}}; !reflect.DeepEqual(d.send, want) {
+		t.Fatalf("first retry: send = %v, want %v", d.send, want)
+	}
+
+	prior["ravi"] = recipientResult{Status: sendUncertain, InputsHash: "h", AttemptID: "att-2"}
+	d = decideSends(prior, hashes, first)
+	if len(d.send) != 0 || len(d.maybe) != 0 || !reflect.DeepEqual(d.keep, prior) {
+		t.Errorf("the same entry after an uncertain retry: send %v, maybe %v, keep %v; want nothing sent", d.send, d.maybe, d.keep)
+	}
+
+	second := sendPolicy{retryUncertain: map[string]string{"ravi": "att-2"}}
+	d = decideSends(prior, hashes, second)
+	if want := []plannedSend{{"ravi", reasonRetryUncertain}}; !reflect.DeepEqual(d.send, want) {
+		t.Errorf("naming the new attempt: send = %v, want %v", d.send, want)
+	}
+
+	prior["ravi"] = recipientResult{Status: sendSent, MessageID: "id-ravi", InputsHash: "h", AttemptID: "att-3"}
+	if d = decideSends(prior, hashes, second); len(d.send) != 0 {
+		t.Errorf("a sent retry: send = %v, want nothing", d.send)
 	}
 }

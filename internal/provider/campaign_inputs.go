@@ -172,27 +172,15 @@ func writeSend(h hash.Hash, c contract.Contract, m wire.Message) {
 
 // campaignPolicy reads the options of m.
 func campaignPolicy(m campaignModel, dryRun bool) sendPolicy {
-	p := sendPolicy{dryRun: dryRun, retryUncertain: map[string]bool{}}
+	p := sendPolicy{dryRun: dryRun}
 	switch {
 	case m.ResendOnChange.IsUnknown():
 		p.resendOnChangeUnknown = true
 	default:
 		p.resendOnChange = m.ResendOnChange.ValueBool()
 	}
-	switch {
-	case m.RetryUncertain.IsUnknown():
-		p.retryUncertainUnknown = true
-	case !m.RetryUncertain.IsNull():
-		for _, e := range m.RetryUncertain.Elements() {
-			s, ok := e.(types.String)
-			switch {
-			case !ok || s.IsUnknown():
-				p.retryUncertainUnknown = true
-			case !s.IsNull():
-				p.retryUncertain[s.ValueString()] = true
-			}
-		}
-	}
+	retry, _ := readRetryUncertain(m.RetryUncertain)
+	retry.retryPolicy(&p)
 	return p
 }
 

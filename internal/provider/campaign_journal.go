@@ -111,7 +111,7 @@ func adoptionWarning(adopted []string, results map[string]recipientResult) diag.
 	}
 	if len(byStatus[sendUncertain]) > 0 {
 		b.WriteString("\nAn uncertain recipient's request was written but its answer never arrived: it may have been sent. " +
-			"It is not sent again unless its key is listed in retry_uncertain; with status_url set, a refresh settles it " +
+			"It is not sent again unless retry_uncertain names its attempt_id; with status_url set, a refresh settles it " +
 			"from the status receiver's webhooks.")
 	}
 	diags.AddWarning(fmt.Sprintf("Campaign Adopts %s of a Stopped Apply", plural(len(adopted), "send")), b.String())

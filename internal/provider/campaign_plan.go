@@ -36,6 +36,8 @@ func campaignChecks(ctx context.Context, m campaignModel, tmpl contract.Contract
 		ps = errorProblems(ps)
 	}
 	diags.Append(problemDiagnostics(path.Empty(), ps)...)
+	_, d := readRetryUncertain(m.RetryUncertain)
+	diags.Append(d...)
 	if m.Recipients.IsUnknown() || m.Recipients.IsNull() {
 		return diags
 	}
@@ -53,9 +55,6 @@ func campaignChecks(ctx context.Context, m campaignModel, tmpl contract.Contract
 			ps = errorProblems(ps)
 		}
 		diags.Append(problemDiagnostics(path.Root("recipients").AtMapKey(key), ps)...)
-	}
-	if !errorsOnly {
-		diags.Append(retryUncertainWarnings(m, recipients)...)
 	}
 	return diags
 }
@@ -76,26 +75,6 @@ func defaultCallbackProblems(cb types.String) []contract.Problem {
 		ButtonValues:  unknownMap,
 		ButtonPayload: unknownMap,
 	})
-}
-
-// retryUncertainWarnings warns about retry_uncertain keys that name no
-// recipient: likely a typo, which would leave the intended one unsent.
-func retryUncertainWarnings(m campaignModel, recipients map[string]recipientValue) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if m.RetryUncertain.IsNull() || m.RetryUncertain.IsUnknown() {
-		return diags
-	}
-	for _, e := range m.RetryUncertain.Elements() {
-		s, ok := e.(types.String)
-		if !ok || s.IsNull() || s.IsUnknown() {
-			continue
-		}
-		if _, found := recipients[s.ValueString()]; !found {
-			diags.AddAttributeWarning(path.Root("retry_uncertain").AtSetValue(s), "Unknown Recipient Key",
-				fmt.Sprintf("retry_uncertain lists %q, which is not a key of recipients, so it has no effect. Use the key of an uncertain recipient.", s.ValueString()))
-		}
-	}
-	return diags
 }
 
 // ModifyPlan checks the values against the contract where references are
@@ -129,12 +108,25 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 		prior, salt = resultsFromMap(state.Results), state.ID.ValueString()
 	}
+	// retry_uncertain is checked against the state's results, so here and
+	// not in ValidateConfig, which has no state.
+	retry, _ := readRetryUncertain(plan.RetryUncertain)
+	if retry.listed {
+		resp.Diagnostics.Append(listedRetryError(retry.keys, prior))
+		return
+	}
 	dryRun := r.data != nil && r.data.dryRun
 	inputs, d := campaignInputs(ctx, plan, tmpl, salt, salt)
 	resp.Diagnostics.Append(d...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+
+	var recipients map[string]recipientInput
+	if inputs.recipientsKnown {
+		recipients = inputs.recipients
+	}
+	resp.Diagnostics.Append(retryEntryWarnings(retry, prior, recipients)...)
 
 	if !inputs.recipientsKnown {
 		resp.Diagnostics.Append(accountSendCheck(ctx, r.data, tmpl)...)
@@ -225,7 +217,7 @@ func planWarning(d sendDecision, dryRun bool, missingKey string) (string, string
 		writeGrouped(&b, d.maybe)
 	}
 	b.WriteString("\nresults, sent_count and failed_count are known after apply. A sent recipient is never sent again " +
-		"unless resend_on_change is set, and an uncertain one only when listed in retry_uncertain.")
+		"unless resend_on_change is set, and an uncertain one only once, when retry_uncertain names its attempt_id.")
 	if dryRun {
 		b.WriteString(" The provider's dry_run is set: payloads are built and logged, and nothing reaches the API.")
 	}

@@ -100,7 +100,7 @@ func BenchmarkCampaignRefresh10000(b *testing.B) {
 	}
 	model := campaignModel{
 		ID: types.StringValue("c"), Template: types.ObjectNull(contractAttrTypes), CallbackData: types.StringNull(),
-		Recipients: recipientMap, ResendOnChange: types.BoolValue(false), RetryUncertain: types.SetNull(types.StringType),
+		Recipients: recipientMap, ResendOnChange: types.BoolValue(false), RetryUncertain: types.DynamicNull(),
 		Results: resultsToMap(results), DeliveryCounts: deliveryCounts(results),
 	}
 	model.SentCount, model.FailedCount = resultCounts(results)

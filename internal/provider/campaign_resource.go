@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = &campaignResource{}
 	_ resource.ResourceWithValidateConfig = &campaignResource{}
 	_ resource.ResourceWithImportState    = &campaignResource{}
+	_ resource.ResourceWithUpgradeState   = &campaignResource{}
 )
 
 // defaultCampaignTimeout bounds one create or update: 1,000 recipients at
@@ -53,7 +54,7 @@ type campaignModel struct {
 	CallbackData   types.String   `tfsdk:"callback_data"`
 	Recipients     types.Map      `tfsdk:"recipients"`
 	ResendOnChange types.Bool     `tfsdk:"resend_on_change"`
-	RetryUncertain types.Set      `tfsdk:"retry_uncertain"`
+	RetryUncertain types.Dynamic  `tfsdk:"retry_uncertain"`
 	Results        types.Map      `tfsdk:"results"`
 	SentCount      types.Int64    `tfsdk:"sent_count"`
 	FailedCount    types.Int64    `tfsdk:"failed_count"`
@@ -67,7 +68,8 @@ const campaignDescription = "Sends one WhatsApp template to many recipients, eac
 	"certainly did not act on (HTTP 401, 403, 429 after retries, no connection, `max_sends_per_apply` reached, an interrupted apply), " +
 	"or that were `rejected` (HTTP 400) and whose inputs have changed since. A `sent` recipient is never sent again, even when its " +
 	"inputs change, unless `resend_on_change = true`. An `uncertain` recipient (the API may have sent it: a timeout, a dropped " +
-	"connection or a 5xx after the request was written) is never sent again unless its key is listed in `retry_uncertain`. " +
+	"connection or a 5xx after the request was written) is never sent again unless `retry_uncertain` names its `attempt_id`, " +
+	"and then once. " +
 	"Removing a key forgets its result.\n\n" +
 	"**The plan tells.** When an apply will send, the plan shows a warning naming how many messages it sends and to which keys, " +
 	"and `results`, `sent_count` and `failed_count` are known only after apply.\n\n" +
@@ -102,6 +104,7 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: campaignDescription,
+		Version:             campaignSchemaVersion,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A random identifier of this campaign, set when it is created.",
@@ -127,12 +130,17 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
-			"retry_uncertain": schema.SetAttribute{
-				MarkdownDescription: "Keys of `uncertain` recipients to send again with the next apply. The API may already " +
-					"have delivered their message, so a retry can message them twice; check (for example with " +
-					"`interakt_message_status` or the dashboard) before listing a key, and remove it once its result is `sent`.",
-				Optional:    true,
-				ElementType: types.StringType,
+			"retry_uncertain": schema.DynamicAttribute{
+				MarkdownDescription: "The `uncertain` recipients to send again with the next apply: a map from a recipient's key to " +
+					"the `attempt_id` of its uncertain result, for example `{ ravi = \"4be0643f-1d98-4b1c-9b5a-3c2f6a9e7d10\" }` " +
+					"(`results[\"ravi\"].attempt_id`). The named attempt is sent again once: the retry's result has a new " +
+					"`attempt_id`, so a retry that is uncertain again is not sent until that attempt is named. An entry that names " +
+					"anything else (an older attempt, a recipient that is `sent` or `failed`, a key not in `recipients`) sends " +
+					"nothing and is a warning at plan; remove it. The API may already have delivered an uncertain message, so a " +
+					"retry can message someone twice: check (for example with `interakt_message_status` or the dashboard) before " +
+					"naming an attempt. The former form, a list of keys, is an error at plan that shows the map to write (the " +
+					"attribute is typed Dynamic only so that it can give that error).",
+				Optional: true,
 			},
 			"results": schema.MapNestedAttribute{
 				MarkdownDescription: "Per recipient key, the outcome of its last send. Phone numbers are never stored here.",
@@ -145,7 +153,7 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"status": schema.StringAttribute{
 						MarkdownDescription: "`sent`, `rejected` (the API answered 400; sent again once the inputs change), " +
 							"`failed` (certainly not sent; sent again by the next apply), `uncertain` (the API may have sent it; " +
-							"sent again only when listed in `retry_uncertain`) or `dry_run`.",
+							"sent again, once, only when `retry_uncertain` names its `attempt_id`) or `dry_run`.",
 						Computed: true,
 					},
 					"error": schema.StringAttribute{
@@ -169,8 +177,9 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 						Computed: true,
 					},
 					"attempt_id": schema.StringAttribute{
-						MarkdownDescription: "Internal: the send's entry in the send journal, so that the journal knows this " +
-							"state has taken it in; null when no request was made. Not meant for use in configuration.",
+						MarkdownDescription: "The id of this result's send, new at every send: what `retry_uncertain` names to " +
+							"send an `uncertain` recipient again, once. It also names the send's entry in the send journal, so that the " +
+							"journal knows this state has taken it in. Null when no request was made.",
 						Computed: true,
 					},
 				}},

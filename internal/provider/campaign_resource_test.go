@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -345,12 +347,14 @@ func TestAccCampaignRejected(t *testing.T) {
 
 // TestAccCampaignUncertain drops the connection after the mock read the
 // body: the recipient is uncertain, later plain applies leave it alone,
-// and listing it in retry_uncertain sends it once more.
+// and naming its attempt in retry_uncertain sends it once more.
 func TestAccCampaignUncertain(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{Faults: mock.Faults{ByRequest: map[int]mock.Fault{1: mock.FaultDropAfterBody}}})
 	all := campaignRecipients(3)
 	asha := all[:1]
+	var attempt string
+	retry := campaignHCL(srv, "", "  retry_uncertain = { r000 = var.attempt }\n", all) + "\nvariable \"attempt\" {\n  type = string\n}\n"
 	campaignAccTest(t,
 		resource.TestStep{
 			Config: campaignHCL(srv, "", "", asha),
@@ -375,10 +379,18 @@ func TestAccCampaignUncertain(t *testing.T) {
 			ConfigStateChecks: append(expectCampaignCounts(2, 1),
 				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results").AtMapKey("r000").AtMapKey("status"), knownvalue.StringExact(sendUncertain)),
 				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, all) }),
+				campaignResultsCheck(func(results map[string]map[string]any) error {
+					attempt, _ = results["r000"]["attempt_id"].(string)
+					if attempt == "" {
+						return fmt.Errorf("the uncertain result has no attempt_id")
+					}
+					return nil
+				}),
 			),
 		},
 		resource.TestStep{
-			Config: campaignHCL(srv, "", "  retry_uncertain = [\"r000\"]\n", all),
+			Config:          retry,
+			ConfigVariables: config.Variables{"attempt": laterString{&attempt}},
 			ConfigStateChecks: append(expectCampaignCounts(3, 0),
 				campaignResultsMatchMock(srv, all[1:]),
 				campaignMockCheck(func() error {
@@ -390,12 +402,19 @@ func TestAccCampaignUncertain(t *testing.T) {
 			),
 		},
 		resource.TestStep{
-			// Still listed, but now sent: not again.
-			Config:           campaignHCL(srv, "", "  retry_uncertain = [\"r000\"]\n", all),
+			// Still named, but now sent: not again.
+			Config:           retry,
+			ConfigVariables:  config.Variables{"attempt": laterString{&attempt}},
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	)
 }
+
+// laterString is a configuration variable whose value an earlier step's
+// check sets: a step's configuration is written before any step runs.
+type laterString struct{ value *string }
+
+func (s laterString) MarshalJSON() ([]byte, error) { return json.Marshal(*s.value) }
 
 // TestAccCampaignChanges covers edits: a sent recipient whose values
 // change is not sent again, a removed key is dropped with results planned

@@ -175,7 +175,7 @@ func notSentWarning(run campaignRun, attempted int) (string, string) {
 	sections := []struct{ status, title string }{
 		{sendRejected, "Rejected by the API; sent again once their inputs change"},
 		{sendFailed, "Failed, certainly not sent; the next apply sends them"},
-		{sendUncertain, "Uncertain, the API may have sent them; not sent again unless their keys are listed in retry_uncertain"},
+		{sendUncertain, "Uncertain, the API may have sent them; not sent again unless retry_uncertain names their attempt_id"},
 	}
 	for _, s := range sections {
 		groups := byStatus[s.status]
@@ -195,6 +195,7 @@ func notSentWarning(run campaignRun, attempted int) (string, string) {
 			fmt.Fprintf(&b, "  - %s: %s\n", keyList(g.keys), g.err)
 		}
 	}
+	b.WriteString(retryHint(run.results))
 	b.WriteString("\nEvery message id obtained is saved in results. To make such failures stop a run, add " +
 		"`lifecycle { postcondition { condition = self.failed_count == 0 } }` to the campaign.")
 	return fmt.Sprintf("%d of %d campaign messages not sent", count, attempted), b.String()
@@ -214,4 +215,32 @@ func plural(n int, word string) string {
 		return fmt.Sprintf("1 %s", word)
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// retryHint shows the retry_uncertain entries that would send this apply's
+// uncertain recipients once more, at most maxKeysListed; "" when none.
+func retryHint(results map[string]recipientResult) string {
+	var entries []string
+	more := 0
+	for _, key := range sortedKeys(results) {
+		r := results[key]
+		if r.Status != sendUncertain || r.AttemptID == "" {
+			continue
+		}
+		if len(entries) == maxKeysListed {
+			more++
+			continue
+		}
+		entries = append(entries, fmt.Sprintf("    %s = %q", hclKey(key), r.AttemptID))
+	}
+	if len(entries) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nAn uncertain message may have arrived. Once you know one did not, name its attempt to send it once more:\n" +
+		"  retry_uncertain = {\n" + strings.Join(entries, "\n") + "\n  }\n")
+	if more > 0 {
+		fmt.Fprintf(&b, "  (%d more uncertain: their attempt_id is in results)\n", more)
+	}
+	return b.String()
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // validCampaign is a configuration every check accepts: a hand-written
@@ -231,30 +230,6 @@ func TestCampaignValidationTable(t *testing.T) {
 		plan := p.planCreate(campaignType, validCampaign())
 		if campaignHasErrors(plan.Diagnostics) || findDiag(plan.Diagnostics, wantDiag{campaignWarn, "Campaign will send 2 messages", "(none)"}) == nil {
 			t.Errorf("plan:\n%s", diagString(plan.Diagnostics))
-		}
-	})
-
-	t.Run("retry_uncertain names no recipient", func(t *testing.T) {
-		// The protocol helper builds no sets; build this one by hand.
-		typ := p.resourceType(campaignType)
-		var attrs map[string]tftypes.Value
-		if err := p.value(typ, validCampaign()).As(&attrs); err != nil {
-			t.Fatal(err)
-		}
-		setType := tftypes.Set{ElementType: tftypes.String}
-		attrs["retry_uncertain"] = tftypes.NewValue(setType, []tftypes.Value{
-			tftypes.NewValue(tftypes.String, "asha"), tftypes.NewValue(tftypes.String, "nobody"),
-		})
-		resp, err := p.server.ValidateResourceConfig(t.Context(), &tfprotov6.ValidateResourceConfigRequest{
-			TypeName: campaignType,
-			Config:   p.toDynamic(typ, tftypes.NewValue(typ, attrs)),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		expectOnlyCampaignDiag(t, "validate", resp.Diagnostics, wantDiag{campaignWarn, "Unknown Recipient Key", "retry_uncertain"})
-		if d := resp.Diagnostics; len(d) == 1 && !strings.Contains(d[0].Detail, `"nobody"`) {
-			t.Errorf("the warning does not name the key: %s", d[0].Detail)
 		}
 	})
 

@@ -115,6 +115,9 @@ func (p *protocolServer) value(typ tftypes.Type, v any) tftypes.Value {
 	if _, ok := v.(unknownMarker); ok {
 		return tftypes.NewValue(typ, tftypes.UnknownValue)
 	}
+	if typ.Is(tftypes.DynamicPseudoType) {
+		return p.value(dynamicType(p.t, v), v)
+	}
 	switch t := typ.(type) {
 	case tftypes.Object:
 		in, ok := v.(map[string]any)
@@ -148,6 +151,13 @@ func (p *protocolServer) value(typ tftypes.Type, v any) tftypes.Value {
 			out[i] = p.value(t.ElementType, e)
 		}
 		return tftypes.NewValue(t, out)
+	case tftypes.Tuple:
+		in := toSlice(p.t, v)
+		out := make([]tftypes.Value, len(in))
+		for i, e := range in {
+			out[i] = p.value(t.ElementTypes[i], e)
+		}
+		return tftypes.NewValue(t, out)
 	}
 	switch {
 	case typ.Is(tftypes.String):
@@ -164,6 +174,33 @@ func (p *protocolServer) value(typ tftypes.Type, v any) tftypes.Value {
 	}
 	p.t.Fatalf("cannot build %s from %T", typ, v)
 	return tftypes.Value{}
+}
+
+// dynamicType is the type HCL gives v in a dynamic attribute: an object
+// for a map, a tuple for a slice; an unknown is a string.
+func dynamicType(t testing.TB, v any) tftypes.Type {
+	switch v := v.(type) {
+	case map[string]any:
+		attrs := make(map[string]tftypes.Type, len(v))
+		for k, e := range v {
+			attrs[k] = dynamicType(t, e)
+		}
+		return tftypes.Object{AttributeTypes: attrs}
+	case []any:
+		elems := make([]tftypes.Type, len(v))
+		for i, e := range v {
+			elems[i] = dynamicType(t, e)
+		}
+		return tftypes.Tuple{ElementTypes: elems}
+	case string, unknownMarker:
+		return tftypes.String
+	case int, float64:
+		return tftypes.Number
+	case bool:
+		return tftypes.Bool
+	}
+	t.Fatalf("no dynamic type for %T", v)
+	return nil
 }
 
 func toSlice(t testing.TB, v any) []any {

@@ -56,9 +56,10 @@ resource "interakt_campaign" "launch" {
   }
 
   # An uncertain recipient (the API may have sent it) is never sent again
-  # by itself. After checking it did not arrive, list its key to send it
-  # once more:
-  # retry_uncertain = ["ravi"]
+  # by itself. After checking it did not arrive, name the attempt_id of its
+  # result to send it once more (a retry gets a new attempt_id, so this
+  # entry never sends it twice):
+  # retry_uncertain = { ravi = "<results[\"ravi\"].attempt_id>" }
 
   timeouts {
     create = "90m"
@@ -70,8 +71,8 @@ resource "interakt_campaign" "launch" {
   # A plan that resumes (it sends to failed recipients) leaves failed_count
   # unknown, so the postcondition is checked after that apply, not before.
   # A rejected or uncertain recipient keeps it failing, at plan as well,
-  # until its inputs are fixed, its key is listed in retry_uncertain, or it
-  # is removed.
+  # until its inputs are fixed, a retry named in retry_uncertain sends it,
+  # or it is removed.
   lifecycle {
     postcondition {
       condition     = self.failed_count == 0
