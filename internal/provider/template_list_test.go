@@ -138,7 +138,7 @@ func TestTemplateListFilters(t *testing.T) {
 		{"all", templateListModel{null, null, null}, 250},
 		{"rejected in any case", templateListModel{types.StringValue("rejected"), null, null}, 25},
 		{"name prefix", templateListModel{null, types.StringValue("adopted_24"), null}, 10},
-		{"language", templateListModel{null, null, types.StringValue("pt_BR")}, 83},
+		{"language_code", templateListModel{null, null, types.StringValue("pt_BR")}, 83},
 		{"all three", templateListModel{types.StringValue("PAUSED"), types.StringValue("adopted_2"), types.StringValue("en")}, 5},
 	} {
 		if got := count(tc.model); got != tc.want {
