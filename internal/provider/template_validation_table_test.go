@@ -468,6 +468,32 @@ func plannedAttribute(t *testing.T, srv *protocolServer, plan *tfprotov6.PlanRes
 	return a
 }
 
+// TestTemplateSubmitPlan_warnsWhenTheKeyIsMissing: a template to submit
+// warns at plan, at submit, when no API key is configured; a key known
+// only at apply, or dry_run, is no reason to warn.
+func TestTemplateSubmitPlan_warnsWhenTheKeyIsMissing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		settings map[string]any
+		want     []wantDiag
+	}{
+		{name: "no key", settings: map[string]any{}, want: []wantDiag{warnAt(sumSubmitLater, "submit")}},
+		{name: "key known at apply", settings: map[string]any{"api_key": Unknown}},
+		{name: "dry run", settings: map[string]any{"dry_run": true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newProtocolServer(t, testSeams())
+			if diags := srv.configure(tc.settings); len(diags) > 0 {
+				t.Fatalf("configure: %s", diagString(diags))
+			}
+			assertDiags(t, "plan", srv.planCreate("interakt_template", submitted(nil)).Diagnostics, tc.want)
+		})
+	}
+}
+
 // TestRequiredInUnknownElementIsReportedMissing pins why buttons[].type
 // is Optional in the schema: with it Required, terraform-plugin-framework
 // reports a wholly unknown button (one known only at apply) as missing

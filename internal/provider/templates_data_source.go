@@ -114,7 +114,7 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	if d.data.api == nil {
-		resp.Diagnostics.Append(apiKeyMissing(d.data))
+		resp.Diagnostics.Append(apiKeyMissing(d.data, "Reading interakt_templates (the account's templates)", "no request was made"))
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)
