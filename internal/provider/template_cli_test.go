@@ -158,13 +158,6 @@ func (c *cliTerraform) plan() []cliDiagnostic {
 	return c.jsonDiagnostics("plan", "-json", "-input=false", "-no-color", "-lock=false")
 }
 
-// apply runs `terraform apply -json -auto-approve`, which plans first, and
-// returns the diagnostics of its plan and apply.
-func (c *cliTerraform) apply() []cliDiagnostic {
-	c.t.Helper()
-	return c.jsonDiagnostics("apply", "-json", "-auto-approve", "-input=false", "-no-color", "-lock=false")
-}
-
 // jsonDiagnostics runs a terraform command whose -json output is a log of
 // lines and returns the diagnostics among them.
 func (c *cliTerraform) jsonDiagnostics(args ...string) []cliDiagnostic {

@@ -543,7 +543,7 @@ func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
 	p := newProtocolServer(t, testSeams())
 	base := protocolMessage()
 	base["triggers"] = map[string]any{"release": "42"}
-	prior := p.value(p.resourceType(messageType), withComputed(base, "sent-id"))
+	prior := p.value(p.resourceType(messageType), withComputed(base))
 	changes := map[string]any{
 		"template":       map[string]any{"name": "order_shipped", "language_code": "hi", "body_variables": 2},
 		"country_code":   "+1",
@@ -592,7 +592,7 @@ func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
 	p := newProtocolServer(t, testSeams())
 	config := protocolMessage()
 	config["body_values"] = []any{"There"}
-	prior := p.value(p.resourceType(messageType), withComputed(config, "sent-id"))
+	prior := p.value(p.resourceType(messageType), withComputed(config))
 	if resp := p.planUpdate(messageType, prior, config); len(resp.Diagnostics) != 0 {
 		t.Errorf("a plan that keeps state reported:\n%s", diagString(resp.Diagnostics))
 	}
@@ -640,7 +640,7 @@ func TestTemplateMessagePlan_warnsWithoutKey(t *testing.T) {
 			if d := findDiag(diags, warnAt("No API Key to Send With", "(none)")); d != nil && !strings.Contains(d.Detail, envAPIKey) {
 				t.Errorf("the warning does not say how to set the key:\n%s", d.Detail)
 			}
-			prior := p.value(p.resourceType(messageType), withComputed(protocolMessage(), "sent-id"))
+			prior := p.value(p.resourceType(messageType), withComputed(protocolMessage()))
 			if diags := p.planUpdate(messageType, prior, protocolMessage()).Diagnostics; len(diags) != 0 {
 				t.Errorf("a plan that keeps state reported:\n%s", diagString(diags))
 			}
@@ -673,7 +673,7 @@ func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
 	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	typ := p.resourceType(messageType)
-	prior := p.value(typ, withComputed(protocolMessage(), "sent-id"))
+	prior := p.value(typ, withComputed(protocolMessage()))
 	read, err := p.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
 		TypeName: messageType, CurrentState: p.toDynamic(typ, prior),
 	})
@@ -740,11 +740,11 @@ func TestTemplateMessageSchema_descriptions(t *testing.T) {
 
 // withComputed returns a message configuration with the computed
 // attributes of a sent message, as state holds it.
-func withComputed(config map[string]any, id string) map[string]any {
+func withComputed(config map[string]any) map[string]any {
 	out := make(map[string]any, len(config)+3)
 	for k, v := range config {
 		out[k] = v
 	}
-	out["id"], out["status"], out["sent_at"] = id, "sent", "2026-01-02T03:04:05Z"
+	out["id"], out["status"], out["sent_at"] = "sent-id", "sent", "2026-01-02T03:04:05Z"
 	return out
 }

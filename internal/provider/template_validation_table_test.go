@@ -522,8 +522,12 @@ type requiredButtonTypeTemplate struct{ *templateResource }
 
 func (r requiredButtonTypeTemplate) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
 	r.templateResource.Schema(ctx, req, resp)
-	buttons := resp.Schema.Attributes["buttons"].(schema.ListNestedAttribute)
-	typ := buttons.NestedObject.Attributes["type"].(schema.StringAttribute)
+	buttons, ok := resp.Schema.Attributes["buttons"].(schema.ListNestedAttribute)
+	typ, typeOK := buttons.NestedObject.Attributes["type"].(schema.StringAttribute)
+	if !ok || !typeOK {
+		resp.Diagnostics.AddError("Unexpected Schema", "interakt_template has no buttons[].type string attribute")
+		return
+	}
 	typ.Optional, typ.Required = false, true
 	buttons.NestedObject.Attributes["type"] = typ
 	resp.Schema.Attributes["buttons"] = buttons
