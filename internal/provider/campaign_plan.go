@@ -134,9 +134,12 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			return
 		}
 		r.planUnknownResults(ctx, resp)
-		resp.Diagnostics.AddWarning("Campaign Recipients Known Only at Apply",
-			"The recipients are not known until apply, so the plan cannot say how many messages the apply sends. "+
-				"It sends to every recipient that is new or failed earlier; results, sent_count and failed_count are known after apply.")
+		detail := "The recipients are not known until apply, so the plan cannot say how many messages the apply sends. " +
+			"It sends to every recipient that is new or failed earlier; results, sent_count and failed_count are known after apply."
+		if missing := r.missingKey(); missing != "" {
+			detail += "\n\n" + applyCannotSend + missing
+		}
+		resp.Diagnostics.AddWarning("Campaign Recipients Known Only at Apply", detail)
 		return
 	}
 	decision := decideSends(prior, inputs.hashes(), campaignPolicy(plan, dryRun))
@@ -185,13 +188,18 @@ func (r *campaignResource) planUnknownResults(ctx context.Context, resp *resourc
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), types.MapUnknown(types.Int64Type))...)
 }
 
-// missingKey says why the apply will not be able to send, or "".
+// missingKey says why the apply will not be able to send, or "": no API
+// key is configured. A key known only at apply is not missing.
 func (r *campaignResource) missingKey() string {
-	if r.data == nil || r.data.canSend() || r.data.apiMissing == "" {
+	if !r.data.keyMissing() {
 		return ""
 	}
 	return r.data.apiMissing
 }
+
+// applyCannotSend starts the part of a campaign's plan warning that says
+// its apply will stop before sending, for want of an API key.
+const applyCannotSend = "The apply cannot send, and stops with an error before sending anything: "
 
 // planWarning says how many messages the apply sends and to whom.
 func planWarning(d sendDecision, dryRun bool, missingKey string) (string, string) {
@@ -222,7 +230,7 @@ func planWarning(d sendDecision, dryRun bool, missingKey string) (string, string
 		b.WriteString(" The provider's dry_run is set: payloads are built and logged, and nothing reaches the API.")
 	}
 	if missingKey != "" {
-		b.WriteString("\n\nThe apply cannot send: " + missingKey)
+		b.WriteString("\n\n" + applyCannotSend + missingKey)
 	}
 	return summary, b.String()
 }

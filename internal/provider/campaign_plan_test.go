@@ -284,19 +284,21 @@ func TestCampaignApplyWarnsByKey(t *testing.T) {
 }
 
 // TestCampaignWithoutKeyFailsBeforeSending: with no API key and no
-// dry_run the plan warns, and the apply stops with an error at api_key
-// before any request, leaving no state.
+// dry_run the plan warns, and the apply stops with an error at the
+// resource (not at the provider's api_key) before any request, leaving no
+// state.
 func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	p := configuredCampaignServer(t, testSeams(), srv, nil)
 	cfg := campaignConfigMap(campaignRecipients(2), nil)
 	plan := p.campaignPlan(nil, cfg)
-	if campaignHasErrors(plan.Diagnostics) || len(plan.Diagnostics) != 1 || !strings.Contains(plan.Diagnostics[0].Detail, "The apply cannot send: No API key is configured") {
+	if campaignHasErrors(plan.Diagnostics) || len(plan.Diagnostics) != 1 || !strings.Contains(plan.Diagnostics[0].Detail, applyCannotSend+"No API key is configured") {
 		t.Fatalf("plan diagnostics:\n%s", diagString(plan.Diagnostics))
 	}
 	applied := p.campaignApply(nil, plan, cfg)
-	if findDiag(applied.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"}) == nil {
+	if d := findDiag(applied.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "(none)"}); d == nil ||
+		!strings.Contains(d.Detail, "nothing was sent") || !strings.Contains(d.Detail, envAPIKey) {
 		t.Errorf("apply diagnostics:\n%s", diagString(applied.Diagnostics))
 	}
 	if applied.NewState != nil && !p.campaignUnmarshal(p.resourceType(campaignType), applied.NewState).IsNull() {
@@ -304,6 +306,45 @@ func TestCampaignWithoutKeyFailsBeforeSending(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the mock received %d requests", n)
+	}
+}
+
+// TestCampaignPlanSaysWhenTheKeyIsMissing: the plan's one warning says
+// the apply cannot send when no key is configured, recipients known or
+// not, and not when the key is only unknown until apply or dry_run is set.
+func TestCampaignPlanSaysWhenTheKeyIsMissing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		settings    map[string]any
+		recipients  any // nil: two known recipients
+		wantSummary string
+		wantMissing bool
+	}{
+		{name: "no key", wantSummary: "Campaign will send 2 messages", wantMissing: true},
+		{name: "no key, recipients known at apply", recipients: Unknown, wantSummary: "Campaign Recipients Known Only at Apply", wantMissing: true},
+		{name: "key known at apply", settings: map[string]any{"api_key": Unknown}, wantSummary: "Campaign will send 2 messages"},
+		{name: "dry run", settings: map[string]any{"dry_run": true}, wantSummary: "Campaign dry run will build 2 messages and send none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestMock(t, mock.Options{})
+			p := configuredCampaignServer(t, testSeams(), srv, tc.settings)
+			var extra map[string]any
+			if tc.recipients != nil {
+				extra = map[string]any{"recipients": tc.recipients}
+			}
+			plan := p.campaignPlan(nil, campaignConfigMap(campaignRecipients(2), extra))
+			ws := campaignWarnings(plan.Diagnostics)
+			if campaignHasErrors(plan.Diagnostics) || len(ws) != 1 || ws[0].Summary != tc.wantSummary ||
+				strings.Contains(ws[0].Detail, applyCannotSend) != tc.wantMissing {
+				t.Errorf("want one warning %q, saying the apply cannot send: %v; got:\n%s", tc.wantSummary, tc.wantMissing, diagString(plan.Diagnostics))
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("the plan made %d requests", n)
+			}
+		})
 	}
 }
 

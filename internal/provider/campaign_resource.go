@@ -357,7 +357,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		return false
 	}
 	if len(decision.send) > 0 && !r.data.canSend() {
-		diags.Append(apiKeyMissing(r.data))
+		diags.Append(apiKeyMissing(r.data, "Sending this interakt_campaign's messages", "nothing was sent"))
 		return false
 	}
 

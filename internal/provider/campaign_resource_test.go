@@ -617,3 +617,14 @@ func TestAccCampaignPostcondition(t *testing.T) {
 		},
 	)
 }
+
+// TestAccCampaign_withoutKey: a campaign that would send, planned with no
+// API key, says in its plan warning that the apply cannot send, and the
+// apply stops before any request, at the resource.
+func TestAccCampaign_withoutKey(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{})
+	cli := newCLITerraform(t, testSeams(), cliRequiredProviders+campaignHCL(srv, "", "", campaignRecipients(2)))
+	const block = `resource "interakt_campaign" "test"`
+	expectSendStopsWithoutKey(t, cli, srv, block, "Campaign will send 2 messages", block)
+}

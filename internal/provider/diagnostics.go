@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -166,11 +167,28 @@ func journalUnavailable(err error) diag.Diagnostic {
 			"or the local folder) and run again.", err))
 }
 
-// apiKeyMissing says why sends and account reads are impossible, naming
-// api_key.
-func apiKeyMissing(d *providerData) diag.Diagnostic {
-	return diag.NewAttributeErrorDiagnostic(path.Root("api_key"), "Missing Interakt API Key",
-		whyNoAPI(d)+" (provider attribute api_key, environment variable "+envAPIKey+")")
+// apiKeyMissing is the error of an operation that needs the API key when
+// the provider has none, made before any request. operation says what
+// needed it ("Sending this message") and outcome what did not happen
+// ("nothing was sent"). It has no attribute path: api_key is the
+// provider's, and the resource, data source or action that reports it has
+// no such attribute.
+func apiKeyMissing(d *providerData, operation, outcome string) diag.Diagnostic {
+	why := whyNoAPI(d)
+	if !strings.Contains(why, envAPIKey) {
+		why += " (provider attribute api_key, environment variable " + envAPIKey + ")"
+	}
+	return diag.NewErrorDiagnostic("Missing Interakt API Key",
+		operation+" needs Interakt's API key, so "+outcome+". "+why)
+}
+
+// sendWithoutKey is the plan's warning of a send whose apply will fail
+// for want of an API key (providerData.keyMissing). what names the send.
+func sendWithoutKey(what string) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("No API Key to Send With",
+		what+" needs Interakt's API key, and none is configured: the apply will stop with an error before sending anything. "+
+			"Set the provider's api_key attribute or the "+envAPIKey+" environment variable to the key shown in Interakt's "+
+			"Developer Settings, or set the provider's dry_run = true to build the messages without sending them.")
 }
 
 // verifySkipped is the warning of verify = true when the provider

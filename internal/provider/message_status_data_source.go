@@ -79,8 +79,8 @@ func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				MarkdownDescription: "Message id returned by Interakt, normally `interakt_template_message.<name>.id`. " +
 					"When it is not known until apply, Terraform reads the status during apply, after the send. " +
 					"A dry run's id (`dry-run-...`) reads as `pending` without contacting the receiver. " +
-					"Must be set (the schema marks it optional only so that a null id, which an uncertain send leaves, gets an error that explains it).",
-				Optional:   true,
+					"The null id an uncertain send leaves is an error that says why it has none.",
+				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"wait_for": schema.StringAttribute{

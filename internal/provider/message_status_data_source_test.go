@@ -430,35 +430,25 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 	tests := []struct {
 		name   string
 		config map[string]any
-		want   *wantDiag // nil: no diagnostic at all
+		want   []wantDiag // empty: no diagnostic at all
 	}{
 		{"id alone", map[string]any{"id": "m1"}, nil},
 		{"unknown id", map[string]any{"id": Unknown, "wait_for": "read", "timeout": "5m"}, nil},
 		{"wait_for with timeout", map[string]any{"id": "m1", "wait_for": "delivered", "timeout": "90s"}, nil},
+		// id is Required: the framework says so, and the provider says why
+		// an uncertain send has none.
 		{"null id, as an uncertain send leaves", map[string]any{"id": nil, "wait_for": "delivered"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Message ID", "id"}},
-		{"empty id", map[string]any{"id": ""},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Length", "id"}},
-		{"unknown wait_for value", map[string]any{"id": "m1", "wait_for": "seen"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match", "wait_for"}},
-		{"failed is not awaitable", map[string]any{"id": "m1", "wait_for": "failed"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Attribute Value Match", "wait_for"}},
-		{"timeout without unit", map[string]any{"id": "m1", "wait_for": "read", "timeout": "30"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Duration", "timeout"}},
-		{"negative timeout", map[string]any{"id": "m1", "wait_for": "read", "timeout": "-1m"},
-			&wantDiag{tfprotov6.DiagnosticSeverityError, "Invalid Duration", "timeout"}},
-		{"Timeout Without wait_for", map[string]any{"id": "m1", "timeout": "1m"},
-			&wantDiag{tfprotov6.DiagnosticSeverityWarning, "Timeout Without wait_for", "timeout"}},
+			[]wantDiag{errAt("Missing Message ID", "id"), errAt("Missing Configuration for Required Attribute", "id")}},
+		{"empty id", map[string]any{"id": ""}, []wantDiag{errAt("Invalid Attribute Value Length", "id")}},
+		{"unknown wait_for value", map[string]any{"id": "m1", "wait_for": "seen"}, []wantDiag{errAt("Invalid Attribute Value Match", "wait_for")}},
+		{"failed is not awaitable", map[string]any{"id": "m1", "wait_for": "failed"}, []wantDiag{errAt("Invalid Attribute Value Match", "wait_for")}},
+		{"timeout without unit", map[string]any{"id": "m1", "wait_for": "read", "timeout": "30"}, []wantDiag{errAt("Invalid Duration", "timeout")}},
+		{"negative timeout", map[string]any{"id": "m1", "wait_for": "read", "timeout": "-1m"}, []wantDiag{errAt("Invalid Duration", "timeout")}},
+		{"Timeout Without wait_for", map[string]any{"id": "m1", "timeout": "1m"}, []wantDiag{warnAt("Timeout Without wait_for", "timeout")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			diags := validateMessageStatus(p, tt.config)
-			switch {
-			case tt.want == nil && len(diags) > 0:
-				t.Errorf("want no diagnostics, got:\n%s", diagString(diags))
-			case tt.want != nil && (len(diags) != 1 || findDiag(diags, *tt.want) == nil):
-				t.Errorf("want only %+v, got:\n%s", *tt.want, diagString(diags))
-			}
+			assertDiags(t, "validate", validateMessageStatus(p, tt.config), tt.want)
 		})
 	}
 }

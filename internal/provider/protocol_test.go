@@ -7,6 +7,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -29,7 +30,14 @@ type protocolServer struct {
 
 func newProtocolServer(t testing.TB, s seams) *protocolServer {
 	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s})()
+	return serveProtocol(t, &InteraktProvider{version: "test", seams: s})
+}
+
+// serveProtocol serves p in process, as newProtocolServer serves the
+// provider.
+func serveProtocol(t testing.TB, p provider.Provider) *protocolServer {
+	t.Helper()
+	server, err := providerserver.NewProtocol6WithError(p)()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -176,10 +176,11 @@ func TestProviderConfigure_unknownSettings(t *testing.T) {
 	if resp := p.planCreate(messageType, validMessage()); len(resp.Diagnostics) != 0 {
 		t.Errorf("plan:\n%s", diagString(resp.Diagnostics))
 	}
-	// An apply with the key still unknown says so and names api_key.
+	// An apply with the key still unknown says so, at the resource, and
+	// names api_key.
 	_, diags := p.applyMessage(validMessage())
-	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"})
-	if d == nil || !strings.Contains(d.Detail, "not known yet") {
+	d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "(none)"})
+	if d == nil || !strings.Contains(d.Detail, "not known yet") || !strings.Contains(d.Detail, "api_key") {
 		t.Errorf("apply:\n%s", diagString(diags))
 	}
 }

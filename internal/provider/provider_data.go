@@ -38,6 +38,9 @@ type providerData struct {
 	// only sends and template listing need it.
 	api        *client.Client
 	apiMissing string // why api is nil, for the diagnostic
+	// noKey: no API key is configured, in the provider block or the
+	// environment. A key known only at apply is not missing.
+	noKey bool
 
 	dryRun bool
 	budget *sendBudget
@@ -58,6 +61,12 @@ type providerData struct {
 // with an API key, and not in a dry run, which makes no request at all.
 func (d *providerData) readsAccount() bool {
 	return d != nil && d.api != nil && !d.dryRun
+}
+
+// keyMissing reports whether a send planned now will fail at apply for want
+// of an API key: none is configured and dry_run is off.
+func (d *providerData) keyMissing() bool {
+	return d != nil && d.noKey && !d.dryRun
 }
 
 // sendBudget enforces max_sends_per_apply across the provider process.
@@ -90,8 +99,9 @@ func (b *sendBudget) giveBack() {
 // clients from.
 type providerSettings struct {
 	apiKey, baseURL string
-	// apiUnknown: api_key or base_url is not known until apply.
-	apiUnknown bool
+	// apiUnknown: api_key or base_url is not known until apply;
+	// keyUnknown: api_key is not.
+	apiUnknown, keyUnknown bool
 
 	rateLimit      int64
 	maxRetries     int64
@@ -122,6 +132,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 	var apiKeyUnknown, baseURLUnknown bool
 	st.apiKey, apiKeyUnknown = stringSetting(cfg.APIKey, envAPIKey, getenv)
 	st.baseURL, baseURLUnknown = stringSetting(cfg.BaseURL, envBaseURL, getenv)
+	st.keyUnknown = apiKeyUnknown
 	st.apiUnknown = apiKeyUnknown || baseURLUnknown
 	if st.baseURL == "" {
 		st.baseURL = defaultBaseURL
@@ -191,11 +202,12 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 
 	logger := apiLogger{secrets: d.secrets}
 	switch {
-	case st.apiUnknown:
-		d.apiMissing = "The provider's api_key or base_url is not known yet; it will be during apply."
-	case st.apiKey == "":
+	case st.apiKey == "" && !st.keyUnknown:
+		d.noKey = true
 		d.apiMissing = "No API key is configured. Set the provider's api_key attribute or the " + envAPIKey +
 			" environment variable to the key shown in Interakt's Developer Settings."
+	case st.apiUnknown:
+		d.apiMissing = "The provider's api_key or base_url is not known yet; it will be during apply."
 	default:
 		if warning := keyFormatWarning(st.apiKey); warning != "" {
 			diags.AddAttributeWarning(path.Root("api_key"), "API Key Looks Mis-Encoded", warning)

@@ -53,7 +53,7 @@ func TestResolveSettings(t *testing.T) {
 		{name: "unknown key and status URL", env: fullEnv, cfg: providerModel{
 			APIKey: types.StringUnknown(), StatusURL: types.StringUnknown(),
 		}, want: providerSettings{
-			baseURL: "http://env.example", apiUnknown: true, rateLimit: 7, maxRetries: defaultMaxRetries,
+			baseURL: "http://env.example", apiUnknown: true, keyUnknown: true, rateLimit: 7, maxRetries: defaultMaxRetries,
 			requestTimeout: defaultRequestTimeout, dryRun: true, statusURLUnknown: true, statusToken: "env-token", journalDir: "/journal",
 		}},
 		{name: "journal in TF_DATA_DIR", env: map[string]string{"TF_DATA_DIR": "/data"},

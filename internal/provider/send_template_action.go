@@ -68,8 +68,9 @@ func (a *sendTemplateAction) ValidateConfig(ctx context.Context, req action.Vali
 	resp.Diagnostics.Append(newMessageCheck(cfg.Template, cfg.messageValuesModel).diagnostics(path.Empty(), false)...)
 }
 
-// ModifyPlan checks again with references resolved, errors only:
-// ValidateConfig has already warned.
+// ModifyPlan checks again with references resolved, errors only
+// (ValidateConfig has already warned), and warns when no API key is
+// configured to send.
 func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	var cfg sendTemplateModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
@@ -77,6 +78,9 @@ func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 		return
 	}
 	resp.Diagnostics.Append(sendPlanCheck(ctx, a.data, cfg.Template, cfg.messageValuesModel)...)
+	if !resp.Diagnostics.HasError() && a.data.keyMissing() {
+		resp.Diagnostics.Append(sendWithoutKey("Sending this message (interakt_send_template)"))
+	}
 }
 
 // Invoke sends the message once. Progress names the template and, last,
@@ -102,7 +106,7 @@ func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeReques
 		return
 	}
 	if !a.data.canSend() {
-		resp.Diagnostics.Append(apiKeyMissing(a.data))
+		resp.Diagnostics.Append(apiKeyMissing(a.data, "Sending this message (interakt_send_template)", "nothing was sent"))
 		return
 	}
 

@@ -129,6 +129,19 @@ func TestAccSendTemplateAction_invokeFromCLI(t *testing.T) {
 	}
 }
 
+// TestAccSendTemplateAction_withoutKey: invoking the action with no API
+// key warns at plan, and the invocation stops before any request, at the
+// action.
+func TestAccSendTemplateAction_withoutKey(t *testing.T) {
+	t.Parallel()
+	requireTerraform114(t, "action blocks")
+	srv := newTestMock(t, mock.Options{})
+	cli := newCLITerraform(t, testSeams(), cliRequiredProviders+providerBlock(srv)+sendTemplateActionBlock())
+	// Terraform shows the plan's warning at the action's config block.
+	expectSendStopsWithoutKey(t, cli, srv, "config {", "No API Key to Send With", "",
+		"-invoke=action.interakt_send_template.smoke")
+}
+
 // Unit tests: Invoke called directly, with a recorded progress stream.
 
 func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
@@ -170,8 +183,8 @@ func TestSendTemplateActionInvoke_outcomes(t *testing.T) {
 		},
 		{
 			name: "no key", noKey: true,
-			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"},
-			wantDetail: []string{"api_key", envAPIKey},
+			wantDiag:   &wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "(none)"},
+			wantDetail: []string{"nothing was sent", "api_key", envAPIKey},
 		},
 		{
 			name:     "invalid values are not sent",

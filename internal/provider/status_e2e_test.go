@@ -245,8 +245,8 @@ func TestAccMessageStatus_failedSendByResource(t *testing.T) {
 	})
 }
 
-// An uncertain send leaves a null id; reading its status says why rather
-// than the framework's generic "Missing Configuration" error.
+// An uncertain send leaves a null id; reading its status says why, next to
+// the framework's generic error about the required id.
 func TestAccMessageStatus_uncertainSendByResource(t *testing.T) {
 	t.Parallel()
 	rcv := startTestReceiver(t)

@@ -17,6 +17,8 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 )
 
 // cliTerraform runs the real Terraform CLI against this provider served in
@@ -153,7 +155,14 @@ func (c *cliTerraform) validate() []cliDiagnostic {
 // plan runs `terraform plan -json` and returns the diagnostics it logged.
 func (c *cliTerraform) plan() []cliDiagnostic {
 	c.t.Helper()
-	out, _ := c.run("plan", "-json", "-input=false", "-no-color", "-lock=false")
+	return c.jsonDiagnostics("plan", "-json", "-input=false", "-no-color", "-lock=false")
+}
+
+// jsonDiagnostics runs a terraform command whose -json output is a log of
+// lines and returns the diagnostics among them.
+func (c *cliTerraform) jsonDiagnostics(args ...string) []cliDiagnostic {
+	c.t.Helper()
+	out, _ := c.run(args...)
 	var diags []cliDiagnostic
 	scanner := bufio.NewScanner(strings.NewReader(out))
 	scanner.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
@@ -163,7 +172,7 @@ func (c *cliTerraform) plan() []cliDiagnostic {
 			Diagnostic cliDiagnostic `json:"diagnostic"`
 		}
 		if err := json.Unmarshal(scanner.Bytes(), &line); err != nil {
-			c.t.Fatalf("terraform plan -json line %q: %v", scanner.Text(), err)
+			c.t.Fatalf("terraform %s line %q: %v", args[0], scanner.Text(), err)
 		}
 		if line.Type == "diagnostic" {
 			diags = append(diags, line.Diagnostic)
@@ -173,6 +182,51 @@ func (c *cliTerraform) plan() []cliDiagnostic {
 		c.t.Fatal(err)
 	}
 	return diags
+}
+
+// countCLIDiags counts the diagnostics with this severity and summary (""
+// for any).
+func countCLIDiags(diags []cliDiagnostic, severity, summary string) int {
+	n := 0
+	for _, d := range diags {
+		if d.Severity == severity && (summary == "" || d.Summary == summary) {
+			n++
+		}
+	}
+	return n
+}
+
+// expectSendStopsWithoutKey plans and applies cli's configuration, which
+// sends with no API key and no dry run; args (such as -invoke=...) go to
+// both commands. The plan warns once, with the summary planWarning, at
+// the configuration line starting with planAt; the apply stops with a
+// Missing Interakt API Key error at applyAt ("" for any: Terraform wraps
+// an action's error in its own, without a line) that says nothing was
+// sent and how to set the key; srv receives no request. (The CLI shows a
+// diagnostic at an attribute the block lacks, such as api_key, at the
+// block too: the protocol-level tests check that there is no path.)
+func expectSendStopsWithoutKey(t *testing.T, cli *cliTerraform, srv *mock.Server, planAt, planWarning, applyAt string, args ...string) {
+	t.Helper()
+	planned := cli.jsonDiagnostics(append([]string{"plan", "-json", "-input=false", "-no-color", "-lock=false"}, args...)...)
+	if countCLIDiags(planned, "warning", planWarning) != 1 || findCLIDiag(planned, "warning", planWarning, planAt) == nil ||
+		countCLIDiags(planned, "error", "") != 0 {
+		t.Errorf("plan: want one %q warning at %s and no error:\n%s", planWarning, planAt, cliDiagString(planned))
+	}
+	applied := cli.jsonDiagnostics(append([]string{"apply", "-json", "-auto-approve", "-input=false", "-no-color", "-lock=false"}, args...)...)
+	var found *cliDiagnostic
+	for i, d := range applied {
+		if d.Severity == "error" && strings.Contains(d.Summary+": "+d.Detail, "Missing Interakt API Key") && strings.HasPrefix(d.code(), applyAt) {
+			found = &applied[i]
+		}
+	}
+	if found == nil || !strings.Contains(found.Detail, "nothing was sent") || !strings.Contains(found.Detail, "api_key") ||
+		!strings.Contains(found.Detail, envAPIKey) {
+		t.Errorf("apply: want a Missing Interakt API Key error at %q saying nothing was sent and how to set the key:\n%s",
+			applyAt, cliDiagString(applied))
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the mock received %d requests; want none", n)
+	}
 }
 
 // findCLIDiag returns the first diagnostic with this severity and summary

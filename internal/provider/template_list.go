@@ -76,7 +76,7 @@ func (l *templateListResource) List(ctx context.Context, req list.ListRequest, s
 		return
 	}
 	if l.data == nil || l.data.api == nil {
-		diags.AddError("Cannot List Templates", "Listing the account's templates needs the provider's api_key (or "+envAPIKey+"): "+whyNoAPI(l.data))
+		diags.Append(apiKeyMissing(l.data, "Listing the account's templates (the interakt_template list)", "no request was made"))
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -109,6 +109,23 @@ func TestAccTemplateQuery_adopt250(t *testing.T) {
 	}
 }
 
+// TestAccTemplateQuery_withoutKey: terraform query with no API key stops
+// with an error that says how to set it, and makes no request.
+func TestAccTemplateQuery_withoutKey(t *testing.T) {
+	t.Parallel()
+	requireTerraform114(t, "list resources or terraform query")
+	srv := newTestMock(t, mock.Options{})
+	cli := newCLITerraform(t, testSeams().withEnv(envBaseURL, srv.URL()), exampleConfig(t, "guides/adopting-an-account"))
+	writeFile(t, filepath.Join(cli.dir, "all.tfquery.hcl"), "list \"interakt_template\" \"all\" {\n  provider = interakt\n}\n")
+	out, err := cli.run("query", "-no-color")
+	if err == nil || !strings.Contains(out+err.Error(), "Missing Interakt API Key") || !strings.Contains(out+err.Error(), envAPIKey) {
+		t.Errorf("terraform query without a key: want a Missing Interakt API Key error naming %s; got %v\n%s", envAPIKey, err, out)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the mock received %d requests; want none", n)
+	}
+}
+
 // tail is the end of a long output, for failure messages.
 func tail(s string, n int) string {
 	if len(s) <= n {
@@ -138,7 +155,7 @@ func TestTemplateListFilters(t *testing.T) {
 		{"all", templateListModel{null, null, null}, 250},
 		{"rejected in any case", templateListModel{types.StringValue("rejected"), null, null}, 25},
 		{"name prefix", templateListModel{null, types.StringValue("adopted_24"), null}, 10},
-		{"language", templateListModel{null, null, types.StringValue("pt_BR")}, 83},
+		{"language_code", templateListModel{null, null, types.StringValue("pt_BR")}, 83},
 		{"all three", templateListModel{types.StringValue("PAUSED"), types.StringValue("adopted_2"), types.StringValue("en")}, 5},
 	} {
 		if got := count(tc.model); got != tc.want {

@@ -121,7 +121,7 @@ func (r *templateMessageResource) ValidateConfig(ctx context.Context, req resour
 // errors are reported: ValidateConfig has already warned, and Terraform
 // validates again during plan. A plan that keeps the existing state sends
 // nothing and is not checked; a replacement is planned again as a create,
-// which is.
+// which is, and warns when no API key is configured to send it.
 func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if !req.State.Raw.IsNull() {
 		// The state has taken its send in: the journal is done with it,
@@ -137,6 +137,9 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	resp.Diagnostics.Append(sendPlanCheck(ctx, r.data, plan.Template, plan.messageValuesModel)...)
+	if !resp.Diagnostics.HasError() && r.data.keyMissing() {
+		resp.Diagnostics.Append(sendWithoutKey("Sending this interakt_template_message"))
+	}
 }
 
 func (r *templateMessageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -155,7 +158,7 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	if !r.data.canSend() {
-		resp.Diagnostics.Append(apiKeyMissing(r.data))
+		resp.Diagnostics.Append(apiKeyMissing(r.data, "Sending this interakt_template_message", "nothing was sent"))
 		return
 	}
 

@@ -272,6 +272,16 @@ func TestAccTemplateMessage_dryRunSendsNothing(t *testing.T) {
 	})
 }
 
+// TestAccTemplateMessage_withoutKey: a test send planned with no API key
+// warns at plan, and its apply stops before any request, at the resource.
+func TestAccTemplateMessage_withoutKey(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{})
+	cli := newCLITerraform(t, testSeams(), cliRequiredProviders+orderShippedMessage(srv, "42"))
+	const block = `resource "interakt_template_message" "smoke"`
+	expectSendStopsWithoutKey(t, cli, srv, block, "No API Key to Send With", block)
+}
+
 func TestAccTemplateMessage_importRefused(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
@@ -425,9 +435,10 @@ func TestTemplateMessageApply_outcomes(t *testing.T) {
 			wantStatus: "dry_run", wantID: regexp.MustCompile(`^dry-run-[0-9a-f-]{36}$`),
 		},
 		{
+			// At the resource: api_key is the provider's attribute.
 			name: "no key", apiKey: "none",
-			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "api_key"},
-			wantDetail: []string{"api_key", envAPIKey},
+			wantDiag:   wantDiag{tfprotov6.DiagnosticSeverityError, "Missing Interakt API Key", "(none)"},
+			wantDetail: []string{"nothing was sent", "api_key", envAPIKey},
 		},
 		{
 			name: "dry run needs no key", apiKey: "none", provider: map[string]any{"dry_run": true},
@@ -532,7 +543,7 @@ func TestTemplateMessagePlan_everyInputReplaces(t *testing.T) {
 	p := newProtocolServer(t, testSeams())
 	base := protocolMessage()
 	base["triggers"] = map[string]any{"release": "42"}
-	prior := p.value(p.resourceType(messageType), withComputed(base, "sent-id"))
+	prior := p.value(p.resourceType(messageType), withComputed(base))
 	changes := map[string]any{
 		"template":       map[string]any{"name": "order_shipped", "language_code": "hi", "body_variables": 2},
 		"country_code":   "+1",
@@ -581,13 +592,62 @@ func TestTemplateMessagePlan_keptStateIsNotChecked(t *testing.T) {
 	p := newProtocolServer(t, testSeams())
 	config := protocolMessage()
 	config["body_values"] = []any{"There"}
-	prior := p.value(p.resourceType(messageType), withComputed(config, "sent-id"))
+	prior := p.value(p.resourceType(messageType), withComputed(config))
 	if resp := p.planUpdate(messageType, prior, config); len(resp.Diagnostics) != 0 {
 		t.Errorf("a plan that keeps state reported:\n%s", diagString(resp.Diagnostics))
 	}
 	resp := p.planCreate(messageType, config)
 	if findDiag(resp.Diagnostics, wantDiag{tfprotov6.DiagnosticSeverityError, "Wrong Number of Body Values", "body_values"}) == nil {
 		t.Errorf("a create was not checked:\n%s", diagString(resp.Diagnostics))
+	}
+}
+
+// TestTemplateMessagePlan_warnsWithoutKey: a send planned with no API key
+// and no dry run warns once, at the resource; with a key known only at
+// apply, a key, or dry_run, the plan does not warn. A plan that keeps the
+// state sends nothing and does not warn either.
+func TestTemplateMessagePlan_warnsWithoutKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		key      string
+		settings map[string]any
+		warns    bool
+	}{
+		{name: "no key", warns: true},
+		{name: "key known at apply", settings: map[string]any{"api_key": Unknown}},
+		{name: "key", key: testAPIKey},
+		{name: "dry run", settings: map[string]any{"dry_run": true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestMock(t, mock.Options{})
+			p := newProtocolServer(t, testSeams().withEnv(envAPIKey, tc.key))
+			settings := map[string]any{"base_url": srv.URL()}
+			for k, v := range tc.settings {
+				settings[k] = v
+			}
+			if diags := p.configure(settings); len(diags) != 0 {
+				t.Fatalf("configure:\n%s", diagString(diags))
+			}
+			diags := p.planCreate(messageType, protocolMessage()).Diagnostics
+			want := []wantDiag(nil)
+			if tc.warns {
+				want = []wantDiag{warnAt("No API Key to Send With", "(none)")}
+			}
+			assertDiags(t, "plan", diags, want)
+			if d := findDiag(diags, warnAt("No API Key to Send With", "(none)")); d != nil && !strings.Contains(d.Detail, envAPIKey) {
+				t.Errorf("the warning does not say how to set the key:\n%s", d.Detail)
+			}
+			prior := p.value(p.resourceType(messageType), withComputed(protocolMessage()))
+			if diags := p.planUpdate(messageType, prior, protocolMessage()).Diagnostics; len(diags) != 0 {
+				t.Errorf("a plan that keeps state reported:\n%s", diagString(diags))
+			}
+			if n := len(srv.SendRequests()); n != 0 {
+				t.Errorf("planning made %d send requests", n)
+			}
+		})
 	}
 }
 
@@ -613,7 +673,7 @@ func TestTemplateMessageReadAndDelete_keepAndForget(t *testing.T) {
 	t.Parallel()
 	p := newProtocolServer(t, testSeams())
 	typ := p.resourceType(messageType)
-	prior := p.value(typ, withComputed(protocolMessage(), "sent-id"))
+	prior := p.value(typ, withComputed(protocolMessage()))
 	read, err := p.server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
 		TypeName: messageType, CurrentState: p.toDynamic(typ, prior),
 	})
@@ -680,11 +740,11 @@ func TestTemplateMessageSchema_descriptions(t *testing.T) {
 
 // withComputed returns a message configuration with the computed
 // attributes of a sent message, as state holds it.
-func withComputed(config map[string]any, id string) map[string]any {
+func withComputed(config map[string]any) map[string]any {
 	out := make(map[string]any, len(config)+3)
 	for k, v := range config {
 		out[k] = v
 	}
-	out["id"], out["status"], out["sent_at"] = id, "sent", "2026-01-02T03:04:05Z"
+	out["id"], out["status"], out["sent_at"] = "sent-id", "sent", "2026-01-02T03:04:05Z"
 	return out
 }

@@ -106,12 +106,16 @@ func (r *templateResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The template's buttons in order; `button_values` and `button_payload` of a message name them by index from 0.",
 				Optional:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					// type is required by the button_type rule rather than by
-					// the schema: the framework would report a wholly unknown
-					// button (a reference) as missing its required type.
+					// type is required by the button_type rule, not by the
+					// schema: terraform-plugin-framework v1.19 reports a
+					// Required attribute of a wholly unknown element (a button
+					// known only at apply) as missing, at validate and plan.
+					// TestRequiredInUnknownElementIsReportedMissing fails
+					// once it stops; type can then be Required.
 					"type": schema.StringAttribute{
-						MarkdownDescription: "Required. `QUICK_REPLY`, `URL`, `PHONE_NUMBER` or `COPY_CODE`.",
-						Optional:            true,
+						MarkdownDescription: "`QUICK_REPLY`, `URL`, `PHONE_NUMBER` or `COPY_CODE`. Every button must set it; the schema lists it as optional " +
+							"only so that a button known only at apply (from another resource) can be planned. Leaving it out is an error at validate.",
+						Optional: true,
 					},
 					"text": schema.StringAttribute{
 						MarkdownDescription: "The label the button shows; required for all but `COPY_CODE`.",

@@ -507,3 +507,48 @@ func assertCompleteListings(t *testing.T, srv *mock.Server) {
 		}
 	}
 }
+
+// TestAccTemplate_buttonKnownOnlyAtApply checks that buttons[].type being
+// Required does not reject a button that is wholly unknown until apply
+// (Terraform sends such an element as one unknown object): validate and
+// plan pass, and the apply stores the button and its contract. A whole
+// buttons list known only at apply works too.
+func TestAccTemplate_buttonKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	const addr = "interakt_template.later"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams()),
+		Steps: []resource.TestStep{
+			{
+				Config: `
+resource "terraform_data" "button" {
+  input = { type = "QUICK_REPLY", text = "Stop updates" }
+}
+
+resource "interakt_template" "later" {
+  name          = "later_button"
+  language_code = "en"
+  category      = "MARKETING"
+  body          = "Hi {{1}}, new arrivals are in."
+  buttons       = [{ type = "URL", text = "Shop", url = "https://shop.example.com" }, terraform_data.button.output]
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(addr, tfjsonpath.New("buttons").AtSliceIndex(1)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("buttons").AtSliceIndex(1).AtMapKey("type"), knownvalue.StringExact("QUICK_REPLY")),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("contract").AtMapKey("buttons"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"index": knownvalue.Int64Exact(0), "type": knownvalue.StringExact("URL"), "dynamic": knownvalue.Bool(false),
+						}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"index": knownvalue.Int64Exact(1), "type": knownvalue.StringExact("QUICK_REPLY"), "dynamic": knownvalue.Bool(false),
+						}),
+					})),
+				},
+			},
+		},
+	})
+}

@@ -10,7 +10,8 @@ import (
 // TestAccountSendCheck plans the send action and a message against the
 // account's templates: one not APPROVED, one absent, and one whose body
 // has another variable count are refused at plan, at template, and no
-// request but the listing reaches the mock. Without a key nothing is read.
+// request but the listing reaches the mock. Without a key nothing is read,
+// and the plan only warns that the apply cannot send.
 func TestAccountSendCheck(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -67,13 +68,14 @@ func TestAccountSendCheck(t *testing.T) {
 				t.Errorf("two plans made %d list requests; want one listing (%d)", n, len(wire.ApprovalStatuses))
 			}
 
-			// Without a key: nothing read, nothing reported.
+			// Without a key: nothing read, and nothing reported but that the
+			// apply cannot send.
 			offline := newProtocolServer(t, testSeams())
 			if diags := offline.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
 				t.Fatalf("configure:\n%s", diagString(diags))
 			}
 			before := len(srv.Requests())
-			assertDiags(t, "plan without key", offline.planAction(validMessage()), nil)
+			assertDiags(t, "plan without key", offline.planAction(validMessage()), []wantDiag{warnAt("No API Key to Send With", "(none)")})
 			if n := len(srv.Requests()) - before; n != 0 {
 				t.Errorf("a plan without a key made %d requests", n)
 			}

@@ -50,7 +50,7 @@ func (r *templateResource) accountTemplate(ctx context.Context, name, language s
 func (r *templateResource) compareWithAccount(ctx context.Context, state *templateModel, plan *templateModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if !r.data.readsAccount() {
-		if state == nil && plan.submitRequested() && (r.data == nil || !r.data.dryRun) {
+		if state == nil && plan.submitRequested() && r.data.keyMissing() {
 			diags.Append(submitNeedsKey(r.data, diag.NewAttributeWarningDiagnostic, "Template to Submit at Apply"))
 		}
 		return diags

@@ -1,10 +1,13 @@
 package provider
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -463,4 +466,69 @@ func plannedAttribute(t *testing.T, srv *protocolServer, plan *tfprotov6.PlanRes
 		t.Fatalf("planned state has no %q", name)
 	}
 	return a
+}
+
+// TestTemplateSubmitPlan_warnsWhenTheKeyIsMissing: a template to submit
+// warns at plan, at submit, when no API key is configured; a key known
+// only at apply, or dry_run, is no reason to warn.
+func TestTemplateSubmitPlan_warnsWhenTheKeyIsMissing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		settings map[string]any
+		want     []wantDiag
+	}{
+		{name: "no key", settings: map[string]any{}, want: []wantDiag{warnAt(sumSubmitLater, "submit")}},
+		{name: "key known at apply", settings: map[string]any{"api_key": Unknown}},
+		{name: "dry run", settings: map[string]any{"dry_run": true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newProtocolServer(t, testSeams())
+			if diags := srv.configure(tc.settings); len(diags) > 0 {
+				t.Fatalf("configure: %s", diagString(diags))
+			}
+			assertDiags(t, "plan", srv.planCreate("interakt_template", submitted(nil)).Diagnostics, tc.want)
+		})
+	}
+}
+
+// TestRequiredInUnknownElementIsReportedMissing pins why buttons[].type
+// is Optional in the schema: with it Required, terraform-plugin-framework
+// reports a wholly unknown button (one known only at apply) as missing
+// its type. Once this fails, the framework has stopped doing so: make type
+// Required and delete this test; TestAccTemplate_buttonKnownOnlyAtApply
+// then shows the CLIs agree.
+func TestRequiredInUnknownElementIsReportedMissing(t *testing.T) {
+	t.Parallel()
+	srv := serveProtocol(t, requiredButtonTypeProvider{&InteraktProvider{version: "test", seams: testSeams()}})
+	diags := srv.validate("interakt_template", withButtons(Unknown, qr("No")))
+	if findDiag(diags, errAt("Missing Configuration for Required Attribute", "buttons[0].type")) == nil {
+		t.Errorf("the framework no longer reports a Required attribute of an unknown element as missing; "+
+			"make buttons[].type Required. validate:\n%s", diagString(diags))
+	}
+}
+
+// requiredButtonTypeProvider serves interakt_template alone, with
+// buttons[].type Required.
+type requiredButtonTypeProvider struct{ *InteraktProvider }
+
+func (requiredButtonTypeProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return requiredButtonTypeTemplate{&templateResource{}} }}
+}
+
+type requiredButtonTypeTemplate struct{ *templateResource }
+
+func (r requiredButtonTypeTemplate) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	r.templateResource.Schema(ctx, req, resp)
+	buttons, ok := resp.Schema.Attributes["buttons"].(schema.ListNestedAttribute)
+	typ, typeOK := buttons.NestedObject.Attributes["type"].(schema.StringAttribute)
+	if !ok || !typeOK {
+		resp.Diagnostics.AddError("Unexpected Schema", "interakt_template has no buttons[].type string attribute")
+		return
+	}
+	typ.Optional, typ.Required = false, true
+	buttons.NestedObject.Attributes["type"] = typ
+	resp.Schema.Attributes["buttons"] = buttons
 }

@@ -31,19 +31,19 @@ type templatesDataSource struct {
 
 type templatesModel struct {
 	Name           types.String `tfsdk:"name"`
-	Language       types.String `tfsdk:"language"`
+	LanguageCode   types.String `tfsdk:"language_code"`
 	ApprovalStatus types.String `tfsdk:"approval_status"`
 	Templates      types.List   `tfsdk:"templates"`
 }
 
-// listedTemplateAttrTypes is one element of templates.
+// listedTemplateAttrTypes is one element of templates: the names and the
+// header object of interakt_template.
 var listedTemplateAttrTypes = map[string]attr.Type{
 	"id":              types.StringType,
 	"name":            types.StringType,
-	"language":        types.StringType,
+	"language_code":   types.StringType,
 	"category":        types.StringType,
-	"header_format":   types.StringType,
-	"header":          types.StringType,
+	"header":          types.ObjectType{AttrTypes: templateHeaderAttrTypes},
 	"body":            types.StringType,
 	"footer":          types.StringType,
 	"approval_status": types.StringType,
@@ -65,7 +65,7 @@ func (d *templatesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "Only templates with this code name.",
 				Optional:            true,
 			},
-			"language": schema.StringAttribute{
+			"language_code": schema.StringAttribute{
 				MarkdownDescription: "Only templates in this language code, such as `en` or `pt_BR`.",
 				Optional:            true,
 			},
@@ -74,15 +74,22 @@ func (d *templatesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Optional:            true,
 			},
 			"templates": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching templates, in the order Interakt lists them.",
+				MarkdownDescription: "The matching templates, in the order Interakt lists them. Their attributes have the names and shapes of `interakt_template`'s.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":              str("Interakt's id of the template."),
-					"name":            str("The template's code name."),
-					"language":        str("The template's language code."),
-					"category":        str("`MARKETING`, `UTILITY` or `AUTHENTICATION`."),
-					"header_format":   str("The header's format (`TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT`), or null without a header."),
-					"header":          str("The text of a `TEXT` header, or null."),
+					"id":            str("Interakt's id of the template."),
+					"name":          str("The template's code name."),
+					"language_code": str("The template's language code."),
+					"category":      str("`MARKETING`, `UTILITY` or `AUTHENTICATION`."),
+					"header": schema.SingleNestedAttribute{
+						MarkdownDescription: "The template's header, as `interakt_template`'s `header`; null when it has none.",
+						Computed:            true,
+						Attributes: map[string]schema.Attribute{
+							"format":  str("`TEXT`, `IMAGE`, `VIDEO` or `DOCUMENT`."),
+							"text":    str("The text of a `TEXT` header; null for media headers."),
+							"example": str("Always null: the listing has no examples. Kept so that the object has `interakt_template`'s shape."),
+						},
+					},
 					"body":            str("The body text."),
 					"footer":          str("The footer text, or null."),
 					"approval_status": str("The approval status as Interakt reports it, such as `APPROVED`."),
@@ -107,7 +114,7 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	if d.data.api == nil {
-		resp.Diagnostics.Append(apiKeyMissing(d.data))
+		resp.Diagnostics.Append(apiKeyMissing(d.data, "Reading interakt_templates (the account's templates)", "no request was made"))
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)
@@ -118,7 +125,7 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	filter := templateFilter{
 		name:           m.Name.ValueString(),
-		language:       m.Language.ValueString(),
+		languageCode:   m.LanguageCode.ValueString(),
 		approvalStatus: m.ApprovalStatus.ValueString(),
 	}
 	elems := make([]attr.Value, 0, len(list))
@@ -139,12 +146,12 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 
 // templateFilter holds the data source's filters; an empty one matches all.
 type templateFilter struct {
-	name, language, approvalStatus string
+	name, languageCode, approvalStatus string
 }
 
 func (f templateFilter) matches(t wire.TemplateInfo) bool {
 	return (f.name == "" || t.Name == f.name) &&
-		(f.language == "" || t.Language == f.language) &&
+		(f.languageCode == "" || t.Language == f.languageCode) &&
 		(f.approvalStatus == "" || strings.EqualFold(t.ApprovalStatus, f.approvalStatus))
 }
 
@@ -152,10 +159,9 @@ func listedTemplateValue(t wire.TemplateInfo) attr.Value {
 	return types.ObjectValueMust(listedTemplateAttrTypes, map[string]attr.Value{
 		"id":              types.StringValue(t.ID),
 		"name":            types.StringValue(t.Name),
-		"language":        types.StringValue(t.Language),
+		"language_code":   types.StringValue(t.Language),
 		"category":        types.StringValue(t.Category),
-		"header_format":   listedString(t.HeaderFormat),
-		"header":          listedString(t.Header),
+		"header":          accountHeader(t, types.StringNull()),
 		"body":            types.StringValue(t.Body),
 		"footer":          listedString(t.Footer),
 		"approval_status": types.StringValue(t.ApprovalStatus),

@@ -29,7 +29,7 @@ data "interakt_templates" "approved" {
 }
 
 data "interakt_templates" "hindi" {
-  language = "hi"
+  language_code = "hi"
 }
 
 data "interakt_templates" "order_shipped" {
@@ -37,19 +37,20 @@ data "interakt_templates" "order_shipped" {
 }
 
 data "interakt_templates" "order_shipped_pt" {
-  name     = "order_shipped"
-  language = "pt_BR"
+  name          = "order_shipped"
+  language_code = "pt_BR"
 }
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.interakt_templates.all", templates, knownvalue.ListSizeExact(7)),
 				statecheck.ExpectKnownValue("data.interakt_templates.all", templates.AtSliceIndex(5), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"id":              knownvalue.StringExact("4d6c8b29-1a5e-4f30-b7d6-9c2e4a6f8b06"),
-					"name":            knownvalue.StringExact("festive_sale"),
-					"language":        knownvalue.StringExact("en"),
-					"category":        knownvalue.StringExact("MARKETING"),
-					"header_format":   knownvalue.StringExact("IMAGE"),
-					"header":          knownvalue.Null(),
+					"id":            knownvalue.StringExact("4d6c8b29-1a5e-4f30-b7d6-9c2e4a6f8b06"),
+					"name":          knownvalue.StringExact("festive_sale"),
+					"language_code": knownvalue.StringExact("en"),
+					"category":      knownvalue.StringExact("MARKETING"),
+					"header": knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"format": knownvalue.StringExact("IMAGE"), "text": knownvalue.Null(), "example": knownvalue.Null(),
+					}),
 					"body":            knownvalue.StringExact("Hi {{1}}, our festive sale starts today with up to {{2}} off."),
 					"footer":          knownvalue.Null(),
 					"approval_status": knownvalue.StringExact("PENDING"),
@@ -58,14 +59,15 @@ data "interakt_templates" "order_shipped_pt" {
 				statecheck.ExpectKnownValue("data.interakt_templates.hindi", templates, knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"name":          knownvalue.StringExact("order_shipped"),
-						"language":      knownvalue.StringExact("hi"),
-						"header_format": knownvalue.StringExact("TEXT"),
-						"header":        knownvalue.StringExact("ऑर्डर {{1}}"),
+						"language_code": knownvalue.StringExact("hi"),
+						"header": knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"format": knownvalue.StringExact("TEXT"), "text": knownvalue.StringExact("ऑर्डर {{1}}"), "example": knownvalue.Null(),
+						}),
 					}),
 				})),
 				statecheck.ExpectKnownValue("data.interakt_templates.order_shipped", templates, knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"language": knownvalue.StringExact("en"), "footer": knownvalue.StringExact("Reply STOP to opt out")}),
-					knownvalue.ObjectPartial(map[string]knownvalue.Check{"language": knownvalue.StringExact("hi")}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"language_code": knownvalue.StringExact("en"), "footer": knownvalue.StringExact("Reply STOP to opt out")}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"language_code": knownvalue.StringExact("hi")}),
 				})),
 				statecheck.ExpectKnownValue("data.interakt_templates.order_shipped_pt", templates, knownvalue.ListSizeExact(0)),
 			},

@@ -15,7 +15,7 @@ data "interakt_templates" "all" {}
 check "order_shipped_approved" {
   data "interakt_templates" "order_shipped" {
     name            = "order_shipped"
-    language        = "en"
+    language_code   = "en"
     approval_status = "APPROVED"
   }
 
@@ -26,5 +26,5 @@ check "order_shipped_approved" {
 }
 
 output "pending_templates" {
-  value = [for t in data.interakt_templates.all.templates : "${t.name}:${t.language}" if t.approval_status == "PENDING"]
+  value = [for t in data.interakt_templates.all.templates : "${t.name}:${t.language_code}" if t.approval_status == "PENDING"]
 }
