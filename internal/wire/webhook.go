@@ -10,7 +10,18 @@ const (
 	EventRead      = "message_api_read"
 	EventFailed    = "message_api_failed"
 	EventClicked   = "message_api_clicked"
+
+	// Events of messages that Interakt's own campaigns send (an ongoing
+	// campaign fired by a tracked event, or an API campaign): the same
+	// body, with chat_message_type CampaignMessage and the campaign's id.
+	EventCampaignSent      = "message_campaign_sent"
+	EventCampaignDelivered = "message_campaign_delivered"
+	EventCampaignRead      = "message_campaign_read"
+	EventCampaignFailed    = "message_campaign_failed"
 )
+
+// ChatMessageTypeCampaign is chat_message_type of a campaign's message.
+const ChatMessageTypeCampaign = "CampaignMessage"
 
 // Webhook is the body Interakt POSTs to the configured webhook URL.
 type Webhook struct {
@@ -71,6 +82,10 @@ type WebhookMessage struct {
 	// (see RawTemplate).
 	RawTemplate string          `json:"raw_template,omitempty"`
 	MetaData    WebhookMetaData `json:"meta_data"`
+	// ChatMessageType and CampaignID are set on a campaign's message
+	// (message_campaign_* events).
+	ChatMessageType string `json:"chat_message_type,omitempty"`
+	CampaignID      string `json:"campaign_id,omitempty"`
 }
 
 // WebhookMetaData carries the callback data the send was given and, in a
