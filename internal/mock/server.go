@@ -94,6 +94,7 @@ type Server struct {
 	requests     []*Request
 	sent         []SentMessage
 	submissions  []Submission
+	users        userBook
 	// sentChanged is closed and replaced whenever a send is accepted.
 	sentChanged chan struct{}
 
@@ -147,6 +148,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc(wire.MessagePath, s.handleSend)
 	mux.HandleFunc(wire.TemplatesPath, s.handleTemplates)
 	mux.HandleFunc(wire.CreateTemplatePath, s.handleCreateTemplate)
+	mux.HandleFunc(wire.TrackUsersPath, s.handleTrackUser)
+	mux.HandleFunc(wire.UsersPath, s.handleUsers)
 	mux.HandleFunc(AdminApprovalPath, s.handleApproval)
 	mux.HandleFunc("/", s.handleNotFound)
 	s.handler = mux
