@@ -244,3 +244,12 @@ func ParsePhone(input string) (countryCode, phoneNumber string, err error) {
 		return "", "", ErrPhoneInvalid
 	}
 }
+
+// ValidatePhone checks a country code and national phone number, at
+// country_code and phone_number, by the rules a message's recipient
+// follows: a user or an event names a phone the same way. Unknown values
+// skip their rules.
+func ValidatePhone(countryCode, phoneNumber Str) []Problem {
+	ps, code := checkCountryCode(nil, countryCode)
+	return checkPhoneNumber(ps, phoneNumber, countryCode.Value, code)
+}

@@ -167,6 +167,7 @@ func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resour
 		NewTemplateResource,
 		NewTemplateMessageResource,
 		NewCampaignResource,
+		NewUserResource,
 	}
 }
 

@@ -1,0 +1,511 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+)
+
+var (
+	_ resource.Resource                   = &userResource{}
+	_ resource.ResourceWithConfigure      = &userResource{}
+	_ resource.ResourceWithValidateConfig = &userResource{}
+	_ resource.ResourceWithModifyPlan     = &userResource{}
+	_ resource.ResourceWithImportState    = &userResource{}
+)
+
+// privateImported marks, in an imported user's private state, that the
+// next Read takes every trait and tag Interakt holds, as the user has no
+// configuration yet to say which are managed.
+const privateImported = "imported"
+
+// NewUserResource returns the interakt_user resource.
+func NewUserResource() resource.Resource {
+	return &userResource{}
+}
+
+// userResource is a user (contact) of the Interakt account, recorded
+// through the Track Users API and read back through Get Users. Interakt
+// has no API to delete a user.
+type userResource struct {
+	data *providerData
+}
+
+type userModel struct {
+	ID          types.String  `tfsdk:"id"`
+	UserID      types.String  `tfsdk:"user_id"`
+	CountryCode types.String  `tfsdk:"country_code"`
+	PhoneNumber types.String  `tfsdk:"phone_number"`
+	Traits      types.Dynamic `tfsdk:"traits"`
+	Tags        types.List    `tfsdk:"tags"`
+}
+
+func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user"
+}
+
+func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A user (contact) of the Interakt account, such as a QA user that ongoing campaigns message, recorded through Interakt's Track Users API. " +
+			"Create and update send one upsert with the configured traits and tags; a change of traits or tags is an update in place, a change of identity " +
+			"(`user_id`, `country_code`, `phone_number`) replaces the resource.\n\n" +
+			"With an API key, every refresh finds the user through the Get Users API and compares only the traits and tags the configuration manages: " +
+			"traits and tags set in the dashboard or by other systems are never drift and are never removed. Interakt has no API to delete a user: " +
+			"destroying only forgets it, with a warning. Removing a trait or tag from the configuration likewise leaves it on the user.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`user_id` when set, otherwise `<country_code> <phone_number>` (such as `+91 9999999999`): the form the import id takes.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "Your system's id of the user. Give it, or `country_code` and `phone_number`, or both. Changing it replaces the resource.",
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"country_code": schema.StringAttribute{
+				MarkdownDescription: "The country calling code with `+`, such as `+91`; given with `phone_number`. Changing it replaces the resource.",
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"phone_number": schema.StringAttribute{
+				MarkdownDescription: "The national number, digits only, checked at plan by the same rules as a message's recipient (`parse_phone` splits an international number). " +
+					"Changing it replaces the resource.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"traits": schema.DynamicAttribute{
+				MarkdownDescription: "The user's traits this configuration manages, as an object: `{ name = \"Asha\", amount = 2000, vip = true }`. Each value keeps its type " +
+					"in the request: a number is sent as a JSON number, a boolean as a boolean, a string as a string. Values are flat (strings, numbers, booleans; " +
+					"a date as an RFC 3339 string): an object or list is an error at plan. Other traits of the user are left alone.",
+				Optional: true,
+			},
+			"tags": schema.ListAttribute{
+				MarkdownDescription: "Tags this configuration manages, each non-empty and given once. Other tags of the user are left alone, and a tag removed " +
+					"from this list stays on the user.",
+				Optional:    true,
+				ElementType: types.StringType,
+			},
+		},
+	}
+}
+
+func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *userResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg userModel
+	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(userDiagnostics(cfg)...)
+}
+
+// userDiagnostics are the rules of a user's configuration: an identity,
+// a valid phone number, flat traits and distinct non-empty tags.
+// Unknown values skip their rules.
+func userDiagnostics(m userModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	userID, cc, pn := contractStr(m.UserID), contractStr(m.CountryCode), contractStr(m.PhoneNumber)
+	switch {
+	case userID.Known() && strings.TrimSpace(userID.Value) == "":
+		diags.AddAttributeError(path.Root("user_id"), "Empty User ID",
+			"user_id is empty. Give the user's id in your system, or remove user_id and name the user by country_code and phone_number. Nothing was sent.")
+	case userID.Null && cc.Null && pn.Null:
+		diags.AddAttributeError(path.Root("user_id"), "Missing User Identity",
+			"The user has neither user_id nor country_code and phone_number, so Interakt cannot tell which user it is. "+
+				"Give user_id, or country_code and phone_number, or both. Nothing was sent.")
+	}
+	switch {
+	case cc.Null && !pn.Null:
+		diags.AddAttributeError(path.Root("country_code"), "Missing Country Code",
+			"phone_number is set without country_code. Give the country code, such as \"+91\", or use parse_phone to split an international number. Nothing was sent.")
+	case pn.Null && !cc.Null:
+		diags.AddAttributeError(path.Root("phone_number"), "Missing Phone Number",
+			"country_code is set without phone_number. Give the national number, digits only, or remove country_code. Nothing was sent.")
+	case !cc.Null && !pn.Null:
+		diags.Append(problemDiagnostics(path.Empty(), contract.ValidatePhone(cc, pn))...)
+	}
+	diags.Append(traitDiagnostics(m.Traits)...)
+	diags.Append(tagDiagnostics(m.Tags)...)
+	return diags
+}
+
+// tagDiagnostics checks that tags are non-empty and given once.
+func tagDiagnostics(tags types.List) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if tags.IsNull() || tags.IsUnknown() {
+		return diags
+	}
+	seen := map[string]int{}
+	for i, v := range tags.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsUnknown() {
+			continue
+		}
+		at := path.Root("tags").AtListIndex(i)
+		switch {
+		case s.IsNull() || strings.TrimSpace(s.ValueString()) == "":
+			diags.AddAttributeError(at, "Empty Tag", fmt.Sprintf("Tag %d is empty. Remove it or give it a name. Nothing was sent.", i))
+		default:
+			if first, dup := seen[s.ValueString()]; dup {
+				diags.AddAttributeError(at, "Duplicate Tag",
+					fmt.Sprintf("Tag %q is given at %d and again at %d. Give each tag once. Nothing was sent.", s.ValueString(), first, i))
+			} else {
+				seen[s.ValueString()] = i
+			}
+		}
+	}
+	return diags
+}
+
+// ModifyPlan checks the rules again with references resolved (errors only),
+// sets id, warns of traits and tags the configuration stops managing (they
+// stay on the user) and of an apply that will lack the API key.
+func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // Destroy: Delete warns that the user stays.
+	}
+	var plan userModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, d := range userDiagnostics(plan) {
+		if d.Severity() == diag.SeverityError {
+			resp.Diagnostics.Append(d)
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *userModel
+	if !req.State.Raw.IsNull() {
+		state = &userModel{}
+		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if id, ok := userID(plan); ok {
+		plan.ID = types.StringValue(id)
+		resp.Diagnostics.Append(setModel(ctx, &resp.Plan, &plan)...)
+	}
+	if state != nil {
+		dropped := droppedTraits(plan.Traits, state.Traits)
+		if len(dropped) > 0 {
+			resp.Diagnostics.AddAttributeWarning(path.Root("traits"), "Traits Left on the User",
+				fmt.Sprintf("The configuration no longer manages the traits %s. The Track Users API cannot remove a trait, so they stay on the user in Interakt "+
+					"with their last values; only the state forgets them. Clear them in Interakt's dashboard if they must go.", quoteList(dropped)))
+		}
+		if dropped := droppedTags(plan.Tags, state.Tags); len(dropped) > 0 {
+			resp.Diagnostics.AddAttributeWarning(path.Root("tags"), "Tags Left on the User",
+				fmt.Sprintf("The configuration no longer manages the tags %s. They stay on the user in Interakt; only the state forgets them. "+
+					"Remove them in Interakt's dashboard if they must go.", quoteList(dropped)))
+		}
+	}
+	if r.data.keyMissing() && (state == nil || !traitsHeld(plan.Traits, state.Traits) || !tagsHeld(plan.Tags, state.Tags)) {
+		resp.Diagnostics.Append(sendWithoutKey("Recording this user"))
+	}
+}
+
+// userID is the id of a user whose identity is known.
+func userID(m userModel) (string, bool) {
+	switch {
+	case m.UserID.IsUnknown() || m.CountryCode.IsUnknown() || m.PhoneNumber.IsUnknown():
+		return "", false
+	case !m.UserID.IsNull():
+		return m.UserID.ValueString(), true
+	case !m.PhoneNumber.IsNull():
+		return m.CountryCode.ValueString() + " " + m.PhoneNumber.ValueString(), true
+	}
+	return "", false
+}
+
+func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.upsert(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+}
+
+// Update sends one upsert with the managed traits and tags, unless the
+// last refresh found every one of them in Interakt already (as after an
+// import, whose state held all of the user's traits): then nothing is
+// sent.
+func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, prior userModel
+	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if traitsHeld(plan.Traits, prior.Traits) && tagsHeld(plan.Tags, prior.Tags) {
+		tflog.Debug(ctx, "user already holds every managed trait and tag; nothing sent")
+		if id, ok := userID(plan); ok {
+			plan.ID = types.StringValue(id)
+		}
+	} else {
+		resp.Diagnostics.Append(r.upsert(ctx, &plan)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+}
+
+// upsert sends m through the Track Users API and sets its id.
+func (r *userResource) upsert(ctx context.Context, m *userModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if r.data == nil {
+		diags.Append(providerNotConfigured("Recording a user"))
+		return diags
+	}
+	id, ok := userID(*m)
+	if !ok {
+		diags.AddError("Unknown User Identity", "The user's identity is still unknown at apply. Nothing was sent. "+reportBug)
+		return diags
+	}
+	m.ID = types.StringValue(id)
+	traits, d := traitsPayload(m.Traits)
+	diags.Append(d...)
+	tags, d := stringList(m.Tags)
+	diags.Append(d...)
+	if diags.HasError() {
+		return diags
+	}
+	u := wire.TrackUser{
+		UserID: m.UserID.ValueString(), CountryCode: m.CountryCode.ValueString(), PhoneNumber: m.PhoneNumber.ValueString(),
+		Traits: traits, Tags: tags,
+	}
+	if r.data.dryRun {
+		tflog.Info(ctx, "dry run: user not recorded", map[string]any{"traits": len(traits), "tags": len(tags)})
+		diags.AddWarning("User Not Recorded (Dry Run)",
+			"The provider's dry_run is set, so the Track Users request was built but not sent; the state records the user as configured.")
+		return diags
+	}
+	if r.data.api == nil {
+		diags.Append(apiKeyMissing(r.data, "Recording this user", "nothing was sent"))
+		return diags
+	}
+	ctx = maskSecrets(ctx, r.data.secrets)
+	if err := r.data.api.TrackUser(ctx, u); err != nil {
+		outcome := "Interakt refused it, so nothing changed"
+		if !client.IsCertain(err) {
+			outcome = "Interakt may or may not have recorded it"
+		}
+		diags.AddError("User Not Recorded",
+			fmt.Sprintf("The Track Users request for %s failed: %s\n\n%s. Track Users is an upsert, so applying again is safe.", id, err, outcome))
+	}
+	return diags
+}
+
+// stringList returns a list of strings' values, nil for null.
+func stringList(l types.List) ([]string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if l.IsNull() || l.IsUnknown() {
+		return nil, diags
+	}
+	out := make([]string, 0, len(l.Elements()))
+	for i, v := range l.Elements() {
+		s, ok := v.(types.String)
+		if !ok || s.IsNull() || s.IsUnknown() {
+			diags.AddAttributeError(path.Root("tags").AtListIndex(i), "Invalid Tag", "The tag is not a known string at apply. Nothing was sent.")
+			continue
+		}
+		out = append(out, s.ValueString())
+	}
+	return out, diags
+}
+
+// Read finds the user with an API key (not in a dry run) and reports drift
+// in the managed traits and tags only. A user Interakt does not list
+// leaves the state with a warning, so the next apply records it again.
+func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var m userModel
+	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
+	if resp.Diagnostics.HasError() || !r.data.readsAccount() {
+		return
+	}
+	var imported []byte
+	if req.Private != nil {
+		var d diag.Diagnostics
+		imported, d = req.Private.GetKey(ctx, privateImported)
+		resp.Diagnostics.Append(d...)
+	}
+	key := client.UserKey{UserID: m.UserID.ValueString(), CountryCode: m.CountryCode.ValueString(), PhoneNumber: m.PhoneNumber.ValueString()}
+	ctx = maskSecrets(ctx, r.data.secrets)
+	found, ok, err := r.data.api.FindUser(ctx, key)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot Read the User",
+			fmt.Sprintf("Looking up the user %s through Interakt's Get Users API failed: %s\n\nNothing was sent or changed. "+
+				"Retry; to plan without reading the account, run terraform plan -refresh=false.", m.ID.ValueString(), err))
+		return
+	}
+	if !ok {
+		if len(imported) > 0 {
+			resp.Diagnostics.AddError("User Not Found",
+				fmt.Sprintf("Interakt's Get Users API lists no user %s, so there is nothing to import. Check the id: a user id as is, or \"+<country code> <phone number>\".", m.ID.ValueString()))
+			return
+		}
+		resp.Diagnostics.AddWarning("User Not Found in Interakt",
+			fmt.Sprintf("Interakt's Get Users API lists no user %s: it was deleted in Interakt, or Interakt has not yet applied the last upsert "+
+				"(Track Users answers before it applies). The user was removed from the state, and the next apply records it again.", m.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if len(imported) > 0 {
+		m.Traits = allTraits(found.Traits)
+		m.Tags = tagsList(found.Tags)
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	} else {
+		if traits, changed := managedTraits(m.Traits, found.Traits); changed {
+			tflog.Debug(ctx, "managed traits differ in Interakt", map[string]any{"user": m.ID.ValueString()})
+			m.Traits = traits
+		}
+		m.Tags = managedTags(m.Tags, found.Tags)
+	}
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
+}
+
+// tagsList is a list of every tag, null when there is none.
+func tagsList(tags []string) types.List {
+	if len(tags) == 0 {
+		return types.ListNull(types.StringType)
+	}
+	elems := make([]attr.Value, len(tags))
+	for i, t := range tags {
+		elems[i] = types.StringValue(t)
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+// managedTags keeps the tags of state that Interakt still holds, in order:
+// a managed tag gone from the user is drift, and tags set elsewhere are
+// not seen.
+func managedTags(state types.List, remote []string) types.List {
+	held, _ := stringList(state)
+	if state.IsNull() || state.IsUnknown() {
+		return state
+	}
+	kept := make([]attr.Value, 0, len(held))
+	for _, t := range held {
+		if slices.Contains(remote, t) {
+			kept = append(kept, types.StringValue(t))
+		}
+	}
+	if len(kept) == len(held) {
+		return state
+	}
+	return types.ListValueMust(types.StringType, kept)
+}
+
+// tagsHeld tells whether every tag of plan is in prior.
+func tagsHeld(plan, prior types.List) bool {
+	planned, _ := stringList(plan)
+	held, _ := stringList(prior)
+	for _, t := range planned {
+		if !slices.Contains(held, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// droppedTags lists the tags of prior that plan no longer has.
+func droppedTags(plan, prior types.List) []string {
+	planned, _ := stringList(plan)
+	held, _ := stringList(prior)
+	var out []string
+	for _, t := range held {
+		if !slices.Contains(planned, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func quoteList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, s := range items {
+		quoted[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(quoted, ", ")
+}
+
+// Delete only forgets the user: Interakt has no API to delete one.
+func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var m userModel
+	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.AddWarning("User Left in Interakt",
+		fmt.Sprintf("The user %s was removed from the state only: Interakt has no API to delete a user, so it stays in the account with its traits and tags. "+
+			"Delete it in Interakt's dashboard if it is no longer wanted.", m.ID.ValueString()))
+}
+
+// ImportState takes "+<country code> <phone number>" (any spacing, as
+// parse_phone reads it) or a user id. The next Read takes every trait and
+// tag the user has; the first plan then shows the configuration's subset,
+// and its apply sends nothing when Interakt already holds those values.
+func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := strings.TrimSpace(req.ID)
+	m := userModel{
+		UserID: types.StringNull(), CountryCode: types.StringNull(), PhoneNumber: types.StringNull(),
+		Traits: types.DynamicNull(), Tags: types.ListNull(types.StringType),
+	}
+	switch {
+	case id == "":
+		resp.Diagnostics.AddError("Invalid Import ID",
+			"The import id is empty. Give a user id, or the phone number as \"+<country code> <phone number>\", such as \"+91 9999999999\".")
+		return
+	case strings.HasPrefix(id, "+"):
+		cc, pn, err := contract.ParsePhone(id)
+		if err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID",
+				fmt.Sprintf("The import id starts with + but is not a phone number: %s. Give it as \"+<country code> <phone number>\", such as \"+91 9999999999\", "+
+					"or give a user id (which does not start with +).", err))
+			return
+		}
+		m.CountryCode, m.PhoneNumber = types.StringValue(cc), types.StringValue(pn)
+	default:
+		m.UserID = types.StringValue(id)
+	}
+	switch {
+	case r.data != nil && r.data.dryRun:
+		resp.Diagnostics.AddError("Cannot Import in a Dry Run",
+			"Importing a user reads it from Interakt, and the provider's dry_run makes no request. Nothing was imported; unset dry_run to import.")
+		return
+	case !r.data.readsAccount():
+		resp.Diagnostics.Append(apiKeyMissing(r.data, "Importing a user", "nothing was imported"))
+		return
+	}
+	uid, _ := userID(m)
+	m.ID = types.StringValue(uid)
+	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
+}
