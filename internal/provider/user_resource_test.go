@@ -1,0 +1,249 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+)
+
+const qaUserAddr = "interakt_user.qa"
+
+// qaUserConfig is a QA user with typed traits and tags; amount is written
+// into the configuration as a number.
+func qaUserConfig(srv *mock.Server, amount string) string {
+	return providerBlock(srv) + fmt.Sprintf(`
+resource "interakt_user" "qa" {
+  user_id      = "qa-asha"
+  country_code = "+91"
+  phone_number = "9999999999"
+  traits = {
+    name   = "Asha QA"
+    amount = %s
+    vip    = true
+    score  = 4.5
+    pin    = "0560"
+  }
+  tags = ["qa", "beta"]
+}
+`, amount)
+}
+
+// expectTrackBodies fails unless the mock received exactly these Track
+// Users bodies, byte for byte.
+func expectTrackBodies(srv *mock.Server, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got := srv.TrackUserRequests()
+		if len(got) != len(want) {
+			bodies := make([]string, len(got))
+			for i, r := range got {
+				bodies[i] = string(r.Body)
+			}
+			return fmt.Errorf("the mock received %d Track Users requests, want %d: %q", len(got), len(want), bodies)
+		}
+		for i, r := range got {
+			if string(r.Body) != want[i] {
+				return fmt.Errorf("Track Users request %d:\n got %s\nwant %s", i+1, r.Body, want[i])
+			}
+			if r.Status != 202 {
+				return fmt.Errorf("Track Users request %d answered %d, want 202", i+1, r.Status)
+			}
+		}
+		return nil
+	}
+}
+
+const (
+	qaCreateBody = `{"userId":"qa-asha","phoneNumber":"9999999999","countryCode":"+91",` +
+		`"traits":{"amount":2000,"name":"Asha QA","pin":"0560","score":4.5,"vip":true},"tags":["qa","beta"]}`
+	qaUpdateBody = `{"userId":"qa-asha","phoneNumber":"9999999999","countryCode":"+91",` +
+		`"traits":{"amount":2500,"name":"Asha QA","pin":"0560","score":4.5,"vip":true},"tags":["qa","beta"]}`
+)
+
+// TestAccUser_typedTraitsDriftAndForget records a QA user with typed
+// traits and tags, checks the exact JSON the mock received, changes a
+// trait (one upsert, in place), lets the dashboard add a trait and a tag
+// (no drift, nothing sent), then changes a managed trait in the dashboard
+// (drift, one upsert back), and destroys (the user stays in the account).
+func TestAccUser_typedTraitsDriftAndForget(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{})
+	rec := &diagRecorder{}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		CheckDestroy: func(*terraform.State) error {
+			if d := rec.find(tfprotov6.DiagnosticSeverityWarning, "User Left in Interakt"); d == nil {
+				return fmt.Errorf("destroy gave no User Left in Interakt warning")
+			}
+			if users := srv.Users(); len(users) != 1 || users[0].UserID != "qa-asha" {
+				return fmt.Errorf("after destroy the account holds %d users, want qa-asha still there", len(users))
+			}
+			return expectTrackBodies(srv, qaCreateBody, qaUpdateBody, qaUpdateBody)(nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: qaUserConfig(srv, "2000"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(qaUserAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectKnownValue(qaUserAddr, tfjsonpath.New("id"), knownvalue.StringExact("qa-asha")),
+				}},
+				Check: expectTrackBodies(srv, qaCreateBody),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(qaUserAddr, tfjsonpath.New("traits").AtMapKey("amount"), knownvalue.Int64Exact(2000)),
+					statecheck.ExpectKnownValue(qaUserAddr, tfjsonpath.New("traits").AtMapKey("vip"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(qaUserAddr, tfjsonpath.New("traits").AtMapKey("pin"), knownvalue.StringExact("0560")),
+				},
+			},
+			{
+				Config: qaUserConfig(srv, "2500"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(qaUserAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectTrackBodies(srv, qaCreateBody, qaUpdateBody),
+			},
+			{
+				PreConfig: func() {
+					if !srv.EditUser("qa-asha", "", "", func(u *mock.User) {
+						u.Traits["city"] = json.RawMessage(`"Pune"`)
+						u.Tags = append(u.Tags, "dashboard")
+					}) {
+						t.Fatal("the mock has no user qa-asha")
+					}
+				},
+				Config: qaUserConfig(srv, "2500"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: expectTrackBodies(srv, qaCreateBody, qaUpdateBody),
+			},
+			{
+				PreConfig: func() {
+					srv.EditUser("qa-asha", "", "", func(u *mock.User) {
+						u.Traits["amount"] = json.RawMessage(`"2500"`)
+						u.Tags = []string{"qa", "dashboard"}
+					})
+				},
+				Config: qaUserConfig(srv, "2500"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(qaUserAddr, plancheck.ResourceActionUpdate),
+					expectPriorValue(qaUserAddr, "tags", `["qa"]`),
+					expectPriorValue(qaUserAddr, "traits", `{"amount":"2500","name":"Asha QA","pin":"0560","score":4.5,"vip":true}`),
+				}},
+				Check: func(*terraform.State) error {
+					users := srv.Users()
+					if len(users) != 1 || string(users[0].Traits["city"]) != `"Pune"` || string(users[0].Traits["amount"]) != "2500" {
+						return fmt.Errorf("the dashboard's trait or the managed amount is wrong after the apply: %v", users)
+					}
+					return expectTrackBodies(srv, qaCreateBody, qaUpdateBody, qaUpdateBody)(nil)
+				},
+			},
+		},
+	})
+}
+
+// TestAccUser_import imports one user by user id and one by "+CC PHONE",
+// with every trait and tag Interakt holds, then applies a configuration
+// that manages part of them: an update in place that sends nothing,
+// since Interakt already holds those values.
+func TestAccUser_import(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{})
+	srv.AddUser(mock.User{UserID: "crm-7", Traits: map[string]json.RawMessage{"plan": []byte(`"gold"`), "orders": []byte(`12`)}, Tags: []string{"crm"}})
+	srv.AddUser(mock.User{CountryCode: "+91", PhoneNumber: "9888888888", Traits: map[string]json.RawMessage{"vip": []byte(`true`)}, Tags: []string{"vip", "app"}})
+	config := providerBlock(srv) + `
+resource "interakt_user" "by_id" {
+  user_id = "crm-7"
+  traits  = { plan = "gold" }
+}
+
+resource "interakt_user" "by_phone" {
+  country_code = "+91"
+  phone_number = "9888888888"
+  tags         = ["vip"]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		Steps: []resource.TestStep{
+			{
+				Config: config, ResourceName: "interakt_user.by_id", ImportState: true, ImportStateId: "crm-7", ImportStatePersist: true,
+				ImportStateCheck: importedIDs("crm-7"),
+			},
+			{
+				Config: config, ResourceName: "interakt_user.by_phone", ImportState: true, ImportStateId: "+91 98888 88888", ImportStatePersist: true,
+				ImportStateCheck: importedIDs("+91 9888888888"),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					expectPriorValue("interakt_user.by_id", "traits", `{"orders":12,"plan":"gold"}`),
+					expectPriorValue("interakt_user.by_id", "tags", `["crm"]`),
+					expectPriorValue("interakt_user.by_phone", "traits", `{"vip":true}`),
+					expectPriorValue("interakt_user.by_phone", "tags", `["vip","app"]`),
+					plancheck.ExpectResourceAction("interakt_user.by_id", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("interakt_user.by_phone", plancheck.ResourceActionUpdate),
+				}},
+				Check: expectTrackBodies(srv),
+			},
+			{
+				Config:       config,
+				ResourceName: "interakt_user.by_id", ImportState: true, ImportStateId: "crm-404",
+				ExpectError: regexp.MustCompile(`User Not Found`),
+			},
+		},
+	})
+}
+
+// importedIDs checks that an instance with this id was imported; the
+// state persisted from earlier imports holds theirs too.
+func importedIDs(want string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		for _, s := range states {
+			if s.ID == want {
+				return nil
+			}
+		}
+		return fmt.Errorf("no imported instance has the id %q: %v", want, states)
+	}
+}
+
+// expectPriorValue checks an attribute of a resource in the plan's prior
+// state (what the refresh read), as JSON.
+func expectPriorValue(addr, attribute, want string) plancheck.PlanCheck {
+	return priorValueCheck{addr: addr, attribute: attribute, want: want}
+}
+
+type priorValueCheck struct{ addr, attribute, want string }
+
+func (c priorValueCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if req.Plan.PriorState == nil || req.Plan.PriorState.Values == nil {
+		resp.Error = fmt.Errorf("the plan has no prior state")
+		return
+	}
+	for _, r := range req.Plan.PriorState.Values.RootModule.Resources {
+		if r.Address != c.addr {
+			continue
+		}
+		got, err := json.Marshal(r.AttributeValues[c.attribute])
+		if err != nil {
+			resp.Error = err
+			return
+		}
+		if string(got) != c.want {
+			resp.Error = fmt.Errorf("%s.%s in the prior state is %s, want %s", c.addr, c.attribute, got, c.want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the prior state", c.addr)
+}
