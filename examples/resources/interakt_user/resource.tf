@@ -1,3 +1,12 @@
+terraform {
+  required_providers {
+    interakt = {
+      source  = "interakt-community/interakt"
+      version = "~> 0.1"
+    }
+  }
+}
+
 # A QA user that the dashboard's ongoing campaigns message. Traits keep
 # their types: amount is sent as the number 2000 and vip as true.
 resource "interakt_user" "qa" {
