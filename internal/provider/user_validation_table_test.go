@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -122,5 +123,36 @@ func expectOnlyUserDiag(t *testing.T, stage string, diags []*tfprotov6.Diagnosti
 	}
 	if diags[0].Detail == "" {
 		t.Errorf("%s: diagnostic without detail", stage)
+	}
+}
+
+// TestUserPlan_warnsOfTraitsAndTagsLeftOnTheUser checks that a trait or tag
+// the configuration stops managing is a warning at its attribute that says
+// it stays in Interakt, and that an unchanged user plans no warning.
+func TestUserPlan_warnsOfTraitsAndTagsLeftOnTheUser(t *testing.T) {
+	t.Parallel()
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
+	if diags := p.configure(nil); len(diags) != 0 {
+		t.Fatalf("configure: %s", diagString(diags))
+	}
+	priorCfg := validUser()
+	priorCfg["id"] = "qa-asha"
+	prior := p.value(p.resourceType(userType), priorCfg)
+
+	if diags := p.planUpdate(userType, prior, validUser()).Diagnostics; len(diags) != 0 {
+		t.Errorf("unchanged user:\n%s", diagString(diags))
+	}
+	cfg := validUser()
+	cfg["traits"] = map[string]any{"name": "Asha", "vip": true}
+	cfg["tags"] = []any{"beta"}
+	diags := p.planUpdate(userType, prior, cfg).Diagnostics
+	w := tfprotov6.DiagnosticSeverityWarning
+	traits := findDiag(diags, wantDiag{w, "Traits Left on the User", "traits"})
+	tags := findDiag(diags, wantDiag{w, "Tags Left on the User", "tags"})
+	if len(diags) != 2 || traits == nil || tags == nil {
+		t.Fatalf("want the two warnings, got:\n%s", diagString(diags))
+	}
+	if !strings.Contains(traits.Detail, `"amount"`) || !strings.Contains(tags.Detail, `"qa"`) {
+		t.Errorf("the warnings do not name what stays:\n%s", diagString(diags))
 	}
 }
