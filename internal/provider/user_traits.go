@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -42,7 +43,7 @@ func traitDiagnostics(traits types.Dynamic) diag.Diagnostics {
 	if !ok {
 		diags.AddAttributeError(path.Root("traits"), "Invalid Traits",
 			fmt.Sprintf("traits is a %s; give an object of trait names to strings, numbers or booleans, such as { plan = \"gold\", amount = 2000, vip = true }. Nothing was sent.",
-				traits.UnderlyingValue().Type(nil)))
+				traits.UnderlyingValue().Type(context.Background())))
 		return diags
 	}
 	for _, name := range sortedKeys(elems) {
@@ -172,7 +173,7 @@ func sameTrait(v attr.Value, remote json.RawMessage) bool {
 func traitsObject(elems map[string]attr.Value) types.Dynamic {
 	typesOf := make(map[string]attr.Type, len(elems))
 	for name, v := range elems {
-		typesOf[name] = v.Type(nil)
+		typesOf[name] = v.Type(context.Background())
 	}
 	obj, diags := types.ObjectValue(typesOf, elems)
 	if diags.HasError() {
@@ -266,5 +267,5 @@ func typeName(v attr.Value) string {
 	case types.List, types.Tuple, types.Set:
 		return "list"
 	}
-	return v.Type(nil).String()
+	return v.Type(context.Background()).String()
 }

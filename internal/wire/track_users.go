@@ -19,6 +19,12 @@ const TrackUsersPath = "/v1/public/track/users/"
 // limit (at most 100) in the query string.
 const UsersPath = "/v1/public/apis/users/"
 
+// UserByPhonePath is reported by integrators as a lookup of one user by
+// national phone number (GET UserByPhonePath + "9999999999"). Its answer's
+// shape is unconfirmed, and the phone number alone cannot tell countries
+// apart, so the provider uses UsersPath instead.
+const UserByPhonePath = "/v1/public/apis/users/phone_number/"
+
 // MaxUsersLimit is the largest page Get Users answers.
 const MaxUsersLimit = 100
 
