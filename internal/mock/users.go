@@ -292,6 +292,19 @@ func (s *Server) EditUser(userID, countryCode, phoneNumber string, edit func(*Us
 	return true
 }
 
+// DeleteUser removes the user with userID, or else with this phone number,
+// as the dashboard would, and reports whether there was one.
+func (s *Server) DeleteUser(userID, countryCode, phoneNumber string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users.find(userID, countryCode, phoneNumber)
+	if u == nil {
+		return false
+	}
+	s.users.list = slices.DeleteFunc(s.users.list, func(x *User) bool { return x == u })
+	return true
+}
+
 // TrackUserRequests returns the requests to the Track Users API, in
 // arrival order.
 func (s *Server) TrackUserRequests() []Request {

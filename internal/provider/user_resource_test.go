@@ -155,7 +155,8 @@ func TestAccUser_typedTraitsDriftAndForget(t *testing.T) {
 // TestAccUser_import imports one user by user id and one by "+CC PHONE",
 // with every trait and tag Interakt holds, then applies a configuration
 // that manages part of them: an update in place that sends nothing,
-// since Interakt already holds those values.
+// since Interakt already holds those values. A user deleted in the
+// dashboard is then recorded again, and an unknown id is not imported.
 func TestAccUser_import(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
@@ -195,6 +196,21 @@ resource "interakt_user" "by_phone" {
 					plancheck.ExpectResourceAction("interakt_user.by_phone", plancheck.ResourceActionUpdate),
 				}},
 				Check: expectTrackBodies(srv),
+			},
+			{
+				// Deleted in the dashboard: the refresh forgets it with a
+				// warning, and the apply records it again with one upsert.
+				PreConfig: func() {
+					if !srv.DeleteUser("crm-7", "", "") {
+						t.Fatal("the mock has no user crm-7")
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("interakt_user.by_id", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("interakt_user.by_phone", plancheck.ResourceActionNoop),
+				}},
+				Check: expectTrackBodies(srv, `{"userId":"crm-7","traits":{"plan":"gold"}}`),
 			},
 			{
 				Config:       config,
