@@ -62,8 +62,9 @@ func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest,
 func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A user (contact) of the Interakt account, such as a QA user that ongoing campaigns message, recorded through Interakt's Track Users API. " +
-			"Create and update send one upsert with the configured traits and tags; a change of traits or tags is an update in place, a change of identity " +
-			"(`user_id`, `country_code`, `phone_number`) replaces the resource.\n\n" +
+			"Create and update send one upsert with the configured traits and tags; a change of traits or tags is an update in place. " +
+			"An identity attribute (`user_id`, `country_code`, `phone_number`) changed to another value replaces the resource; one added or removed " +
+			"is an update in place of the same user.\n\n" +
 			"With an API key, every refresh finds the user through the Get Users API and compares only the traits and tags the configuration manages: " +
 			"traits and tags set in the dashboard or by other systems are never drift and are never removed. Interakt has no API to delete a user: " +
 			"destroying only forgets it, with a warning. Removing a trait or tag from the configuration likewise leaves it on the user.",
@@ -74,20 +75,20 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"user_id": schema.StringAttribute{
-				MarkdownDescription: "Your system's id of the user. Give it, or `country_code` and `phone_number`, or both. Changing it replaces the resource.",
+				MarkdownDescription: "Your system's id of the user. Give it, or `country_code` and `phone_number`, or both. " + identityChange,
 				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{replacedWhenChanged()},
 			},
 			"country_code": schema.StringAttribute{
-				MarkdownDescription: "The country calling code with `+`, such as `+91`; given with `phone_number`. Changing it replaces the resource.",
+				MarkdownDescription: "The country calling code with `+`, such as `+91`; given with `phone_number`. " + identityChange,
 				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers:       []planmodifier.String{replacedWhenChanged()},
 			},
 			"phone_number": schema.StringAttribute{
 				MarkdownDescription: "The national number, digits only, checked at plan by the same rules as a message's recipient (`parse_phone` splits an international number). " +
-					"Changing it replaces the resource.",
+					identityChange,
 				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.String{replacedWhenChanged()},
 			},
 			"traits": schema.DynamicAttribute{
 				MarkdownDescription: "The user's traits this configuration manages, as an object: `{ name = \"Asha\", amount = 2000, vip = true }`. Each value keeps its type " +
@@ -103,6 +104,20 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 		},
 	}
+}
+
+// identityChange says how a change of an identity attribute is planned.
+const identityChange = "Changing it to another value replaces the resource (another user); adding it to a user named by the other identity, " +
+	"or removing it, is an update in place of the same user."
+
+// replacedWhenChanged replaces the user when an identity attribute goes
+// from one value to another: that names another user. Adding one (such as
+// a user_id to a user known by phone, which the upsert attaches) or
+// dropping one keeps the same user.
+func replacedWhenChanged() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+		resp.RequiresReplace = !req.StateValue.IsNull() && !req.PlanValue.IsNull()
+	}, "Replaces the resource when the value changes to another value.", "Replaces the resource when the value changes to another value.")
 }
 
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -252,10 +267,10 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 
-// Update sends one upsert with the managed traits and tags, unless the
-// last refresh found every one of them in Interakt already (as after an
-// import, whose state held all of the user's traits): then nothing is
-// sent.
+// Update sends one upsert with the identity and the managed traits and
+// tags, unless the last refresh found every one of them in Interakt
+// already (as after an import, whose state held all of the user's traits
+// and its whole identity): then nothing is sent.
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, prior userModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
@@ -263,7 +278,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if traitsHeld(plan.Traits, prior.Traits) && tagsHeld(plan.Tags, prior.Tags) {
+	if identityHeld(plan, prior) && traitsHeld(plan.Traits, prior.Traits) && tagsHeld(plan.Tags, prior.Tags) {
 		tflog.Debug(ctx, "user already holds every managed trait and tag; nothing sent")
 		if id, ok := userID(plan); ok {
 			plan.ID = types.StringValue(id)
@@ -275,6 +290,17 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		}
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+}
+
+// identityHeld tells whether every identity attribute plan gives is
+// prior's: an added one must be sent, a dropped one need not.
+func identityHeld(plan, prior userModel) bool {
+	for _, pair := range [][2]types.String{{plan.UserID, prior.UserID}, {plan.CountryCode, prior.CountryCode}, {plan.PhoneNumber, prior.PhoneNumber}} {
+		if !pair[0].IsNull() && !pair[0].Equal(pair[1]) {
+			return false
+		}
+	}
+	return true
 }
 
 // upsert sends m through the Track Users API and sets its id.
@@ -378,6 +404,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	if len(imported) > 0 {
+		importIdentity(&m, found)
 		m.Traits = allTraits(found.Traits)
 		m.Tags = tagsList(found.Tags)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
@@ -389,6 +416,19 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		m.Tags = managedTags(m.Tags, found.Tags)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
+}
+
+// importIdentity completes an imported user's identity from Interakt's:
+// its user id when imported by phone, its phone number when imported by
+// user id and Interakt gives one that passes the phone rules.
+func importIdentity(m *userModel, found wire.Customer) {
+	if m.UserID.IsNull() && found.UserID != "" {
+		m.UserID = types.StringValue(found.UserID)
+	}
+	if m.PhoneNumber.IsNull() && found.CountryCode != "" && found.PhoneNumber != "" &&
+		len(contract.ValidatePhone(contract.StrOf(found.CountryCode), contract.StrOf(found.PhoneNumber))) == 0 {
+		m.CountryCode, m.PhoneNumber = types.StringValue(found.CountryCode), types.StringValue(found.PhoneNumber)
+	}
 }
 
 // tagsList is a list of every tag, null when there is none.

@@ -153,15 +153,18 @@ func TestAccUser_typedTraitsDriftAndForget(t *testing.T) {
 }
 
 // TestAccUser_import imports one user by user id and one by "+CC PHONE",
-// with every trait and tag Interakt holds, then applies a configuration
-// that manages part of them: an update in place that sends nothing,
-// since Interakt already holds those values. A user deleted in the
+// with its whole identity and every trait and tag Interakt holds, then
+// applies a configuration that manages part of them: an update in place
+// (not a replacement) that sends nothing, since Interakt already holds
+// those values. A user deleted in the
 // dashboard is then recorded again, and an unknown id is not imported.
 func TestAccUser_import(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
-	srv.AddUser(mock.User{UserID: "crm-7", Traits: map[string]json.RawMessage{"plan": []byte(`"gold"`), "orders": []byte(`12`)}, Tags: []string{"crm"}})
-	srv.AddUser(mock.User{CountryCode: "+91", PhoneNumber: "9888888888", Traits: map[string]json.RawMessage{"vip": []byte(`true`)}, Tags: []string{"vip", "app"}})
+	srv.AddUser(mock.User{UserID: "crm-7", CountryCode: "+91", PhoneNumber: "9777777777",
+		Traits: map[string]json.RawMessage{"plan": []byte(`"gold"`), "orders": []byte(`12`)}, Tags: []string{"crm"}})
+	srv.AddUser(mock.User{UserID: "app-42", CountryCode: "+91", PhoneNumber: "9888888888",
+		Traits: map[string]json.RawMessage{"vip": []byte(`true`)}, Tags: []string{"vip", "app"}})
 	config := providerBlock(srv) + `
 resource "interakt_user" "by_id" {
   user_id = "crm-7"
@@ -188,6 +191,8 @@ resource "interakt_user" "by_phone" {
 			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					expectPriorValue("interakt_user.by_id", "phone_number", `"9777777777"`),
+					expectPriorValue("interakt_user.by_phone", "user_id", `"app-42"`),
 					expectPriorValue("interakt_user.by_id", "traits", `{"orders":12,"plan":"gold"}`),
 					expectPriorValue("interakt_user.by_id", "tags", `["crm"]`),
 					expectPriorValue("interakt_user.by_phone", "traits", `{"vip":true}`),

@@ -156,3 +156,41 @@ func TestUserPlan_warnsOfTraitsAndTagsLeftOnTheUser(t *testing.T) {
 		t.Errorf("the warnings do not name what stays:\n%s", diagString(diags))
 	}
 }
+
+// TestUserPlan_identityChange checks that an identity attribute changed to
+// another value replaces the user, and that one added or dropped does not.
+func TestUserPlan_identityChange(t *testing.T) {
+	t.Parallel()
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
+	if diags := p.configure(nil); len(diags) != 0 {
+		t.Fatalf("configure: %s", diagString(diags))
+	}
+	priorCfg := validUser()
+	priorCfg["id"], priorCfg["user_id"] = "+91 9999999999", nil
+	prior := p.value(p.resourceType(userType), priorCfg)
+	for _, tt := range []struct {
+		name    string
+		change  func(c map[string]any)
+		replace []string
+	}{
+		{name: "user id added", change: func(map[string]any) {}},
+		{name: "phone number changed", change: func(c map[string]any) { c["phone_number"] = "9888888888" }, replace: []string{"phone_number"}},
+		{name: "phone dropped", change: func(c map[string]any) { c["country_code"], c["phone_number"] = nil, nil }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := validUser()
+			tt.change(cfg)
+			resp := p.planUpdate(userType, prior, cfg)
+			if hasErrorDiag(resp.Diagnostics) {
+				t.Fatalf("plan:\n%s", diagString(resp.Diagnostics))
+			}
+			var got []string
+			for _, ap := range resp.RequiresReplace {
+				got = append(got, attrPathString(ap))
+			}
+			if strings.Join(got, ",") != strings.Join(tt.replace, ",") {
+				t.Errorf("replaced by %v, want %v", got, tt.replace)
+			}
+		})
+	}
+}
