@@ -340,13 +340,32 @@ func (r *userResource) upsert(ctx context.Context, m *userModel) diag.Diagnostic
 	ctx = maskSecrets(ctx, r.data.secrets)
 	if err := r.data.api.TrackUser(ctx, u); err != nil {
 		outcome := "Interakt refused it, so nothing changed"
-		if !client.IsCertain(err) {
+		switch {
+		case client.KindOf(err) == client.KindUnsent:
+			outcome = "The request was not sent, so nothing changed"
+		case !client.IsCertain(err):
 			outcome = "Interakt may or may not have recorded it"
 		}
 		diags.AddError("User Not Recorded",
-			fmt.Sprintf("The Track Users request for %s failed: %s\n\n%s. Track Users is an upsert, so applying again is safe.", id, err, outcome))
+			fmt.Sprintf("The Track Users request for %s failed: %s\n\n%s. Track Users is an upsert, so applying again is safe.", userLabel(*m), err, outcome))
 	}
 	return diags
+}
+
+// userLabel names a user in diagnostics without quoting a phone number,
+// which is personal data: by user id when it has one.
+func userLabel(m userModel) string {
+	if !m.UserID.IsNull() && !m.UserID.IsUnknown() {
+		return fmt.Sprintf("the user %q", m.UserID.ValueString())
+	}
+	return "the user of this phone_number"
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // stringList returns a list of strings' values, nil for null.
@@ -387,19 +406,19 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	found, ok, err := r.data.api.FindUser(ctx, key)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot Read the User",
-			fmt.Sprintf("Looking up the user %s through Interakt's Get Users API failed: %s\n\nNothing was sent or changed. "+
-				"Retry; to plan without reading the account, run terraform plan -refresh=false.", m.ID.ValueString(), err))
+			fmt.Sprintf("Looking up %s through Interakt's Get Users API failed: %s\n\nNothing was sent or changed. "+
+				"Retry; to plan without reading the account, run terraform plan -refresh=false.", userLabel(m), err))
 		return
 	}
 	if !ok {
 		if len(imported) > 0 {
 			resp.Diagnostics.AddError("User Not Found",
-				fmt.Sprintf("Interakt's Get Users API lists no user %s, so there is nothing to import. Check the id: a user id as is, or \"+<country code> <phone number>\".", m.ID.ValueString()))
+				fmt.Sprintf("Interakt's Get Users API does not list %s, so there is nothing to import. Check the id: a user id as is, or \"+<country code> <phone number>\".", userLabel(m)))
 			return
 		}
 		resp.Diagnostics.AddWarning("User Not Found in Interakt",
-			fmt.Sprintf("Interakt's Get Users API lists no user %s: it was deleted in Interakt, or Interakt has not yet applied the last upsert "+
-				"(Track Users answers before it applies). The user was removed from the state, and the next apply records it again.", m.ID.ValueString()))
+			fmt.Sprintf("Interakt's Get Users API does not list %s: it was deleted in Interakt, or Interakt has not yet applied the last upsert "+
+				"(Track Users answers before it applies). The user was removed from the state, and the next apply records it again.", userLabel(m)))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -410,7 +429,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
 	} else {
 		if traits, changed := managedTraits(m.Traits, found.Traits); changed {
-			tflog.Debug(ctx, "managed traits differ in Interakt", map[string]any{"user": m.ID.ValueString()})
+			tflog.Debug(ctx, "managed traits differ in Interakt")
 			m.Traits = traits
 		}
 		m.Tags = managedTags(m.Tags, found.Tags)
@@ -504,8 +523,8 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	resp.Diagnostics.AddWarning("User Left in Interakt",
-		fmt.Sprintf("The user %s was removed from the state only: Interakt has no API to delete a user, so it stays in the account with its traits and tags. "+
-			"Delete it in Interakt's dashboard if it is no longer wanted.", m.ID.ValueString()))
+		fmt.Sprintf("%s was removed from the state only: Interakt has no API to delete a user, so it stays in the account with its traits and tags. "+
+			"Delete it in Interakt's dashboard if it is no longer wanted.", capitalize(userLabel(m))))
 }
 
 // ImportState takes "+<country code> <phone number>" (any spacing, as
