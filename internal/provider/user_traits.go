@@ -43,7 +43,7 @@ func traitDiagnostics(traits types.Dynamic) diag.Diagnostics {
 	if !ok {
 		diags.AddAttributeError(path.Root("traits"), "Invalid Traits",
 			fmt.Sprintf("traits is a %s; give an object of trait names to strings, numbers or booleans, such as { plan = \"gold\", amount = 2000, vip = true }. Nothing was sent.",
-				traits.UnderlyingValue().Type(context.Background())))
+				typeName(traits.UnderlyingValue())))
 		return diags
 	}
 	for _, name := range sortedKeys(elems) {
@@ -53,6 +53,7 @@ func traitDiagnostics(traits types.Dynamic) diag.Diagnostics {
 		case name == "":
 			diags.AddAttributeError(at, "Empty Trait Name", "A trait has an empty name. Give every trait a name, or remove it. Nothing was sent.")
 		case v.IsUnknown():
+			// Known by apply; ModifyPlan checks it then.
 		case v.IsNull():
 			diags.AddAttributeError(at, "Null Trait Value",
 				fmt.Sprintf("Trait %q is null. The Track Users API cannot remove a trait; give it a string, number or boolean, or leave it out of traits. Nothing was sent.", name))
@@ -266,6 +267,12 @@ func typeName(v attr.Value) string {
 		return "map"
 	case types.List, types.Tuple, types.Set:
 		return "list"
+	case types.String:
+		return "string"
+	case types.Number, types.Int64, types.Float64:
+		return "number"
+	case types.Bool:
+		return "bool"
 	}
 	return v.Type(context.Background()).String()
 }

@@ -85,7 +85,11 @@ func TestUserValidationTable(t *testing.T) {
 			cfg := validUser()
 			tt.mutate(cfg)
 			if tt.unknownAtValidate == "" {
-				expectOnlyUserDiag(t, "validate", p.validate(userType, cfg), tt.want)
+				diags := p.validate(userType, cfg)
+				expectOnlyUserDiag(t, "validate", diags, tt.want)
+				if len(diags) == 1 && strings.Contains(diags[0].Detail, "basetypes.") {
+					t.Errorf("the detail names a Go type: %s", diags[0].Detail)
+				}
 				return
 			}
 			hidden := validUser()
