@@ -94,6 +94,7 @@ type Server struct {
 	requests     []*Request
 	sent         []SentMessage
 	submissions  []Submission
+	apiCampaigns []APICampaign
 	// sentChanged is closed and replaced whenever a send is accepted.
 	sentChanged chan struct{}
 
@@ -148,6 +149,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc(wire.TemplatesPath, s.handleTemplates)
 	mux.HandleFunc(wire.CreateTemplatePath, s.handleCreateTemplate)
 	mux.HandleFunc(AdminApprovalPath, s.handleApproval)
+	mux.HandleFunc(wire.CreateCampaignPath, s.handleCreateCampaign)
 	mux.HandleFunc("/", s.handleNotFound)
 	s.handler = mux
 	return s
