@@ -81,6 +81,7 @@ func (r *campaignResource) planAPICampaign(ctx context.Context, plan campaignMod
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, id, types.StringUnknown())...)
 }
 
+// knownOr is s, or says that it is known only after apply.
 func knownOr(s string, known bool) string {
 	if !known {
 		return "(known after apply)"
