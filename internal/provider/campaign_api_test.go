@@ -9,11 +9,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -300,4 +302,58 @@ func (c campaignStateFunc) CheckState(_ context.Context, req statecheck.CheckSta
 		}
 	}
 	resp.Error = fmt.Errorf("%s not in state", campaignAddr)
+}
+
+// TestAccAPICampaignSingleSendAndLatest sends a campaign with an API
+// campaign and a test send that names its api_campaign_id: both requests
+// carry the one campaignId. interakt_message_status finds the test send by
+// latest, from the send's own sent_at (the provider's clock, a moment
+// after the mock timed the message: the allowance for clocks covers it),
+// and waits for it to be delivered.
+func TestAccAPICampaignSingleSendAndLatest(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	recipients := campaignRecipients(1)
+	config := strings.Replace(campaignHCL(srv, fmt.Sprintf("  status_url = %q\n", rcv.url), apiCampaignExtra, recipients),
+		"provider \"interakt\" {", "provider \"interakt\" {\n  rate_limit_per_minute = 100000", 1) + `
+resource "interakt_template_message" "smoke" {
+  template        = { name = "order_shipped", language_code = "en" }
+  api_campaign_id = interakt_campaign.test.api_campaign_id
+  country_code    = "+91"
+  phone_number    = "9812345678"
+  header_values   = ["A-1001"]
+  body_values     = ["Asha", "A-1001"]
+}
+
+data "interakt_message_status" "latest" {
+  latest = {
+    country_code = "+91"
+    phone_number = "9812345678"
+    template     = "order_shipped"
+    since        = interakt_template_message.smoke.sent_at
+  }
+  wait_for = "delivered"
+  timeout  = "30s"
+}
+`
+	const latestAddr = "data.interakt_message_status.latest"
+	campaignAccTest(t, resource.TestStep{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectStateAPICampaign(srv),
+			expectAPICampaigns(srv, "en"),
+			statecheck.CompareValuePairs("interakt_template_message.smoke", tfjsonpath.New("api_campaign_id"),
+				campaignAddr, tfjsonpath.New("api_campaign_id"), compare.ValuesSame()),
+			statecheck.CompareValuePairs(latestAddr, tfjsonpath.New("id"),
+				"interakt_template_message.smoke", tfjsonpath.New("id"), compare.ValuesSame()),
+			statecheck.ExpectKnownValue(latestAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^(delivered|read)$`))),
+			campaignMockCheck(func() error {
+				if n := len(srv.Sent()); n != 2 {
+					return fmt.Errorf("the mock accepted %d sends, want 2", n)
+				}
+				return nil
+			}),
+		},
+	})
 }
