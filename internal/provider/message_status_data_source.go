@@ -74,6 +74,8 @@ func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		MarkdownDescription: "Status of one message, as the status receiver (`interakt-receiver`, at the provider's `status_url`) " +
 			"has recorded it from Interakt's webhooks. Interakt itself offers no way to ask for a message's status, " +
 			"so a message the receiver has no webhook for yet is `pending`, not an error.\n\n" +
+			"The message is named by `id`, or found by `latest`: the latest message to a recipient with a template since a time, " +
+			"whoever sent it (an ongoing campaign after a tracked event, say).\n\n" +
 			"With `wait_for`, the read polls the receiver until the message reaches that status (or a later one), " +
 			"and fails if the message fails or `timeout` passes first.\n\n" +
 			"Terraform reads data sources on every plan, so declare this one inside a `check {}` block: " +
