@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -22,7 +23,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/journal"
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 const apiCampaignExtra = "  api_campaign_name = \"launch-2026\"\n"
@@ -354,6 +357,57 @@ data "interakt_message_status" "latest" {
 				}
 				return nil
 			}),
+		},
+	})
+}
+
+// TestAccCampaignAPICampaignUncertainCreate starts from a journal whose
+// create of the API campaign was written and never answered, as a kill
+// during the request leaves it: the apply creates nothing, sends nothing
+// and stops with an error that says how to go on; with a new name it
+// creates that campaign once and sends under it.
+func TestAccCampaignAPICampaignUncertainCreate(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	dir := t.TempDir()
+	if err := journal.NewDir(dir).Begin(t.Context(), wire.JournalEntry{
+		Attempt:   uuid.NewString(),
+		Key:       apiCampaignKey("", "launch-2026", "order_shipped", "en"),
+		StartedAt: time.Now().UTC().Format(time.RFC3339Nano),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	recipients := campaignRecipients(2)
+	seams := testSeams().withEnv(envAPIKey, testAPIKey)
+	seams.journalDir = dir
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(seams),
+		Steps: []resource.TestStep{
+			{
+				Config:      apiCampaignHCL(srv, "en", recipients),
+				ExpectError: regexp.MustCompile(`API Campaign Creation Uncertain`),
+			},
+			{
+				PreConfig: func() {
+					if n, sent := len(srv.APICampaigns()), srv.SentCount(); n != 0 || sent != 0 {
+						t.Errorf("the uncertain create's apply made %d API campaigns and %d sends, want none", n, sent)
+					}
+				},
+				Config: strings.Replace(apiCampaignHCL(srv, "en", recipients), `"launch-2026"`, `"launch-2026 b"`, 1),
+				ConfigStateChecks: append(expectCampaignCounts(2, 0), expectStateAPICampaign(srv),
+					campaignMockCheck(func() error {
+						created := srv.APICampaigns()
+						if len(created) != 1 || created[0].Request.CampaignName != "launch-2026 b" {
+							return fmt.Errorf("API campaigns created: %+v, want one, launch-2026 b", created)
+						}
+						for _, m := range srv.Sent() {
+							if m.Message.CampaignID != created[0].ID {
+								return fmt.Errorf("send to %s has campaignId %q, want %s", m.Message.PhoneNumber, m.Message.CampaignID, created[0].ID)
+							}
+						}
+						return nil
+					})),
+			},
 		},
 	})
 }
