@@ -171,6 +171,7 @@ func TestAccCampaignAPICampaignKill(t *testing.T) {
 	srv := c.srv
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 19))
 	const runs, perRun = 4, 20
+	adopted := 0
 	for run := range runs {
 		recipients := make([]campaignRecipient, perRun)
 		for i := range recipients {
@@ -225,6 +226,9 @@ func TestAccCampaignAPICampaignKill(t *testing.T) {
 		if saved != nil && !bytes.Contains(out, []byte("API Campaign Adopted From a Stopped Apply")) {
 			t.Errorf("run %d: the apply after the kill does not say it adopts the API campaign:\n%s", run, out)
 		}
+		if bytes.Contains(out, []byte("API Campaign Adopted From a Stopped Apply")) {
+			adopted++
+		}
 		created := srv.APICampaigns()
 		if n := len(created) - createsBefore; n != 1 {
 			t.Errorf("run %d: %d API campaigns after the apply that followed the kill, want 1", run, n)
@@ -258,7 +262,8 @@ func TestAccCampaignAPICampaignKill(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d killed first applies: %d API campaigns created in all", runs, len(srv.APICampaigns()))
+	t.Logf("%d killed first applies: %d API campaigns created in all, %d taken from the journal by the next apply, %d sends",
+		runs, len(srv.APICampaigns()), adopted, len(srv.Sent()))
 }
 
 // stateAttribute reads a top-level attribute of interakt_campaign.test
@@ -352,9 +357,12 @@ data "interakt_message_status" "latest" {
 				"interakt_template_message.smoke", tfjsonpath.New("id"), compare.ValuesSame()),
 			statecheck.ExpectKnownValue(latestAddr, tfjsonpath.New("status"), knownvalue.StringRegexp(regexp.MustCompile(`^(delivered|read)$`))),
 			campaignMockCheck(func() error {
-				if n := len(srv.Sent()); n != 2 {
+				sent := srv.Sent()
+				if n := len(sent); n != 2 {
 					return fmt.Errorf("the mock accepted %d sends, want 2", n)
 				}
+				t.Logf("create-campaign body: %s", srv.APICampaigns()[0].Body)
+				t.Logf("send body: %s", sent[0].Body)
 				return nil
 			}),
 		},
