@@ -635,3 +635,19 @@ func TestMessageStatusReadLatest(t *testing.T) {
 		t.Errorf("want one No Message Found in Time error at latest, got:\n%s", diagString(diags))
 	}
 }
+
+// A latest read that fails names the message it found, or the search.
+func TestLatestReadFailedNamesTheMessage(t *testing.T) {
+	t.Parallel()
+	q := latestQuery{template: "order_shipped", since: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	failed := latestReadFailed(q, &statusFailedError{status: wire.Status{ID: "m9", Status: wire.StatusFailed}})
+	if failed.Summary() != "Message Failed" ||
+		!strings.HasPrefix(failed.Detail(), "Message m9 (the latest of template order_shipped to the recipient since 2026-03-01T10:00:00Z) failed") {
+		t.Errorf("failed: %s: %s", failed.Summary(), failed.Detail())
+	}
+	none := latestReadFailed(q, &statusTimeoutError{last: pendingStatus(""), timeout: time.Minute})
+	if !none.Equal(diag.NewAttributeErrorDiagnostic(path.Root("latest"), "No Message Found in Time", none.Detail())) ||
+		!strings.Contains(none.Detail(), "searched from 2026-03-01T09:58:00Z") {
+		t.Errorf("none found: %s: %s", none.Summary(), none.Detail())
+	}
+}

@@ -183,9 +183,9 @@ func latestReadFailed(q latestQuery, err error) diag.Diagnostic {
 				"Interakt's webhook reaches the receiver with the campaign message events (message_campaign_*) subscribed.",
 				label, q.since.Add(-latestSkew).UTC().Format(time.RFC3339), timeout.timeout))
 	}
-	found := "the latest message " + label
-	if st := lastStatus(err); st != "" {
-		found = "message " + st + " (the latest " + label + ")"
+	found := "(the latest " + label + ")"
+	if id := lastStatus(err); id != "" {
+		found = id + " " + found
 	}
 	return statusReadFailed(found, err)
 }
