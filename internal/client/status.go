@@ -119,6 +119,20 @@ func (s *StatusReader) Search(ctx context.Context, q wire.MessageSearch) ([]wire
 	return found.Messages, nil
 }
 
+// Latest asks the receiver for the latest message sent to a recipient with
+// a template since a time, whoever sent it; found is false when there is
+// none.
+func (s *StatusReader) Latest(ctx context.Context, q wire.MessageLatest) (st wire.Status, found bool, err error) {
+	var answer wire.MessagesFound
+	if err := s.post(ctx, wire.MessagesLatestPath, q, &answer); err != nil {
+		return wire.Status{}, false, err
+	}
+	if len(answer.Messages) == 0 {
+		return wire.Status{}, false, nil
+	}
+	return answer.Messages[0], true, nil
+}
+
 // post sends a JSON request that reads (safe to repeat) and decodes the
 // answer into out.
 func (s *StatusReader) post(ctx context.Context, path string, in, out any) error {

@@ -95,6 +95,7 @@ type Server struct {
 	sent         []SentMessage
 	submissions  []Submission
 	users        userBook
+	apiCampaigns []APICampaign
 	// sentChanged is closed and replaced whenever a send is accepted.
 	sentChanged chan struct{}
 
@@ -151,6 +152,7 @@ func New(opts Options) *Server {
 	mux.HandleFunc(wire.TrackUsersPath, s.handleTrackUser)
 	mux.HandleFunc(wire.UsersPath, s.handleUsers)
 	mux.HandleFunc(AdminApprovalPath, s.handleApproval)
+	mux.HandleFunc(wire.CreateCampaignPath, s.handleCreateCampaign)
 	mux.HandleFunc("/", s.handleNotFound)
 	s.handler = mux
 	return s

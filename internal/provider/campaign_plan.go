@@ -100,6 +100,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 	prior := map[string]recipientResult{}
 	salt := ""
+	var priorState *campaignModel
 	if !req.State.Raw.IsNull() {
 		var state campaignModel
 		resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
@@ -107,7 +108,9 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			return
 		}
 		prior, salt = resultsFromMap(state.Results), state.ID.ValueString()
+		priorState = &state
 	}
+	r.planAPICampaign(ctx, plan, priorState, resp)
 	// retry_uncertain is checked against the state's results, so here and
 	// not in ValidateConfig, which has no state.
 	retry, _ := readRetryUncertain(plan.RetryUncertain)

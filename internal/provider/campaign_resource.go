@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -60,6 +62,10 @@ type campaignModel struct {
 	FailedCount    types.Int64    `tfsdk:"failed_count"`
 	DeliveryCounts types.Map      `tfsdk:"delivery_counts"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	// APICampaignName and APICampaignID: the Interakt API campaign the
+	// campaign's sends are grouped under (see campaign_api.go).
+	APICampaignName types.String `tfsdk:"api_campaign_name"`
+	APICampaignID   types.String `tfsdk:"api_campaign_id"`
 }
 
 const campaignDescription = "Sends one WhatsApp template to many recipients, each with its own values, at the provider's rate limit, " +
@@ -195,6 +201,23 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Computed:    true,
 				ElementType: types.Int64Type,
 			},
+			"api_campaign_name": schema.StringAttribute{
+				MarkdownDescription: "When set, the campaign's messages are grouped under an Interakt API campaign of this name, " +
+					"which the dashboard's campaign reports show with its delivery and read figures. The apply creates it once " +
+					"(`POST /v1/public/create-campaign/` with `campaign_type = \"PublicAPI\"` and the template's name and language), " +
+					"before its first send, and every send of the campaign names it in `campaignId`. The create is journaled like " +
+					"a send: a killed apply never creates two. Interakt keys an API campaign by its template, so a change of the " +
+					"template's name or language (or of this name) makes the plan warn and the apply create a new one; recipients " +
+					"already sent are not sent again because of it. Adding it to a campaign that has sent only groups its later sends.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"api_campaign_id": schema.StringAttribute{
+				MarkdownDescription: "The id Interakt gave the API campaign named by `api_campaign_name` (its answer's " +
+					"`data.campaignId`), sent as `campaignId` with every message. Null without `api_campaign_name`, and in a dry run, " +
+					"which creates nothing.",
+				Computed: true,
+			},
 			"failed_count": schema.Int64Attribute{
 				MarkdownDescription: "How many recipients are not sent: `failed`, `rejected` or `uncertain`. " +
 					"A postcondition `self.failed_count == 0` turns any of them into an error.",
@@ -230,6 +253,9 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 	plan.ID = types.StringValue(uuid.NewString())
+	if !r.ensureAPICampaign(ctx, &plan, "", &resp.Diagnostics) {
+		return
+	}
 	if !r.apply(ctx, "create", timeout, &plan, nil, "", &resp.Diagnostics) {
 		return
 	}
@@ -292,6 +318,9 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	plan.ID = state.ID
+	if !r.ensureAPICampaign(ctx, &plan, state.ID.ValueString(), &resp.Diagnostics) {
+		return
+	}
 	if !plan.Results.IsUnknown() {
 		// The plan promised no send and these exact results; keep to it.
 		resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
@@ -364,6 +393,9 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 	jobs := make([]campaignJob, 0, len(decision.send))
 	for _, s := range decision.send {
 		in := inputs.recipients[s.key]
+		// The API campaign is not part of the inputs' hash or journal key:
+		// adding one, or a new one for a new template, sends nobody again.
+		in.message.CampaignID = plan.APICampaignID.ValueString()
 		jobs = append(jobs, campaignJob{key: s.key, message: in.message, hash: in.hash, journalKey: in.journalKey})
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, timeout)

@@ -159,6 +159,9 @@ func TestCampaignValidationTable(t *testing.T) {
 		{name: "contract template name", mutate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["name"] = "Order Shipped"
 		}, want: wantDiag{campaignErr, "Invalid Template Name", `template.name`}},
+		{name: "empty API campaign name", mutate: func(t *testing.T, c map[string]any) {
+			c["api_campaign_name"] = ""
+		}, want: wantDiag{campaignErr, "Invalid Attribute Value Length", `api_campaign_name`}},
 		// From references: unknown at validate, caught at plan.
 		{name: "body variables from a template resource", mutate: func(t *testing.T, c map[string]any) {
 			campaignTemplateOf(t, c)["body_variables"] = 3

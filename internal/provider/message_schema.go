@@ -64,3 +64,9 @@ func valueAttributes(replace bool) map[string]schema.Attribute {
 func actionValueAttributes() map[string]aschema.Attribute {
 	return actionFieldAttributes(messageValueFields)
 }
+
+// descAPICampaignID describes a single send's api_campaign_id.
+const descAPICampaignID = "The id of an Interakt API campaign to group this message under, sent as `campaignId`: for example " +
+	"`interakt_campaign.<name>.api_campaign_id`, or an id from the dashboard. Interakt keys an API campaign by its template, " +
+	"so name one made for this message's template and language. Whether Interakt refuses a send whose `campaignId` is for " +
+	"another template is unconfirmed."

@@ -53,6 +53,10 @@ type messageStatusModel struct {
 	FailureReason types.String `tfsdk:"failure_reason"`
 	ErrorCode     types.String `tfsdk:"error_code"`
 	CallbackData  types.String `tfsdk:"callback_data"`
+	// Latest finds the message by recipient, template and time instead of
+	// by id (see message_status_latest.go).
+	Latest     types.Object `tfsdk:"latest"`
+	CampaignID types.String `tfsdk:"campaign_id"`
 }
 
 func (d *messageStatusDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -70,6 +74,8 @@ func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 		MarkdownDescription: "Status of one message, as the status receiver (`interakt-receiver`, at the provider's `status_url`) " +
 			"has recorded it from Interakt's webhooks. Interakt itself offers no way to ask for a message's status, " +
 			"so a message the receiver has no webhook for yet is `pending`, not an error.\n\n" +
+			"The message is named by `id`, or found by `latest`: the latest message to a recipient with a template since a time, " +
+			"whoever sent it (an ongoing campaign after a tracked event, say).\n\n" +
 			"With `wait_for`, the read polls the receiver until the message reaches that status (or a later one), " +
 			"and fails if the message fails or `timeout` passes first.\n\n" +
 			"Terraform reads data sources on every plan, so declare this one inside a `check {}` block: " +
@@ -79,9 +85,20 @@ func (d *messageStatusDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				MarkdownDescription: "Message id returned by Interakt, normally `interakt_template_message.<name>.id`. " +
 					"When it is not known until apply, Terraform reads the status during apply, after the send. " +
 					"A dry run's id (`dry-run-...`) reads as `pending` without contacting the receiver. " +
-					"The null id an uncertain send leaves is an error that says why it has none.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					"The null id an uncertain send leaves is an error that says why it has none. " +
+					"Give exactly one of `id` and `latest`; with `latest`, `id` is the id of the message found, null while none is.",
+				Optional: true,
+				Computed: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ExactlyOneOf(path.MatchRoot("latest")),
+				},
+			},
+			"latest": latestAttribute(),
+			"campaign_id": schema.StringAttribute{
+				MarkdownDescription: "The id of the Interakt campaign that sent the message (an ongoing campaign, or an API campaign), " +
+					"as its webhooks carry it; null for a message sent outside any campaign.",
+				Computed: true,
 			},
 			"wait_for": schema.StringAttribute{
 				MarkdownDescription: "Status to wait for: `sent`, `delivered` or `read`. A later status counts as reached " +
@@ -135,9 +152,10 @@ func (d *messageStatusDataSource) ValidateConfig(ctx context.Context, req dataso
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.ID.IsNull() {
+	if cfg.ID.IsNull() && cfg.Latest.IsNull() {
 		resp.Diagnostics.Append(messageIDMissing())
 	}
+	resp.Diagnostics.Append(latestProblems(ctx, cfg.Latest)...)
 	if cfg.WaitFor.IsNull() && !cfg.Timeout.IsNull() && !cfg.Timeout.IsUnknown() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("timeout"), "Timeout Without wait_for",
 			"timeout bounds the wait for wait_for; without wait_for the status is read once. Set wait_for, or remove timeout.")
@@ -154,7 +172,12 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 		resp.Diagnostics.Append(providerNotConfigured("interakt_message_status was read"))
 		return
 	}
-	if m.ID.IsNull() {
+	latest, diags := readLatest(ctx, m.Latest)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if m.ID.IsNull() && latest == nil {
 		resp.Diagnostics.Append(messageIDMissing())
 		return
 	}
@@ -173,6 +196,22 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	id := m.ID.ValueString()
 	var st wire.Status
 	switch {
+	case latest != nil && d.data.status != nil:
+		poller := statusPoller{
+			source:   latestSource{reader: d.data.status, query: latest.query()},
+			waitFor:  m.WaitFor.ValueString(),
+			timeout:  timeout,
+			interval: d.data.pollInterval,
+		}
+		st, err = poller.run(ctx)
+		if err != nil {
+			resp.Diagnostics.Append(latestReadFailed(*latest, err))
+			return
+		}
+		m.ID = types.StringNull()
+		if st.ID != "" {
+			m.ID = types.StringValue(st.ID)
+		}
 	case strings.HasPrefix(id, dryRunIDPrefix):
 		st = pendingStatus(id)
 		if !m.WaitFor.IsNull() {
@@ -209,5 +248,6 @@ func (d *messageStatusDataSource) Read(ctx context.Context, req datasource.ReadR
 	m.FailureReason = types.StringPointerValue(st.FailureReason)
 	m.ErrorCode = types.StringPointerValue(st.ErrorCode)
 	m.CallbackData = types.StringPointerValue(st.CallbackData)
+	m.CampaignID = types.StringPointerValue(st.CampaignID)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
 }

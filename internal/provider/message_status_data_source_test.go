@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -413,6 +415,9 @@ func readMessageStatus(p *protocolServer, config map[string]any) (map[string]str
 	}
 	out := map[string]string{}
 	for name, v := range attrs {
+		if !v.Type().Is(tftypes.String) {
+			continue
+		}
 		var s *string
 		if err := v.As(&s); err != nil {
 			p.t.Fatalf("%s: %v", name, err)
@@ -435,10 +440,21 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 		{"id alone", map[string]any{"id": "m1"}, nil},
 		{"unknown id", map[string]any{"id": Unknown, "wait_for": "read", "timeout": "5m"}, nil},
 		{"wait_for with timeout", map[string]any{"id": "m1", "wait_for": "delivered", "timeout": "90s"}, nil},
-		// id is Required: the framework says so, and the provider says why
-		// an uncertain send has none.
+		// Without latest, id is required: the validator says so, and the
+		// provider says why an uncertain send has none.
 		{"null id, as an uncertain send leaves", map[string]any{"id": nil, "wait_for": "delivered"},
-			[]wantDiag{errAt("Missing Message ID", "id"), errAt("Missing Configuration for Required Attribute", "id")}},
+			[]wantDiag{errAt("Missing Message ID", "id"), errAt("Invalid Attribute Combination", "id"),
+				errAt("Invalid Attribute Combination", "latest")}},
+		{"latest alone", map[string]any{"latest": validLatest(nil), "wait_for": "delivered"}, nil},
+		{"latest with unknown since", map[string]any{"latest": validLatest(func(l map[string]any) { l["since"] = Unknown })}, nil},
+		{"id and latest together", map[string]any{"id": "m1", "latest": validLatest(nil)},
+			[]wantDiag{errAt("Invalid Attribute Combination", "id"), errAt("Invalid Attribute Combination", "latest")}},
+		{"since not RFC 3339", map[string]any{"latest": validLatest(func(l map[string]any) { l["since"] = "2026-03-01 10:00" })},
+			[]wantDiag{errAt("Invalid Time", "latest.since")}},
+		{"phone invalid for its country", map[string]any{"latest": validLatest(func(l map[string]any) { l["phone_number"] = "98123" })},
+			[]wantDiag{errAt("Invalid Phone Number", "latest.phone_number")}},
+		{"empty template", map[string]any{"latest": validLatest(func(l map[string]any) { l["template"] = "" })},
+			[]wantDiag{errAt("Invalid Attribute Value Length", "latest.template")}},
 		{"empty id", map[string]any{"id": ""}, []wantDiag{errAt("Invalid Attribute Value Length", "id")}},
 		{"unknown wait_for value", map[string]any{"id": "m1", "wait_for": "seen"}, []wantDiag{errAt("Invalid Attribute Value Match", "wait_for")}},
 		{"failed is not awaitable", map[string]any{"id": "m1", "wait_for": "failed"}, []wantDiag{errAt("Invalid Attribute Value Match", "wait_for")}},
@@ -521,5 +537,117 @@ func TestMessageStatusReadPending(t *testing.T) {
 		if state[k] != v {
 			t.Errorf("%s = %q, want %q", k, state[k], v)
 		}
+	}
+}
+
+// validLatest is a latest search that passes every rule, changed by change
+// when it is not nil.
+func validLatest(change func(l map[string]any)) map[string]any {
+	l := map[string]any{"country_code": "+91", "phone_number": "9812345678", "template": "order_shipped", "since": "2026-03-01T10:00:00Z"}
+	if change != nil {
+		change(l)
+	}
+	return l
+}
+
+// postCampaignWebhook posts a signed message_campaign_* webhook of the
+// order_shipped message id to 919812345678 to rcv, sent at sentAt.
+func postCampaignWebhook(t *testing.T, rcv *testReceiver, typ, id string, sentAt time.Time) {
+	t.Helper()
+	if err := postCampaignWebhookErr(t, rcv, typ, id, sentAt); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func postCampaignWebhookErr(t *testing.T, rcv *testReceiver, typ, id string, sentAt time.Time) error {
+	body := fmt.Sprintf(`{"version":"1.0","timestamp":%q,"type":%q,"data":{"customer":{"channel_phone_number":"919812345678"},
+"message":{"id":%q,"chat_message_type":"CampaignMessage","campaign_id":"ongoing-7","received_at_utc":%q,
+"raw_template":"{\"name\": \"order_shipped\", \"language\": \"en\"}","meta_data":{"source_data":{}}}}}`,
+		sentAt.Format(time.RFC3339), typ, id, sentAt.UTC().Format("2006-01-02T15:04:05.000000"))
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, rcv.url+receiver.DefaultWebhookPath, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(wire.SignatureHeader, receiver.Sign(testWebhookSecret, []byte(body)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("webhook %s: %d", typ, resp.StatusCode)
+	}
+	return nil
+}
+
+// latest finds the newest message of a recipient and template that a
+// campaign sent, with its campaign id, waits for it to be delivered, and
+// allows 2 minutes of clock skew before since; a message older than that
+// is not found, and then the status is pending with a null id.
+func TestMessageStatusReadLatest(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	p := newProtocolServer(t, testSeams().withEnv(envStatusToken, testStatusToken))
+	if diags := p.configure(map[string]any{"status_url": rcv.url}); len(diags) > 0 {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	sentAt := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	postCampaignWebhook(t, rcv, wire.EventCampaignSent, "older", sentAt.Add(-10*time.Minute))
+	postCampaignWebhook(t, rcv, wire.EventCampaignSent, "newest", sentAt)
+	delivered := make(chan error, 1)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		delivered <- postCampaignWebhookErr(t, rcv, wire.EventCampaignDelivered, "newest", sentAt)
+	}()
+
+	// since a minute after the send: the runner's clock may be that far
+	// ahead, and the message is still found.
+	state, diags := readMessageStatus(p, map[string]any{
+		"latest":   validLatest(func(l map[string]any) { l["since"] = sentAt.Add(time.Minute).Format(time.RFC3339) }),
+		"wait_for": "delivered", "timeout": "20s",
+	})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%s", diagString(diags))
+	}
+	if err := <-delivered; err != nil {
+		t.Fatal(err)
+	}
+	if state["id"] != "newest" || state["status"] != wire.StatusDelivered || state["campaign_id"] != "ongoing-7" {
+		t.Errorf("state = %v, want newest, delivered, of campaign ongoing-7", state)
+	}
+
+	state, diags = readMessageStatus(p, map[string]any{
+		"latest": validLatest(func(l map[string]any) { l["since"] = sentAt.Add(3 * time.Minute).Format(time.RFC3339) }),
+	})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics:\n%s", diagString(diags))
+	}
+	if _, hasID := state["id"]; hasID || state["status"] != wire.StatusPending {
+		t.Errorf("state = %v, want pending with a null id: the message is older than since less 2 minutes", state)
+	}
+
+	_, diags = readMessageStatus(p, map[string]any{
+		"latest":   validLatest(func(l map[string]any) { l["template"] = "welcome_message" }),
+		"wait_for": "sent", "timeout": "1s",
+	})
+	if d := findDiag(diags, wantDiag{tfprotov6.DiagnosticSeverityError, "No Message Found in Time", "latest"}); d == nil || len(diags) != 1 {
+		t.Errorf("want one No Message Found in Time error at latest, got:\n%s", diagString(diags))
+	}
+}
+
+// A latest read that fails names the message it found, or the search.
+func TestLatestReadFailedNamesTheMessage(t *testing.T) {
+	t.Parallel()
+	q := latestQuery{template: "order_shipped", since: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	failed := latestReadFailed(q, &statusFailedError{status: wire.Status{ID: "m9", Status: wire.StatusFailed}})
+	if failed.Summary() != "Message Failed" ||
+		!strings.HasPrefix(failed.Detail(), "Message m9 (the latest of template order_shipped to the recipient since 2026-03-01T10:00:00Z) failed") {
+		t.Errorf("failed: %s: %s", failed.Summary(), failed.Detail())
+	}
+	none := latestReadFailed(q, &statusTimeoutError{last: pendingStatus(""), timeout: time.Minute})
+	if !none.Equal(diag.NewAttributeErrorDiagnostic(path.Root("latest"), "No Message Found in Time", none.Detail())) ||
+		!strings.Contains(none.Detail(), "searched from 2026-03-01T09:58:00Z") {
+		t.Errorf("none found: %s: %s", none.Summary(), none.Detail())
 	}
 }

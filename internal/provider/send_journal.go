@@ -96,8 +96,16 @@ func (sj *sendJournal) own(attempt string) bool {
 // after; a send that cannot be recorded is not made. attempt names the
 // entry, for state. A nil journal only sends.
 func (sj *sendJournal) send(ctx context.Context, key string, m wire.Message, send sendFunc) (outcome sendOutcome, attempt string) {
+	return sj.record(ctx, key, func(ctx context.Context) sendOutcome { return send(ctx, m) })
+}
+
+// record records a request that must never be made twice (a send, an API
+// campaign's create) before making it, and its outcome after; a request
+// that cannot be recorded is not made. The outcome's ID is what the
+// answer identified: a message id, a campaign id.
+func (sj *sendJournal) record(ctx context.Context, key string, do func(context.Context) sendOutcome) (outcome sendOutcome, attempt string) {
 	if sj == nil {
-		return send(ctx, m), ""
+		return do(ctx), ""
 	}
 	entry := wire.JournalEntry{
 		Attempt:   uuid.NewString(),
@@ -108,7 +116,7 @@ func (sj *sendJournal) send(ctx context.Context, key string, m wire.Message, sen
 	if err := sj.j.Begin(ctx, entry); err != nil {
 		return sendOutcome{Status: sendFailed, Err: fmt.Errorf("%w: %v", errJournal, err)}, ""
 	}
-	outcome = send(ctx, m)
+	outcome = do(ctx)
 	entry.Answered = true
 	entry.Status, entry.MessageID = outcome.Status, outcome.ID
 	if outcome.Err != nil {

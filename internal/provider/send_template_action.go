@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -33,6 +35,7 @@ type sendTemplateAction struct {
 type sendTemplateModel struct {
 	Template types.Object `tfsdk:"template"`
 	messageValuesModel
+	APICampaignID types.String `tfsdk:"api_campaign_id"`
 }
 
 func (a *sendTemplateAction) Metadata(_ context.Context, req action.MetadataRequest, resp *action.MetadataResponse) {
@@ -42,6 +45,11 @@ func (a *sendTemplateAction) Metadata(_ context.Context, req action.MetadataRequ
 func (a *sendTemplateAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	attrs := actionValueAttributes()
 	attrs["template"] = actionTemplateAttribute()
+	attrs["api_campaign_id"] = schema.StringAttribute{
+		MarkdownDescription: descAPICampaignID,
+		Optional:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Sends one WhatsApp template message each time the action is invoked: `terraform apply -invoke=action.interakt_send_template.<name>`, " +
 			"or an `action_trigger` in a resource's `lifecycle`. Nothing is kept in state, so use it for sends that should not be tracked; " +
@@ -111,6 +119,7 @@ func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeReques
 	}
 
 	msg := check.message()
+	msg.CampaignID = cfg.APICampaignID.ValueString()
 	name := msg.Template.Name + " (" + msg.Template.LanguageCode + ")"
 	progress("Validated the message for template %s.", name)
 	if a.data.dryRun {

@@ -478,3 +478,24 @@ func (p *protocolServer) invokeAction(typeName string, config map[string]any) ([
 	}
 	return slices.Clip(events), diags
 }
+
+// The action's api_campaign_id is sent as campaignId; without it the body
+// has none (TestSendTemplateActionProtocol_invoke).
+func TestSendTemplateActionProtocol_apiCampaignID(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{})
+	p := newProtocolServer(t, testSeams().withEnv(envAPIKey, testAPIKey))
+	if diags := p.configure(map[string]any{"base_url": srv.URL()}); hasErrorDiag(diags) {
+		t.Fatalf("configure:\n%s", diagString(diags))
+	}
+	cfg := validMessage()
+	cfg["api_campaign_id"] = "c0ffee00-1111-4222-8333-444455556666"
+	if _, diags := p.invokeAction(sendTemplateType, cfg); len(diags) != 0 {
+		t.Fatalf("invoke:\n%s", diagString(diags))
+	}
+	sent := srv.Sent()
+	if len(sent) != 1 || sent[0].Message.CampaignID != "c0ffee00-1111-4222-8333-444455556666" ||
+		!strings.Contains(string(sent[0].Body), `"campaignId":"c0ffee00-1111-4222-8333-444455556666"`) {
+		t.Fatalf("sent = %+v, want one send with campaignId", sent)
+	}
+}

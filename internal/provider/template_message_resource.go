@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -48,6 +50,8 @@ type templateMessageModel struct {
 	Status   types.String `tfsdk:"status"`
 	// AttemptID names the send's entry in the send journal.
 	AttemptID types.String `tfsdk:"attempt_id"`
+	// APICampaignID groups the send under an Interakt API campaign.
+	APICampaignID types.String `tfsdk:"api_campaign_id"`
 }
 
 func (r *templateMessageResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -62,6 +66,12 @@ func (r *templateMessageResource) Schema(_ context.Context, _ resource.SchemaReq
 		Optional:            true,
 		ElementType:         types.StringType,
 		PlanModifiers:       []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+	}
+	attrs["api_campaign_id"] = schema.StringAttribute{
+		MarkdownDescription: descAPICampaignID,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "The message id Interakt returned; `dry-run-<uuid>` for a dry run; null when the outcome is `uncertain`.",
@@ -163,6 +173,7 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 	}
 
 	msg := check.message()
+	msg.CampaignID = plan.APICampaignID.ValueString()
 	ctx = maskSecrets(ctx, r.data.secrets)
 	key := journalKey(journalTestMessage, triggersScope(plan.Triggers), "", check.contract, msg)
 	outcome, attempt, adoptedAt, err := r.sendOnce(ctx, key, msg)

@@ -16,7 +16,9 @@
 //     message's status as wire.Status; 404 for an id never seen, 401
 //     without a valid token. With the same token: POST /v1/messages/lookup
 //     (many ids), POST /v1/messages/search (by recipient, template and
-//     time, to settle uncertain sends), and the provider's send journal
+//     time, to settle uncertain sends), POST /v1/messages/latest (the
+//     latest message to a recipient with a template since a time, for
+//     interakt_message_status's latest), and the provider's send journal
 //     under /v1/journal/ (see the wire package).
 //   - GET /healthz: 200 when the database answers, else 503.
 //   - GET /metrics: Prometheus metrics (interakt_receiver_*), on a
@@ -25,9 +27,11 @@
 // # Events
 //
 // message_api_sent, _delivered, _read and _failed are stored, and
-// message_api_clicked, which makes the message read. Every other type
-// (campaign events, incoming messages) is answered 200 and ignored,
-// counted in interakt_receiver_events_ignored_total.
+// message_api_clicked, which makes the message read; so are the events of
+// messages Interakt's campaigns send (message_campaign_sent, _delivered,
+// _read and _failed), with their campaign id. Every other type (incoming
+// messages...) is answered 200 and ignored, counted in
+// interakt_receiver_events_ignored_total.
 //
 // An event is identified by its message id and its type; a second copy is
 // answered 200 and changes nothing. A message's status only moves forward

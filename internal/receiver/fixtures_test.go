@@ -136,3 +136,52 @@ func TestForgedRefusedAndPingAnswered(t *testing.T) {
 		}
 	})
 }
+
+// A campaign's message (an ongoing campaign's, fired by a tracked event)
+// is stored with its campaign id, and the latest search finds it by
+// recipient, template and a time before it, as interakt_message_status's
+// latest asks. Interakt documents no sample of a message_campaign_* event:
+// the fixture is the API message's body with the campaign's
+// chat_message_type and campaign_id.
+func TestCampaignMessageFoundByLatest(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		r := startReceiver(t, Config{DB: dsn})
+		for _, name := range []string{"message_api_delivered.json", "message_campaign_delivered.json"} {
+			if code := r.post(t, testSecret, fixture(t, name)); code != http.StatusOK {
+				t.Fatalf("%s: %d, want 200", name, code)
+			}
+		}
+		const campaignMessage = "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"
+		st := r.mustStatus(t, campaignMessage)
+		if st.Status != wire.StatusDelivered || deref(st.CampaignID) != "c0ffee00-1111-4222-8333-444455556666" {
+			t.Fatalf("campaign message = %+v, want delivered with its campaign id", st)
+		}
+		if api := r.mustStatus(t, fixtureMessage); api.CampaignID != nil {
+			t.Errorf("the API message has campaign_id %s", *api.CampaignID)
+		}
+		reader := client.NewStatusReader(r.http.URL, testToken, r.client, nil)
+		for since, want := range map[string]string{
+			"2026-02-03T10:00:00Z": campaignMessage, // both match: the latest
+			"2026-02-03T11:00:02Z": campaignMessage,
+			"2026-02-03T11:00:03Z": "", // after its send time
+		} {
+			got, found, err := reader.Latest(t.Context(), wire.MessageLatest{Phone: "+91 98123 45678", TemplateName: "order_shipped", Since: since})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if found != (want != "") || got.ID != want {
+				t.Errorf("latest since %s = %q (found %v), want %q", since, got.ID, found, want)
+			}
+		}
+		if _, found, err := reader.Latest(t.Context(), wire.MessageLatest{Phone: "919812345678", TemplateName: "other", Since: "2026-02-03T10:00:00Z"}); err != nil || found {
+			t.Errorf("latest of another template: found %v, %v", found, err)
+		}
+		if _, _, err := reader.Latest(t.Context(), wire.MessageLatest{Phone: "919812345678", TemplateName: "order_shipped", Since: "yesterday"}); err == nil {
+			t.Error("a since that is not RFC 3339 was accepted")
+		}
+		unauthorized := client.NewStatusReader(r.http.URL, "wrong-token", r.client, nil)
+		if _, _, err := unauthorized.Latest(t.Context(), wire.MessageLatest{Phone: "919812345678", TemplateName: "order_shipped", Since: "2026-02-03T10:00:00Z"}); err == nil {
+			t.Error("the latest search answered without the status token")
+		}
+	})
+}

@@ -36,6 +36,40 @@ func (s *Server) handleLookup(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// latestUntil is the end of a latest-message search's window: any time.
+var latestUntil = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
+
+// handleLatest finds the latest message sent to a phone with a template
+// since a time, whoever sent it: what a check that an ongoing campaign
+// still messages a test user asks.
+func (s *Server) handleLatest(w http.ResponseWriter, r *http.Request) {
+	var q wire.MessageLatest
+	if !readJSON(w, r, &q) {
+		return
+	}
+	since, err := time.Parse(time.RFC3339Nano, q.Since)
+	phone := digitsOnly(q.Phone)
+	if err != nil || phone == "" || strings.TrimSpace(q.TemplateName) == "" {
+		writeJSON(w, http.StatusBadRequest, webhookAnswer{Error: "phone, template_name and since (RFC 3339) are required"})
+		return
+	}
+	ms, err := s.store.FindMessages(r.Context(), store.MessageQuery{
+		Phone: phone, TemplateName: q.TemplateName, TemplateLanguage: q.TemplateLanguage, From: since, To: latestUntil,
+	}, 1)
+	if err != nil {
+		s.logger.Error("latest message search failed", "error", err)
+		writeJSON(w, http.StatusServiceUnavailable, webhookAnswer{Error: "store unavailable"})
+		return
+	}
+	out := wire.MessagesFound{Messages: make([]wire.Status, 0, len(ms))}
+	for _, m := range ms {
+		st := statusOf(m)
+		st.FirstSeenAt = timeOrNull(m.FirstSeenAt)
+		out.Messages = append(out.Messages, st)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
 // handleSearch finds the messages sent to a phone with a template in a
 // time window, for the provider to settle an uncertain send.
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {

@@ -51,7 +51,7 @@ func newMetrics() *metrics {
 		stored:     counter("interakt_receiver_events_stored_total", "New events committed."),
 		duplicates: counter("interakt_receiver_events_duplicate_total", "Events received again after they had been committed."),
 		ignored: counter("interakt_receiver_events_ignored_total",
-			"Signed events of types that are not about an API send (campaign events, incoming messages), acknowledged and not stored."),
+			"Signed events of types that are not about a sent message (incoming messages...), acknowledged and not stored."),
 		commitErrors: counter("interakt_receiver_commit_errors_total", "Batch commits that failed."),
 		commitDuration: factory.NewHistogram(prometheus.HistogramOpts{
 			Name:    "interakt_receiver_commit_duration_seconds",

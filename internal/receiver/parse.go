@@ -23,14 +23,20 @@ const maxIDLength = 200
 
 // eventStatus maps the event types the receiver stores to the status each
 // one reports; a click reports the message read, since the customer saw
-// it. Every other type (campaign events, incoming messages) is
-// acknowledged and ignored: none of them is about an API send.
+// it. A campaign's message (an ongoing campaign's, an API campaign's) is
+// stored like an API send, with its campaign id. Every other type
+// (incoming messages...) is acknowledged and ignored.
 var eventStatus = map[string]store.Status{
 	wire.EventSent:      store.StatusSent,
 	wire.EventDelivered: store.StatusDelivered,
 	wire.EventRead:      store.StatusRead,
 	wire.EventFailed:    store.StatusFailed,
 	wire.EventClicked:   store.StatusRead,
+
+	wire.EventCampaignSent:      store.StatusSent,
+	wire.EventCampaignDelivered: store.StatusDelivered,
+	wire.EventCampaignRead:      store.StatusRead,
+	wire.EventCampaignFailed:    store.StatusFailed,
 }
 
 // ParseWebhook reads a status webhook body. handled is false, with no
@@ -66,6 +72,7 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 		Status:       status,
 		CallbackData: clean(msg.MetaData.SourceData.CallbackData),
 		Phone:        customerPhone(hook.Data.Customer),
+		CampaignID:   clean(msg.CampaignID),
 		ReceivedAt:   receivedAt.UTC(),
 	}
 	ev.TemplateName, ev.TemplateLanguage = rawTemplate(msg.RawTemplate)

@@ -74,13 +74,15 @@ func TestParseWebhookTypes(t *testing.T) {
 	for typ, want := range map[string]store.Status{
 		wire.EventSent: store.StatusSent, wire.EventDelivered: store.StatusDelivered,
 		wire.EventRead: store.StatusRead, wire.EventFailed: store.StatusFailed, wire.EventClicked: store.StatusRead,
+		wire.EventCampaignSent: store.StatusSent, wire.EventCampaignDelivered: store.StatusDelivered,
+		wire.EventCampaignRead: store.StatusRead, wire.EventCampaignFailed: store.StatusFailed,
 	} {
 		ev := mustParse(t, `{"type":"`+typ+`","data":{"message":{"id":"m"}}}`)
 		if ev.Status != want || ev.Type != typ {
 			t.Fatalf("%s: status %v type %q", typ, ev.Status, ev.Type)
 		}
 	}
-	for _, typ := range []string{"message_campaign_sent", "message_received", ""} {
+	for _, typ := range []string{"message_campaign_clicked", "message_received", ""} {
 		_, handled, err := ParseWebhook([]byte(`{"type":"`+typ+`","data":{"message":{"id":"m"}}}`), received)
 		if err != nil || handled {
 			t.Fatalf("%q: handled=%v err=%v, want ignored", typ, handled, err)
@@ -136,4 +138,15 @@ func FuzzParseWebhook(f *testing.F) {
 			t.Fatalf("event without the time of its own status: %+v", ev)
 		}
 	})
+}
+
+// A campaign's message is read like an API message, with its campaign id.
+func TestParseWebhookReadsCampaignMessage(t *testing.T) {
+	ev := mustParse(t, `{"type":"message_campaign_sent","data":{"customer":{"country_code":"+91","phone_number":"98123 45678"},
+	  "message":{"id":"m-c","chat_message_type":"CampaignMessage","campaign_id":" camp-7 ","received_at_utc":"2026-03-01T10:00:00",
+	  "raw_template":"{\"name\": \"order_shipped\", \"language\": \"en\"}"}}}`)
+	if ev.CampaignID != "camp-7" || ev.Status != store.StatusSent || ev.Phone != "919812345678" ||
+		ev.TemplateName != "order_shipped" || ev.TemplateLanguage != "en" {
+		t.Fatalf("campaign event = %+v", ev)
+	}
 }

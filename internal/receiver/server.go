@@ -207,6 +207,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET "+wire.StatusPathPrefix+"{id}", s.handleStatus)
 	mux.HandleFunc("POST "+wire.MessagesLookupPath, s.authorized(s.handleLookup))
 	mux.HandleFunc("POST "+wire.MessagesSearchPath, s.authorized(s.handleSearch))
+	mux.HandleFunc("POST "+wire.MessagesLatestPath, s.authorized(s.handleLatest))
 	mux.HandleFunc("PUT "+wire.JournalEntryPathPrefix+"{attempt}", s.authorized(s.handleJournalPut))
 	mux.HandleFunc("POST "+wire.JournalLookupPath, s.authorized(s.handleJournalLookup))
 	mux.HandleFunc("POST "+wire.JournalRemovePath, s.authorized(s.handleJournalRemove))

@@ -50,6 +50,7 @@ func statusOf(m store.Message) wire.Status {
 		CallbackData:  stringOrNull(m.CallbackData),
 		ClickedAt:     timeOrNull(m.ClickedAt),
 		ClickedButton: stringOrNull(m.ClickedButton),
+		CampaignID:    stringOrNull(m.CampaignID),
 	}
 }
 

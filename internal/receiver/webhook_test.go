@@ -155,7 +155,7 @@ func TestOversizedWebhookIs413(t *testing.T) {
 func TestOtherEventTypesAreAcknowledgedAndIgnored(t *testing.T) {
 	mem := newMemStore()
 	r := startReceiver(t, Config{Store: mem})
-	for _, typ := range []string{"message_campaign_sent", "message_received"} {
+	for _, typ := range []string{"message_campaign_clicked", "message_received"} {
 		ev := event{typ: typ, id: "m-click"}
 		if code := r.post(t, testSecret, ev.body()); code != http.StatusOK {
 			t.Fatalf("%s: %d, want 200", typ, code)
@@ -166,6 +166,24 @@ func TestOtherEventTypesAreAcknowledgedAndIgnored(t *testing.T) {
 	}
 	if got := counterValue(t, r.srv.metrics.ignored); got != 2 {
 		t.Fatalf("ignored = %v, want 2", got)
+	}
+}
+
+// A campaign's message events are stored, as API messages' are.
+func TestCampaignEventsAreStored(t *testing.T) {
+	mem := newMemStore()
+	r := startReceiver(t, Config{Store: mem})
+	for _, typ := range []string{wire.EventCampaignSent, wire.EventCampaignDelivered, wire.EventCampaignRead, wire.EventCampaignFailed} {
+		ev := event{typ: typ, id: "m-campaign"}
+		if code := r.post(t, testSecret, ev.body()); code != http.StatusOK {
+			t.Fatalf("%s: %d, want 200", typ, code)
+		}
+		if !mem.stored("m-campaign", typ) {
+			t.Fatalf("%s was not stored", typ)
+		}
+	}
+	if got := counterValue(t, r.srv.metrics.ignored); got != 0 {
+		t.Fatalf("ignored = %v, want 0", got)
 	}
 }
 

@@ -8,6 +8,9 @@ const (
 	// MessagesSearchPath: POST MessageSearch, answered with MessagesFound:
 	// the messages sent to a phone with a template in a time window.
 	MessagesSearchPath = "/v1/messages/search"
+	// MessagesLatestPath: POST MessageLatest, answered with MessagesFound
+	// holding the latest matching message, or none.
+	MessagesLatestPath = "/v1/messages/latest"
 )
 
 // MaxLookupIDs bounds the ids of one MessagesLookup.
@@ -29,6 +32,18 @@ type MessageSearch struct {
 	CallbackData     string `json:"callback_data,omitempty"`
 	From             string `json:"from"`
 	To               string `json:"to"`
+}
+
+// MessageLatest asks for the latest message sent to Phone (digits with
+// the country code) with a template since Since (RFC 3339), by its send
+// time as Interakt reports it, else when the receiver first saw it. It
+// finds messages the provider did not send, such as an ongoing campaign's.
+// An empty TemplateLanguage matches any.
+type MessageLatest struct {
+	Phone            string `json:"phone"`
+	TemplateName     string `json:"template_name"`
+	TemplateLanguage string `json:"template_language,omitempty"`
+	Since            string `json:"since"`
 }
 
 // MessagesFound answers a lookup or a search; a message the receiver has

@@ -18,11 +18,14 @@ const MessageTypeTemplate = "Template"
 // Message is the body of POST /v1/public/message/. Field order and names
 // follow Interakt's documentation; empty fields are omitted.
 type Message struct {
-	CountryCode  string   `json:"countryCode"`
-	PhoneNumber  string   `json:"phoneNumber"`
-	Type         string   `json:"type"`
-	CallbackData string   `json:"callbackData,omitempty"`
-	Template     Template `json:"template"`
+	CountryCode  string `json:"countryCode"`
+	PhoneNumber  string `json:"phoneNumber"`
+	Type         string `json:"type"`
+	CallbackData string `json:"callbackData,omitempty"`
+	// CampaignID groups the send under an API campaign (see
+	// CreateCampaign); empty for a send outside any.
+	CampaignID string   `json:"campaignId,omitempty"`
+	Template   Template `json:"template"`
 }
 
 // Template is the template part of a Message.

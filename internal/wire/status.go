@@ -29,6 +29,9 @@ type Status struct {
 	// there was one.
 	ClickedAt     *string `json:"clicked_at,omitempty"`
 	ClickedButton *string `json:"clicked_button,omitempty"`
+	// CampaignID is the id of the Interakt campaign that sent the message
+	// (an ongoing campaign, an API campaign), when its webhooks named one.
+	CampaignID *string `json:"campaign_id,omitempty"`
 	// FirstSeenAt is when the receiver first heard of the message; set in
 	// search answers only.
 	FirstSeenAt *string `json:"first_seen_at,omitempty"`

@@ -55,3 +55,25 @@ check "smoke_delivered" {
     error_message = "The release smoke message was not delivered."
   }
 }
+
+# latest finds a message by recipient, template and time instead of by id:
+# a message Terraform did not send, such as the one an ongoing campaign
+# sends after a tracked event (since = interakt_event.<name>.fired_at).
+# Here it finds the smoke message above.
+check "latest_delivered" {
+  data "interakt_message_status" "latest" {
+    latest = {
+      country_code = "+91"
+      phone_number = "9999999999"
+      template     = "order_shipped"
+      since        = interakt_template_message.smoke.sent_at
+    }
+    wait_for = "delivered"
+    timeout  = "2m"
+  }
+
+  assert {
+    condition     = contains(["delivered", "read"], data.interakt_message_status.latest.status)
+    error_message = "No order_shipped message was delivered to the test recipient since the release."
+  }
+}

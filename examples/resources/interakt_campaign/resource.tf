@@ -34,6 +34,10 @@ resource "interakt_campaign" "launch" {
   template      = interakt_template.order_shipped.contract
   callback_data = "launch-2026-11" # default for every recipient
 
+  # Groups the sends under an Interakt API campaign, created once by the
+  # first apply, so that the dashboard's campaign reports show them.
+  api_campaign_name = "Launch 2026-11"
+
   # Keyed by a stable name of yours: results, warnings and retry_uncertain
   # use it, and it never changes when a recipient's values do.
   recipients = {

@@ -50,8 +50,8 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 // forward and each time keeps its earliest report.
 const postgresUpsertMessage = `INSERT INTO messages AS m
   (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at,
-   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 ON CONFLICT (id) DO UPDATE SET
   status         = GREATEST(m.status, excluded.status),
   events         = m.events | excluded.events,
@@ -68,7 +68,8 @@ ON CONFLICT (id) DO UPDATE SET
   template_language = COALESCE(m.template_language, excluded.template_language),
   first_seen_at  = LEAST(m.first_seen_at, excluded.first_seen_at),
   clicked_at     = LEAST(m.clicked_at, excluded.clicked_at),
-  clicked_button = COALESCE(m.clicked_button, excluded.clicked_button)
+  clicked_button = COALESCE(m.clicked_button, excluded.clicked_button),
+  campaign_id    = COALESCE(m.campaign_id, excluded.campaign_id)
 WHERE (m.events & excluded.events) = 0`
 
 const postgresSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = $1`
@@ -124,7 +125,7 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
 			micros(ev.ReceivedAt),
 			pgText(ev.Phone), pgText(ev.TemplateName), pgText(ev.TemplateLanguage),
-			pgTime(ev.ReceivedAt), pgTime(ev.ClickedAt), pgText(ev.ClickedButton))
+			pgTime(ev.ReceivedAt), pgTime(ev.ClickedAt), pgText(ev.ClickedButton), pgText(ev.CampaignID))
 	}
 	results := tx.SendBatch(ctx, batch)
 	outcomes := make([]Outcome, len(events))
@@ -171,11 +172,11 @@ func scanPostgresMessage(row pgx.Row) (Message, error) {
 		status                                        int16
 		sent, delivered, read, failed, first, clicked pgtype.Timestamptz
 		reason, code, callback, phone, name, language pgtype.Text
-		button                                        pgtype.Text
+		button, campaign                              pgtype.Text
 		updated                                       time.Time
 	)
 	err := row.Scan(&m.ID, &status, &sent, &delivered, &read, &failed, &reason, &code, &callback, &updated,
-		&phone, &name, &language, &first, &clicked, &button)
+		&phone, &name, &language, &first, &clicked, &button, &campaign)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Message{}, err
 	}
@@ -188,6 +189,7 @@ func scanPostgresMessage(row pgx.Row) (Message, error) {
 	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
 	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String
 	m.FirstSeenAt, m.ClickedAt, m.ClickedButton = fromTimestamptz(first), fromTimestamptz(clicked), button.String
+	m.CampaignID = campaign.String
 	m.UpdatedAt = updated.UTC()
 	return m, nil
 }
@@ -205,6 +207,7 @@ WHERE phone = $1 AND template_name = $2
   AND ($3 = '' OR template_language = $3)
   AND ($4 = '' OR callback_data = $4)
   AND COALESCE(sent_at, first_seen_at) BETWEEN $5 AND $6
+ORDER BY COALESCE(sent_at, first_seen_at) DESC, id
 LIMIT $7`
 
 func (s *postgresStore) FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error) {

@@ -51,6 +51,8 @@ CREATE TABLE dead_letters (
   body        bytea       NOT NULL
 );
 CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
+	// See sqliteMigrations.
+	`ALTER TABLE messages ADD COLUMN campaign_id text;`,
 }
 
 // postgresMigrationLock is the advisory lock key that serializes

@@ -95,8 +95,8 @@ func (s *sqliteStore) init(ctx context.Context) error {
 // order events arrive in.
 const sqliteUpsertMessage = `INSERT INTO messages
   (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at,
-   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   status         = max(messages.status, excluded.status),
   events         = messages.events | excluded.events,
@@ -113,13 +113,14 @@ ON CONFLICT (id) DO UPDATE SET
   template_language = coalesce(messages.template_language, excluded.template_language),
   first_seen_at  = coalesce(min(messages.first_seen_at, excluded.first_seen_at), messages.first_seen_at, excluded.first_seen_at),
   clicked_at     = coalesce(min(messages.clicked_at, excluded.clicked_at), messages.clicked_at, excluded.clicked_at),
-  clicked_button = coalesce(messages.clicked_button, excluded.clicked_button)
+  clicked_button = coalesce(messages.clicked_button, excluded.clicked_button),
+  campaign_id    = coalesce(messages.campaign_id, excluded.campaign_id)
 WHERE (messages.events & excluded.events) = 0`
 
 // messageColumns are what a Message is read from, in scanMessage's order.
 const messageColumns = `id, status, sent_at, delivered_at, read_at, failed_at,
   failure_reason, error_code, callback_data, updated_at,
-  phone, template_name, template_language, first_seen_at, clicked_at, clicked_button`
+  phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id`
 
 const sqliteSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = ?`
 
@@ -154,7 +155,7 @@ func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) (
 			nullString(ev.FailureReason), nullString(ev.ErrorCode), nullString(ev.CallbackData),
 			unixMicro(ev.ReceivedAt),
 			nullString(ev.Phone), nullString(ev.TemplateName), nullString(ev.TemplateLanguage),
-			unixMicro(ev.ReceivedAt), unixMicro(ev.ClickedAt), nullString(ev.ClickedButton))
+			unixMicro(ev.ReceivedAt), unixMicro(ev.ClickedAt), nullString(ev.ClickedButton), nullString(ev.CampaignID))
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: upsert message: %w", err)
 		}
@@ -187,11 +188,11 @@ func scanSQLiteMessage(row rowScanner) (Message, error) {
 		status                                        int16
 		sent, delivered, read, failed, first, clicked sql.NullInt64
 		reason, code, callback, phone, name, language sql.NullString
-		button                                        sql.NullString
+		button, campaign                              sql.NullString
 		updated                                       int64
 	)
 	err := row.Scan(&m.ID, &status, &sent, &delivered, &read, &failed, &reason, &code, &callback, &updated,
-		&phone, &name, &language, &first, &clicked, &button)
+		&phone, &name, &language, &first, &clicked, &button, &campaign)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, err
 	}
@@ -203,6 +204,7 @@ func scanSQLiteMessage(row rowScanner) (Message, error) {
 	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
 	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String
 	m.FirstSeenAt, m.ClickedAt, m.ClickedButton = fromMicro(first), fromMicro(clicked), button.String
+	m.CampaignID = campaign.String
 	m.UpdatedAt = time.UnixMicro(updated).UTC()
 	return m, nil
 }
@@ -224,12 +226,14 @@ func (s *sqliteStore) Messages(ctx context.Context, ids []string) ([]Message, er
 }
 
 // sqliteFindMessages matches on the send's time as Interakt reports it
-// (sent_at), or when the message was first seen where that is unknown.
+// (sent_at), or when the message was first seen where that is unknown,
+// latest first.
 const sqliteFindMessages = `SELECT ` + messageColumns + ` FROM messages
 WHERE phone = ? AND template_name = ?
   AND (? = '' OR template_language = ?)
   AND (? = '' OR callback_data = ?)
   AND coalesce(sent_at, first_seen_at) BETWEEN ? AND ?
+ORDER BY coalesce(sent_at, first_seen_at) DESC, id
 LIMIT ?`
 
 func (s *sqliteStore) FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error) {

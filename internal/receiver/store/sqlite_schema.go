@@ -56,6 +56,9 @@ CREATE TABLE dead_letters (
   body        BLOB    NOT NULL
 );
 CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
+	// The campaign id of a message that one of Interakt's campaigns sent
+	// (message_campaign_* events).
+	`ALTER TABLE messages ADD COLUMN campaign_id TEXT;`,
 }
 
 // migrateSQLite brings the schema up to date inside one IMMEDIATE

@@ -82,6 +82,9 @@ type Event struct {
 	Clicked       bool
 	ClickedAt     time.Time
 	ClickedButton string
+	// CampaignID is the id of the Interakt campaign that sent the message
+	// (message_campaign_* events); empty for an API send.
+	CampaignID string
 	// ReceivedAt is when the receiver got the event; retention counts from it.
 	ReceivedAt time.Time
 }
@@ -104,6 +107,8 @@ type Message struct {
 	TemplateLanguage string
 	ClickedAt        time.Time
 	ClickedButton    string
+	// CampaignID: see Event.
+	CampaignID string
 	// FirstSeenAt is the ReceivedAt of the earliest event applied.
 	FirstSeenAt time.Time
 	// UpdatedAt is the ReceivedAt of the latest event applied.
@@ -169,7 +174,8 @@ type Store interface {
 
 	// Messages returns the messages of ids that were stored, in any order.
 	Messages(ctx context.Context, ids []string) ([]Message, error)
-	// FindMessages returns the messages matching q, at most limit.
+	// FindMessages returns the messages matching q, at most limit, latest
+	// first (by the time q matches on).
 	FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error)
 	// AddDeadLetter stores a body that could not be parsed.
 	AddDeadLetter(ctx context.Context, d DeadLetter) error

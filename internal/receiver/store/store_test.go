@@ -412,3 +412,46 @@ func TestSQLiteFileIsPrivate(t *testing.T) {
 		}
 	}
 }
+
+// FindMessages answers the latest match first, whoever sent it, and a
+// campaign's message keeps its campaign id.
+func TestFindMessagesLatestFirstWithCampaignID(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		sentTo := func(id string, minute int, campaign string) Event {
+			typ := "message_api_sent"
+			if campaign != "" {
+				typ = "message_campaign_sent"
+			}
+			return Event{MessageID: id, Type: typ, Status: StatusSent, SentAt: at(minute), ReceivedAt: at(minute),
+				Phone: "919812345678", TemplateName: "order_shipped", TemplateLanguage: "en", CampaignID: campaign}
+		}
+		apply(t, s, sentTo("old", 1, "camp-1"), sentTo("api", 3, ""), sentTo("new", 5, "camp-1"))
+		// A later delivered event without the campaign id keeps it.
+		apply(t, s, Event{MessageID: "new", Type: "message_campaign_delivered", Status: StatusDelivered,
+			DeliveredAt: at(6), ReceivedAt: at(6)})
+		found, err := s.FindMessages(t.Context(), MessageQuery{Phone: "919812345678", TemplateName: "order_shipped",
+			From: at(2), To: at(60)}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != 1 || found[0].ID != "new" || found[0].CampaignID != "camp-1" || found[0].Status != StatusDelivered {
+			t.Fatalf("latest = %+v, want the campaign's delivered message new", found)
+		}
+		all, err := s.FindMessages(t.Context(), MessageQuery{Phone: "919812345678", TemplateName: "order_shipped",
+			From: at(0), To: at(60)}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, m := range all {
+			ids = append(ids, m.ID)
+		}
+		if strings.Join(ids, ",") != "new,api,old" {
+			t.Fatalf("matches = %v, want latest first: new,api,old", ids)
+		}
+		if m := message(t, s, "api"); m.CampaignID != "" {
+			t.Fatalf("an API message has campaign id %q", m.CampaignID)
+		}
+	})
+}
