@@ -32,8 +32,8 @@ func TestMessageValueSchemas_followTheDefinition(t *testing.T) {
 	checkFields(t, messageType, only(p.schemas.ResourceSchemas[messageType].Block.Attributes), messageValueFields, false)
 
 	act := p.schemas.ActionSchemas[sendTemplateType].Schema.Block
-	if len(act.Attributes) != len(messageValueFields)+1 {
-		t.Errorf("the action has %d attributes; want the values and template", len(act.Attributes))
+	if len(act.Attributes) != len(messageValueFields)+2 {
+		t.Errorf("the action has %d attributes; want the values, template and api_campaign_id", len(act.Attributes))
 	}
 	checkFields(t, sendTemplateType, only(act.Attributes), messageValueFields, false)
 
