@@ -23,9 +23,9 @@ type TrackEvent struct {
 // the event's id from id, or else from data.id, and treats an accepted
 // answer without either as uncertain.
 type TrackEventResponse struct {
-	Result  *bool  `json:"result,omitempty"`
-	Message string `json:"message,omitempty"`
-	ID      string `json:"id,omitempty"`
+	Result  *bool           `json:"result,omitempty"`
+	Message string          `json:"message,omitempty"`
+	ID      string          `json:"id,omitempty"`
 	Data    *TrackEventData `json:"data,omitempty"`
 }
 
