@@ -167,6 +167,7 @@ func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resour
 		NewTemplateResource,
 		NewTemplateMessageResource,
 		NewCampaignResource,
+		NewEventResource,
 	}
 }
 
@@ -188,5 +189,6 @@ func (p *InteraktProvider) Functions(_ context.Context) []func() function.Functi
 func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {
 	return []func() action.Action{
 		NewSendTemplateAction,
+		NewTrackEventAction,
 	}
 }
