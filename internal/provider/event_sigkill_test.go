@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -26,8 +27,11 @@ const eventKillEvents = 5
 
 // TestAccEventKillRecovery kills Terraform's whole process group with
 // SIGKILL at a random moment of an apply that fires five events, whose
-// every answer the mock holds 100 to 300 ms, and applies again in the
-// same directory (the local journal), then once more. Across all runs:
+// every answer the mock holds 100 to 300 ms, and applies again, then once
+// more: in the same directory with the local journal for even runs, and
+// for odd runs in a fresh directory that has only the state file and the
+// configuration, with the status receiver keeping the journal (another CI
+// runner). Across all runs:
 //
 //   - no event reaches the mock twice;
 //   - an event the mock accepted is in state, fired with the mock's id or
@@ -44,17 +48,25 @@ func TestAccEventKillRecovery(t *testing.T) {
 	defer cancel()
 	c.ctx = ctx
 	srv := c.srv
+	rcv := startTestReceiver(t)
+	receiverEnv := append(slices.Clone(c.env), envStatusToken+"="+testStatusToken)
 	srv.SetFaults(mock.Faults{AnswerDelayMin: 100 * time.Millisecond, AnswerDelayMax: 300 * time.Millisecond})
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 19))
 
 	var fired, uncertain, doubles, inFlight, answeredBeforeKill int
 	for run := range eventKillRuns {
 		t.Run(fmt.Sprintf("run%02d", run), func(t *testing.T) {
+			fresh := run%2 == 1
+			env, statusURL := c.env, ""
+			if fresh {
+				env, statusURL = receiverEnv, rcv.url
+			}
 			work := filepath.Join(c.dir, fmt.Sprintf("events%02d", run))
-			writeFile(t, filepath.Join(work, "main.tf"), eventKillConfig(srv, run))
+			config := eventKillConfig(srv, statusURL, run)
+			writeFile(t, filepath.Join(work, "main.tf"), config)
 			before := len(srv.EventRequests())
 
-			killed := c.command(c.env, "apply", "-auto-approve")
+			killed := c.command(env, "apply", "-auto-approve")
 			killed.Dir = work
 			killed.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 			var output bytes.Buffer
@@ -100,11 +112,37 @@ func TestAccEventKillRecovery(t *testing.T) {
 				}
 			}
 
-			for range 2 {
-				apply := c.command(c.env, "apply", "-auto-approve")
-				apply.Dir = work
-				if out, err := apply.CombinedOutput(); err != nil {
+			dir := work
+			if fresh {
+				dir = work + "-fresh"
+				if state, err := os.ReadFile(filepath.Join(work, "terraform.tfstate")); err == nil {
+					writeFile(t, filepath.Join(dir, "terraform.tfstate"), string(state))
+				}
+				writeFile(t, filepath.Join(dir, "main.tf"), config)
+			}
+			// An event the mock accepted that the killed apply's state
+			// lacks must be adopted, with a warning.
+			// A kill may leave the state file absent or empty.
+			saved, _ := readEventStates(filepath.Join(dir, "terraform.tfstate"))
+			reached := map[string]bool{}
+			for _, e := range srv.TrackedEvents() {
+				reached[e.Event.Event] = true
+			}
+			unsaved := 0
+			for k := range eventKillEvents {
+				if reached[eventKillName(run, k)] && saved[fmt.Sprintf("e%d", k)] == nil {
+					unsaved++
+				}
+			}
+			for i := range 2 {
+				apply := c.command(env, "apply", "-auto-approve")
+				apply.Dir = dir
+				out, err := apply.CombinedOutput()
+				if err != nil {
 					t.Fatalf("apply after the kill: %v\n%s", err, out)
+				}
+				if i == 0 && unsaved > 0 && !bytes.Contains(out, []byte("Event Adopted From a Stopped Apply")) {
+					t.Errorf("the apply after the kill does not say it adopts %d events the killed apply fired:\n%s", unsaved, out)
 				}
 			}
 
@@ -112,7 +150,7 @@ func TestAccEventKillRecovery(t *testing.T) {
 			for _, e := range srv.TrackedEvents() {
 				accepted[e.Event.Event] = append(accepted[e.Event.Event], e.ID)
 			}
-			states := eventStates(t, filepath.Join(work, "terraform.tfstate"))
+			states := eventStates(t, filepath.Join(dir, "terraform.tfstate"))
 			for k := range eventKillEvents {
 				name := eventKillName(run, k)
 				ids, state := accepted[name], states[fmt.Sprintf("e%d", k)]
@@ -151,11 +189,16 @@ func eventKillName(run, k int) string {
 	return fmt.Sprintf("kill_r%02d_e%d", run, k)
 }
 
-// eventKillConfig is a run's five events.
-func eventKillConfig(srv *mock.Server, run int) string {
+// eventKillConfig is a run's five events; with a statusURL, the receiver
+// keeps the send journal.
+func eventKillConfig(srv *mock.Server, statusURL string, run int) string {
 	var b strings.Builder
 	b.WriteString("terraform {\n  required_providers {\n    interakt = { source = \"interakt-community/interakt\" }\n  }\n}\n\n")
-	fmt.Fprintf(&b, "provider \"interakt\" {\n  base_url = %q\n  rate_limit_per_minute = 100000\n}\n", srv.URL())
+	fmt.Fprintf(&b, "provider \"interakt\" {\n  base_url = %q\n  rate_limit_per_minute = 100000\n", srv.URL())
+	if statusURL != "" {
+		fmt.Fprintf(&b, "  status_url = %q\n", statusURL)
+	}
+	b.WriteString("}\n")
 	for k := range eventKillEvents {
 		fmt.Fprintf(&b, `
 resource "interakt_event" "e%d" {
@@ -170,12 +213,22 @@ resource "interakt_event" "e%d" {
 }
 
 // eventStates reads the interakt_event resources' attributes from a state
-// file, by resource name.
+// file, by resource name, failing the test when it cannot.
 func eventStates(t *testing.T, name string) map[string]map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(name)
+	states, err := readEventStates(name)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return states
+}
+
+// readEventStates reads the interakt_event resources' attributes from a
+// state file, by resource name.
+func readEventStates(name string) (map[string]map[string]any, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
 	}
 	var state struct {
 		Resources []struct {
@@ -187,7 +240,7 @@ func eventStates(t *testing.T, name string) map[string]map[string]any {
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &state); err != nil {
-		t.Fatalf("state: %v", err)
+		return nil, fmt.Errorf("state %s: %w", name, err)
 	}
 	out := map[string]map[string]any{}
 	for _, r := range state.Resources {
@@ -195,5 +248,5 @@ func eventStates(t *testing.T, name string) map[string]map[string]any {
 			out[r.Name] = r.Instances[0].Attributes
 		}
 	}
-	return out
+	return out, nil
 }
