@@ -1,6 +1,7 @@
 // Command interakt-mock serves a mock of Interakt's public API for demos and
 // acceptance tests: template sends, the template listing, the rate limit,
-// signed status webhooks and injectable faults. Run with -h for its flags.
+// signed status webhooks, injectable faults, tracked events and ongoing
+// campaigns. Run with -h for its flags.
 package main
 
 import (

@@ -122,6 +122,14 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 		rejectPhones[number] = message
 		return nil
 	})
+	fs.Func("ongoing-campaign", "EVENT=TEMPLATE[:LANGUAGE][:TRAIT,TRAIT...]: on a tracked EVENT with a phone number, send TEMPLATE "+
+		"with those traits as body values and post message_campaign_* webhooks (repeatable)", func(v string) error {
+		c, err := ParseOngoingCampaign(v)
+		if err == nil {
+			opts.OngoingCampaigns = append(opts.OngoingCampaigns, c)
+		}
+		return err
+	})
 	fs.StringVar(&addrFile, "addr-file", "", "also write the URL to this file")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {

@@ -41,4 +41,15 @@
 // Interakt-Signature. A message's events are posted one after the other by
 // one goroutine; an event is retried with doubling backoff on a non-2xx
 // answer or a transport error. Close abandons what is pending.
+//
+// # Tracked events and ongoing campaigns
+//
+// POST /v1/public/track/events/ takes an event (userId, or countryCode and
+// phoneNumber; a non-empty event name; flat traits) and answers 201 with
+// an id; its requests are numbered apart from sends and share the rate
+// limit. Each OngoingCampaign whose event it is then sends its template to
+// the event's phone number, with named traits as body values, and posts
+// message_campaign_* webhooks (chat_message_type CampaignMessage, the
+// campaign's id). Campaigns come from Options, the --ongoing-campaign flag
+// of cmd/interakt-mock, or POST AdminOngoingCampaignsPath.
 package mock

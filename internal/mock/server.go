@@ -68,6 +68,8 @@ type Options struct {
 	RejectPhones map[string]string
 	// Faults are injected from the start; see Server.SetFaults.
 	Faults Faults
+	// OngoingCampaigns run on tracked events; see OngoingCampaign.
+	OngoingCampaigns []OngoingCampaign
 
 	// Logger logs one line per request (never keys, secrets, numbers or
 	// bodies); nil logs nothing.
@@ -96,6 +98,12 @@ type Server struct {
 	submissions  []Submission
 	users        userBook
 	apiCampaigns []APICampaign
+	// Tracked events and the ongoing campaigns they start.
+	eventCount       int
+	eventFaults      map[int]Fault
+	events           []TrackedEvent
+	ongoing          []OngoingCampaign
+	campaignMessages []CampaignMessage
 	// sentChanged is closed and replaced whenever a send is accepted.
 	sentChanged chan struct{}
 
@@ -145,6 +153,11 @@ func New(opts Options) *Server {
 		listenAddr:   opts.ListenAddr,
 	}
 	s.webhooks = newDispatcher(opts)
+	for _, c := range opts.OngoingCampaigns {
+		if c, err := c.normalize(); err == nil {
+			s.ongoing = append(s.ongoing, c)
+		}
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(wire.MessagePath, s.handleSend)
 	mux.HandleFunc(wire.TemplatesPath, s.handleTemplates)
@@ -153,6 +166,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc(wire.UsersPath, s.handleUsers)
 	mux.HandleFunc(AdminApprovalPath, s.handleApproval)
 	mux.HandleFunc(wire.CreateCampaignPath, s.handleCreateCampaign)
+	mux.HandleFunc(wire.TrackEventPath, s.handleTrackEvent)
+	mux.HandleFunc(AdminOngoingCampaignsPath, s.handleOngoingCampaigns)
 	mux.HandleFunc("/", s.handleNotFound)
 	s.handler = mux
 	return s

@@ -91,6 +91,9 @@ type scheduledMessage struct {
 	failReason string
 	duplicate  bool
 	outOfOrder bool
+	// campaignID is set on an ongoing campaign's message, whose events
+	// are message_campaign_* ones.
+	campaignID string
 }
 
 // dispatcher delivers webhooks in background goroutines, one per message,
@@ -359,9 +362,14 @@ func buildEvents(m scheduledMessage, delays Delays) []event {
 			SourceData: wire.WebhookSourceData{CallbackData: m.msg.CallbackData},
 		},
 	}
+	typeSent, typeDelivered, typeRead, typeFailed := wire.EventSent, wire.EventDelivered, wire.EventRead, wire.EventFailed
+	if m.campaignID != "" {
+		base.ChatMessageType, base.CampaignID = wire.ChatMessageTypeCampaign, m.campaignID
+		typeSent, typeDelivered, typeRead, typeFailed = wire.EventCampaignSent, wire.EventCampaignDelivered, wire.EventCampaignRead, wire.EventCampaignFailed
+	}
 	sent := base
 	sent.MessageStatus = "Sent"
-	events := []event{{typ: wire.EventSent, after: delays.Sent, body: webhookBody(m, wire.EventSent, sentAt, sent)}}
+	events := []event{{typ: typeSent, after: delays.Sent, body: webhookBody(m, typeSent, sentAt, sent)}}
 
 	if m.fails {
 		failed := base
@@ -369,7 +377,7 @@ func buildEvents(m scheduledMessage, delays Delays) []event {
 		failed.FailedAtUTC = formatTime(deliveredAt)
 		failed.ChannelFailureReason = m.failReason
 		failed.ChannelErrorCode = FailedErrorCode
-		return append(events, event{typ: wire.EventFailed, after: delays.Delivered, body: webhookBody(m, wire.EventFailed, deliveredAt, failed)})
+		return append(events, event{typ: typeFailed, after: delays.Delivered, body: webhookBody(m, typeFailed, deliveredAt, failed)})
 	}
 	delivered := base
 	delivered.MessageStatus = "Delivered"
@@ -378,8 +386,8 @@ func buildEvents(m scheduledMessage, delays Delays) []event {
 	read.MessageStatus = "Read"
 	read.SeenAtUTC = formatTime(readAt)
 	return append(events,
-		event{typ: wire.EventDelivered, after: delays.Delivered, body: webhookBody(m, wire.EventDelivered, deliveredAt, delivered)},
-		event{typ: wire.EventRead, after: delays.Read, body: webhookBody(m, wire.EventRead, readAt, read)},
+		event{typ: typeDelivered, after: delays.Delivered, body: webhookBody(m, typeDelivered, deliveredAt, delivered)},
+		event{typ: typeRead, after: delays.Read, body: webhookBody(m, typeRead, readAt, read)},
 	)
 }
 

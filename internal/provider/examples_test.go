@@ -131,7 +131,7 @@ func TestAccExamples(t *testing.T) {
 			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}
-			sent := srv.SentCount()
+			sent, events := srv.SentCount(), len(srv.TrackedEvents())
 			if keyVariable && sent == 0 {
 				t.Errorf("the apply sent nothing, so the key in %s was not shown to reach Interakt", exampleKeyVariable)
 			}
@@ -141,7 +141,10 @@ func TestAccExamples(t *testing.T) {
 			if again := srv.SentCount(); again != sent {
 				t.Errorf("the unchanged second apply sent %d more messages", again-sent)
 			}
-			t.Logf("%s: %d messages sent", dir, sent)
+			if again := len(srv.TrackedEvents()); again != events {
+				t.Errorf("the unchanged second apply fired %d more events", again-events)
+			}
+			t.Logf("%s: %d messages sent, %d events fired", dir, sent, events)
 		})
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
 )
 
 // testRunBlock matches the start of a run block in a .tftest.hcl file.
@@ -189,4 +191,67 @@ func TestAccGuideValidateInCIMistakes(t *testing.T) {
 			t.Errorf("terraform plan: want Wrong Number of Body Values only, got:\n%s", cliDiagString(diags))
 		}
 	})
+}
+
+// TestAccGuideOngoingCampaigns applies the example of the "Testing an
+// ongoing campaign from CI" guide against the mock with an ongoing campaign
+// and the status receiver: the first apply fires the event once and the
+// campaign's message reaches the receiver by webhook, a re-apply fires
+// nothing, and a new release fires the event once more.
+func TestAccGuideOngoingCampaigns(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	srv := newTestMock(t, mock.Options{
+		WebhookURL:    rcv.url + receiver.DefaultWebhookPath,
+		WebhookSecret: testWebhookSecret,
+		WebhookDelays: &mock.Delays{Sent: 0, Delivered: 20 * time.Millisecond, Read: 40 * time.Millisecond},
+		OngoingCampaigns: []mock.OngoingCampaign{
+			{Event: "order_placed", Template: "order_shipped", BodyTraits: []string{"name", "order_id"}},
+		},
+	})
+	env := &testEnv{}
+	env.set(envAPIKey, testAPIKey)
+	env.set(envBaseURL, srv.URL())
+	env.set(envStatusURL, rcv.url)
+	env.set(envStatusToken, testStatusToken)
+	cli := newCLITerraform(t, env.seams(), exampleConfig(t, "guides/ongoing-campaigns"))
+	apply := func(args ...string) string {
+		t.Helper()
+		out, err := cli.run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, args...)...)
+		if err != nil {
+			t.Fatalf("terraform apply %v: %v\n%s", args, err, out)
+		}
+		return out
+	}
+	out := apply()
+	if strings.Contains(out, "Check block assertion failed") {
+		t.Errorf("the guide's check failed:\n%s", out)
+	}
+	if n := len(srv.TrackedEvents()); n != 1 {
+		t.Fatalf("the first apply fired %d events, want 1", n)
+	}
+	if err := srv.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.CampaignMessages()
+	if len(msgs) != 1 || strings.Join(msgs[0].Message.Template.BodyValues, "|") != "Asha|A-1001" {
+		t.Fatalf("the ongoing campaign sent %+v", msgs)
+	}
+	delivered := 0
+	for _, d := range srv.WebhookDeliveries() {
+		if d.MessageID == msgs[0].ID && d.Delivered {
+			delivered++
+		}
+	}
+	if delivered != 3 {
+		t.Errorf("the receiver took %d of the campaign message's 3 webhooks", delivered)
+	}
+	apply()
+	if n := len(srv.TrackedEvents()); n != 1 {
+		t.Errorf("a plain re-apply fired an event: %d in all", n)
+	}
+	apply("-var", "release=43")
+	if n := len(srv.TrackedEvents()); n != 2 {
+		t.Errorf("a new release fired %d events in all, want 2", n)
+	}
 }

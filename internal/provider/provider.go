@@ -168,6 +168,7 @@ func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resour
 		NewTemplateMessageResource,
 		NewCampaignResource,
 		NewUserResource,
+		NewEventResource,
 	}
 }
 
@@ -189,5 +190,6 @@ func (p *InteraktProvider) Functions(_ context.Context) []func() function.Functi
 func (p *InteraktProvider) Actions(_ context.Context) []func() action.Action {
 	return []func() action.Action{
 		NewSendTemplateAction,
+		NewTrackEventAction,
 	}
 }
