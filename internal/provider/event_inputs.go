@@ -85,7 +85,7 @@ func newEventCheck(in eventInputsModel) eventCheck {
 	case hasPhone && pn.Null:
 		problem("phone_number", "Missing Phone Number", "country_code is set without phone_number. Give both, or neither with user_id.")
 	case hasPhone:
-		c.problems = append(c.problems, contract.CheckPhone(cc, pn)...)
+		c.problems = append(c.problems, contract.ValidatePhone(cc, pn)...)
 	}
 	if !name.Unknown && name.Missing() {
 		problem("event", "Empty Event Name", "event is empty. Give the event's name, such as \"order_placed\", exactly as the ongoing "+
