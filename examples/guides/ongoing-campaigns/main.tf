@@ -17,11 +17,24 @@ variable "release" {
   default     = "42"
 }
 
+# The QA user the ongoing campaign messages, kept as code.
+resource "interakt_user" "qa" {
+  user_id      = "qa-asha"
+  country_code = "+91"
+  phone_number = "9999999999"
+  traits = {
+    name = "Asha"
+    plan = "gold"
+  }
+  tags = ["qa"]
+}
+
 # The event the ongoing campaign waits for, fired for the QA user once per
 # release.
 resource "interakt_event" "order_placed" {
-  country_code = "+91"
-  phone_number = "9999999999"
+  user_id      = interakt_user.qa.user_id
+  country_code = interakt_user.qa.country_code
+  phone_number = interakt_user.qa.phone_number
   event        = "order_placed"
   traits = {
     name     = "Asha"
@@ -31,9 +44,22 @@ resource "interakt_event" "order_placed" {
   triggers = { release = var.release }
 }
 
-check "event_fired" {
+# The campaign's message to the QA user since the event, delivered. A check
+# block reports a failure as a warning, so a slow campaign never blocks the
+# next run.
+check "campaign_delivered" {
+  data "interakt_message_status" "campaign" {
+    latest = {
+      country_code = interakt_user.qa.country_code
+      phone_number = interakt_user.qa.phone_number
+      template     = "order_shipped"
+      since        = interakt_event.order_placed.fired_at
+    }
+    wait_for = "delivered"
+    timeout  = "2m"
+  }
   assert {
-    condition     = interakt_event.order_placed.status == "fired"
-    error_message = "Interakt did not confirm the order_placed event (status ${interakt_event.order_placed.status}); see the apply's warnings."
+    condition     = contains(["delivered", "read"], data.interakt_message_status.campaign.status)
+    error_message = "The ongoing campaign did not deliver order_shipped to the QA user after the order_placed event (status ${data.interakt_message_status.campaign.status})."
   }
 }
