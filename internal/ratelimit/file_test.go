@@ -226,10 +226,10 @@ func TestFileBudgetAcrossProcesses(t *testing.T) {
 	dir := t.TempDir()
 	const limit, perProcess, window = 10, 20, 300 * time.Millisecond
 	var (
-		wg     sync.WaitGroup
-		mu     sync.Mutex
-		slots  [][2]int64
-		errs   []error
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		slots [][2]int64
+		errs  []error
 	)
 	for range 3 {
 		wg.Go(func() {
