@@ -51,6 +51,11 @@ CREATE TABLE dead_letters (
   body        bytea       NOT NULL
 );
 CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
+	// Rate budgets: see sqliteMigrations.
+	`CREATE TABLE budgets (
+  key    text NOT NULL PRIMARY KEY,
+  ledger text NOT NULL
+);`,
 }
 
 // postgresMigrationLock is the advisory lock key that serializes

@@ -56,6 +56,11 @@ CREATE TABLE dead_letters (
   body        BLOB    NOT NULL
 );
 CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
+	// Rate budgets: one ledger per key id (a hash; never the key).
+	`CREATE TABLE budgets (
+  key    TEXT NOT NULL PRIMARY KEY,
+  ledger TEXT NOT NULL
+) WITHOUT ROWID;`,
 }
 
 // migrateSQLite brings the schema up to date inside one IMMEDIATE
