@@ -24,6 +24,14 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// testBudgetDir is the local rate budgets' folder of the tests that serve
+// the provider in process, in place of the user's cache folder. Each test
+// has a mock of its own, so a budget of its own (named by the key and the
+// mock's URL).
+func testBudgetDir() string {
+	return testJournalRoot + string(os.PathSeparator) + "budgets"
+}
+
 // newTestJournalDir returns a fresh journal folder for one provider.
 func newTestJournalDir() string {
 	dir, err := os.MkdirTemp(testJournalRoot, "journal-")
