@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
 )
 
 // testJournalRoot holds the local send journals of the tests that serve
@@ -19,7 +21,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	testJournalRoot = root
-	code := m.Run()
+	code := pgtest.RunTests(m)
 	_ = os.RemoveAll(root)
 	os.Exit(code)
 }
