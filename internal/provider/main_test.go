@@ -15,6 +15,9 @@ import (
 var testJournalRoot string
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(budgetBenchChildEnv); mode != "" {
+		os.Exit(budgetBenchChild(mode))
+	}
 	root, err := os.MkdirTemp("", "interakt-journal-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

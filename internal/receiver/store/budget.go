@@ -11,9 +11,9 @@ import (
 
 // UpdateBudget runs in one IMMEDIATE transaction: it holds the database's
 // write lock from its first statement, so no other change of any budget
-// interleaves.
+// interleaves, whichever process of the file makes it.
 func (s *sqliteStore) UpdateBudget(ctx context.Context, key string, change func([]byte) ([]byte, error)) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.budgetDB.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: budget: %w", err)
 	}
