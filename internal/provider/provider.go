@@ -131,7 +131,7 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"status_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads. Env `" + envStatusURL + "`. " +
 					"When set, the receiver also keeps the send journal (so a killed apply is recovered on another machine; sends stop " +
-					"while it cannot be reached), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
+					"while it cannot be reached) and, by default, the key's rate budget (see `budget`), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
 					"from its webhooks. Without it, the journal lives in `.terraform/interakt-journal` in the working directory.",
 				Optional:   true,
 				Validators: []validator.String{httpURLValidator{}},
