@@ -124,7 +124,12 @@ func (b *ReceiverBudget) post(ctx context.Context, q wire.BudgetRequest, out any
 		return err
 	}
 	if rep.status != http.StatusOK {
-		return b.req.statusError(opBudget, rep)
+		apiErr := b.req.statusError(opBudget, rep)
+		if rep.status == http.StatusUnauthorized || rep.status == http.StatusForbidden {
+			return apiErr
+		}
+		// Not the API's answer: say what the receiver said.
+		return fmt.Errorf("the status receiver answered HTTP %d: %s", rep.status, apiErr.Message)
 	}
 	if rep.bodyErr != nil {
 		return &Error{Kind: KindUnsent, Op: opBudget, StatusCode: rep.status, Err: rep.bodyErr}

@@ -6,15 +6,21 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
@@ -425,5 +431,47 @@ func TestAccBudgetSecondClient(t *testing.T) {
 		otherRequests, otherRefused, r.window, apply.took.Round(time.Millisecond), f)
 	if !strings.Contains(apply.output.String(), "Apply complete") {
 		t.Errorf("the apply did not complete:\n%s", apply.output.String())
+	}
+}
+
+// When the receiver keeps the journal but its rate budget cannot be
+// reached, nothing is sent, and the error says why and that nothing was
+// sent.
+func TestAccBudgetUnreachableSendsNothing(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	target, err := url.Parse(rcv.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, wire.BudgetPathPrefix) {
+			http.Error(w, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	srv := newTestMock(t, mock.Options{})
+	config := fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n  status_url = %q\n}\n", srv.URL(), front.URL) + `
+resource "interakt_template_message" "smoke" {
+  template      = { name = "order_shipped", language_code = "en" }
+  country_code  = "+91"
+  phone_number  = "9811112222"
+  header_values = ["A-1001"]
+  body_values   = ["Asha", "A-1001"]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(
+				`rate budget shared by every process using this key cannot be reached, so nothing was sent: the status receiver answered HTTP 503`, " ", `\s+`)),
+		}},
+	})
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests reached the API, want 0", n)
 	}
 }
