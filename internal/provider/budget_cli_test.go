@@ -466,7 +466,7 @@ resource "interakt_template_message" "smoke" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
 		Steps: []resource.TestStep{{
-			Config:      config,
+			Config: config,
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(
 				`rate budget shared by every process using this key cannot be reached, so nothing was sent: the status receiver answered HTTP 503`, " ", `\s+`)),
 		}},
