@@ -209,7 +209,7 @@ func helperProcess(mode string) int {
 	return 0
 }
 
-func helperCommand(t *testing.T, ctx context.Context, mode, dir string, limit, n int) *exec.Cmd {
+func helperCommand(ctx context.Context, mode, dir string, limit, n int) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "RATELIMIT_HELPER="+mode, "RATELIMIT_HELPER_DIR="+dir,
 		"RATELIMIT_HELPER_LIMIT="+strconv.Itoa(limit), "RATELIMIT_HELPER_N="+strconv.Itoa(n))
@@ -233,7 +233,7 @@ func TestFileBudgetAcrossProcesses(t *testing.T) {
 	)
 	for range 3 {
 		wg.Go(func() {
-			out, err := helperCommand(t, t.Context(), "take", dir, limit, perProcess).Output()
+			out, err := helperCommand(t.Context(), "take", dir, limit, perProcess).Output()
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -286,7 +286,7 @@ func TestFileBudgetKilledHolder(t *testing.T) {
 	const limit = 3
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	cmd := helperCommand(t, ctx, "hold", dir, limit, 0)
+	cmd := helperCommand(ctx, "hold", dir, limit, 0)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
