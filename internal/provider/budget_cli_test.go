@@ -181,6 +181,9 @@ type budgetFigures struct {
 	// ideal is the shortest the limit allows for that many requests: a
 	// burst of 40, the next one window later.
 	span, ideal time.Duration
+	// bursts are the first and last arrival of each run of 40, from the
+	// first arrival.
+	bursts []string
 }
 
 func (f budgetFigures) efficiency() float64 {
@@ -191,8 +194,8 @@ func (f budgetFigures) efficiency() float64 {
 }
 
 func (f budgetFigures) String() string {
-	return fmt.Sprintf("%d requests (%d sends), %d answered 429, span %s, ideal %s, efficiency %.2f",
-		f.requests, f.sends, f.refused, f.span.Round(time.Millisecond), f.ideal, f.efficiency())
+	return fmt.Sprintf("%d requests (%d sends), %d answered 429, span %s, ideal %s, efficiency %.2f; bursts of 40 from %s",
+		f.requests, f.sends, f.refused, f.span.Round(time.Millisecond), f.ideal, f.efficiency(), strings.Join(f.bursts, ", "))
 }
 
 // figures counts the provider's requests at the mock (by their
@@ -220,6 +223,11 @@ func (r *budgetRig) figures() budgetFigures {
 		slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
 		f.span = arrivals[len(arrivals)-1].Sub(arrivals[0])
 		f.ideal = time.Duration(math.Ceil(float64(len(arrivals))/40)-1) * r.window
+		for i := 0; i < len(arrivals); i += 40 {
+			last := min(i+40, len(arrivals)) - 1
+			f.bursts = append(f.bursts, fmt.Sprintf("%s to %s",
+				arrivals[i].Sub(arrivals[0]).Round(time.Millisecond), arrivals[last].Sub(arrivals[0]).Round(time.Millisecond)))
+		}
 	}
 	return f
 }
@@ -258,12 +266,19 @@ func TestAccBudgetBackToBack(t *testing.T) {
 		r.window, first.took.Round(time.Millisecond), second.took.Round(time.Millisecond), f)
 }
 
+// efficiencyWindow is the window of the tests that hold the rate
+// efficiency to 0.9: the three applies' first requests spread over a second
+// or more (their processes start unevenly, more so on a busy machine), and
+// each later burst follows the first one's spread, so the window must be
+// long beside it.
+const efficiencyWindow = 15 * time.Second
+
 // Side by side: three applies of 20 recipients started together on one
 // machine share the local budget: nobody gets a 429, and the key's rate is
 // used at least at 90% of what the limit allows.
 func TestAccBudgetSideBySide(t *testing.T) {
 	t.Parallel()
-	r := newBudgetRig(t, 10*time.Second)
+	r := newBudgetRig(t, efficiencyWindow)
 	applies := []*budgetApply{r.newApply("a", 0, 20, "", nil), r.newApply("b", 100, 20, "", nil), r.newApply("c", 200, 20, "", nil)}
 	r.runTogether(applies...)
 	r.expectSucceeded(applies...)
@@ -298,7 +313,7 @@ func (r *budgetRig) runnerEnv(name, statusURL string) []string {
 // threeRunners runs three applies of 20 together, each as a runner of its
 // own sharing only the receiver at statusURL.
 func threeRunners(t *testing.T, statusURL string) {
-	r := newBudgetRig(t, 10*time.Second)
+	r := newBudgetRig(t, efficiencyWindow)
 	applies := []*budgetApply{
 		r.newApply("a", 0, 20, "", r.runnerEnv("a", statusURL)),
 		r.newApply("b", 100, 20, "", r.runnerEnv("b", statusURL)),
