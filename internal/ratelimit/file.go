@@ -137,8 +137,18 @@ func (b *FileBudget) Acquire(ctx context.Context) (Slot, error) {
 
 // finish ends slot id. When the file cannot be written, the slot is
 // counted as answered at its lease's end, which is the safe side.
+//
+// The stamp is the time finish was called, read before waiting for the
+// lock: the answer had arrived by then, and the wait (other processes
+// updating the file) would only make the slot count longer than it must.
 func (b *FileBudget) finish(id string, stamp bool) {
-	_ = b.update(func(l *Ledger, now int64) { l.Release(now, id, stamp, b.window) })
+	at, err := bootClock()
+	_ = b.update(func(l *Ledger, now int64) {
+		if err != nil || at > now {
+			at = now
+		}
+		l.Release(at, id, stamp, b.window)
+	})
 	b.wakeMu.Lock()
 	if b.wake != nil {
 		close(b.wake)

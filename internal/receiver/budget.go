@@ -68,6 +68,10 @@ func (s *Server) handleBudget(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, webhookAnswer{Error: "op must be acquire, release, cancel or full"})
 		return
 	}
+	// A release is stamped when it arrived, not once the key's row is
+	// locked: the answer had arrived by then, and waiting for the lock
+	// (other runners' operations) would only make the slot count longer.
+	arrived := s.budgetClock()
 	var answer wire.BudgetAnswer
 	err := s.store.UpdateBudget(r.Context(), key, func(data []byte) ([]byte, error) {
 		var l ratelimit.Ledger
@@ -91,7 +95,7 @@ func (s *Server) handleBudget(w http.ResponseWriter, r *http.Request) {
 			}
 			answer.Granted = true
 		case wire.BudgetRelease, wire.BudgetCancel:
-			l.Release(now, q.Slot, q.Op == wire.BudgetRelease, window)
+			l.Release(min(arrived, now), q.Slot, q.Op == wire.BudgetRelease, window)
 		case wire.BudgetFull:
 			l.Full(now, time.Duration(q.AfterMS)*time.Millisecond)
 		}
