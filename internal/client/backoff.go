@@ -30,6 +30,20 @@ func backoff(retry int) time.Duration {
 	return half + rand.N(half+1)
 }
 
+// backoff429 returns the delay before the retry after the n-th 429 (1 for
+// the first): exponential from an eighth of the rate window up to a whole
+// window, with equal jitter, so that the retries of many processes spread
+// over the window instead of landing together.
+func backoff429(n int, window time.Duration) time.Duration {
+	d := window / 8
+	for i := 1; i < n && d < window; i++ {
+		d *= 2
+	}
+	d = min(d, window)
+	half := d / 2
+	return half + rand.N(half+1)
+}
+
 // parseRetryAfter reads a Retry-After header given in seconds or as an
 // HTTP date. It returns 0 when the header is absent or unreadable.
 func parseRetryAfter(value string, now time.Time) time.Duration {

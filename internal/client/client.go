@@ -50,6 +50,11 @@ type Config struct {
 	// RateWindow is the rate limit's window; zero means one minute. Tests
 	// shorten it.
 	RateWindow time.Duration
+	// Budget is where requests take their slots: the key's budget shared
+	// with other processes (a ratelimit.FileBudget, a ReceiverBudget). Nil
+	// means a limiter of this Client's own, of RateLimitPerMinute per
+	// RateWindow.
+	Budget ratelimit.Budget
 	// MaxRetries is how many times a request that certainly had no effect
 	// is retried (0 to MaxRetriesLimit).
 	MaxRetries int
@@ -65,7 +70,8 @@ type Config struct {
 
 // Client is an Interakt API client. It is safe for concurrent use; one
 // Client serves one provider configuration, so that all its resources
-// share one rate limit.
+// share one rate budget (and with Config.Budget, every process using the
+// key shares it).
 type Client struct {
 	req       *requester
 	templates templateCache
@@ -95,9 +101,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestTimeout < 0 {
 		return nil, fmt.Errorf("request timeout must not be negative, got %s", cfg.RequestTimeout)
 	}
-	limiter, err := ratelimit.New(cfg.RateLimitPerMinute, cfg.RateWindow)
-	if err != nil {
-		return nil, err
+	budget := cfg.Budget
+	if budget == nil {
+		limiter, err := ratelimit.New(cfg.RateLimitPerMinute, cfg.RateWindow)
+		if err != nil {
+			return nil, err
+		}
+		budget = limiter
 	}
 	timeout := cfg.RequestTimeout
 	if timeout == 0 {
@@ -112,7 +122,7 @@ func New(cfg Config) (*Client, error) {
 			baseURL:       base,
 			http:          withoutRedirects(cfg.HTTPClient),
 			log:           loggerOrNop(cfg.Logger),
-			limiter:       limiter,
+			budget:        budget,
 			maxRetries:    cfg.MaxRetries,
 			timeout:       timeout,
 			authorization: "Basic " + cfg.APIKey,

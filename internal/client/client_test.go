@@ -45,8 +45,8 @@ func TestNewValidates(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New(valid): %v", err)
 	}
-	if c.req.baseURL != "https://api.interakt.ai" || c.req.timeout != DefaultRequestTimeout || c.req.limiter.Window() != time.Minute {
-		t.Errorf("defaults: base %q timeout %v window %v", c.req.baseURL, c.req.timeout, c.req.limiter.Window())
+	if c.req.baseURL != "https://api.interakt.ai" || c.req.timeout != DefaultRequestTimeout || c.req.budget.Window() != time.Minute {
+		t.Errorf("defaults: base %q timeout %v window %v", c.req.baseURL, c.req.timeout, c.req.budget.Window())
 	}
 	withPath, err := New(Config{BaseURL: "http://127.0.0.1:8080/mock/", APIKey: testKey, RateLimitPerMinute: 1})
 	if err != nil {

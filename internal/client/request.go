@@ -27,7 +27,7 @@ type requester struct {
 	baseURL    string // Normalized: no trailing slash.
 	http       *http.Client
 	log        Logger
-	limiter    *ratelimit.Limiter // nil: no client-side rate limit
+	budget     ratelimit.Budget // nil: no client-side rate limit
 	maxRetries int
 	timeout    time.Duration
 	// authorization is the Authorization header value; it is never logged.
@@ -72,6 +72,10 @@ type attemptResult struct {
 // do runs c until it gets a reply that should not be retried, and returns
 // it; failures without such a reply come back as *Error.
 func (r *requester) do(ctx context.Context, c call) (*reply, error) {
+	var (
+		first429 time.Time // when the first 429 arrived
+		count429 int
+	)
 	for attempt := 1; ; attempt++ {
 		res, err := r.attempt(ctx, c, attempt)
 		if err != nil {
@@ -84,13 +88,26 @@ func (r *requester) do(ctx context.Context, c call) (*reply, error) {
 			rep := res.reply
 			switch {
 			case rep.status == http.StatusTooManyRequests:
+				// A 429 is never a send: another client of the key has
+				// spent the window, so it is full for every process, and
+				// the request is retried until the retries have spanned
+				// rateLimitRetryWindows windows.
 				after := parseRetryAfter(rep.header.Get("Retry-After"), time.Now())
-				if !retriesLeft || after > maxRetryAfter {
+				if r.budget != nil {
+					if err := r.budget.Full(ctx, min(after, maxRetryAfter)); err != nil {
+						r.log.Debug(ctx, "interakt rate budget not marked full", map[string]any{"op": c.op, "error": err.Error()})
+					}
+				}
+				count429++
+				if first429.IsZero() {
+					first429 = time.Now()
+				}
+				if !r.retry429(attempt, first429) || after > maxRetryAfter {
 					return rep, nil
 				}
 				wait = after
 				if wait == 0 {
-					wait = backoff(attempt)
+					wait = backoff429(count429, r.window())
 				}
 			case rep.status >= 500 && c.safe && retriesLeft && ctx.Err() == nil:
 				wait = backoff(attempt)
@@ -125,10 +142,13 @@ func (r *requester) do(ctx context.Context, c call) (*reply, error) {
 // is non-nil only when no request was made (ctx ended at the limiter).
 func (r *requester) attempt(ctx context.Context, c call, n int) (attemptResult, error) {
 	slot := ratelimit.Slot{}
-	if r.limiter != nil {
+	if r.budget != nil {
 		var err error
-		slot, err = r.limiter.Acquire(ctx)
+		slot, err = r.budget.Acquire(ctx)
 		if err != nil {
+			if ctx.Err() == nil {
+				err = fmt.Errorf("the rate budget shared by every process using this key cannot be reached, so nothing was sent: %w", err)
+			}
 			return attemptResult{}, &Error{Kind: KindUnsent, Op: c.op, Err: err}
 		}
 	}
@@ -219,6 +239,29 @@ func (r *requester) attempt(ctx context.Context, c call, n int) (attemptResult, 
 		"op": c.op, "path": c.path, "attempt": n, "status": resp.StatusCode, "body": r.redact(string(rep.body)),
 	})
 	return attemptResult{reply: rep, written: true}, nil
+}
+
+// rateLimitRetryWindows is how many windows the retries of a 429 span at
+// least before the request fails (unless max_retries is 0): the window a
+// 429 marks full, and two more for a key that another client shares.
+const rateLimitRetryWindows = 3
+
+// retry429 reports whether a 429 is retried: within max_retries, and past
+// it until the retries have spanned rateLimitRetryWindows windows since
+// the first 429.
+func (r *requester) retry429(attempt int, first429 time.Time) bool {
+	if r.maxRetries == 0 {
+		return false
+	}
+	return attempt <= r.maxRetries || time.Since(first429) < rateLimitRetryWindows*r.window()
+}
+
+// window is the rate budget's window.
+func (r *requester) window() time.Duration {
+	if r.budget == nil {
+		return ratelimit.DefaultWindow
+	}
+	return r.budget.Window()
 }
 
 // readBody reads at most limit bytes and closes the body.

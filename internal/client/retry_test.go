@@ -5,10 +5,14 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/ratelimit"
 )
 
 func TestRetryAfterSecondsThenSuccess(t *testing.T) {
@@ -59,26 +63,105 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 	})
 }
 
+// TestRateLimitedAfterRetries: a 429 without Retry-After marks the window
+// full, and is retried past max_retries until the retries have spanned
+// three windows: 1 + 3 requests, one a window apart, before it fails.
 func TestRateLimitedAfterRetries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := &server{respond: func(_ int, w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusTooManyRequests, `{"result":false,"message":"Rate limit exceeded for this resource"}`)
 		}}
 		hc, _ := startMem(t, s, 0)
-		c := newTestClient(t, memBase, hc, Config{MaxRetries: 2})
+		c := newTestClient(t, memBase, hc, Config{MaxRetries: 2, RateWindow: 10 * time.Second})
 		start := time.Now()
 		_, err := c.SendTemplate(t.Context(), minimalMessage())
 		if KindOf(err) != KindRateLimited {
 			t.Fatalf("error = %v, want rate limited", err)
 		}
-		if n := s.count(); n != 3 {
-			t.Errorf("server saw %d requests, want 3 (1 + 2 retries)", n)
+		if n := s.count(); n != 4 {
+			t.Errorf("server saw %d requests, want 4 (one per window until three windows passed)", n)
 		}
-		// Backoff with jitter: 0.5-1 s, then 1-2 s.
-		if waited := time.Since(start); waited < 1500*time.Millisecond || waited > 3*time.Second {
-			t.Errorf("backed off %v in total, want between 1.5s and 3s", waited)
+		if waited := time.Since(start); waited != 30*time.Second {
+			t.Errorf("retried for %v in total, want 30s (three 10s windows, each marked full by a 429)", waited)
 		}
 	})
+}
+
+// TestRateLimitedNoRetries: max_retries 0 retries nothing, not even a 429.
+func TestRateLimitedNoRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &server{respond: func(_ int, w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusTooManyRequests, `{}`)
+		}}
+		hc, _ := startMem(t, s, 0)
+		c := newTestClient(t, memBase, hc, Config{MaxRetries: 0})
+		if _, err := c.SendTemplate(t.Context(), minimalMessage()); KindOf(err) != KindRateLimited {
+			t.Fatalf("error = %v, want rate limited", err)
+		}
+		if n := s.count(); n != 1 {
+			t.Errorf("server saw %d requests, want 1", n)
+		}
+	})
+}
+
+// TestRateLimitedMarksBudgetFull: a 429 (here without Retry-After, as
+// Interakt answers) marks the shared budget full for a window, so another
+// client of the budget waits too, and the send succeeds once the window
+// has passed.
+func TestRateLimitedMarksBudgetFull(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &server{respond: func(n int, w http.ResponseWriter, _ *http.Request) {
+			if n == 1 {
+				writeJSON(w, http.StatusTooManyRequests, `{}`)
+				return
+			}
+			created(w, "sent")
+		}}
+		hc, _ := startMem(t, s, 0)
+		budget, err := ratelimit.New(40, 10*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newTestClient(t, memBase, hc, Config{MaxRetries: 3, Budget: budget})
+		start := time.Now()
+		if _, err := c.SendTemplate(t.Context(), minimalMessage()); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited != 10*time.Second {
+			t.Errorf("sent after %v, want 10s: the window a 429 marks full", waited)
+		}
+		other := newTestClient(t, memBase, hc, Config{Budget: budget})
+		if err := budget.Full(t.Context(), 0); err != nil {
+			t.Fatal(err)
+		}
+		start = time.Now()
+		if _, err := other.SendTemplate(t.Context(), minimalMessage()); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited != 10*time.Second {
+			t.Errorf("another client of the budget sent after %v, want 10s", waited)
+		}
+	})
+}
+
+// TestUnreachableBudgetSendsNothing: when the receiver keeping the budget
+// cannot be reached, the send fails as unsent, says why, and the API sees
+// nothing.
+func TestUnreachableBudgetSendsNothing(t *testing.T) {
+	s := &server{respond: func(_ int, w http.ResponseWriter, _ *http.Request) { created(w, "sent") }}
+	api := startHTTP(t, s)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	receiverURL := closed.URL
+	closed.Close()
+	budget := NewReceiverBudget(receiverURL, "token", nil, nil, ratelimit.KeyID(testKey, api.URL), 40, time.Minute, time.Minute)
+	c := newTestClient(t, api.URL, nil, Config{Budget: budget, MaxRetries: 3})
+	_, err := c.SendTemplate(t.Context(), minimalMessage())
+	if KindOf(err) != KindUnsent || !strings.Contains(err.Error(), "rate budget") || !strings.Contains(err.Error(), "nothing was sent") {
+		t.Fatalf("error = %v, want unsent, naming the rate budget and saying nothing was sent", err)
+	}
+	if n := s.count(); n != 0 {
+		t.Errorf("the API saw %d requests, want none", n)
+	}
 }
 
 func TestDialFailureRetriedThenUnsent(t *testing.T) {
@@ -272,7 +355,7 @@ func TestCancelDuringDial(t *testing.T) {
 		}
 		// The abandoned attempt never reached the API, so its rate-limit
 		// slot was given back.
-		slot, err := c.req.limiter.Acquire(t.Context())
+		slot, err := c.req.budget.Acquire(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -86,6 +86,21 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, i, status int, b
 	s.logRequest(r, s.requestN(i), status)
 }
 
+// admitRate answers 429, and reports false, for an arrival over the rate
+// limit.
+func (s *Server) admitRate(w http.ResponseWriter, r *http.Request, i int, at time.Time) bool {
+	ok, wait := s.limiter.admit(at)
+	if ok {
+		return true
+	}
+	s.update(i, func(req *Request) { req.RateLimited = true })
+	if s.noRetryAfter {
+		wait = -1
+	}
+	s.tooMany(w, r, i, wait)
+	return false
+}
+
 // tooMany answers 429; retryAfter < 0 omits the Retry-After header.
 func (s *Server) tooMany(w http.ResponseWriter, r *http.Request, i int, retryAfter time.Duration) {
 	if retryAfter >= 0 {
@@ -149,9 +164,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request, i int, at time.Ti
 	if !limited {
 		return true
 	}
-	if ok, wait := s.limiter.admit(at); !ok {
-		s.update(i, func(req *Request) { req.RateLimited = true })
-		s.tooMany(w, r, i, wait)
+	if !s.admitRate(w, r, i, at) {
 		return false
 	}
 	return true

@@ -83,6 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 	fs.IntVar(&opts.PageSize, "page-size", DefaultPageSize, "templates per listing page")
 	fs.IntVar(&opts.RateLimit, "rate-limit", DefaultRateLimit, "requests admitted per window (negative: unlimited)")
 	fs.DurationVar(&opts.Window, "window", DefaultWindow, "rate limit sliding window")
+	fs.BoolVar(&opts.NoRetryAfter, "no-retry-after", false, "answer the rate limit's 429s without Retry-After, as Interakt does")
 	fs.StringVar(&opts.WebhookURL, "webhook-url", "", "URL that receives status webhooks (empty: none)")
 	fs.StringVar(&opts.WebhookSecret, "webhook-secret", "", "secret signing the webhooks (env "+EnvWebhookSecret+")")
 	fs.StringVar(&delays, "webhook-delay", "", "delays of the sent, delivered and read webhooks after a send, comma-separated (default 0s,50ms,100ms)")

@@ -18,7 +18,8 @@
 //     take no room in the rate limit window.
 //  5. The rate limit, judged at the arrival time: at most RateLimit admitted
 //     requests in any Window. Past it, 429 with Retry-After (whole seconds,
-//     rounded up); the request is ignored and takes no room. Sends and
+//     rounded up), or without it when NoRetryAfter is set, as Interakt
+//     answers; the request is ignored and takes no room. Sends and
 //     template listings share the window; 401s do not count.
 //  6. Faults 500, 502, 503: answered without sending.
 //  7. The request rules, each a 400 with Interakt's text: JSON content

@@ -109,6 +109,30 @@ func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 	})
 }
 
+// With NoRetryAfter, a rate limit 429 says nothing of when to retry, as
+// Interakt's do, on sends and listings alike.
+func TestRateLimitNoRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := New(Options{RateLimit: 1, Window: time.Second, NoRetryAfter: true})
+		defer closeServer(t, s)
+		send(t, s, orderShipped())
+		w := send(t, s, orderShipped())
+		wantFailure(t, w, http.StatusTooManyRequests, MsgRateLimited)
+		list := httptest.NewRequest(http.MethodGet, wire.TemplatesPath, nil)
+		list.Header.Set("Authorization", testAuth)
+		lw := serve(s, list)
+		wantFailure(t, lw, http.StatusTooManyRequests, MsgRateLimited)
+		for _, got := range []string{w.Header().Get("Retry-After"), lw.Header().Get("Retry-After")} {
+			if got != "" {
+				t.Errorf("Retry-After = %q, want none", got)
+			}
+		}
+		if got := s.Count429ByLimit(); got != 2 {
+			t.Errorf("Count429ByLimit() = %d, want 2", got)
+		}
+	})
+}
+
 func TestRateLimitSharedWithTemplateListing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := New(Options{RateLimit: 1, Window: time.Second})

@@ -100,9 +100,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if ok, wait := s.limiter.admit(at); !ok {
-		s.update(i, func(req *Request) { req.RateLimited = true })
-		s.tooMany(w, r, i, wait)
+	if !s.admitRate(w, r, i, at) {
 		return
 	}
 	if status, ok := serverErrors[fault]; ok {

@@ -39,6 +39,9 @@ type Options struct {
 	RateLimit int
 	// Window is the rate limit's sliding window.
 	Window time.Duration
+	// NoRetryAfter answers the rate limit's 429s without Retry-After, as
+	// Interakt does.
+	NoRetryAfter bool
 	// ListenAddr is where Start listens.
 	ListenAddr string
 
@@ -81,9 +84,11 @@ type Server struct {
 	key      string
 	pageSize int
 	limiter  *slidingWindow
-	webhooks *dispatcher
-	logger   *slog.Logger
-	handler  http.Handler
+	// noRetryAfter: Options.NoRetryAfter.
+	noRetryAfter bool
+	webhooks     *dispatcher
+	logger       *slog.Logger
+	handler      http.Handler
 
 	mu           sync.Mutex
 	closed       bool
@@ -142,6 +147,7 @@ func New(opts Options) *Server {
 		key:          opts.APIKey,
 		pageSize:     opts.PageSize,
 		limiter:      newSlidingWindow(opts.RateLimit, opts.Window),
+		noRetryAfter: opts.NoRetryAfter,
 		logger:       opts.Logger,
 		templates:    newTemplateSet(opts.Templates),
 		faults:       opts.Faults.clone(),

@@ -199,17 +199,18 @@ func campaignAccTest(t *testing.T, steps ...resource.TestStep) {
 	})
 }
 
-// TestAccCampaignRateLimit sends 50 recipients at 34 per (scaled) window
+// TestAccCampaignRateLimit sends 50 recipients at 40 per (scaled) window
 // against a mock admitting 40: everyone once, and no 429 caused by the
-// provider. The plan's process lists the account's templates (6 requests,
-// one per approval status) outside the apply's limiter, so the apply is
-// given what they leave of the window.
+// provider. The plan's and the apply's provider processes each list the
+// account's templates (6 requests, one per approval status); they take
+// their slots from the key's one budget, so the sends get what they leave
+// of the window.
 func TestAccCampaignRateLimit(t *testing.T) {
 	t.Parallel()
 	srv := newTestMock(t, mock.Options{})
 	recipients := campaignRecipients(50)
 	campaignAccTest(t, resource.TestStep{
-		Config:           campaignHCL(srv, "  rate_limit_per_minute = 34\n", "", recipients),
+		Config:           campaignHCL(srv, "", "", recipients),
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: campaignPlanSends(plancheck.ResourceActionCreate)},
 		ConfigStateChecks: append(expectCampaignCounts(50, 0),
 			statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("results"), knownvalue.MapSizeExact(50)),

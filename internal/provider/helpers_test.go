@@ -37,7 +37,8 @@ func newTestMock(t testing.TB, opts mock.Options) *mock.Server {
 }
 
 // testSeams are the provider's test settings: the scaled rate window, a
-// fast status poll, a send journal of its own, and an empty environment in
+// fast status poll, a send journal of its own, local rate budgets in a
+// folder of the test run, and an empty environment in
 // place of the process's, so that tests can run side by side and no
 // INTERAKT_* variable of the machine reaches one. withEnv adds settings.
 func testSeams() seams {
@@ -45,6 +46,7 @@ func testSeams() seams {
 		rateWindow:   testWindow,
 		pollInterval: 50 * time.Millisecond,
 		journalDir:   newTestJournalDir(),
+		budgetDir:    testBudgetDir(),
 		getenv:       func(string) string { return "" },
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
 )
 
 // testJournalRoot holds the local send journals of the tests that serve
@@ -13,15 +15,26 @@ import (
 var testJournalRoot string
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv(budgetBenchChildEnv); mode != "" {
+		os.Exit(budgetBenchChild(mode))
+	}
 	root, err := os.MkdirTemp("", "interakt-journal-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	testJournalRoot = root
-	code := m.Run()
+	code := pgtest.RunTests(m)
 	_ = os.RemoveAll(root)
 	os.Exit(code)
+}
+
+// testBudgetDir is the local rate budgets' folder of the tests that serve
+// the provider in process, in place of the user's cache folder. Each test
+// has a mock of its own, so a budget of its own (named by the key and the
+// mock's URL).
+func testBudgetDir() string {
+	return testJournalRoot + string(os.PathSeparator) + "budgets"
 }
 
 // newTestJournalDir returns a fresh journal folder for one provider.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -43,6 +44,9 @@ type seams struct {
 	pollInterval time.Duration
 	// journalDir, when set, is the local send journal's folder.
 	journalDir string
+	// budgetDir, when set, is the local rate budget's folder (else the
+	// user's cache folder).
+	budgetDir string
 	// getenv is where the settings' environment variables are read; nil
 	// means the process environment (os.Getenv).
 	getenv func(string) string
@@ -74,6 +78,7 @@ type providerModel struct {
 	RequestTimeout     types.String `tfsdk:"request_timeout"`
 	StatusURL          types.String `tfsdk:"status_url"`
 	StatusToken        types.String `tfsdk:"status_token"`
+	Budget             types.String `tfsdk:"budget"`
 }
 
 func (p *InteraktProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -98,9 +103,11 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators:          []validator.String{httpURLValidator{}},
 			},
 			"rate_limit_per_minute": schema.Int64Attribute{
-				MarkdownDescription: "Most requests this provider process makes in any 60-second window, for all resources together. Defaults to 40, Interakt's documented limit; env `" + envRateLimit + "`.",
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+				MarkdownDescription: "Most requests the API key may receive in any 60-second window, from every process and runner that uses it (see `budget`): " +
+					"sends, template listings and creations alike. Defaults to 40; env `" + envRateLimit + "`. Interakt documents 40 a minute; some plans allow 300 or 600. " +
+					"Set the same value in every configuration that uses the key.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: "How many times a request the API certainly did not process (HTTP 429, connection refused) is retried. Defaults to 3. A request the API may have processed is never retried.",
@@ -124,10 +131,21 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"status_url": schema.StringAttribute{
 				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads. Env `" + envStatusURL + "`. " +
 					"When set, the receiver also keeps the send journal (so a killed apply is recovered on another machine; sends stop " +
-					"while it cannot be reached), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
+					"while it cannot be reached) and, by default, the key's rate budget (see `budget`), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
 					"from its webhooks. Without it, the journal lives in `.terraform/interakt-journal` in the working directory.",
 				Optional:   true,
 				Validators: []validator.String{httpURLValidator{}},
+			},
+			"budget": schema.StringAttribute{
+				MarkdownDescription: "Where the key's rate budget (`rate_limit_per_minute`) is kept, so that every process using the key shares it: " +
+					"`local`, a small file per key in the user's cache folder (`$XDG_CACHE_HOME/interakt` or `~/.cache/interakt` on Linux, " +
+					"`~/Library/Caches/interakt` on macOS, `%LocalAppData%\\interakt` on Windows), shared by every process of the machine; " +
+					"`receiver`, the status receiver's database, shared by every runner that uses the receiver (needs `status_url`); " +
+					"`process`, this provider process alone (for tests). Defaults to `receiver` when `status_url` is set, else `local`; env `" + envBudget + "`. " +
+					"Nothing is sent while the budget cannot be reached. A 429 from the API (another client of the key) marks the window full for every process " +
+					"and is retried with exponential backoff for three windows before the send fails.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(budgetLocal, budgetReceiver, budgetProcess)},
 			},
 			"status_token": schema.StringAttribute{
 				MarkdownDescription: "Bearer token of the status receiver. Env `" + envStatusToken + "`.",

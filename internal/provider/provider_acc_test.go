@@ -166,6 +166,7 @@ func TestProviderConfigure_unknownSettings(t *testing.T) {
 	config := map[string]any{
 		"api_key": Unknown, "base_url": Unknown, "rate_limit_per_minute": Unknown, "max_retries": Unknown,
 		"dry_run": Unknown, "max_sends_per_apply": Unknown, "request_timeout": Unknown, "status_url": Unknown, "status_token": Unknown,
+		"budget": Unknown,
 	}
 	if diags := p.validateProvider(config); len(diags) != 0 {
 		t.Errorf("validate:\n%s", diagString(diags))
@@ -224,6 +225,14 @@ func TestProviderConfigure_invalidSettingsNameTheAttribute(t *testing.T) {
 			want: errAt("Invalid dry_run", "dry_run")},
 		{name: "env status url", env: map[string]string{envStatusURL: "hooks.example.com"},
 			want: errAt("Invalid URL", "status_url")},
+		{name: "budget unknown word", config: map[string]any{"budget": "machine"}, validate: true,
+			want: errAt("Invalid Attribute Value Match", "budget")},
+		{name: "env budget unknown word", env: map[string]string{envBudget: "shared"},
+			want: errAt("Invalid Budget", "budget")},
+		{name: "budget receiver without status_url", config: map[string]any{"budget": "receiver"},
+			want: errAt("Budget Needs a Status Receiver", "budget")},
+		{name: "env rate window", env: map[string]string{envRateWindow: "soon"},
+			want: errAt("Invalid Rate Window", "rate_limit_per_minute")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/journal"
+	"github.com/interakt-community/terraform-provider-interakt/internal/ratelimit"
 )
 
 const (
@@ -24,11 +27,30 @@ const (
 	envDryRun      = "INTERAKT_DRY_RUN"
 	envStatusURL   = "INTERAKT_STATUS_URL"
 	envStatusToken = "INTERAKT_STATUS_TOKEN"
+	envBudget      = "INTERAKT_BUDGET"
+	// envRateWindow scales the rate window down for tests against a mock
+	// run as separate processes (in process, tests use seams.rateWindow).
+	// Interakt's window is a minute.
+	envRateWindow = "INTERAKT_RATE_WINDOW"
 
 	defaultBaseURL        = "https://api.interakt.ai"
 	defaultRateLimit      = 40
 	defaultMaxRetries     = 3
 	defaultRequestTimeout = 30 * time.Second
+)
+
+// Where a key's rate budget lives (the budget setting).
+const (
+	// budgetLocal: a file per key in the user's cache folder, shared by
+	// every process of the machine.
+	budgetLocal = "local"
+	// budgetReceiver: the status receiver's database, shared by every
+	// runner that uses it.
+	budgetReceiver = "receiver"
+	// budgetProcess: this provider process alone.
+	budgetProcess = "process"
+	// budgetFolder is the local budget's folder in the user's cache folder.
+	budgetFolder = "interakt"
 )
 
 // providerData is what Configure hands to every resource, data source and
@@ -103,7 +125,13 @@ type providerSettings struct {
 	// keyUnknown: api_key is not.
 	apiUnknown, keyUnknown bool
 
-	rateLimit      int64
+	rateLimit int64
+	// rateWindow is the rate limit's window (zero: a minute).
+	rateWindow time.Duration
+	// budget is where the key's rate budget lives: budgetLocal,
+	// budgetReceiver or budgetProcess.
+	budget         string
+	budgetUnknown  bool
 	maxRetries     int64
 	requestTimeout time.Duration
 	dryRun         bool
@@ -185,6 +213,34 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 		diags.AddAttributeError(path.Root("status_url"), "Invalid URL",
 			"status_url (or "+envStatusURL+") must be an absolute http or https URL.")
 	}
+
+	if v := getenv(envRateWindow); v != "" {
+		w, err := time.ParseDuration(v)
+		if err != nil || w <= 0 || w > time.Hour {
+			diags.AddAttributeError(path.Root("rate_limit_per_minute"), "Invalid Rate Window",
+				envRateWindow+" must be a Go duration between 0 and 1h, such as 10s. Unset it to use Interakt's window of a minute.")
+		}
+		st.rateWindow = w
+	}
+	budget, budgetUnknown := stringSetting(cfg.Budget, envBudget, getenv)
+	switch {
+	case budgetUnknown:
+		st.budgetUnknown = true
+	case budget == "" && (st.statusURL != "" || st.statusURLUnknown):
+		st.budget = budgetReceiver
+	case budget == "":
+		st.budget = budgetLocal
+	case budget == budgetLocal || budget == budgetReceiver || budget == budgetProcess:
+		st.budget = budget
+	default:
+		diags.AddAttributeError(path.Root("budget"), "Invalid Budget",
+			envBudget+` must be "local", "receiver" or "process".`)
+	}
+	if st.budget == budgetReceiver && st.statusURL == "" && !st.statusURLUnknown {
+		diags.AddAttributeError(path.Root("budget"), "Budget Needs a Status Receiver",
+			`budget "receiver" keeps the key's rate budget in the status receiver, and no status_url (or `+envStatusURL+
+				`) is set. Set status_url, or choose budget "local" (this machine's processes share the budget) and send nothing from other machines with this key.`)
+	}
 	return st, diags
 }
 
@@ -212,12 +268,24 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 		if warning := keyFormatWarning(st.apiKey); warning != "" {
 			diags.AddAttributeWarning(path.Root("api_key"), "API Key Looks Mis-Encoded", warning)
 		}
+		budget, missing, err := newBudget(st, s, logger)
+		if err != nil {
+			diags.AddAttributeError(path.Root("budget"), "Cannot Open the Rate Budget",
+				"The key's rate budget, shared by every process using the key, cannot be opened, so nothing will be sent: "+err.Error()+
+					`. Set XDG_CACHE_HOME or HOME (the budget lives in the user's cache folder), or set budget = "process" if no other process uses this key.`)
+			return nil, diags
+		}
+		if missing != "" {
+			d.apiMissing = missing
+			break
+		}
 		api, err := client.New(client.Config{
 			BaseURL:            st.baseURL,
 			APIKey:             st.apiKey,
 			UserAgent:          userAgent(version),
 			RateLimitPerMinute: int(st.rateLimit),
-			RateWindow:         s.rateWindow,
+			RateWindow:         rateWindow(st, s),
+			Budget:             budget,
 			MaxRetries:         int(st.maxRetries),
 			RequestTimeout:     st.requestTimeout,
 			HTTPClient:         s.httpClient,
@@ -290,6 +358,56 @@ func nonEmpty(values ...string) []string {
 		}
 	}
 	return out
+}
+
+// rateWindow is the rate limit's window: a test's seam, else
+// INTERAKT_RATE_WINDOW, else a minute.
+func rateWindow(st providerSettings, s seams) time.Duration {
+	switch {
+	case s.rateWindow > 0:
+		return s.rateWindow
+	case st.rateWindow > 0:
+		return st.rateWindow
+	default:
+		return ratelimit.DefaultWindow
+	}
+}
+
+// newBudget opens the key's rate budget that st.budget names: nil for the
+// process's own, or the reason it cannot be known yet.
+func newBudget(st providerSettings, s seams, logger client.Logger) (budget ratelimit.Budget, missing string, err error) {
+	keyID := ratelimit.KeyID(st.apiKey, strings.TrimRight(st.baseURL, "/"))
+	window := rateWindow(st, s)
+	lease := st.requestTimeout + ratelimit.LeaseMargin
+	switch {
+	case st.budgetUnknown:
+		return nil, "The provider's budget is not known yet; it will be during apply.", nil
+	case st.budget == budgetReceiver:
+		if st.statusURLUnknown {
+			return nil, "The provider's status_url, which keeps the key's rate budget, is not known yet; it will be during apply.", nil
+		}
+		hc := s.httpClient
+		if hc == nil {
+			hc = &http.Client{Timeout: st.requestTimeout}
+		}
+		return client.NewReceiverBudget(st.statusURL, st.statusToken, hc, logger, keyID, int(st.rateLimit), window, lease), "", nil
+	case st.budget == budgetLocal:
+		dir := s.budgetDir
+		if dir == "" {
+			cache, err := os.UserCacheDir()
+			if err != nil {
+				return nil, "", err
+			}
+			dir = filepath.Join(cache, budgetFolder)
+		}
+		b, err := ratelimit.OpenFile(dir, keyID, int(st.rateLimit), window, lease)
+		if err != nil {
+			return nil, "", err
+		}
+		return b, "", nil
+	default:
+		return nil, "", nil
+	}
 }
 
 // newJournal returns the send journal: the status receiver's when

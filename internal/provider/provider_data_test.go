@@ -18,6 +18,7 @@ func TestResolveSettings(t *testing.T) {
 		rateLimit:      defaultRateLimit,
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
+		budget:         budgetLocal,
 		journalDir:     filepath.Join(".terraform", journalFolder),
 	}
 	with := func(change func(*providerSettings)) providerSettings {
@@ -39,7 +40,7 @@ func TestResolveSettings(t *testing.T) {
 		{name: "everything from the environment", env: fullEnv, want: providerSettings{
 			apiKey: "env-key", baseURL: "http://env.example", rateLimit: 7, maxRetries: defaultMaxRetries,
 			requestTimeout: defaultRequestTimeout, dryRun: true, statusURL: "http://status.example",
-			statusToken: "env-token", journalDir: "/journal",
+			statusToken: "env-token", journalDir: "/journal", budget: budgetReceiver,
 		}},
 		{name: "the block wins over the environment", env: fullEnv, cfg: providerModel{
 			APIKey: types.StringValue("block-key"), BaseURL: types.StringValue("https://block.example"),
@@ -49,13 +50,20 @@ func TestResolveSettings(t *testing.T) {
 		}, want: providerSettings{
 			apiKey: "block-key", baseURL: "https://block.example", rateLimit: 20, maxRetries: 0, maxSends: 5,
 			requestTimeout: 5 * time.Second, statusURL: "https://status.block", statusToken: "block-token", journalDir: "/journal",
+			budget: budgetReceiver,
 		}},
 		{name: "unknown key and status URL", env: fullEnv, cfg: providerModel{
 			APIKey: types.StringUnknown(), StatusURL: types.StringUnknown(),
 		}, want: providerSettings{
 			baseURL: "http://env.example", apiUnknown: true, keyUnknown: true, rateLimit: 7, maxRetries: defaultMaxRetries,
 			requestTimeout: defaultRequestTimeout, dryRun: true, statusURLUnknown: true, statusToken: "env-token", journalDir: "/journal",
+			budget: budgetReceiver,
 		}},
+		{name: "budget and window from the environment", env: map[string]string{envBudget: "process", envRateWindow: "3s"},
+			want: with(func(st *providerSettings) { st.budget, st.rateWindow = budgetProcess, 3*time.Second })},
+		{name: "the block's budget wins", env: map[string]string{envBudget: "process", envStatusURL: "http://status.example"},
+			cfg:  providerModel{Budget: types.StringValue("local")},
+			want: with(func(st *providerSettings) { st.budget, st.statusURL = budgetLocal, "http://status.example" })},
 		{name: "journal in TF_DATA_DIR", env: map[string]string{"TF_DATA_DIR": "/data"},
 			want: with(func(st *providerSettings) { st.journalDir = filepath.Join("/data", journalFolder) })},
 	} {

@@ -53,7 +53,7 @@ func benchRateEfficiency(b *testing.B, sends, limit int, window time.Duration) {
 			APIKey:             types.StringValue(testAPIKey),
 			BaseURL:            types.StringValue(srv.URL()),
 			RateLimitPerMinute: types.Int64Value(int64(limit)),
-		}, "bench", seams{rateWindow: window, getenv: func(string) string { return "" }})
+		}, "bench", seams{rateWindow: window, budgetDir: b.TempDir(), getenv: func(string) string { return "" }})
 		if diags.HasError() {
 			b.Fatalf("configuring the provider: %v", diags)
 		}

@@ -58,8 +58,14 @@ type testReceiver struct {
 // webhooks first.
 func startTestReceiver(t *testing.T) *testReceiver {
 	t.Helper()
+	return startTestReceiverOn(t, "sqlite://"+filepath.Join(t.TempDir(), "status.db"))
+}
+
+// startTestReceiverOn starts a receiver on the database dsn.
+func startTestReceiverOn(t *testing.T, dsn string) *testReceiver {
+	t.Helper()
 	srv, err := receiver.New(t.Context(), receiver.Config{
-		DB:             "sqlite://" + filepath.Join(t.TempDir(), "status.db"),
+		DB:             dsn,
 		WebhookSecrets: []string{testWebhookSecret},
 		StatusTokens:   []string{testStatusToken},
 		Logger:         slog.New(slog.DiscardHandler),

@@ -47,6 +47,9 @@ type Limiter struct {
 	// waiters recompute when the next slot frees up. It is nil while nobody
 	// waits, which keeps the uncontended path free of allocations.
 	wake chan struct{}
+	// fullUntil, when later than now, admits nobody: the server refused a
+	// request for its rate limit (Full).
+	fullUntil time.Time
 }
 
 // New returns a Limiter admitting at most limit requests in any window of
@@ -93,16 +96,22 @@ func (l *Limiter) Acquire(ctx context.Context) (Slot, error) {
 			start = now
 		}
 		l.expire(now)
-		if l.unreleased+len(l.released) < l.limit {
+		blocked := now.Before(l.fullUntil)
+		if !blocked && l.unreleased+len(l.released) < l.limit {
 			l.unreleased++
 			l.mu.Unlock()
-			return Slot{state: &slotState{limiter: l}, waited: now.Sub(start)}, nil
+			return Slot{state: &slotState{owner: l}, waited: now.Sub(start)}, nil
 		}
 		// Full: wait for the oldest released slot to leave the window, or
 		// for a release when every slot is still unreleased.
 		var expiry <-chan time.Time
-		if len(l.released) > 0 {
-			d := l.released[0].Add(l.window).Sub(now)
+		if blocked || len(l.released) > 0 {
+			var d time.Duration
+			if blocked {
+				d = l.fullUntil.Sub(now)
+			} else {
+				d = l.released[0].Add(l.window).Sub(now)
+			}
 			if timer == nil {
 				timer = time.NewTimer(d)
 			} else {
@@ -141,9 +150,24 @@ func (l *Limiter) expire(now time.Time) {
 	l.released = l.released[n:]
 }
 
-// finish ends a slot: stamped with the release time, or dropped when the
-// request never reached the server. Either way waiters are woken.
-func (l *Limiter) finish(stamp bool) {
+// Full records that the server refused a request for its rate limit: its
+// window is full, so no slot is granted for after (a whole window when
+// after is zero, as when the server gives no Retry-After).
+func (l *Limiter) Full(_ context.Context, after time.Duration) error {
+	if after <= 0 {
+		after = l.window
+	}
+	l.mu.Lock()
+	if until := time.Now().Add(after); until.After(l.fullUntil) {
+		l.fullUntil = until
+	}
+	l.mu.Unlock()
+	return nil
+}
+
+// finishSlot ends a slot: stamped with the release time, or dropped when
+// the request never reached the server. Either way waiters are woken.
+func (l *Limiter) finishSlot(stamp bool) {
 	l.mu.Lock()
 	l.unreleased--
 	if stamp {
@@ -162,10 +186,28 @@ type Slot struct {
 	waited time.Duration
 }
 
-type slotState struct {
-	limiter *Limiter
-	done    atomic.Bool
+// slotOwner ends the slots a budget grants.
+type slotOwner interface {
+	// finishSlot stamps the slot when stamp is set (its answer arrived
+	// now), else returns it unused. It is called once per slot.
+	finishSlot(stamp bool)
 }
+
+type slotState struct {
+	owner slotOwner
+	done  atomic.Bool
+}
+
+// NewSlot returns a slot that owner ends, for budgets outside this
+// package; waited is how long its Acquire waited.
+func NewSlot(owner func(stamp bool), waited time.Duration) Slot {
+	return Slot{state: &slotState{owner: slotFunc(owner)}, waited: waited}
+}
+
+// slotFunc is a SlotOwner made of a function.
+type slotFunc func(stamp bool)
+
+func (f slotFunc) finishSlot(stamp bool) { f(stamp) }
 
 // Waited returns how long Acquire waited for this slot.
 func (s Slot) Waited() time.Duration { return s.waited }
@@ -175,7 +217,7 @@ func (s Slot) Waited() time.Duration { return s.waited }
 // window one window after that. Only the first Release or Cancel counts.
 func (s Slot) Release() {
 	if s.state != nil && s.state.done.CompareAndSwap(false, true) {
-		s.state.limiter.finish(true)
+		s.state.owner.finishSlot(true)
 	}
 }
 
@@ -184,6 +226,6 @@ func (s Slot) Release() {
 // has nothing to count. Only the first Release or Cancel counts.
 func (s Slot) Cancel() {
 	if s.state != nil && s.state.done.CompareAndSwap(false, true) {
-		s.state.limiter.finish(false)
+		s.state.owner.finishSlot(false)
 	}
 }

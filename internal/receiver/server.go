@@ -64,7 +64,8 @@ type Config struct {
 }
 
 // Server is a status receiver. Its Handler serves the webhook endpoint,
-// GET /v1/messages/{id}, /healthz and /metrics.
+// GET /v1/messages/{id}, the provider's journal and rate budget
+// endpoints, /healthz and /metrics.
 type Server struct {
 	cfg       Config
 	store     store.Store
@@ -75,6 +76,8 @@ type Server struct {
 	metrics   *metrics
 	handler   http.Handler
 	logger    *slog.Logger
+	// budgetEpoch anchors the rate budgets' clock (budgetClock).
+	budgetEpoch time.Time
 
 	stopRetention context.CancelFunc
 	retentionDone chan struct{}
@@ -95,6 +98,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		tokens:  newTokenSet(cfg.StatusTokens),
 		metrics: newMetrics(),
 		logger:  cfg.Logger,
+
+		budgetEpoch: time.Now(),
 	}
 	for _, secret := range cfg.WebhookSecrets {
 		s.secrets = append(s.secrets, []byte(secret))
@@ -160,7 +165,8 @@ func checkWebhookPath(p string) error {
 		return fmt.Errorf("webhook path %q must start with /", p)
 	case strings.ContainsAny(p, "{} \t\r\n?#"):
 		return fmt.Errorf("webhook path %q must not contain braces, blanks, ? or #", p)
-	case p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, wire.StatusPathPrefix) || strings.HasPrefix(p, "/v1/journal/") || p == "/":
+	case p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, wire.StatusPathPrefix) || strings.HasPrefix(p, "/v1/journal/") ||
+		strings.HasPrefix(p, wire.BudgetPathPrefix) || p == "/":
 		return fmt.Errorf("webhook path %q collides with another endpoint", p)
 	}
 	return nil
@@ -211,6 +217,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT "+wire.JournalEntryPathPrefix+"{attempt}", s.authorized(s.handleJournalPut))
 	mux.HandleFunc("POST "+wire.JournalLookupPath, s.authorized(s.handleJournalLookup))
 	mux.HandleFunc("POST "+wire.JournalRemovePath, s.authorized(s.handleJournalRemove))
+	mux.HandleFunc("POST "+wire.BudgetPathPrefix+"{key}", s.authorized(s.handleBudget))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	return mux

@@ -53,6 +53,11 @@ CREATE TABLE dead_letters (
 CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
 	// See sqliteMigrations.
 	`ALTER TABLE messages ADD COLUMN campaign_id text;`,
+	// Rate budgets: see sqliteMigrations.
+	`CREATE TABLE budgets (
+  key    text NOT NULL PRIMARY KEY,
+  ledger text NOT NULL
+);`,
 }
 
 // postgresMigrationLock is the advisory lock key that serializes

@@ -24,7 +24,11 @@ const sqliteConns = 4
 const sqliteBusyTimeout = 5 * time.Second
 
 type sqliteStore struct {
-	db             *sql.DB
+	db *sql.DB
+	// budgetDB is one connection to the same file whose commits do not
+	// wait for an fsync (synchronous=NORMAL): rate budgets matter for a
+	// window, and a machine that lost power is back after it has passed.
+	budgetDB       *sql.DB
 	stopCheckpoint context.CancelFunc
 	checkpointDone chan struct{}
 	upsertMessage  *sql.Stmt
@@ -66,6 +70,13 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	if err := s.init(ctx); err != nil {
 		return nil, errors.Join(err, s.closeStatements(), db.Close())
 	}
+	q.Set("_synchronous", "NORMAL")
+	if s.budgetDB, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode()); err != nil {
+		return nil, errors.Join(fmt.Errorf("sqlite: open: %w", err), s.closeStatements(), db.Close())
+	}
+	s.budgetDB.SetMaxOpenConns(1)
+	s.budgetDB.SetMaxIdleConns(1)
+	s.budgetDB.SetConnMaxIdleTime(0)
 	checkpointCtx, stop := context.WithCancel(context.Background())
 	s.stopCheckpoint = stop
 	s.checkpointDone = make(chan struct{})
@@ -328,7 +339,7 @@ func (s *sqliteStore) Ping(ctx context.Context) error {
 func (s *sqliteStore) Close() error {
 	s.stopCheckpoint()
 	<-s.checkpointDone
-	return errors.Join(s.closeStatements(), s.db.Close())
+	return errors.Join(s.closeStatements(), s.budgetDB.Close(), s.db.Close())
 }
 
 func (s *sqliteStore) closeStatements() error {

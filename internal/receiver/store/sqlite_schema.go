@@ -59,6 +59,11 @@ CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
 	// The campaign id of a message that one of Interakt's campaigns sent
 	// (message_campaign_* events).
 	`ALTER TABLE messages ADD COLUMN campaign_id TEXT;`,
+	// Rate budgets: one ledger per key id (a hash; never the key).
+	`CREATE TABLE budgets (
+  key    TEXT NOT NULL PRIMARY KEY,
+  ledger TEXT NOT NULL
+) WITHOUT ROWID;`,
 }
 
 // migrateSQLite brings the schema up to date inside one IMMEDIATE

@@ -172,6 +172,13 @@ type Store interface {
 	// PurgeJournal deletes the entries started before cutoff.
 	PurgeJournal(ctx context.Context, cutoff time.Time) (int64, error)
 
+	// UpdateBudget reads the rate budget ledger of key (nil when there is
+	// none), and stores what change returns, in one transaction that
+	// excludes every other change of the key: SQLite's write lock,
+	// PostgreSQL's row lock. Nothing is stored when change fails or
+	// returns nil.
+	UpdateBudget(ctx context.Context, key string, change func(ledger []byte) ([]byte, error)) error
+
 	// Messages returns the messages of ids that were stored, in any order.
 	Messages(ctx context.Context, ids []string) ([]Message, error)
 	// FindMessages returns the messages matching q, at most limit, latest
