@@ -134,3 +134,24 @@ func TestOngoingCampaignAdminAndFlag(t *testing.T) {
 		t.Error("a campaign without a template was accepted")
 	}
 }
+
+// An event that names its user by userId alone is sent to the phone
+// number of the tracked user with that id.
+func TestOngoingCampaignFindsTheTrackedUsersPhone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rc := &receiver{t: t}
+		s := webhookServer(rc, Options{OngoingCampaigns: []OngoingCampaign{
+			{ID: "camp-1", Event: "order_placed", Template: "order_shipped", BodyTraits: []string{"name"}},
+		}})
+		defer closeServer(t, s)
+		s.AddUser(User{UserID: "qa-1", CountryCode: "+91", PhoneNumber: "9800000001"})
+		trackEvent(s, `{"userId":"qa-1","event":"order_placed","traits":{"name":"Asha"}}`)
+		if err := s.WaitWebhooks(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		messages := s.CampaignMessages()
+		if len(messages) != 1 || messages[0].Message.CountryCode != "+91" || messages[0].Message.PhoneNumber != "9800000001" {
+			t.Fatalf("CampaignMessages() = %+v, want one to the tracked user's phone", messages)
+		}
+	})
+}

@@ -100,13 +100,20 @@ func (s *Server) CampaignMessages() []CampaignMessage {
 }
 
 // runOngoingCampaigns sends the messages of the campaigns an accepted event
-// starts. An event that names its user by userId alone carries no phone
-// number and sends nothing here.
+// starts. An event that names its user by userId alone is sent to the
+// phone number the tracked user has, as Interakt's campaigns message the
+// user's number; a user with none is sent nothing.
 func (s *Server) runOngoingCampaigns(eventID string, e wire.TrackEvent) {
+	s.mu.Lock()
 	if e.PhoneNumber == "" {
+		if u := s.users.find(e.UserID, "", ""); u != nil && e.UserID != "" {
+			e.CountryCode, e.PhoneNumber = u.CountryCode, u.PhoneNumber
+		}
+	}
+	if e.PhoneNumber == "" {
+		s.mu.Unlock()
 		return
 	}
-	s.mu.Lock()
 	var started []CampaignMessage
 	for _, c := range s.ongoing {
 		if c.Event != e.Event {
