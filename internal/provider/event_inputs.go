@@ -172,26 +172,7 @@ func (d *providerData) trackEvent(ctx context.Context, e wire.TrackEvent) sendOu
 		tflog.Info(ctx, "dry run: event built and not fired", map[string]any{"event": e.Event, "id": id})
 		return sendOutcome{ID: id, Status: sendDryRun}
 	}
-	if d.api == nil {
-		return sendOutcome{Status: sendFailed, Err: errors.New(d.apiMissing)}
-	}
-	if !d.budget.take() {
-		return sendOutcome{Status: sendFailed, Err: fmt.Errorf("%w (%d)", errBudgetSpent, d.budget.limit)}
-	}
-	id, err := d.api.TrackEvent(ctx, e)
-	if err == nil {
-		return sendOutcome{ID: id, Status: sendSent}
-	}
-	switch client.KindOf(err) {
-	case client.KindUncertain:
-		return sendOutcome{Status: sendUncertain, Err: err}
-	case client.KindRejected:
-		d.budget.giveBack()
-		return sendOutcome{Status: sendRejected, Err: err}
-	default:
-		d.budget.giveBack()
-		return sendOutcome{Status: sendFailed, Err: err}
-	}
+	return d.deliver(func() (string, error) { return d.api.TrackEvent(ctx, e) })
 }
 
 // eventRefused is the error of an event Interakt certainly did not act on:

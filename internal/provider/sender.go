@@ -50,13 +50,21 @@ func (d *providerData) send(ctx context.Context, m wire.Message) sendOutcome {
 		}
 		return sendOutcome{ID: id, Status: sendDryRun}
 	}
+	return d.deliver(func() (string, error) { return d.api.SendTemplate(ctx, m) })
+}
+
+// deliver makes one request that may message someone (a send, or an event
+// that fires a campaign): it counts against max_sends_per_apply, given
+// back when Interakt certainly did not act on it, and what Interakt may
+// have processed comes back uncertain.
+func (d *providerData) deliver(request func() (string, error)) sendOutcome {
 	if d.api == nil {
 		return sendOutcome{Status: sendFailed, Err: errors.New(d.apiMissing)}
 	}
 	if !d.budget.take() {
 		return sendOutcome{Status: sendFailed, Err: fmt.Errorf("%w (%d)", errBudgetSpent, d.budget.limit)}
 	}
-	id, err := d.api.SendTemplate(ctx, m)
+	id, err := request()
 	if err == nil {
 		return sendOutcome{ID: id, Status: sendSent}
 	}
