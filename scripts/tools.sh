@@ -2,7 +2,7 @@
 # Installs a pinned development tool into .cache/bin and prints its path.
 #
 # Usage: scripts/tools.sh TOOL [TOOL...]
-#   TOOL is one of: tfplugindocs golangci-lint govulncheck goreleaser
+#   TOOL is one of: tfplugindocs golangci-lint govulncheck goreleaser actionlint
 #   ("all" installs every one). One path is printed per tool, in order.
 #
 # Each tool is built from source with `go install` at a fixed version, so
@@ -22,11 +22,12 @@ tool_package() {
 	# v2.18 needs Go 1.27, and v2.17 depends on a module the module proxy does
 	# not serve (go.digitalxero.dev/go-msix); v2.16.0 builds with Go 1.26.
 	goreleaser) echo "github.com/goreleaser/goreleaser/v2@v2.16.0" ;;
+	actionlint) echo "github.com/rhysd/actionlint/cmd/actionlint@v1.7.12" ;;
 	*) return 1 ;;
 	esac
 }
 
-all_tools=(tfplugindocs golangci-lint govulncheck goreleaser)
+all_tools=(tfplugindocs golangci-lint govulncheck goreleaser actionlint)
 
 install_tool() {
 	local tool="$1" spec want bin
