@@ -27,7 +27,10 @@ goreleaser="$("${REPO_ROOT}/scripts/tools.sh" goreleaser)"
 started="$(now)"
 cd "${REPO_ROOT}"
 "${goreleaser}" check
-"${goreleaser}" release --snapshot --clean --skip=sign "$@"
+# 39 cross-compiled binaries outlast goreleaser's default timeout of an hour
+# on a busy two-core machine (measured: the first run timed out with the
+# last few builds under way).
+"${goreleaser}" release --snapshot --clean --skip=sign --timeout 3h "$@"
 log "goreleaser built dist/ in $(elapsed "${started}")s"
 program_sums="$(scripts/program-sums.sh dist)"
 
