@@ -27,7 +27,10 @@ goreleaser="$("${REPO_ROOT}/scripts/tools.sh" goreleaser)"
 started="$(now)"
 cd "${REPO_ROOT}"
 "${goreleaser}" check
-"${goreleaser}" release --snapshot --clean --skip=sign "$@"
+# 39 cross-compiled binaries outlast goreleaser's default timeout of an hour
+# on a busy two-core machine (measured: the first run timed out with the
+# last few builds under way).
+"${goreleaser}" release --snapshot --clean --skip=sign --timeout 3h "$@"
 log "goreleaser built dist/ in $(elapsed "${started}")s"
 program_sums="$(scripts/program-sums.sh dist)"
 
@@ -60,9 +63,15 @@ provider_sums="dist/${project}_${version}_SHA256SUMS"
 same_lines "the files in ${provider_sums} (want, got)" \
 	"${want_provider}"$'\n'"${project}_${version}_manifest.json" "$(awk '{ print $2 }' "${provider_sums}")"
 same_lines "the files in ${program_sums} (want, got)" "${want_programs}" "$(awk '{ print $2 }' "${program_sums}")"
-for sums in "${provider_sums}" "${program_sums}"; do
-	(cd dist && sha256sum --check --quiet "$(basename "${sums}")") || die "${sums}: a sum does not match its file"
-done
+# The manifest is uploaded from the repository under its release name, so
+# its line is checked against terraform-registry-manifest.json.
+manifest="${project}_${version}_manifest.json"
+manifest_sum="$(sha256sum <terraform-registry-manifest.json)"
+[[ "$(awk -v f="${manifest}" '$2 == f { print $1 }' "${provider_sums}")" == "${manifest_sum%% *}" ]] ||
+	die "${provider_sums}: the sum of ${manifest} is not terraform-registry-manifest.json's"
+(cd dist && awk -v f="${manifest}" '$2 != f' "$(basename "${provider_sums}")" | sha256sum --check --quiet -) ||
+	die "${provider_sums}: a sum does not match its file"
+(cd dist && sha256sum --check --quiet "$(basename "${program_sums}")") || die "${program_sums}: a sum does not match its file"
 
 # Every binary (three programs for each target) was built by the patched Go
 # for its own target.
