@@ -220,9 +220,3 @@ func eventJournalKey(scope string, e wire.TrackEvent) (string, error) {
 
 // journalEvent is the resource type an event's journal key names.
 const journalEvent = "interakt_event"
-
-// fire records the event in the send journal before firing it and its
-// outcome after, like a send; a nil journal only fires.
-func (sj *sendJournal) fire(ctx context.Context, key string, fire func(context.Context) sendOutcome) (sendOutcome, string) {
-	return sj.send(ctx, key, wire.Message{}, func(ctx context.Context, _ wire.Message) sendOutcome { return fire(ctx) })
-}

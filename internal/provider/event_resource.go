@@ -11,11 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 var (
@@ -131,7 +128,7 @@ func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if !req.State.Raw.IsNull() {
 		// The state has taken its event in: the journal is done with it,
 		// and a replacement is a new event.
-		r.forgetEvent(ctx, req.State)
+		r.data.forgetAttempt(ctx, req.State)
 	}
 	if req.Plan.Raw.IsNull() {
 		return
@@ -211,7 +208,10 @@ func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, 
 			fmt.Sprintf("The event could not be encoded as JSON: %s. Nothing was fired.", err))
 		return
 	}
-	outcome, attempt, adoptedAt, err := r.fireOnce(ctx, key, e)
+	outcome, attempt, adoptedAt, err := r.data.once(ctx, key, func(ctx context.Context) sendOutcome {
+		tflog.Debug(ctx, "firing test event", map[string]any{"event": e.Event})
+		return r.data.trackEvent(ctx, e)
+	})
 	if err != nil {
 		resp.Diagnostics.Append(journalUnavailable(err))
 		return
@@ -253,40 +253,6 @@ func eventStatus(status string) string {
 	return status
 }
 
-// fireOnce adopts the event a stopped apply fired with the same journal
-// key, or fires it, recorded in the journal. adoptedAt is the adopted
-// event's time (RFC 3339), "" when this call fired; err is set only when
-// the journal cannot be read, and then nothing was fired.
-func (r *eventResource) fireOnce(ctx context.Context, key string, e wire.TrackEvent) (outcome sendOutcome, attempt, adoptedAt string, err error) {
-	if r.data.dryRun {
-		return r.data.trackEvent(ctx, e), "", "", nil
-	}
-	pending, err := r.data.journal.pending(ctx, []string{key}, nil, true)
-	if err != nil {
-		return sendOutcome{}, "", "", err
-	}
-	if entry, ok := pending[key]; ok {
-		outcome, adoptedAt = adoptedOutcome(entry)
-		return outcome, entry.Attempt, adoptedAt, nil
-	}
-	tflog.Debug(ctx, "firing test event", map[string]any{"event": e.Event})
-	outcome, attempt = r.data.journal.fire(ctx, key, func(ctx context.Context) sendOutcome { return r.data.trackEvent(ctx, e) })
-	tflog.Debug(ctx, "test event finished", map[string]any{"event": e.Event, "status": outcome.Status, "id": outcome.ID})
-	return outcome, attempt, "", nil
-}
-
-// forgetEvent removes the journal entry of the event a state records.
-func (r *eventResource) forgetEvent(ctx context.Context, state tfsdk.State) {
-	if r.data == nil {
-		return
-	}
-	var attempt types.String
-	if diags := state.GetAttribute(ctx, path.Root("attempt_id"), &attempt); diags.HasError() || attempt.ValueString() == "" {
-		return
-	}
-	r.data.journal.forget(ctx, []string{attempt.ValueString()})
-}
-
 // Read keeps the state: Interakt has no API to read an event back.
 func (r *eventResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state eventModel
@@ -312,7 +278,7 @@ func (r *eventResource) Update(ctx context.Context, req resource.UpdateRequest, 
 
 // Delete only forgets: an event cannot be taken back.
 func (r *eventResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
-	r.forgetEvent(ctx, req.State)
+	r.data.forgetAttempt(ctx, req.State)
 }
 
 // ImportState refuses: an event fired elsewhere cannot be adopted.

@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
@@ -224,3 +227,39 @@ func adoptedOutcome(e wire.JournalEntry) (sendOutcome, string) {
 
 // errKilledUnanswered explains an adopted send that had no answer.
 var errKilledUnanswered = errors.New("the apply that sent it stopped before the answer arrived (the send journal recorded the request); it may have been sent")
+
+// once makes a request that must never be made twice, a test send or an
+// event: it adopts the outcome a stopped apply recorded under key, or
+// makes the request, recorded in the journal. adoptedAt is the adopted
+// outcome's time (RFC 3339), "" when this call made the request; err is
+// set only when the journal cannot be read, and then nothing was made. A
+// dry run records nothing.
+func (d *providerData) once(ctx context.Context, key string, do func(context.Context) sendOutcome) (outcome sendOutcome, attempt, adoptedAt string, err error) {
+	if d.dryRun {
+		return do(ctx), "", "", nil
+	}
+	pending, err := d.journal.pending(ctx, []string{key}, nil, true)
+	if err != nil {
+		return sendOutcome{}, "", "", err
+	}
+	if e, ok := pending[key]; ok {
+		outcome, adoptedAt = adoptedOutcome(e)
+		return outcome, e.Attempt, adoptedAt, nil
+	}
+	outcome, attempt = d.journal.record(ctx, key, do)
+	tflog.Debug(ctx, "request finished", map[string]any{"status": outcome.Status, "id": outcome.ID, "attempt_id": attempt})
+	return outcome, attempt, "", nil
+}
+
+// forgetAttempt removes the journal entry of the attempt a state's
+// attempt_id names.
+func (d *providerData) forgetAttempt(ctx context.Context, state tfsdk.State) {
+	if d == nil {
+		return
+	}
+	var attempt types.String
+	if diags := state.GetAttribute(ctx, path.Root("attempt_id"), &attempt); diags.HasError() || attempt.ValueString() == "" {
+		return
+	}
+	d.journal.forget(ctx, []string{attempt.ValueString()})
+}

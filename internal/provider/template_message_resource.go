@@ -15,11 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-
-	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 var (
@@ -136,7 +133,7 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 	if !req.State.Raw.IsNull() {
 		// The state has taken its send in: the journal is done with it,
 		// and a replacement is a new send.
-		r.forgetSend(ctx, req.State)
+		r.data.forgetAttempt(ctx, req.State)
 	}
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
@@ -176,7 +173,10 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 	msg.CampaignID = plan.APICampaignID.ValueString()
 	ctx = maskSecrets(ctx, r.data.secrets)
 	key := journalKey(journalTestMessage, triggersScope(plan.Triggers), "", check.contract, msg)
-	outcome, attempt, adoptedAt, err := r.sendOnce(ctx, key, msg)
+	outcome, attempt, adoptedAt, err := r.data.once(ctx, key, func(ctx context.Context) sendOutcome {
+		tflog.Debug(ctx, "sending test message", map[string]any{"template": msg.Template.Name, "language": msg.Template.LanguageCode})
+		return r.data.send(ctx, msg)
+	})
 	adopted := adoptedAt != ""
 	if err != nil {
 		resp.Diagnostics.Append(journalUnavailable(err))
@@ -212,40 +212,6 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 		plan.SentAt = types.StringValue(adoptedAt)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
-}
-
-// sendOnce adopts the send a stopped apply made with the same journal key,
-// or sends, recorded in the journal. adoptedAt is the adopted send's time
-// (RFC 3339), "" when this call sent; err is set only when the journal
-// cannot be read, and then nothing was sent.
-func (r *templateMessageResource) sendOnce(ctx context.Context, key string, msg wire.Message) (outcome sendOutcome, attempt, adoptedAt string, err error) {
-	if r.data.dryRun {
-		return r.data.send(ctx, msg), "", "", nil
-	}
-	pending, err := r.data.journal.pending(ctx, []string{key}, nil, true)
-	if err != nil {
-		return sendOutcome{}, "", "", err
-	}
-	if e, ok := pending[key]; ok {
-		outcome, adoptedAt = adoptedOutcome(e)
-		return outcome, e.Attempt, adoptedAt, nil
-	}
-	tflog.Debug(ctx, "sending test message", map[string]any{"template": msg.Template.Name, "language": msg.Template.LanguageCode})
-	outcome, attempt = r.data.journal.send(ctx, key, msg, r.data.send)
-	tflog.Debug(ctx, "test message send finished", map[string]any{"template": msg.Template.Name, "status": outcome.Status, "id": outcome.ID})
-	return outcome, attempt, "", nil
-}
-
-// forgetSend removes the journal entry of the send a state records.
-func (r *templateMessageResource) forgetSend(ctx context.Context, state tfsdk.State) {
-	if r.data == nil {
-		return
-	}
-	var attempt types.String
-	if diags := state.GetAttribute(ctx, path.Root("attempt_id"), &attempt); diags.HasError() || attempt.ValueString() == "" {
-		return
-	}
-	r.data.journal.forget(ctx, []string{attempt.ValueString()})
 }
 
 // triggersScope is the journal key's scope of a test send: its triggers,
@@ -324,7 +290,7 @@ func (r *templateMessageResource) Update(ctx context.Context, req resource.Updat
 
 // Delete only forgets: a sent message cannot be unsent.
 func (r *templateMessageResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
-	r.forgetSend(ctx, req.State)
+	r.data.forgetAttempt(ctx, req.State)
 }
 
 // ImportState refuses: a send made elsewhere cannot be adopted.
