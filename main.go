@@ -16,7 +16,7 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	if err := serve.Provider("registry.terraform.io/interakt-community/interakt", provider.New(version), debug); err != nil {
+	if err := serve.Provider("registry.terraform.io/interakt-community/interakt", provider.New(version), provider.BulkAttributes, debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -12,11 +12,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg campaignModel
-	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Config, serve.BulkConfig, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -87,7 +88,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	var plan campaignModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkProposed, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -103,7 +104,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var priorState *campaignModel
 	if !req.State.Raw.IsNull() {
 		var state campaignModel
-		resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
+		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -163,7 +164,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	// in its plan only when there are none.
 	if len(decision.send)+len(decision.maybe) == 0 && (len(adopted) == 0 || !req.State.Raw.IsNull()) {
 		sent, failed := resultCounts(decision.keep)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), resultsToMap(decision.keep))...)
+		resp.Diagnostics.Append(setBulk(ctx, map[string]types.Map{"results": resultsToMap(decision.keep)})...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), sent)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), failed)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), deliveryCounts(decision.keep))...)
@@ -185,7 +186,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 // planUnknownResults marks what the apply will learn as unknown.
 func (r *campaignResource) planUnknownResults(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("results"), types.MapUnknown(campaignResultType))...)
+	resp.Diagnostics.Append(setBulk(ctx, map[string]types.Map{"results": types.MapUnknown(campaignResultType)})...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), types.Int64Unknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), types.Int64Unknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), types.MapUnknown(types.Int64Type))...)

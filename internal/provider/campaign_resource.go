@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -19,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -243,7 +243,7 @@ func (r *campaignResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func (r *campaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan campaignModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -259,7 +259,7 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 	if !r.apply(ctx, "create", timeout, &plan, nil, "", &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setCampaign(ctx, &resp.State, plan)...)
 }
 
 // Read keeps the results, which are what the sends returned (the API has
@@ -273,15 +273,20 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx = maskSecrets(ctx, r.data.secrets)
 	// Only results are read and written: the recipients, which are most
 	// of a large campaign's state, are decoded only to settle a send.
-	var stored types.Map
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("results"), &stored)...)
+	b, diags := campaignBulk(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	stored, diags := bulkMap(ctx, b, serve.BulkPrior, "results", types.MapType{ElemType: campaignResultType})
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	results := resultsFromMap(stored)
 	if hasStatus(results, sendUncertain) {
 		var state campaignModel
-		resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
+		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -289,8 +294,9 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(r.refreshDelivery(ctx, results)...)
 	sent, failed := resultCounts(results)
+	resp.Diagnostics.Append(setBulk(ctx, map[string]types.Map{"results": resultsToMap(results)})...)
 	if err := setTopLevel(ctx, &resp.State, map[string]attr.Value{
-		"results": resultsToMap(results), "sent_count": sent, "failed_count": failed, "delivery_counts": deliveryCounts(results),
+		"sent_count": sent, "failed_count": failed, "delivery_counts": deliveryCounts(results),
 	}); err != nil {
 		resp.Diagnostics.AddError("Campaign State Not Refreshed", "Writing the refreshed results failed: "+err.Error()+
 			". Nothing was sent. "+reportBug)
@@ -310,10 +316,17 @@ func hasStatus(results map[string]recipientResult, status string) bool {
 func (r *campaignResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	// Until this apply has results, the saved state stays as it was.
 	resp.State.Raw = req.State.Raw.Copy()
+	b, diags := campaignBulk(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b.Keep(serve.BulkPrior, "recipients")
+	b.Keep(serve.BulkPrior, "results")
 
 	var plan, state campaignModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
-	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, &plan)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -323,7 +336,7 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	if !plan.Results.IsUnknown() {
 		// The plan promised no send and these exact results; keep to it.
-		resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
+		resp.Diagnostics.Append(setCampaign(ctx, &resp.State, plan)...)
 		return
 	}
 	prior := resultsFromMap(state.Results)
@@ -335,7 +348,7 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	if !r.apply(ctx, "update", timeout, &plan, prior, state.ID.ValueString(), &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setCampaign(ctx, &resp.State, plan)...)
 }
 
 func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -344,7 +357,7 @@ func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	var state campaignModel
-	resp.Diagnostics.Append(getModel(ctx, req.State, &state)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -73,6 +73,33 @@ func exampleConfig(t *testing.T, dir string) string {
 	return config.String()
 }
 
+// exampleSends is how many messages the first apply of an example sends,
+// where the count shows that the example did what its page says: the
+// from-file campaigns send to the 3 rows of customers.csv and the 2 of
+// customers.json.
+var exampleSends = map[string]int{"guides/campaigns/from-file": 5}
+
+// copyExampleData copies the files an example reads with file(), its
+// .csv and .json files, into the folder Terraform runs in.
+func copyExampleData(t *testing.T, dir, to string) {
+	t.Helper()
+	for _, ext := range []string{"*.csv", "*.json"} {
+		files, err := filepath.Glob(filepath.Join("..", "..", "examples", filepath.FromSlash(dir), ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err == nil {
+				err = os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o600)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 // TestAccExamples keeps the documentation honest: every example is
 // formatted, validates with no API key and no warnings, and plans with no
 // key unless it lists templates; every example but the actions' (an action
@@ -96,6 +123,7 @@ func TestAccExamples(t *testing.T) {
 			env.set(envStatusToken, testStatusToken)
 			config := exampleConfig(t, dir)
 			cli := newCLITerraform(t, env.seams(), config)
+			copyExampleData(t, dir, cli.dir)
 			keyVariable := strings.Contains(config, `variable "`+exampleKeyVariable+`"`)
 			cli.env = append(cli.env, "TF_VAR_"+exampleStatusURLVariable+"="+rcv.url)
 
@@ -132,6 +160,9 @@ func TestAccExamples(t *testing.T) {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
 			}
 			sent, events := srv.SentCount(), len(srv.TrackedEvents())
+			if want, ok := exampleSends[dir]; ok && sent != want {
+				t.Errorf("the apply sent %d messages, want %d", sent, want)
+			}
 			if keyVariable && sent == 0 {
 				t.Errorf("the apply sent nothing, so the key in %s was not shown to reach Interakt", exampleKeyVariable)
 			}

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 // testAPIKey is the mock's key: base64 of "test-key:", the dashboard format.
@@ -86,7 +86,9 @@ func (e *testEnv) seams() seams {
 // testFactories serves the provider in process for terraform-plugin-testing.
 func testFactories(s seams) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"interakt": providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s}),
+		"interakt": func() (tfprotov6.ProviderServer, error) {
+			return serve.Server(&InteraktProvider{version: "test", seams: s}, BulkAttributes), nil
+		},
 	}
 }
 
@@ -109,11 +111,7 @@ type diagRecorder struct {
 func (r *diagRecorder) factories(s seams) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"interakt": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(&InteraktProvider{version: "test", seams: s})()
-			if err != nil {
-				return nil, err
-			}
-			return recordingServer{ProviderServer: server, rec: r}, nil
+			return recordingServer{ProviderServer: serve.Server(&InteraktProvider{version: "test", seams: s}, BulkAttributes), rec: r}, nil
 		},
 	}
 }

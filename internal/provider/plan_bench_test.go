@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/schemaonly"
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 // BenchmarkPlanPair validates and plans one interakt_template and one
@@ -40,11 +40,9 @@ func BenchmarkPlanPair(b *testing.B) {
 		{"schema-only-unknown-contract", schemaOnly, true},
 	} {
 		b.Run(variant.name, func(b *testing.B) {
-			server, err := providerserver.NewProtocol6WithError(variant.new())()
-			if err != nil {
-				b.Fatal(err)
-			}
+			server := serve.Server(variant.new(), BulkAttributes)
 			p := &protocolServer{t: b, server: server}
+			var err error
 			p.schemas, err = server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 			if err != nil {
 				b.Fatal(err)

@@ -8,9 +8,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 // Unknown marks a value as unknown in a protocol-level configuration, as
@@ -37,10 +38,7 @@ func newProtocolServer(t testing.TB, s seams) *protocolServer {
 // provider.
 func serveProtocol(t testing.TB, p provider.Provider) *protocolServer {
 	t.Helper()
-	server, err := providerserver.NewProtocol6WithError(p)()
-	if err != nil {
-		t.Fatal(err)
-	}
+	server := serve.Server(p, BulkAttributes)
 	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)

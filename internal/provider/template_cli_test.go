@@ -15,10 +15,11 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/serve"
 )
 
 // cliTerraform runs the real Terraform CLI against this provider served in
@@ -65,7 +66,9 @@ func newCLITerraform(t *testing.T, s seams, config string) *cliTerraform {
 	served := make(chan error, 1)
 	go func() {
 		served <- tf6server.Serve(cliProviderAddress(),
-			providerserver.NewProtocol6(&InteraktProvider{version: "test", seams: s}),
+			func() tfprotov6.ProviderServer {
+				return serve.Server(&InteraktProvider{version: "test", seams: s}, BulkAttributes)
+			},
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t),

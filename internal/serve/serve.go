@@ -32,18 +32,23 @@ import (
 )
 
 // Provider serves the provider newProvider returns under address, as
-// providerserver.Serve does with protocol 6, through ReleaseContexts.
-// With debug, it runs in the plugin SDK's managed debug mode. When
-// Terraform is not asked for logs, the SDK's own log lines are not made.
-func Provider(address string, newProvider func() provider.Provider, debug bool) error {
+// providerserver.Serve does with protocol 6, through Server. With debug, it
+// runs in the plugin SDK's managed debug mode. When Terraform is not asked
+// for logs, the SDK's own log lines are not made.
+func Provider(address string, newProvider func() provider.Provider, bulk map[string][]string, debug bool) error {
 	quietSDKLogsUnlessAsked(os.Environ())
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	return tf6server.Serve(address, func() tfprotov6.ProviderServer {
-		return ReleaseContexts(providerserver.NewProtocol6(newProvider())())
-	}, opts...)
+	return tf6server.Serve(address, func() tfprotov6.ProviderServer { return Server(newProvider(), bulk) }, opts...)
+}
+
+// Server is p served by the framework through ReleaseContexts, with the
+// bulk attributes (resource type → attribute names) kept from the
+// framework by Bulk.
+func Server(p provider.Provider, bulk map[string][]string) tfprotov6.ProviderServer {
+	return Bulk(ReleaseContexts(providerserver.NewProtocol6(p)()), bulk)
 }
 
 // ReleaseContexts returns server with each request of the kinds Terraform

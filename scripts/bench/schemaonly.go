@@ -19,7 +19,7 @@ import (
 func main() {
 	err := serve.Provider("registry.terraform.io/interakt-community/interakt", func() provider.Provider {
 		return schemaonly.Provider(interakt.New("bench")())
-	}, false)
+	}, nil, false)
 	if err != nil {
 		log.Fatal(err)
 	}
