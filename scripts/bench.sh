@@ -19,7 +19,10 @@
 #   BENCH_OUT             where the JSON goes (bench-results.json)
 #   BENCH_ONLY            the groups to run, of: payload limiter receiver
 #                         rate budget plan template-refresh campaign-refresh
-#                         (all)
+#                         campaign-scale (all)
+#   BENCH_CAMPAIGN_SIZES  recipients of the campaign-scale runs with the
+#                         recipients inline (1000 10000 100000)
+#   BENCH_CAMPAIGN_LOCALS_SIZES  the same from a locals map (10000)
 #   BENCH_BUDGET_SECONDS  how long each budget overhead run lasts (20)
 set -euo pipefail
 
@@ -30,7 +33,7 @@ cd "${REPO_ROOT}"
 plan_resources="${BENCH_PLAN_RESOURCES:-1000}"
 plan_rounds="${BENCH_PLAN_ROUNDS:-3}"
 out_json="${BENCH_OUT:-${REPO_ROOT}/bench-results.json}"
-groups="${BENCH_ONLY:-payload limiter receiver rate budget plan template-refresh campaign-refresh}"
+groups="${BENCH_ONLY:-payload limiter receiver rate budget plan template-refresh campaign-refresh campaign-scale}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
@@ -97,6 +100,9 @@ bench_rate() {
 	record rate_429s_40 "$(metric "${out}" BenchmarkRateEfficiency40 429s)" count "==0"
 	record rate_efficiency_600 "$(metric "${out}" BenchmarkRateEfficiency600 ideal/actual)" ratio ">=0.95"
 	record rate_429s_600 "$(metric "${out}" BenchmarkRateEfficiency600 429s)" count "==0"
+	gobench "${out}" ./internal/provider -bench '^BenchmarkRateEfficiencyCampaign2000$' -benchtime 1x
+	record rate_efficiency_campaign_2000_at_600 "$(metric "${out}" BenchmarkRateEfficiencyCampaign2000 ideal/actual)" ratio ">=0.99"
+	record rate_429s_campaign_2000_at_600 "$(metric "${out}" BenchmarkRateEfficiencyCampaign2000 429s)" count "==0"
 }
 
 # --- The key's budget shared by three processes ---------------------------
@@ -335,6 +341,150 @@ bench_campaign_refresh() {
 	record campaign_refresh_10000_requests "$(metric "${out}" BenchmarkCampaignRefresh10000 requests/refresh)" requests "<=10"
 }
 
+# --- Campaign at scale ----------------------------------------------------
+
+# campaign_scale_config N FORM WHO prints one campaign of N recipients, each
+# with every kind of value, its contract written out: FORM "inline" writes
+# the recipients in the resource, "locals" in a locals map the resource
+# names; WHO "interakt" is an interakt_campaign, "data" a terraform_data
+# whose input holds the same value, which Terraform plans without a plugin.
+campaign_scale_config() {
+	if [[ "$3" == interakt ]]; then
+		cat <<'HCL'
+terraform {
+  required_providers {
+    interakt = { source = "interakt-community/interakt" }
+  }
+}
+
+provider "interakt" {
+  rate_limit_per_minute = 1000000
+  budget                = "process"
+}
+HCL
+	fi
+	awk -v n="$1" -v form="$2" -v who="$3" 'BEGIN {
+		tmpl = "{ name = \"order_shipped\", language_code = \"en\", header_format = \"TEXT\", header_variables = 1, body_variables = 2, buttons = [{ index = 0, type = \"URL\", dynamic = true }, { index = 1, type = \"QUICK_REPLY\", dynamic = false }] }"
+		if (who == "interakt") { open = "resource \"interakt_campaign\" \"c\" {"; close = "}" }
+		else { open = "resource \"terraform_data\" \"c\" {\n  input = {"; close = "  }\n}" }
+		if (form == "locals") print "locals {\n  people = {"
+		else { print open; print "  template      = " tmpl; print "  callback_data = \"scale\"\n  recipients = {" }
+		for (i = 1; i <= n; i++) {
+			printf "    r%06d = { country_code = \"+91\", phone_number = \"9%09d\", header_values = [\"A-%d\"], body_values = [\"Asha\", \"A-%d\"], button_values = { \"0\" = [\"A-%d\"] }, button_payload = { \"1\" = [\"stop-A-%d\"] } }\n", i, i, i, i, i, i
+		}
+		print "  }"
+		if (form == "locals") {
+			print "}"
+			print open; print "  template      = " tmpl; print "  callback_data = \"scale\"\n  recipients    = local.people"
+		}
+		print close
+	}'
+}
+
+# campaign_scale_step DIR NAME ARGS... runs `terraform ARGS` in DIR, keeping
+# its output in DIR/NAME.log, and prints how long it took in ms. A no-op
+# plan (-detailed-exitcode) must find nothing to do.
+campaign_scale_step() {
+	local dir="$1" name="$2" start end status=0
+	shift 2
+	start="$(now_ms)"
+	(cd "${dir}" && terraform "$@" -input=false -no-color >"${name}.log" 2>&1) || status=$?
+	end="$(now_ms)"
+	[[ "${status}" == 0 ]] || die "terraform $* in ${dir} exited ${status}: $(tail -n 20 "${dir}/${name}.log")"
+	echo $((end - start))
+}
+
+# bench_campaign_scale plans, applies and plans again one campaign of each
+# size, with the recipients inline and from a locals map, beside a
+# terraform_data holding the same value, against the mock with no rate
+# limit: the offline plan (no state, no key), the apply (every recipient
+# sent), the plan with nothing to do (a refresh and a plan), the state's
+# size, and the provider's peak memory. The ratios to terraform_data are
+# taken within one run; the growth is the no-op plan's from 10,000 to
+# 100,000 recipients.
+bench_campaign_scale() {
+	local bin="${work}/scale-plugins" real="${work}/scale-real" rss="${work}/scale-rss.txt"
+	local sizes="${BENCH_CAMPAIGN_SIZES:-1000 10000 100000}" locals_sizes="${BENCH_CAMPAIGN_LOCALS_SIZES:-10000}"
+	mkdir -p "${bin}" "${real}"
+	log "building the provider, the mock and the peak-RSS wrapper"
+	go build -o "${real}/terraform-provider-interakt" .
+	go build -o "${real}/interakt-mock" ./cmd/interakt-mock
+	go build -o "${bin}/terraform-provider-interakt" scripts/bench/peakrss.go
+	cat >"${work}/scale-terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "interakt-community/interakt" = "${bin}"
+  }
+  direct {}
+}
+RC
+	local key
+	key="$(printf 'bench-%s:' "$(od -An -tx1 -N8 /dev/urandom | tr -d ' \n')" | base64)"
+	INTERAKT_MOCK_KEY="${key}" "${real}/interakt-mock" --listen 127.0.0.1:0 --addr-file "${work}/scale-mock.addr" \
+		--rate-limit -1 --quiet >"${work}/scale-mock.log" 2>&1 &
+	local mock_pid=$!
+	# shellcheck disable=SC2064 # expand now: this very mock is stopped.
+	trap "kill ${mock_pid} 2>/dev/null; rm -rf '${work}'" EXIT
+	local i
+	for i in $(seq 1 100); do [[ -s "${work}/scale-mock.addr" ]] && break; sleep 0.1; done
+	[[ -s "${work}/scale-mock.addr" ]] || die "the mock did not start: $(cat "${work}/scale-mock.log")"
+	local mock_url
+	mock_url="$(cat "${work}/scale-mock.addr")"
+	export TF_CLI_CONFIG_FILE="${work}/scale-terraformrc" TF_IN_AUTOMATION=1
+	export PEAKRSS_TARGET="${real}/terraform-provider-interakt" PEAKRSS_OUT="${rss}"
+
+	local n form who dir offline apply noop label
+	local -A noop_ms=()
+	for form in inline locals; do
+		local these="${sizes}"
+		[[ "${form}" == locals ]] && these="${locals_sizes}"
+		for n in ${these}; do
+			local -A ms=()
+			for who in data interakt; do
+				dir="${work}/scale-${form}-${n}-${who}"
+				mkdir -p "${dir}"
+				campaign_scale_config "${n}" "${form}" "${who}" >"${dir}/main.tf"
+				: >"${rss}"
+				# The offline plan has no key, as in CI; the apply and the
+				# no-op plan have the mock's.
+				offline="$(unset INTERAKT_API_KEY INTERAKT_BASE_URL
+					campaign_scale_step "${dir}" offline plan -refresh=false -lock=false -out=plan.tfplan)"
+				apply="$(export INTERAKT_API_KEY="${key}" INTERAKT_BASE_URL="${mock_url}"
+					campaign_scale_step "${dir}" apply apply -auto-approve)"
+				noop="$(export INTERAKT_API_KEY="${key}" INTERAKT_BASE_URL="${mock_url}"
+					campaign_scale_step "${dir}" noop plan -lock=false -detailed-exitcode)"
+				label="${who}"
+				[[ "${who}" == data ]] && label="terraform_data"
+				log "campaign ${n} recipients ${form}, ${label}: offline plan ${offline} ms, apply ${apply} ms, no-op plan ${noop} ms," \
+					"state $(stat -c %s "${dir}/terraform.tfstate") bytes"
+				ms["${who}-offline"]="${offline}" ms["${who}-apply"]="${apply}" ms["${who}-noop"]="${noop}"
+				if [[ "${who}" == interakt ]]; then
+					grep -q 'Apply complete! Resources: 1 added' "${dir}/apply.log" || die "the campaign apply did not create the campaign"
+					grep -q "\"sent_count\": ${n}," "${dir}/terraform.tfstate" || die "the campaign apply did not send all ${n}"
+					record "campaign_${n}_${form}_provider_peak_rss" "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${rss}")" MiB "-"
+					record "campaign_${n}_${form}_state_bytes_per_recipient" "$(( $(stat -c %s "${dir}/terraform.tfstate") / n ))" bytes "<=1090"
+					record "campaign_${n}_${form}_apply_ms_per_recipient" "$(awk -v a="${apply}" -v n="${n}" 'BEGIN { printf "%.3f", a / n }')" ms "-"
+				fi
+			done
+			local target="-"
+			[[ "${n}" == 10000 ]] && target="<=2"
+			for step in offline apply noop; do
+				record "campaign_${n}_${form}_${step}_seconds" "$(awk -v v="${ms[interakt-${step}]}" 'BEGIN { printf "%.2f", v / 1000 }')" s "-"
+				record "campaign_${n}_${form}_${step}_seconds_terraform_data" "$(awk -v v="${ms[data-${step}]}" 'BEGIN { printf "%.2f", v / 1000 }')" s "-"
+			done
+			record "campaign_${n}_${form}_offline_plan_ratio" "$(ratio "${ms[interakt-offline]}" "${ms[data-offline]}")" ratio "${target}"
+			record "campaign_${n}_${form}_noop_plan_ratio" "$(ratio "${ms[interakt-noop]}" "${ms[data-noop]}")" ratio "${target}"
+			[[ "${form}" == inline ]] && noop_ms["${n}"]="${ms[interakt-noop]}"
+			rm -rf "${work}/scale-${form}-${n}-data" "${work}/scale-${form}-${n}-interakt"
+		done
+	done
+	if [[ -n "${noop_ms[10000]:-}" && -n "${noop_ms[100000]:-}" ]]; then
+		record campaign_noop_plan_growth_10000_to_100000 "$(ratio "${noop_ms[100000]}" "${noop_ms[10000]}")" ratio "<=12"
+	fi
+	kill "${mock_pid}" 2>/dev/null || true
+	unset TF_CLI_CONFIG_FILE PEAKRSS_TARGET PEAKRSS_OUT
+}
+
 # --- Report --------------------------------------------------------------
 
 started="$(now)"
@@ -348,6 +498,7 @@ for group in ${groups}; do
 	plan) bench_plan ;;
 	template-refresh) bench_template_refresh ;;
 	campaign-refresh) bench_campaign_refresh ;;
+	campaign-scale) bench_campaign_scale ;;
 	*) die "unknown group ${group} in BENCH_ONLY" ;;
 	esac
 done

@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // TestDecideRecipient is the table of the resume rules: which recipient an
@@ -140,18 +140,24 @@ func TestResultsRoundTrip(t *testing.T) {
 		"asha": {MessageID: "id", Status: sendSent, SentAt: "2026-01-02T03:04:05Z", InputsHash: "h"},
 		"bela": {Status: sendFailed, Error: "not sent: apply was interrupted", InputsHash: "h2"},
 	}
-	out := resultsFromMap(resultsToMap(in))
-	if !reflect.DeepEqual(out, in) {
-		t.Errorf("round trip = %v, want %v", out, in)
+	out, err := resultsFromTerraform(resultsToTerraform(in))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !resultsToMap(in).Equal(resultsToMap(out)) {
+	if !reflect.DeepEqual(out.byKey, in) {
+		t.Errorf("round trip = %v, want %v", out.byKey, in)
+	}
+	if !resultsToTerraform(in).Equal(resultsToTerraform(out.byKey)) {
 		t.Error("state values differ after a round trip")
 	}
-	obj, ok := resultsToMap(in).Elements()["bela"].(types.Object)
-	if !ok {
+	var elems, bela map[string]tftypes.Value
+	if err := resultsToTerraform(in).As(&elems); err != nil {
+		t.Fatal(err)
+	}
+	if err := elems["bela"].As(&bela); err != nil {
 		t.Fatal("no result for bela")
 	}
-	if id := obj.Attributes()["message_id"]; !id.IsNull() {
+	if id := bela["message_id"]; !id.IsNull() {
 		t.Errorf("an empty message id must be null in state, got %s", id)
 	}
 }

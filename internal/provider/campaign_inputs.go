@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,9 +8,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
@@ -53,64 +49,42 @@ func (s campaignInputSet) hashes() map[string]string {
 // campaign's id, so that equal inputs of two campaigns hash differently;
 // scope is the journal key's scope: the id of a campaign with state, ""
 // for its first apply (whose id is new in every attempt).
-func campaignInputs(ctx context.Context, m campaignModel, tmpl contract.Contract, salt, scope string) (campaignInputSet, diag.Diagnostics) {
-	set := campaignInputSet{recipientsKnown: !m.Recipients.IsUnknown() && !m.Recipients.IsNull()}
+func campaignInputs(m campaignModel, tmpl contract.Contract, salt, scope string) campaignInputSet {
+	set := campaignInputSet{recipientsKnown: m.recipients.known}
 	if !set.recipientsKnown {
-		return set, nil
-	}
-	recipients, diags := recipientValues(ctx, m.Recipients)
-	if diags.HasError() {
-		return set, diags
+		return set
 	}
 	templateKnown := fullyKnown(m.Template) && !m.CallbackData.IsUnknown()
 	set.known = templateKnown
-	set.recipients = make(map[string]recipientInput, len(recipients))
-	for key, r := range recipients {
+	set.recipients = make(map[string]recipientInput, len(m.recipients.byKey))
+	id := newSendIdentity(tmpl)
+	defaultCallback := contractStr(m.CallbackData)
+	for key, r := range m.recipients.byKey {
 		if !r.known || !templateKnown {
 			set.known = false
 			set.recipients[key] = recipientInput{}
 			continue
 		}
-		values := r.values.withDefaultCallback(m.CallbackData).contractValues()
+		values := r.values
+		if values.CallbackData.Null {
+			values.CallbackData = defaultCallback
+		}
 		msg := contract.ToMessage(tmpl, values)
 		set.recipients[key] = recipientInput{
-			message: msg, hash: inputsHash(salt, tmpl, msg),
-			journalKey: journalKey(journalCampaign, scope, key, tmpl, msg),
+			message: msg, hash: id.inputsHash(salt, msg),
+			journalKey: id.journalKey(journalCampaign, scope, key, msg),
 		}
 	}
-	return set, diags
+	return set
 }
 
 // recipientValue is one element of the recipients map.
 type recipientValue struct {
-	values messageValuesModel
+	values contract.Values
 	known  bool // every value is known
 	// unknownObject is set when the recipient as a whole is unknown; its
 	// values are then zero and must not be checked.
 	unknownObject bool
-}
-
-// recipientValues reads the elements of a known recipients map; an
-// element that is itself unknown comes back as not known.
-func recipientValues(ctx context.Context, recipients types.Map) (map[string]recipientValue, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	out := make(map[string]recipientValue, len(recipients.Elements()))
-	for key, elem := range recipients.Elements() {
-		obj, ok := elem.(types.Object)
-		if !ok {
-			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Unexpected Recipient Value",
-				"A recipient is not an object. Nothing was sent. "+reportBug)
-			continue
-		}
-		if obj.IsUnknown() || obj.IsNull() {
-			out[key] = recipientValue{unknownObject: true}
-			continue
-		}
-		var v messageValuesModel
-		diags.Append(obj.As(ctx, &v, basetypes.ObjectAsOptions{})...)
-		out[key] = recipientValue{values: v, known: fullyKnown(obj)}
-	}
-	return out, diags
 }
 
 // fullyKnown reports whether v and everything inside it is known.
@@ -152,22 +126,45 @@ const inputsHashVersion = "interakt_campaign inputs v1"
 // the exact request body. It is salted with the campaign's id, so that the
 // hash of the same inputs differs between campaigns.
 func inputsHash(salt string, c contract.Contract, m wire.Message) string {
+	return newSendIdentity(c).inputsHash(salt, m)
+}
+
+// sendIdentity identifies the sends of one contract: what writeSend
+// writes, with the contract's JSON made once for all of a campaign's
+// recipients.
+type sendIdentity struct {
+	contractJSON []byte
+}
+
+func newSendIdentity(c contract.Contract) sendIdentity {
+	b, err := json.Marshal(c)
+	if err != nil {
+		b = nil // as writeSend: a contract that cannot be encoded adds nothing
+	}
+	return sendIdentity{contractJSON: b}
+}
+
+// inputsHash is inputsHash for a send of the identity's contract.
+func (id sendIdentity) inputsHash(salt string, m wire.Message) string {
 	h := sha256.New()
 	h.Write([]byte(inputsHashVersion + "\x00" + salt + "\x00"))
-	writeSend(h, c, m)
+	id.write(h, m)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// writeSend writes to h what identifies a send: its contract and its exact
+// write writes to h what identifies a send: its contract and its exact
 // request body, with a zero byte between.
-func writeSend(h hash.Hash, c contract.Contract, m wire.Message) {
-	if b, err := json.Marshal(c); err == nil {
-		h.Write(b)
-	}
+func (id sendIdentity) write(h hash.Hash, m wire.Message) {
+	h.Write(id.contractJSON)
 	h.Write([]byte{0})
 	if b, err := wire.Encode(m); err == nil {
 		h.Write(b)
 	}
+}
+
+// writeSend writes to h what identifies a send of contract c.
+func writeSend(h hash.Hash, c contract.Contract, m wire.Message) {
+	newSendIdentity(c).write(h, m)
 }
 
 // campaignPolicy reads the options of m.

@@ -17,7 +17,7 @@ import (
 
 func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg campaignModel
-	resp.Diagnostics.Append(getCampaign(ctx, req.Config, serve.BulkConfig, &cfg)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Config, serve.BulkConfig, readRecipients, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -39,19 +39,17 @@ func campaignChecks(ctx context.Context, m campaignModel, tmpl contract.Contract
 	diags.Append(problemDiagnostics(path.Empty(), ps)...)
 	_, d := readRetryUncertain(m.RetryUncertain)
 	diags.Append(d...)
-	if m.Recipients.IsUnknown() || m.Recipients.IsNull() {
+	if !m.recipients.known {
 		return diags
 	}
-	recipients, d := recipientValues(ctx, m.Recipients)
-	diags.Append(d...)
-	for _, key := range sortedKeys(recipients) {
-		r := recipients[key]
+	for _, key := range sortedKeys(m.recipients.byKey) {
+		r := m.recipients.byKey[key]
 		if r.unknownObject {
 			continue
 		}
 		// The recipient's own callback_data only: the campaign's default
 		// is checked once, at its own path.
-		ps := contract.ValidateValues(tmpl, r.values.contractValues())
+		ps := contract.ValidateValues(tmpl, r.values)
 		if errorsOnly {
 			ps = errorProblems(ps)
 		}
@@ -88,7 +86,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	var plan campaignModel
-	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkProposed, &plan)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkProposed, readRecipients, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -104,11 +102,11 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var priorState *campaignModel
 	if !req.State.Raw.IsNull() {
 		var state campaignModel
-		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
+		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, readResults, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		prior, salt = resultsFromMap(state.Results), state.ID.ValueString()
+		prior, salt = state.results.byKey, state.ID.ValueString()
 		priorState = &state
 	}
 	r.planAPICampaign(ctx, plan, priorState, resp)
@@ -120,11 +118,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	dryRun := r.data != nil && r.data.dryRun
-	inputs, d := campaignInputs(ctx, plan, tmpl, salt, salt)
-	resp.Diagnostics.Append(d...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	inputs := campaignInputs(plan, tmpl, salt, salt)
 
 	var recipients map[string]recipientInput
 	if inputs.recipientsKnown {
@@ -164,7 +158,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	// in its plan only when there are none.
 	if len(decision.send)+len(decision.maybe) == 0 && (len(adopted) == 0 || !req.State.Raw.IsNull()) {
 		sent, failed := resultCounts(decision.keep)
-		resp.Diagnostics.Append(setBulk(ctx, map[string]types.Map{"results": resultsToMap(decision.keep)})...)
+		resp.Diagnostics.Append(setResults(ctx, resultMap{byKey: decision.keep})...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), sent)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), failed)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), deliveryCounts(decision.keep))...)
@@ -186,7 +180,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 // planUnknownResults marks what the apply will learn as unknown.
 func (r *campaignResource) planUnknownResults(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	resp.Diagnostics.Append(setBulk(ctx, map[string]types.Map{"results": types.MapUnknown(campaignResultType)})...)
+	resp.Diagnostics.Append(setResults(ctx, resultMap{unknown: true})...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sent_count"), types.Int64Unknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("failed_count"), types.Int64Unknown())...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("delivery_counts"), types.MapUnknown(types.Int64Type))...)

@@ -24,9 +24,8 @@ func (r *campaignResource) settleUncertain(ctx context.Context, state campaignMo
 	if len(uncertain) == 0 {
 		return diags
 	}
-	inputs, d := campaignInputs(ctx, state, contractFromObject(state.Template), state.ID.ValueString(), state.ID.ValueString())
-	diags.Append(d...)
-	if d.HasError() || !inputs.known {
+	inputs := campaignInputs(state, contractFromObject(state.Template), state.ID.ValueString(), state.ID.ValueString())
+	if !inputs.known {
 		return diags
 	}
 	var settled []string

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -10,11 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
@@ -55,21 +52,17 @@ func BenchmarkCampaignRefresh10000(b *testing.B) {
 	})
 	now := time.Now().UTC()
 	events := make([]store.Event, 0, n)
-	results := make(map[string]recipientResult, n)
-	recipients := make(map[string]messageValuesModel, n)
+	results := make(map[string]any, n)
+	recipients := make(map[string]any, n)
 	for i := range n {
 		id, key := fmt.Sprintf("m-%05d", i), fmt.Sprintf("c-%05d", i)
 		events = append(events, store.Event{MessageID: id, Type: "message_api_delivered", Status: store.StatusDelivered,
 			DeliveredAt: now, ReceivedAt: now})
-		results[key] = recipientResult{MessageID: id, Status: sendSent, SentAt: now.Format(time.RFC3339),
-			InputsHash: "h", AttemptID: "00000000-0000-4000-8000-000000000000", DeliveryStatus: "pending"}
-		recipients[key] = messageValuesModel{
-			CountryCode: types.StringValue("+91"), PhoneNumber: types.StringValue(fmt.Sprintf("98%08d", i)),
-			CallbackData: types.StringValue("launch:" + key),
-			HeaderValues: types.ListValueMust(types.StringType, nil), BodyValues: types.ListValueMust(types.StringType, nil),
-			ButtonValues:  types.MapNull(types.ListType{ElemType: types.StringType}),
-			ButtonPayload: types.MapNull(types.ListType{ElemType: types.StringType}),
-			FileName:      types.StringNull(),
+		results[key] = map[string]any{"message_id": id, "status": sendSent, "sent_at": now.Format(time.RFC3339),
+			"inputs_hash": "h", "attempt_id": "00000000-0000-4000-8000-000000000000", "delivery_status": "pending"}
+		recipients[key] = map[string]any{
+			"country_code": "+91", "phone_number": fmt.Sprintf("98%08d", i), "callback_data": "launch:" + key,
+			"header_values": []any{}, "body_values": []any{},
 		}
 	}
 	for i := 0; i < n; i += 1000 {
@@ -78,49 +71,43 @@ func BenchmarkCampaignRefresh10000(b *testing.B) {
 		}
 	}
 
+	// The refresh is served as Terraform asks for it: through the
+	// protocol, the recipients and results past the framework.
 	counter := &countingTransport{}
 	s := testSeams().withEnv(envStatusToken, testStatusToken)
 	s.httpClient, s.journalDir = &http.Client{Transport: counter}, b.TempDir()
-	data, diags := newProviderData(ctx, providerModel{StatusURL: types.StringValue(hs.URL)}, "bench", s)
-	if diags.HasError() {
-		b.Fatalf("configuring the provider: %v", diags)
+	p := newProtocolServer(b, s)
+	if diags := p.configure(map[string]any{"status_url": hs.URL}); len(diags) > 0 {
+		b.Fatalf("configuring the provider: %s", diagString(diags))
 	}
-	r := &campaignResource{data: data}
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-	recipientsType, ok := schemaResp.Schema.Attributes["recipients"].GetType().(types.MapType)
-	if !ok {
-		b.Fatal("recipients is not a map")
-	}
-	recipientType := recipientsType.ElemType
-	recipientMap, d := types.MapValueFrom(ctx, recipientType, recipients)
-	if d.HasError() {
-		b.Fatal(d)
-	}
-	model := campaignModel{
-		ID: types.StringValue("c"), Template: types.ObjectNull(contractAttrTypes), CallbackData: types.StringNull(),
-		Recipients: recipientMap, ResendOnChange: types.BoolValue(false), RetryUncertain: types.DynamicNull(),
-		Results: resultsToMap(results), DeliveryCounts: deliveryCounts(results),
-	}
-	model.SentCount, model.FailedCount = resultCounts(results)
-	model.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType})
-	if d := state.Set(ctx, model); d.HasError() {
-		b.Fatal(d)
-	}
+	typ := p.resourceType("interakt_campaign")
+	state := p.dynamic(typ, map[string]any{
+		"id": "c", "recipients": recipients, "results": results, "resend_on_change": false,
+		"sent_count": n, "failed_count": 0,
+	})
 
 	var requests int64
 	for b.Loop() {
 		before := counter.n.Load()
-		resp := resource.ReadResponse{State: state}
-		r.Read(ctx, resource.ReadRequest{State: state}, &resp)
-		if resp.Diagnostics.HasError() || resp.Diagnostics.WarningsCount() > 0 {
-			b.Fatalf("refresh: %v", resp.Diagnostics)
+		resp, err := p.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "interakt_campaign", CurrentState: state})
+		if err != nil || len(resp.Diagnostics) > 0 {
+			b.Fatalf("refresh: %v %s", err, diagString(resp.Diagnostics))
 		}
 		requests = counter.n.Load() - before
-		var counts map[string]int64
-		resp.State.GetAttribute(ctx, path.Root("delivery_counts"), &counts)
-		if counts["delivered"] != n {
+		refreshed, err := resp.NewState.Unmarshal(typ)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var attrs map[string]tftypes.Value
+		var counts map[string]tftypes.Value
+		var delivered big.Float
+		if err := refreshed.As(&attrs); err != nil {
+			b.Fatal(err)
+		}
+		if err := attrs["delivery_counts"].As(&counts); err != nil {
+			b.Fatal(err)
+		}
+		if err := counts["delivered"].As(&delivered); err != nil || delivered.Cmp(big.NewFloat(n)) != 0 {
 			b.Fatalf("delivery_counts = %v, want %d delivered", counts, n)
 		}
 	}

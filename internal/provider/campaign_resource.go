@@ -66,6 +66,12 @@ type campaignModel struct {
 	// campaign's sends are grouped under (see campaign_api.go).
 	APICampaignName types.String `tfsdk:"api_campaign_name"`
 	APICampaignID   types.String `tfsdk:"api_campaign_id"`
+
+	// Recipients and Results are what the framework sees of the two maps:
+	// empty. Their values are read past it into recipients and results,
+	// and written from results (campaign_bulk.go).
+	recipients recipientMap
+	results    resultMap
 }
 
 const campaignDescription = "Sends one WhatsApp template to many recipients, each with its own values, at the provider's rate limit, " +
@@ -243,7 +249,7 @@ func (r *campaignResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func (r *campaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan campaignModel
-	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, &plan)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, readRecipients, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -259,7 +265,7 @@ func (r *campaignResource) Create(ctx context.Context, req resource.CreateReques
 	if !r.apply(ctx, "create", timeout, &plan, nil, "", &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(setCampaign(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setCampaignState(ctx, &resp.State, plan)...)
 }
 
 // Read keeps the results, which are what the sends returned (the API has
@@ -273,20 +279,14 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx = maskSecrets(ctx, r.data.secrets)
 	// Only results are read and written: the recipients, which are most
 	// of a large campaign's state, are decoded only to settle a send.
-	b, diags := campaignBulk(ctx)
-	resp.Diagnostics.Append(diags...)
+	var state campaignModel
+	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, readResults, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	stored, diags := bulkMap(ctx, b, serve.BulkPrior, "results", types.MapType{ElemType: campaignResultType})
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	results := resultsFromMap(stored)
+	results := state.results.byKey
 	if hasStatus(results, sendUncertain) {
-		var state campaignModel
-		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
+		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, readRecipients, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -294,7 +294,7 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	resp.Diagnostics.Append(r.refreshDelivery(ctx, results)...)
 	sent, failed := resultCounts(results)
-	resp.Diagnostics.Append(setBulk(ctx, map[string]types.Map{"results": resultsToMap(results)})...)
+	resp.Diagnostics.Append(setResults(ctx, resultMap{byKey: results})...)
 	if err := setTopLevel(ctx, &resp.State, map[string]attr.Value{
 		"sent_count": sent, "failed_count": failed, "delivery_counts": deliveryCounts(results),
 	}); err != nil {
@@ -325,8 +325,8 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	b.Keep(serve.BulkPrior, "results")
 
 	var plan, state campaignModel
-	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, &plan)...)
-	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, readRecipients|readResults, &plan)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, readResults, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -334,12 +334,12 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	if !r.ensureAPICampaign(ctx, &plan, state.ID.ValueString(), &resp.Diagnostics) {
 		return
 	}
-	if !plan.Results.IsUnknown() {
+	if !plan.results.unknown {
 		// The plan promised no send and these exact results; keep to it.
-		resp.Diagnostics.Append(setCampaign(ctx, &resp.State, plan)...)
+		resp.Diagnostics.Append(setCampaignState(ctx, &resp.State, plan)...)
 		return
 	}
-	prior := resultsFromMap(state.Results)
+	prior := state.results.byKey
 	timeout, diags := plan.Timeouts.Update(ctx, defaultCampaignTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -348,7 +348,7 @@ func (r *campaignResource) Update(ctx context.Context, req resource.UpdateReques
 	if !r.apply(ctx, "update", timeout, &plan, prior, state.ID.ValueString(), &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(setCampaign(ctx, &resp.State, plan)...)
+	resp.Diagnostics.Append(setCampaignState(ctx, &resp.State, plan)...)
 }
 
 func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -357,11 +357,11 @@ func (r *campaignResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	var state campaignModel
-	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, &state)...)
+	resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, readResults, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	forgetTaken(ctx, r.data.journal, resultsFromMap(state.Results))
+	forgetTaken(ctx, r.data.journal, state.results.byKey)
 }
 
 func (r *campaignResource) ImportState(_ context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -382,11 +382,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 		return false
 	}
 	ctx = maskSecrets(ctx, r.data.secrets)
-	inputs, d := campaignInputs(ctx, *plan, contractFromObject(plan.Template), plan.ID.ValueString(), scope)
-	diags.Append(d...)
-	if diags.HasError() {
-		return false
-	}
+	inputs := campaignInputs(*plan, contractFromObject(plan.Template), plan.ID.ValueString(), scope)
 	if !inputs.known {
 		diags.AddError("Campaign Inputs Not Known", "Some recipient values or the template are still unknown during apply. Nothing was sent. "+reportBug)
 		return false
@@ -435,7 +431,7 @@ func (r *campaignResource) apply(ctx context.Context, op string, timeout time.Du
 			}
 		}
 	}
-	plan.Results = resultsToMap(results)
+	plan.results = resultMap{byKey: results}
 	plan.SentCount, plan.FailedCount = resultCounts(results)
 	plan.DeliveryCounts = deliveryCounts(results)
 	diags.Append(adoptionWarning(adopted, results)...)

@@ -25,56 +25,6 @@ var (
 	campaignResultType = types.ObjectType{AttrTypes: campaignResultAttrTypes}
 )
 
-// resultsToMap is the state form of results.
-func resultsToMap(results map[string]recipientResult) types.Map {
-	elems := make(map[string]attr.Value, len(results))
-	for key, r := range results {
-		elems[key] = types.ObjectValueMust(campaignResultAttrTypes, map[string]attr.Value{
-			"message_id":      nullIfEmpty(r.MessageID),
-			"status":          types.StringValue(r.Status),
-			"error":           nullIfEmpty(r.Error),
-			"sent_at":         nullIfEmpty(r.SentAt),
-			"inputs_hash":     nullIfEmpty(r.InputsHash),
-			"attempt_id":      nullIfEmpty(r.AttemptID),
-			"delivery_status": nullIfEmpty(r.DeliveryStatus),
-		})
-	}
-	return types.MapValueMust(campaignResultType, elems)
-}
-
-// resultsFromMap reads results from state; null means none yet. It reads
-// each object's attributes directly rather than through reflection: a
-// large campaign's refresh reads tens of thousands.
-func resultsFromMap(m types.Map) map[string]recipientResult {
-	out := map[string]recipientResult{}
-	if m.IsNull() || m.IsUnknown() {
-		return out
-	}
-	for key, elem := range m.Elements() {
-		obj, ok := elem.(types.Object)
-		if !ok || obj.IsNull() || obj.IsUnknown() {
-			continue
-		}
-		attrs := obj.Attributes()
-		str := func(name string) string {
-			if v, ok := attrs[name].(types.String); ok {
-				return v.ValueString()
-			}
-			return ""
-		}
-		out[key] = recipientResult{
-			MessageID:      str("message_id"),
-			Status:         str("status"),
-			Error:          str("error"),
-			SentAt:         str("sent_at"),
-			InputsHash:     str("inputs_hash"),
-			AttemptID:      str("attempt_id"),
-			DeliveryStatus: str("delivery_status"),
-		}
-	}
-	return out
-}
-
 func nullIfEmpty(s string) types.String {
 	if s == "" {
 		return types.StringNull()

@@ -37,14 +37,6 @@ func (m messageValuesModel) contractValues() contract.Values {
 	}
 }
 
-// withDefaultCallback fills callback_data from a campaign's default.
-func (m messageValuesModel) withDefaultCallback(def types.String) messageValuesModel {
-	if m.CallbackData.IsNull() {
-		m.CallbackData = def
-	}
-	return m
-}
-
 // A schema's typed values are read by the reader of the functions'
 // dynamic arguments, so that both read a value the same way; their types
 // are the schema's, so it finds no shape problem in them.

@@ -28,6 +28,14 @@ func BenchmarkRateEfficiency600(b *testing.B) {
 	benchRateEfficiency(b, 1000, 600, 8*time.Second)
 }
 
+// BenchmarkRateEfficiencyCampaign2000 is a campaign of 2,000 recipients
+// at Interakt's Advanced plan, 600 a minute, the minute scaled down to
+// 20 s: three windows after the first burst, so that the last burst's own
+// time is a small part of the span.
+func BenchmarkRateEfficiencyCampaign2000(b *testing.B) {
+	benchRateEfficiency(b, 2000, 600, 20*time.Second)
+}
+
 // benchRateEfficiency reports "ideal/actual", the span a perfect limiter
 // needs from the first arrival at the API to the last over the span
 // measured, and "429s", the rate-limit refusals the provider caused. A

@@ -59,12 +59,17 @@ const journalKeyVersion = "interakt send journal v1"
 // a new recipient key) has a new key; an apply that repeats a killed one
 // computes the same key.
 func journalKey(resourceType, scope, recipient string, c contract.Contract, m wire.Message) string {
+	return newSendIdentity(c).journalKey(resourceType, scope, recipient, m)
+}
+
+// journalKey is journalKey for a send of the identity's contract.
+func (id sendIdentity) journalKey(resourceType, scope, recipient string, m wire.Message) string {
 	h := sha256.New()
 	for _, part := range []string{journalKeyVersion, resourceType, scope, recipient} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	writeSend(h, c, m)
+	id.write(h, m)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
