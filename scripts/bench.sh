@@ -365,19 +365,19 @@ HCL
 	fi
 	awk -v n="$1" -v form="$2" -v who="$3" 'BEGIN {
 		tmpl = "{ name = \"order_shipped\", language_code = \"en\", header_format = \"TEXT\", header_variables = 1, body_variables = 2, buttons = [{ index = 0, type = \"URL\", dynamic = true }, { index = 1, type = \"QUICK_REPLY\", dynamic = false }] }"
-		if (who == "interakt") { open = "resource \"interakt_campaign\" \"c\" {"; close = "}" }
-		else { open = "resource \"terraform_data\" \"c\" {\n  input = {"; close = "  }\n}" }
+		if (who == "interakt") { opening = "resource \"interakt_campaign\" \"c\" {"; closing = "}" }
+		else { opening = "resource \"terraform_data\" \"c\" {\n  input = {"; closing = "  }\n}" }
 		if (form == "locals") print "locals {\n  people = {"
-		else { print open; print "  template      = " tmpl; print "  callback_data = \"scale\"\n  recipients = {" }
+		else { print opening; print "  template      = " tmpl; print "  callback_data = \"scale\"\n  recipients = {" }
 		for (i = 1; i <= n; i++) {
 			printf "    r%06d = { country_code = \"+91\", phone_number = \"9%09d\", header_values = [\"A-%d\"], body_values = [\"Asha\", \"A-%d\"], button_values = { \"0\" = [\"A-%d\"] }, button_payload = { \"1\" = [\"stop-A-%d\"] } }\n", i, i, i, i, i, i
 		}
 		print "  }"
 		if (form == "locals") {
 			print "}"
-			print open; print "  template      = " tmpl; print "  callback_data = \"scale\"\n  recipients    = local.people"
+			print opening; print "  template      = " tmpl; print "  callback_data = \"scale\"\n  recipients    = local.people"
 		}
-		print close
+		print closing
 	}'
 }
 
@@ -462,7 +462,12 @@ RC
 					grep -q 'Apply complete! Resources: 1 added' "${dir}/apply.log" || die "the campaign apply did not create the campaign"
 					grep -q "\"sent_count\": ${n}," "${dir}/terraform.tfstate" || die "the campaign apply did not send all ${n}"
 					record "campaign_${n}_${form}_provider_peak_rss" "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${rss}")" MiB "-"
-					record "campaign_${n}_${form}_state_bytes_per_recipient" "$(( $(stat -c %s "${dir}/terraform.tfstate") / n ))" bytes "<=1090"
+					# 1,088 bytes before the recipients and results were kept from
+					# the framework, with this configuration; the state's content
+					# must not grow.
+					local state_target="-"
+					[[ "${n}" == 10000 ]] && state_target="<=1089"
+					record "campaign_${n}_${form}_state_bytes_per_recipient" "$(( $(stat -c %s "${dir}/terraform.tfstate") / n ))" bytes "${state_target}"
 					record "campaign_${n}_${form}_apply_ms_per_recipient" "$(awk -v a="${apply}" -v n="${n}" 'BEGIN { printf "%.3f", a / n }')" ms "-"
 				fi
 			done
