@@ -132,8 +132,11 @@ var campaignRecipientType = types.ObjectType{AttrTypes: func() map[string]attr.T
 	return out
 }()}
 
-// campaignResultsTerraformType is the protocol type of results.
-var campaignResultsTerraformType = types.MapType{ElemType: campaignResultType}.TerraformType(context.Background())
+// The protocol types of results and of one result.
+var (
+	campaignResultTerraformType  = campaignResultType.TerraformType(context.Background())
+	campaignResultsTerraformType = tftypes.Map{ElementType: campaignResultTerraformType}
+)
 
 // recipientsFromTerraform reads the recipients map. An element that is
 // unknown or null as a whole is kept, marked so, with no values.
@@ -286,7 +289,6 @@ func resultsFromTerraform(v tftypes.Value) (resultMap, error) {
 
 // resultsToTerraform is the state form of results.
 func resultsToTerraform(results map[string]recipientResult) tftypes.Value {
-	objType := campaignResultsTerraformType.(tftypes.Map).ElementType
 	str := func(s string) tftypes.Value {
 		if s == "" {
 			return tftypes.NewValue(tftypes.String, nil)
@@ -295,7 +297,7 @@ func resultsToTerraform(results map[string]recipientResult) tftypes.Value {
 	}
 	elems := make(map[string]tftypes.Value, len(results))
 	for key, r := range results {
-		elems[key] = tftypes.NewValue(objType, map[string]tftypes.Value{
+		elems[key] = tftypes.NewValue(campaignResultTerraformType, map[string]tftypes.Value{
 			"message_id":      str(r.MessageID),
 			"status":          tftypes.NewValue(tftypes.String, r.Status),
 			"error":           str(r.Error),

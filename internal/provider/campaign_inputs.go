@@ -122,16 +122,8 @@ func fullyKnown(v attr.Value) bool {
 // an older version never compare equal by accident.
 const inputsHashVersion = "interakt_campaign inputs v1"
 
-// inputsHash identifies a recipient's effective inputs: the contract and
-// the exact request body. It is salted with the campaign's id, so that the
-// hash of the same inputs differs between campaigns.
-func inputsHash(salt string, c contract.Contract, m wire.Message) string {
-	return newSendIdentity(c).inputsHash(salt, m)
-}
-
-// sendIdentity identifies the sends of one contract: what writeSend
-// writes, with the contract's JSON made once for all of a campaign's
-// recipients.
+// sendIdentity identifies the sends of one contract, its JSON made once
+// for all of a campaign's recipients.
 type sendIdentity struct {
 	contractJSON []byte
 }
@@ -139,12 +131,14 @@ type sendIdentity struct {
 func newSendIdentity(c contract.Contract) sendIdentity {
 	b, err := json.Marshal(c)
 	if err != nil {
-		b = nil // as writeSend: a contract that cannot be encoded adds nothing
+		b = nil // a contract that cannot be encoded adds nothing
 	}
 	return sendIdentity{contractJSON: b}
 }
 
-// inputsHash is inputsHash for a send of the identity's contract.
+// inputsHash identifies a recipient's effective inputs: the contract and
+// the exact request body. It is salted with the campaign's id, so that the
+// hash of the same inputs differs between campaigns.
 func (id sendIdentity) inputsHash(salt string, m wire.Message) string {
 	h := sha256.New()
 	h.Write([]byte(inputsHashVersion + "\x00" + salt + "\x00"))
@@ -160,11 +154,6 @@ func (id sendIdentity) write(h hash.Hash, m wire.Message) {
 	if b, err := wire.Encode(m); err == nil {
 		h.Write(b)
 	}
-}
-
-// writeSend writes to h what identifies a send of contract c.
-func writeSend(h hash.Hash, c contract.Contract, m wire.Message) {
-	newSendIdentity(c).write(h, m)
 }
 
 // campaignPolicy reads the options of m.

@@ -21,7 +21,7 @@ func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.Vali
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(campaignChecks(ctx, cfg, contractFromObject(cfg.Template), false)...)
+	resp.Diagnostics.Append(campaignChecks(cfg, contractFromObject(cfg.Template), false)...)
 }
 
 // campaignChecks checks what the configuration holds: a hand-written
@@ -30,7 +30,7 @@ func (r *campaignResource) ValidateConfig(ctx context.Context, req resource.Vali
 // recipients["key"].<attribute>. tmpl is m's template, read once for
 // all recipients. errorsOnly drops warnings, for ModifyPlan, which runs
 // after ValidateConfig has already warned.
-func campaignChecks(ctx context.Context, m campaignModel, tmpl contract.Contract, errorsOnly bool) diag.Diagnostics {
+func campaignChecks(m campaignModel, tmpl contract.Contract, errorsOnly bool) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ps := append(contractProblems(tmpl), defaultCallbackProblems(m.CallbackData)...)
 	if errorsOnly {
@@ -92,7 +92,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	// The template is read once for every check of this plan.
 	tmpl := contractFromObject(plan.Template)
-	resp.Diagnostics.Append(campaignChecks(ctx, plan, tmpl, true)...)
+	resp.Diagnostics.Append(campaignChecks(plan, tmpl, true)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -67,9 +67,9 @@ type campaignModel struct {
 	APICampaignName types.String `tfsdk:"api_campaign_name"`
 	APICampaignID   types.String `tfsdk:"api_campaign_id"`
 
-	// Recipients and Results are what the framework sees of the two maps:
-	// empty. Their values are read past it into recipients and results,
-	// and written from results (campaign_bulk.go).
+	// recipients and results are the two maps as the campaign reads them,
+	// past the framework (campaign_bulk.go); Recipients and Results hold
+	// what the framework sees of them, empty maps.
 	recipients recipientMap
 	results    resultMap
 }

@@ -76,8 +76,8 @@ func exampleConfig(t *testing.T, dir string) string {
 // exampleSends is how many messages the first apply of an example sends,
 // where the count shows that the example did what its page says: the
 // from-file campaigns send to the 3 rows of customers.csv and the 2 of
-// customers.json.
-var exampleSends = map[string]int{"guides/campaigns/from-file": 5}
+// customers.json, the sharded ones to the 5 rows of theirs.
+var exampleSends = map[string]int{"guides/campaigns/from-file": 5, "guides/campaigns/sharded": 5}
 
 // copyExampleData copies the files an example reads with file(), its
 // .csv and .json files, into the folder Terraform runs in.

@@ -62,7 +62,8 @@ func journalKey(resourceType, scope, recipient string, c contract.Contract, m wi
 	return newSendIdentity(c).journalKey(resourceType, scope, recipient, m)
 }
 
-// journalKey is journalKey for a send of the identity's contract.
+// journalKey is journalKey for a send of the identity's contract, whose
+// JSON is already made.
 func (id sendIdentity) journalKey(resourceType, scope, recipient string, m wire.Message) string {
 	h := sha256.New()
 	for _, part := range []string{journalKeyVersion, resourceType, scope, recipient} {

@@ -143,7 +143,7 @@ func (s *bulkServer) values(ctx context.Context, typeName string) (*BulkValues, 
 
 // readTypes reads the bulk attributes' types from the server's schemas.
 func (s *bulkServer) readTypes(ctx context.Context) error {
-	schemas, err := s.fullServer.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	schemas, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		return err
 	}
