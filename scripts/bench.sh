@@ -417,6 +417,19 @@ bench_campaign_scale() {
 	local sizes="${BENCH_CAMPAIGN_SIZES:-1000 10000}" locals_sizes="${BENCH_CAMPAIGN_LOCALS_SIZES:-10000}"
 	local sharded_sizes="${BENCH_CAMPAIGN_SHARDED_SIZES:-10000 100000}"
 	mkdir -p "${bin}" "${real}"
+
+	# The provider's own share of one campaign's plans, in process: linear
+	# in the recipients even where Terraform's is not.
+	local own="${work}/campaign-plan.txt" size
+	gobench "${own}" ./internal/provider -bench '^BenchmarkCampaignPlan$' -benchtime 1x
+	for size in 10000 100000; do
+		record "campaign_${size}_provider_offline_plan_ms" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" offline-ms)" ms "-"
+		record "campaign_${size}_provider_noop_plan_ms" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" noop-ms)" ms "-"
+		record "campaign_${size}_provider_heap" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" heap-MiB)" MiB "-"
+	done
+	record campaign_provider_noop_plan_growth_10000_to_100000 \
+		"$(ratio "$(metric "${own}" BenchmarkCampaignPlan/100000 noop-ms)" "$(metric "${own}" BenchmarkCampaignPlan/10000 noop-ms)")" ratio "<=12"
+
 	log "building the provider, the mock and the peak-RSS wrapper"
 	go build -o "${real}/terraform-provider-interakt" .
 	go build -o "${real}/interakt-mock" ./cmd/interakt-mock

@@ -1,0 +1,91 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// BenchmarkCampaignPlan is the provider's own share of planning one
+// campaign, served as Terraform asks for it (through the protocol, the
+// recipients and results past the framework), with no Terraform around it:
+// "offline-ms" is a create's ValidateResourceConfig and PlanResourceChange,
+// "noop-ms" a plan with nothing to do after an apply (ValidateResourceConfig,
+// ReadResource and PlanResourceChange with the prior state), and
+// "heap-MiB" the heap in use after the no-op plan's values are built.
+// The campaign-scale CLI bench cannot plan 100,000 recipients in one
+// campaign in reasonable time, because Terraform's own conversion of the
+// configuration is quadratic in them (DESIGN.md, Serving); this is the
+// provider's part of it. The apply is a dry run, so that no request is
+// made.
+func BenchmarkCampaignPlan(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			ctx := context.Background()
+			p := newProtocolServer(b, testSeams().withEnv(envAPIKey, testAPIKey))
+			if diags := p.configure(map[string]any{"dry_run": true}); len(diags) > 0 {
+				b.Fatalf("configuring the provider: %s", diagString(diags))
+			}
+			config := campaignConfigMap(campaignRecipients(n), nil)
+			typ := p.resourceType(campaignType)
+			cfg := p.dynamic(typ, config)
+
+			created := p.campaignPlan(nil, config)
+			if len(created.Diagnostics) > 0 && created.Diagnostics[0].Severity == tfprotov6.DiagnosticSeverityError {
+				b.Fatalf("plan: %s", diagString(created.Diagnostics))
+			}
+			applied := p.campaignApply(nil, created, config)
+			if hasErrorDiag(applied.Diagnostics) {
+				b.Fatalf("apply: %s", diagString(applied.Diagnostics))
+			}
+			proposed := p.toDynamic(typ, p.campaignMerge(typ, p.campaignUnmarshal(typ, cfg), p.campaignUnmarshal(typ, applied.NewState)))
+			nullState := p.dynamic(typ, nil)
+
+			var offline, noop time.Duration
+			var heap uint64
+			for b.Loop() {
+				start := time.Now()
+				validateCampaign(b, p, cfg)
+				plan, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+					TypeName: campaignType, PriorState: nullState, ProposedNewState: cfg, Config: cfg,
+				})
+				if err != nil || hasErrorDiag(plan.Diagnostics) {
+					b.Fatalf("offline plan: %v %s", err, diagString(plan.Diagnostics))
+				}
+				offline += time.Since(start)
+
+				start = time.Now()
+				validateCampaign(b, p, cfg)
+				read, err := p.server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: campaignType, CurrentState: applied.NewState})
+				if err != nil || hasErrorDiag(read.Diagnostics) {
+					b.Fatalf("refresh: %v %s", err, diagString(read.Diagnostics))
+				}
+				again, err := p.server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+					TypeName: campaignType, PriorState: read.NewState, ProposedNewState: proposed, Config: cfg,
+				})
+				if err != nil || len(again.Diagnostics) > 0 {
+					b.Fatalf("no-op plan: %v %s", err, diagString(again.Diagnostics))
+				}
+				noop += time.Since(start)
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				heap = max(heap, ms.HeapInuse)
+			}
+			b.ReportMetric(float64(offline.Milliseconds())/float64(b.N), "offline-ms")
+			b.ReportMetric(float64(noop.Milliseconds())/float64(b.N), "noop-ms")
+			b.ReportMetric(float64(heap)/(1<<20), "heap-MiB")
+		})
+	}
+}
+
+func validateCampaign(b *testing.B, p *protocolServer, cfg *tfprotov6.DynamicValue) {
+	b.Helper()
+	v, err := p.server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{TypeName: campaignType, Config: cfg})
+	if err != nil || hasErrorDiag(v.Diagnostics) {
+		b.Fatalf("validate: %v %s", err, diagString(v.Diagnostics))
+	}
+}
