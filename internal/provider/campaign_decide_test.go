@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"bytes"
+	"context"
 	"reflect"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
@@ -140,18 +143,29 @@ func TestResultsRoundTrip(t *testing.T) {
 		"asha": {MessageID: "id", Status: sendSent, SentAt: "2026-01-02T03:04:05Z", InputsHash: "h"},
 		"bela": {Status: sendFailed, Error: "not sent: apply was interrupted", InputsHash: "h2"},
 	}
-	out, err := resultsFromTerraform(resultsToTerraform(in))
+	raw, err := resultsToMsgpack(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := resultsFromMsgpack(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(out.byKey, in) {
 		t.Errorf("round trip = %v, want %v", out.byKey, in)
 	}
-	if !resultsToTerraform(in).Equal(resultsToTerraform(out.byKey)) {
-		t.Error("state values differ after a round trip")
+	again, err := resultsToMsgpack(out.byKey)
+	if err != nil || !bytes.Equal(again, raw) {
+		t.Errorf("state values differ after a round trip (%v)", err)
+	}
+	// Terraform reads them with the schema's type: an empty message id is
+	// null, and the status is always there.
+	state, err := tfprotov6.DynamicValue{MsgPack: raw}.Unmarshal(tftypes.Map{ElementType: campaignResultType.TerraformType(context.Background())})
+	if err != nil {
+		t.Fatalf("results are not of the schema's type: %v", err)
 	}
 	var elems, bela map[string]tftypes.Value
-	if err := resultsToTerraform(in).As(&elems); err != nil {
+	if err := state.As(&elems); err != nil {
 		t.Fatal(err)
 	}
 	if err := elems["bela"].As(&bela); err != nil {
@@ -159,6 +173,10 @@ func TestResultsRoundTrip(t *testing.T) {
 	}
 	if id := bela["message_id"]; !id.IsNull() {
 		t.Errorf("an empty message id must be null in state, got %s", id)
+	}
+	var status string
+	if err := bela["status"].As(&status); err != nil || status != sendFailed {
+		t.Errorf("bela's status = %q (%v), want %q", status, err, sendFailed)
 	}
 }
 

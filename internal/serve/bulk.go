@@ -21,8 +21,8 @@ import (
 // in quadratic time (hashicorp/terraform-plugin-framework#775): planning
 // 10,000 recipients took the provider ten times what Terraform itself
 // needs for the same value. The framework sees in their place an empty
-// collection of their type; the resource reads them with BulkFrom and
-// writes what it plans or applies, and the values go back into the
+// collection of their type; the resource reads their msgpack with BulkFrom
+// and writes what it plans or applies, and the values go back into the
 // response as the resource wrote them or as they came. Null and unknown
 // values are not taken: they are small, and the framework sees them as
 // they are.
@@ -61,45 +61,29 @@ func BulkFrom(ctx context.Context) *BulkValues {
 	return b
 }
 
-// Value is the attribute's value in the source as Terraform sent it; null
-// when the source has none (a create's prior state).
-func (b *BulkValues) Value(src BulkSource, name string) (tftypes.Value, error) {
-	typ, ok := b.types[name]
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("%s is not a bulk attribute", name)
+// Raw is the msgpack of the attribute's value in the source as Terraform
+// sent it, typed as the schema says; a null when the source has none (a
+// create's prior state).
+func (b *BulkValues) Raw(src BulkSource, name string) []byte {
+	if raw, ok := b.in[src][name]; ok {
+		return raw
 	}
-	raw, ok := b.in[src][name]
-	if !ok {
-		return tftypes.NewValue(typ, nil), nil
-	}
-	v, err := tfprotov6.DynamicValue{MsgPack: raw}.Unmarshal(typ)
-	if err != nil {
-		return tftypes.Value{}, fmt.Errorf("reading %s: %w", name, err)
-	}
-	return v, nil
+	return []byte{msgpcode.Nil}
 }
 
-// Set makes v the attribute's value in the response.
-func (b *BulkValues) Set(name string, v tftypes.Value) error {
-	typ, ok := b.types[name]
-	if !ok {
+// Set makes raw, the msgpack of a value of the attribute's type, its value
+// in the response.
+func (b *BulkValues) Set(name string, raw []byte) error {
+	if _, ok := b.types[name]; !ok {
 		return fmt.Errorf("%s is not a bulk attribute", name)
 	}
-	dv, err := tfprotov6.NewDynamicValue(typ, v)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	b.out[name] = dv.MsgPack
+	b.out[name] = raw
 	return nil
 }
 
 // Keep makes the attribute's value in the response the one it has in src.
 func (b *BulkValues) Keep(src BulkSource, name string) {
-	if raw, ok := b.in[src][name]; ok {
-		b.out[name] = raw
-	} else {
-		b.out[name] = []byte{msgpcode.Nil}
-	}
+	b.out[name] = b.Raw(src, name)
 }
 
 // Bulk returns server with the named top-level attributes of the named
