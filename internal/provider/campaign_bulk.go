@@ -89,7 +89,8 @@ func setResults(ctx context.Context, results resultMap) diag.Diagnostics {
 	if diags.HasError() {
 		return diags
 	}
-	raw, err := unknownResults, error(nil)
+	raw := unknownResults
+	var err error
 	if !results.unknown {
 		raw, err = resultsToMsgpack(results.byKey)
 	}
