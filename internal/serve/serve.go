@@ -1,6 +1,8 @@
-// Package serve serves the provider over the plugin protocol with one
-// change to what terraform-plugin-framework's providerserver.Serve does: the
-// framework's memory of each request ends with the request.
+// Package serve serves the provider over the plugin protocol with two
+// changes to what terraform-plugin-framework's providerserver.Serve does:
+// the framework's memory of each request ends with the request
+// (ReleaseContexts, below), and a resource's bulk attributes are kept from
+// the framework (Bulk, bulk.go).
 //
 // The framework (v1.19) wraps the context of every request in a
 // context.WithCancel and appends the cancel function to a list that only
