@@ -62,8 +62,15 @@ func getCampaign(ctx context.Context, from modelGetter, src serve.BulkSource, pa
 	if diags.HasError() {
 		return diags
 	}
-	b, d := campaignBulk(ctx)
-	diags.Append(d...)
+	diags.Append(readBulk(ctx, src, parts, m)...)
+	return diags
+}
+
+// readBulk reads the parts of a campaign's recipients and results that the
+// caller needs from src into m, whose other attributes it leaves as they
+// are.
+func readBulk(ctx context.Context, src serve.BulkSource, parts bulkParts, m *campaignModel) diag.Diagnostics {
+	b, diags := campaignBulk(ctx)
 	if diags.HasError() {
 		return diags
 	}

@@ -286,7 +286,7 @@ func (r *campaignResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	results := state.results.byKey
 	if hasStatus(results, sendUncertain) {
-		resp.Diagnostics.Append(getCampaign(ctx, req.State, serve.BulkPrior, readRecipients, &state)...)
+		resp.Diagnostics.Append(readBulk(ctx, serve.BulkPrior, readRecipients, &state)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
