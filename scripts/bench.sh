@@ -426,6 +426,7 @@ bench_campaign_scale() {
 		record "campaign_${size}_provider_offline_plan_ms" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" offline-ms)" ms "-"
 		record "campaign_${size}_provider_noop_plan_ms" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" noop-ms)" ms "-"
 		record "campaign_${size}_provider_noop_plan_alloc" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" noop-alloc-MiB)" MiB "-"
+		record "campaign_${size}_provider_state_upgrade_ms" "$(metric "${own}" "BenchmarkCampaignPlan/${size}" upgrade-ms)" ms "-"
 	done
 	# What a no-op plan allocates grows with the recipients; its time a
 	# little faster, with the garbage collector's work on a larger heap.

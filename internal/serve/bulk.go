@@ -246,15 +246,11 @@ func (s *bulkServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.Up
 		if !ok || bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
 			continue
 		}
-		v, err := tftypes.ValueFromJSONWithOpts(raw, typ, tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true})
+		packed, err := savedMsgpack(raw, typ)
 		if err != nil {
 			return nil, fmt.Errorf("reading the saved %s: %w", name, err)
 		}
-		dv, err := tfprotov6.NewDynamicValue(typ, v)
-		if err != nil {
-			return nil, fmt.Errorf("reading the saved %s: %w", name, err)
-		}
-		b.in[BulkPrior][name], b.taken[BulkPrior][name] = dv.MsgPack, true
+		b.in[BulkPrior][name], b.taken[BulkPrior][name] = packed, true
 		if _, isMap := typ.(tftypes.Map); isMap {
 			attrs[name] = json.RawMessage("{}")
 		} else {
