@@ -494,10 +494,11 @@ RC
 					[[ "${sent}" == "${n}" ]] || die "the campaign apply sent ${sent} of ${n}"
 					record "campaign_${n}_${form}_provider_peak_rss" "$(awk '$2 > max { max = $2 } END { printf "%.1f", max / 1024 }' "${rss}")" MiB "-"
 					# 1,088 bytes before the recipients and results were kept from
-					# the framework, with this configuration; the state's content
-					# must not grow.
+					# the framework, with this configuration in one campaign; the
+					# state's content must not grow. Sharded, each of the 16
+					# campaigns adds its own attributes (about 1 KiB).
 					local state_target="-"
-					[[ "${n}" == 10000 ]] && state_target="<=1089"
+					[[ "${n}" == 10000 && "${form}" != sharded ]] && state_target="<=1089"
 					record "campaign_${n}_${form}_state_bytes_per_recipient" "$(( $(stat -c %s "${dir}/terraform.tfstate") / n ))" bytes "${state_target}"
 					record "campaign_${n}_${form}_apply_ms_per_recipient" "$(awk -v a="${apply}" -v n="${n}" 'BEGIN { printf "%.3f", a / n }')" ms "-"
 				fi
