@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -187,34 +186,21 @@ func TestAccCampaignAPICampaignKill(t *testing.T) {
 		terraformMain("en")
 		createsBefore, sendsBefore := len(srv.APICampaigns()), len(srv.SendRequests())
 
-		killed := c.command(c.env, "apply", "-auto-approve")
-		killed.Dir = dir
-		killed.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		var output bytes.Buffer
-		killed.Stdout, killed.Stderr = &output, &output
-		if err := killed.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-				t.Errorf("kill the process group: %v", err)
-			}
-		})
+		killedCmd := c.command(c.env, "apply", "-auto-approve")
+		killedCmd.Dir = dir
+		killed := startKillable(t, killedCmd)
 		if err := waitFor(c.ctx, "the campaign's first send", func() (bool, string) {
 			return len(srv.SendRequests()) > sendsBefore, "none yet"
 		}); err != nil {
-			t.Fatalf("%v\n%s", err, output.String())
+			t.Fatalf("%v\n%s", err, killed.output.String())
 		}
 		time.Sleep(time.Duration(rng.Int64N(int64(600 * time.Millisecond))))
-		if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		_ = killed.Wait()
+		killed.kill(t)
 		if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(srv.APICampaigns()) - createsBefore; n != 1 {
-			t.Fatalf("run %d: the killed apply created %d API campaigns, want 1\n%s", run, n, output.String())
+			t.Fatalf("run %d: the killed apply created %d API campaigns, want 1\n%s", run, n, killed.output.String())
 		}
 		_, saved := os.Stat(filepath.Join(dir, "terraform.tfstate"))
 		cmd := c.command(c.env, "apply", "-auto-approve")

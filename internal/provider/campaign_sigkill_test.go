@@ -198,35 +198,21 @@ func killRecoveryRun(t *testing.T, c *campaignCLI, env []string, providerExtra s
 	write(work, recipients)
 	before := len(srv.SendRequests())
 
-	killed := terraform(work, "apply", "-auto-approve")
-	killed.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var output bytes.Buffer
-	killed.Stdout, killed.Stderr = &output, &output
-	if err := killed.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("kill the process group: %v", err)
-		}
-	})
+	killed := startKillable(t, terraform(work, "apply", "-auto-approve"))
 	// A random moment of the campaign: from its first request to about
 	// when the last would be answered.
 	if err := waitFor(c.ctx, "the campaign's first request", func() (bool, string) {
 		return len(srv.SendRequests()) > before, "none yet"
 	}); err != nil {
-		t.Fatalf("%v\n%s", err, output.String())
+		t.Fatalf("%v\n%s", err, killed.output.String())
 	}
 	time.Sleep(time.Duration(rng.Int64N(int64(1200 * time.Millisecond))))
 	killAt := time.Now()
-	if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = killed.Wait()
-	if status, ok := killed.ProcessState.Sys().(syscall.WaitStatus); !ok || status.Signal() != syscall.SIGKILL {
+	killed.kill(t)
+	if status, ok := killed.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || status.Signal() != syscall.SIGKILL {
 		// The apply finished before the kill: a run without a kill proves
 		// nothing about recovery, but must still hold what follows.
-		t.Logf("the apply ended before the kill: %v", killed.ProcessState)
+		t.Logf("the apply ended before the kill: %v", killed.cmd.ProcessState)
 	}
 	if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
 		t.Fatal(err)
@@ -342,6 +328,40 @@ func killPhone(t *testing.T, r mock.Request) string {
 	return msg.PhoneNumber
 }
 
+// killableRun is a Terraform run in a process group of its own, so that
+// killing the group takes its provider with it, as a killed CI job would.
+type killableRun struct {
+	cmd    *exec.Cmd
+	output bytes.Buffer // stdout and stderr
+}
+
+// startKillable starts cmd in a process group of its own, keeping its
+// output; the test's cleanup kills the group if it is still there.
+func startKillable(t *testing.T, cmd *exec.Cmd) *killableRun {
+	t.Helper()
+	run := &killableRun{cmd: cmd}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Stdout, cmd.Stderr = &run.output, &run.output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("kill the process group: %v", err)
+		}
+	})
+	return run
+}
+
+// kill sends SIGKILL to the run's process group and waits for Terraform.
+func (r *killableRun) kill(t *testing.T) {
+	t.Helper()
+	if err := syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = r.cmd.Wait()
+}
+
 // campaignWaitGone waits until no live process runs the binary, so a test
 // leaves no orphaned plugin behind.
 func campaignWaitGone(ctx context.Context, binary string) error {
@@ -414,21 +434,11 @@ func TestAccTemplateMessageKillRecovery(t *testing.T) {
 	}
 	killAfter := func(t *testing.T, wait func() error) {
 		t.Helper()
-		cmd := c.command(c.env, "apply", "-auto-approve")
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		var output bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &output, &output
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		killed := startKillable(t, c.command(c.env, "apply", "-auto-approve"))
 		if err := wait(); err != nil {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			t.Fatalf("%v\n%s", err, output.String())
+			t.Fatalf("%v\n%s", err, killed.output.String())
 		}
-		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		_ = cmd.Wait()
+		killed.kill(t)
 		if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
 			t.Fatal(err)
 		}

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -66,30 +64,17 @@ func TestAccEventKillRecovery(t *testing.T) {
 			writeFile(t, filepath.Join(work, "main.tf"), config)
 			before := len(srv.EventRequests())
 
-			killed := c.command(env, "apply", "-auto-approve")
-			killed.Dir = work
-			killed.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			var output bytes.Buffer
-			killed.Stdout, killed.Stderr = &output, &output
-			if err := killed.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-					t.Errorf("kill the process group: %v", err)
-				}
-			})
+			cmd := c.command(env, "apply", "-auto-approve")
+			cmd.Dir = work
+			killed := startKillable(t, cmd)
 			if err := waitFor(c.ctx, "the run's first event request", func() (bool, string) {
 				return len(srv.EventRequests()) > before, "none yet"
 			}); err != nil {
-				t.Fatalf("%v\n%s", err, output.String())
+				t.Fatalf("%v\n%s", err, killed.output.String())
 			}
 			time.Sleep(time.Duration(rng.Int64N(int64(400 * time.Millisecond))))
 			killAt := time.Now()
-			if err := syscall.Kill(-killed.Process.Pid, syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
-			_ = killed.Wait()
+			killed.kill(t)
 			if err := campaignWaitGone(c.ctx, c.plugin); err != nil {
 				t.Fatal(err)
 			}
