@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -101,8 +100,7 @@ type budgetApply struct {
 	work       string
 	recipients []campaignRecipient
 	env        []string
-	cmd        *exec.Cmd
-	output     bytes.Buffer
+	run        *killableRun
 	started    time.Time
 	took       time.Duration
 	err        error
@@ -129,19 +127,15 @@ func (r *budgetRig) newApply(name string, first, n int, providerExtra string, en
 // start starts terraform apply in its own process group.
 func (r *budgetRig) start(a *budgetApply) {
 	r.t.Helper()
-	a.cmd = exec.CommandContext(r.ctx, r.tf, "apply", "-auto-approve", "-input=false", "-no-color")
-	a.cmd.Dir, a.cmd.Env = a.work, a.env
-	a.cmd.Stdout, a.cmd.Stderr = &a.output, &a.output
-	a.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd := exec.CommandContext(r.ctx, r.tf, "apply", "-auto-approve", "-input=false", "-no-color")
+	cmd.Dir, cmd.Env = a.work, a.env
 	a.started = time.Now()
-	if err := a.cmd.Start(); err != nil {
-		r.t.Fatal(err)
-	}
+	a.run = startKillable(r.t, cmd)
 }
 
 // wait waits for the apply and records how it ended.
 func (a *budgetApply) wait() {
-	a.err = a.cmd.Wait()
+	a.err = a.run.cmd.Wait()
 	a.took = time.Since(a.started)
 }
 
@@ -162,7 +156,7 @@ func (r *budgetRig) expectSucceeded(applies ...*budgetApply) {
 	r.t.Helper()
 	for _, a := range applies {
 		if a.err != nil {
-			r.t.Errorf("apply %s: %v\n%s", a.name, a.err, a.output.String())
+			r.t.Errorf("apply %s: %v\n%s", a.name, a.err, a.run.output.String())
 			continue
 		}
 		results := campaignStateResults(r.t, filepath.Join(a.work, "terraform.tfstate"))
@@ -365,10 +359,10 @@ func TestAccBudgetKilledHolder(t *testing.T) {
 	r.start(killed)
 	for _, h := range holds {
 		if err := h.WaitHeld(r.ctx); err != nil {
-			t.Fatalf("send %d never arrived: %v\n%s", h.N(), err, killed.output.String())
+			t.Fatalf("send %d never arrived: %v\n%s", h.N(), err, killed.run.output.String())
 		}
 	}
-	if err := syscall.Kill(-killed.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+	if err := syscall.Kill(-killed.run.cmd.Process.Pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	killedAt := time.Now()
@@ -440,8 +434,8 @@ func TestAccBudgetSecondClient(t *testing.T) {
 	f := r.figures()
 	t.Logf("a second client sent %d requests (%d answered 429) while a 60-recipient campaign ran at 40 per %s: it took %s; provider: %s",
 		otherRequests, otherRefused, r.window, apply.took.Round(time.Millisecond), f)
-	if !strings.Contains(apply.output.String(), "Apply complete") {
-		t.Errorf("the apply did not complete:\n%s", apply.output.String())
+	if !strings.Contains(apply.run.output.String(), "Apply complete") {
+		t.Errorf("the apply did not complete:\n%s", apply.run.output.String())
 	}
 }
 
