@@ -5,7 +5,7 @@
 #
 # tfplugindocs builds the provider and asks the first `terraform` on PATH for
 # the schema; given no --tf-version it downloads nothing when one is found.
-# The Terraform 1.14 CLI built by scripts/terraform.sh is put first on
+# The newest Terraform CLI built by scripts/terraform.sh (1.16.4) is put first on
 # PATH, because older CLIs leave actions out of the schema and so their pages
 # out of docs/.
 #

@@ -5,7 +5,8 @@
 # No release binary can be downloaded here, so each CLI is built from its Go
 # module, with the patched Go of scripts/lib/common.sh:
 #
-#   terraform 1.14.9  the newest: actions, list resources and `terraform query`
+#   terraform 1.16.4  the newest: actions (with `on_failure` and destroy
+#                     events), list resources and `terraform query`
 #   terraform 1.8.5   the oldest the provider supports: provider functions
 #   tofu 1.12.6       OpenTofu
 #
@@ -13,13 +14,13 @@
 # is copied and built in place. The cloud remote-state backends (S3, Azure,
 # GCS, Kubernetes and five more) are dropped: the tests keep state locally,
 # and those backends' SDKs are most of a CLI's build time; Terraform 1.14
-# keeps them in nested modules that its module zip leaves out anyway. Local,
+# and later keep them in nested modules that its module zip leaves out anyway. Local,
 # http, inmem, remote and cloud stay. The release marker is set with
 # -ldflags so the binary reports a plain version: a "-dev" build would be
 # skipped by terraform-plugin-testing's version checks.
 #
 # Usage: scripts/terraform.sh [terraform|tofu] [VERSION]
-#   default: terraform 1.14.9; tofu's default version is 1.12.6.
+#   default: terraform 1.16.4; tofu's default version is 1.12.6.
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -28,7 +29,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cli="${1:-terraform}"
 case "${cli}" in
 terraform)
-	cli_version="${2:-1.14.9}"
+	cli_version="${2:-1.16.4}"
 	cli_module="github.com/hashicorp/terraform"
 	cli_package="."
 	cli_banner="Terraform"

@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -362,9 +361,7 @@ func TestAccBudgetKilledHolder(t *testing.T) {
 			t.Fatalf("send %d never arrived: %v\n%s", h.N(), err, killed.run.output.String())
 		}
 	}
-	if err := syscall.Kill(-killed.run.cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
+	killed.run.killGroup(t)
 	killedAt := time.Now()
 	killed.wait()
 	for _, h := range holds {

@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -209,7 +206,7 @@ func killRecoveryRun(t *testing.T, c *campaignCLI, env []string, providerExtra s
 	time.Sleep(time.Duration(rng.Int64N(int64(1200 * time.Millisecond))))
 	killAt := time.Now()
 	killed.kill(t)
-	if status, ok := killed.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || status.Signal() != syscall.SIGKILL {
+	if !killed.wasKilled() {
 		// The apply finished before the kill: a run without a kill proves
 		// nothing about recovery, but must still hold what follows.
 		t.Logf("the apply ended before the kill: %v", killed.cmd.ProcessState)
@@ -328,40 +325,6 @@ func killPhone(t *testing.T, r mock.Request) string {
 	return msg.PhoneNumber
 }
 
-// killableRun is a Terraform run in a process group of its own, so that
-// killing the group takes its provider with it, as a killed CI job would.
-type killableRun struct {
-	cmd    *exec.Cmd
-	output bytes.Buffer // stdout and stderr
-}
-
-// startKillable starts cmd in a process group of its own, keeping its
-// output; the test's cleanup kills the group if it is still there.
-func startKillable(t *testing.T, cmd *exec.Cmd) *killableRun {
-	t.Helper()
-	run := &killableRun{cmd: cmd}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Stdout, cmd.Stderr = &run.output, &run.output
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
-			t.Errorf("kill the process group: %v", err)
-		}
-	})
-	return run
-}
-
-// kill sends SIGKILL to the run's process group and waits for Terraform.
-func (r *killableRun) kill(t *testing.T) {
-	t.Helper()
-	if err := syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = r.cmd.Wait()
-}
-
 // campaignWaitGone waits until no live process runs the binary, so a test
 // leaves no orphaned plugin behind.
 func campaignWaitGone(ctx context.Context, binary string) error {
@@ -378,36 +341,6 @@ func campaignWaitGone(ctx context.Context, binary string) error {
 		return listErr
 	}
 	return err
-}
-
-// campaignProcessesOf lists the live (not zombie) processes whose
-// executable is binary.
-func campaignProcessesOf(binary string) ([]int, error) {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil, err
-	}
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err != nil || exe != binary {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// The state follows the command's closing parenthesis.
-		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
-			continue
-		}
-		pids = append(pids, pid)
-	}
-	return pids, nil
 }
 
 // TestAccTemplateMessageKillRecovery kills Terraform while the mock holds
