@@ -214,7 +214,8 @@ func submitNeedsKey(d *providerData, severity func(path.Path, string, string) di
 // attribute paths, each below base (empty for a resource's own attributes,
 // recipients["key"] for a campaign recipient). Terraform shows a path
 // inside a nested attribute against the whole resource block
-// (hashicorp/terraform#33491, open on 1.8 to 1.14), so the detail of such
+// (hashicorp/terraform#33491, on 1.8 to 1.14 and OpenTofu 1.12), and
+// Terraform 1.16 against the object that holds it, so the detail of such
 // a problem starts with its path. TestAccTemplate_validateThenPlan fails
 // once Terraform points at the nested attribute itself; the prefix can go
 // when every supported CLI does.

@@ -333,16 +333,22 @@ resource "interakt_template" "literal" {
 	if findCLIDiag(diags, "error", sumFooterVar, "footer") == nil {
 		t.Errorf("validate: no %q error at the footer line:\n%s", sumFooterVar, cliDiagString(diags))
 	}
-	// Terraform shows paths inside nested attributes against the block
-	// (hashicorp/terraform#33491), so the detail names the element. These
-	// two checks fail once a CLI points at the nested attribute instead,
-	// and the "At <path>: " prefix of problemDiagnostics can then go.
-	const block = `resource "interakt_template" "literal"`
-	if d := findCLIDiag(diags, "error", sumURLFormat, block); d == nil || !strings.HasPrefix(d.Detail, "At buttons[1].url: ") {
-		t.Errorf("validate: no %q error naming buttons[1].url:\n%s", sumURLFormat, cliDiagString(diags))
+	// Terraform up to 1.14 and OpenTofu 1.12 show paths inside nested
+	// attributes against the block (hashicorp/terraform#33491); Terraform
+	// 1.16 shows them against the object that holds the attribute (the
+	// list element, the header's object), not the attribute. Either way the
+	// line does not name the attribute, so the detail does. These checks
+	// fail once a CLI points at the nested attribute itself, and the
+	// "At <path>: " prefix of problemDiagnostics can then go.
+	urlAt, textAt := `resource "interakt_template" "literal"`, `resource "interakt_template" "literal"`
+	if cli := acceptanceCLI(t); cli.name == "Terraform" && !cli.version.LessThan(version.Must(version.NewVersion("1.16.0"))) {
+		urlAt, textAt = `{ type = "URL", text = "Open"`, `header        = { format = "IMAGE"`
 	}
-	if d := findCLIDiag(diags, "error", sumHeaderNoText, block); d == nil || !strings.HasPrefix(d.Detail, "At header.text: ") {
-		t.Errorf("validate: no %q error naming header.text:\n%s", sumHeaderNoText, cliDiagString(diags))
+	if d := findCLIDiag(diags, "error", sumURLFormat, urlAt); d == nil || !strings.HasPrefix(d.Detail, "At buttons[1].url: ") {
+		t.Errorf("validate: no %q error at %s naming buttons[1].url:\n%s", sumURLFormat, urlAt, cliDiagString(diags))
+	}
+	if d := findCLIDiag(diags, "error", sumHeaderNoText, textAt); d == nil || !strings.HasPrefix(d.Detail, "At header.text: ") {
+		t.Errorf("validate: no %q error at %s naming header.text:\n%s", sumHeaderNoText, textAt, cliDiagString(diags))
 	}
 	if d := findCLIDiag(diags, "error", sumBodyOrder, ""); d != nil {
 		t.Errorf("validate: the referenced body is unknown during validate, yet got %+v", *d)
