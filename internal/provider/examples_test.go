@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 )
 
 // minExampleDirs is how many example folders there are at least, so that
@@ -79,6 +81,14 @@ func exampleConfig(t *testing.T, dir string) string {
 // customers.json, the sharded ones to the 5 rows of theirs.
 var exampleSends = map[string]int{"guides/campaigns/from-file": 5, "guides/campaigns/sharded": 5}
 
+// exampleOngoingCampaigns are the ongoing campaigns an example's account
+// has: the ongoing-campaigns guide checks that the campaign its event sets
+// off delivered its message, so the mock must run one, or the check would
+// wait out its timeout and fail.
+var exampleOngoingCampaigns = map[string]mock.OngoingCampaign{
+	"guides/ongoing-campaigns": {Event: "order_placed", Template: "order_shipped", BodyTraits: []string{"name", "order_id"}},
+}
+
 // copyExampleData copies the files an example reads with file(), its
 // .csv and .json files, into the folder Terraform runs in.
 func copyExampleData(t *testing.T, dir, to string) {
@@ -104,8 +114,8 @@ func copyExampleData(t *testing.T, dir, to string) {
 // formatted, validates with no API key and no warnings, and plans with no
 // key unless it lists templates; every example but the actions' (an action
 // block needs Terraform 1.14, and is invoked, not applied) is then applied
-// against the mock and a status receiver, and applied again to show that an
-// unchanged configuration sends nothing. An example that declares the
+// against the mock and a status receiver, with every check block passing,
+// and applied again to show that an unchanged configuration sends nothing. An example that declares the
 // input variable for the status receiver's URL or for the API key gets its
 // value as TF_VAR_<name>, as its page says; the API key then reaches the
 // provider through that variable only, so a send proves that it works.
@@ -113,12 +123,18 @@ func TestAccExamples(t *testing.T) {
 	t.Parallel()
 	for _, dir := range exampleDirs(t) {
 		t.Run(dir, func(t *testing.T) {
+			t.Parallel()
 			actions := strings.HasPrefix(dir, "actions/")
 			if actions {
 				requireTerraform114(t, "action blocks")
 			}
 			rcv := startTestReceiver(t)
 			srv := newWebhookMock(t, rcv)
+			if campaign, ok := exampleOngoingCampaigns[dir]; ok {
+				if err := srv.AddOngoingCampaign(campaign); err != nil {
+					t.Fatal(err)
+				}
+			}
 			env := &testEnv{}
 			env.set(envStatusToken, testStatusToken)
 			config := exampleConfig(t, dir)
@@ -156,8 +172,14 @@ func TestAccExamples(t *testing.T) {
 			}
 			env.set(envBaseURL, srv.URL())
 			env.set(envStatusURL, rcv.url)
-			if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color")
+			if err != nil {
 				t.Fatalf("terraform apply against the mock: %v\n%s", err, out)
+			}
+			// A check block's failure is only a warning to Terraform; in an
+			// example it is a page that does not do what it says.
+			if strings.Contains(out, "Check block assertion failed") {
+				t.Errorf("a check block of the example failed:\n%s", out)
 			}
 			sent, events := srv.SentCount(), len(srv.TrackedEvents())
 			if want, ok := exampleSends[dir]; ok && sent != want {
