@@ -297,8 +297,9 @@ func runDocsSession(t *testing.T, root string, page docsPage, setup, blocks []do
 	if cmd.Process != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // servers its blocks left
 	}
+	all := append(slices.Clone(setup), blocks...)
 	ran := 0
-	for _, blk := range blocks {
+	for _, blk := range all {
 		if blk.kind != "skip" {
 			ran++
 		}
@@ -306,5 +307,5 @@ func runDocsSession(t *testing.T, root string, page docsPage, setup, blocks []do
 	if err != nil {
 		t.Fatalf("%s: the session of %d blocks failed: %v\n--- script\n%s\n--- output\n%s", page.path, ran, err, script, out.String())
 	}
-	t.Logf("%s: %d blocks ran, %d skipped", page.path, ran, len(blocks)-ran)
+	t.Logf("%s: %d blocks ran, %d skipped", page.path, ran, len(all)-ran)
 }
