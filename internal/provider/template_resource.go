@@ -380,11 +380,18 @@ func templateMissing(name, language string) diag.Diagnostic {
 }
 
 // Delete only forgets the declaration: Interakt has no API to delete a
-// template, and the warning names the one left behind.
+// template, and the warning names the one left behind. A dry run's
+// declaration that never read the account (no approval_status) warns of
+// nothing: the run neither found nor submitted a template to leave.
 func (r *templateResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m templateModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.data != nil && r.data.dryRun && m.ApprovalStatus.IsNull() {
+		tflog.Debug(ctx, "dry run: forgot a template declaration that never reached the account",
+			map[string]any{"template": m.Name.ValueString(), "language": m.LanguageCode.ValueString()})
 		return
 	}
 	resp.Diagnostics.AddWarning("Template Left in Interakt",

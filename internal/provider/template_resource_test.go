@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -557,4 +558,44 @@ resource "interakt_template" "later" {
 			},
 		},
 	})
+}
+
+// TestAccTemplate_destroyWarnsOfATemplateLeft checks the warning of a
+// destroy: a declaration whose account was read (approval_status known)
+// or that was applied without a key warns that the template stays in
+// Interakt; a dry run's, which never read the account, warns of nothing.
+func TestAccTemplate_destroyWarnsOfATemplateLeft(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		provider func(srv *mock.Server) string
+		seams    seams
+		warns    bool
+	}{
+		{name: "account read", provider: providerBlock, seams: testSeams().withEnv(envAPIKey, testAPIKey), warns: true},
+		{name: "no key", provider: providerBlock, seams: testSeams(), warns: true},
+		{name: "dry run", seams: testSeams().withEnv(envAPIKey, testAPIKey), provider: func(srv *mock.Server) string {
+			return fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n  dry_run  = true\n}\n", srv.URL())
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestMock(t, mock.Options{})
+			rec := &diagRecorder{}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: rec.factories(tc.seams),
+				CheckDestroy: func(*terraform.State) error {
+					d := rec.find(tfprotov6.DiagnosticSeverityWarning, "Template Left in Interakt")
+					if tc.warns && (d == nil || !strings.Contains(d.Detail, `"order_shipped" (en)`)) {
+						return fmt.Errorf("destroy gave no Template Left in Interakt warning naming order_shipped (en): %+v", rec.all())
+					}
+					if !tc.warns && d != nil {
+						return fmt.Errorf("a dry run's destroy warned: %s: %s", d.Summary, d.Detail)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{Config: tc.provider(srv) + orderShippedConfig("order_shipped", "en", orderShippedBody, "")}},
+			})
+		})
+	}
 }
