@@ -1,3 +1,7 @@
+//go:build unix
+
+// The pages' shell blocks are bash, run in a process group: Unix only.
+
 package provider
 
 import (
