@@ -18,8 +18,13 @@ import (
 // terraform-plugin-framework (serve.Bulk): a campaign's recipients and
 // results, which in a campaign of 100,000 recipients are nearly all of a
 // plan. They are read from the protocol's values straight into the
-// campaign's own types, never into the framework's.
-var BulkAttributes = map[string][]string{"interakt_campaign": {"recipients", "results"}}
+// campaign's own types, never into the framework's. Upgrades says, for
+// each older state version, how their saved form becomes the current one:
+// version 0 saved them as version 1 does.
+var BulkAttributes = map[string]serve.BulkResource{"interakt_campaign": {
+	Attributes: []string{"recipients", "results"},
+	Upgrades:   map[int64]serve.BulkUpgrade{0: serve.BulkUnchanged},
+}}
 
 // recipientMap is the recipients map as read past the framework.
 type recipientMap struct {
