@@ -29,8 +29,8 @@ var BulkAttributes = map[string]serve.BulkResource{"interakt_campaign": {
 // recipientMap is the recipients map as read past the framework.
 type recipientMap struct {
 	// known is false while the map as a whole is unknown (so not even its
-	// keys are known), or null.
-	known bool
+	// keys are known), or null; null tells which.
+	known, null bool
 	byKey map[string]recipientValue
 }
 

@@ -44,6 +44,12 @@ func campaignChecks(m campaignModel, tmpl contract.Contract, errorsOnly bool) di
 	}
 	for _, key := range sortedKeys(m.recipients.byKey) {
 		r := m.recipients.byKey[key]
+		if r.nullObject {
+			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Null Recipient",
+				fmt.Sprintf("At recipients[%q]: the recipient is null; a recipient has at least a country_code and a phone_number. "+
+					"To forget the recipient's result, remove the key. Nothing was sent.", key))
+			continue
+		}
 		if r.unknownObject {
 			continue
 		}

@@ -86,6 +86,9 @@ func TestCampaignValidationTable(t *testing.T) {
 		// every recipient.
 		also *wantDiag
 	}{
+		{name: "null recipient", mutate: func(t *testing.T, c map[string]any) {
+			c["recipients"].(map[string]any)["asha"] = nil
+		}, want: wantDiag{campaignErr, "Null Recipient", `recipients["asha"]`}},
 		{name: "phone number with +", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "+919999999999"
 		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["asha"].phone_number`}},
