@@ -18,12 +18,11 @@ import (
 // terraform-plugin-framework (serve.Bulk): a campaign's recipients and
 // results, which in a campaign of 100,000 recipients are nearly all of a
 // plan. They are read from the protocol's values straight into the
-// campaign's own types, never into the framework's. Upgrades says, for
-// each older state version, how their saved form becomes the current one:
-// version 0 saved them as version 1 does.
+// campaign's own types, never into the framework's. A change of their
+// form that needs a new state version has an entry in Upgrades, beside the
+// campaign's state upgrader.
 var BulkAttributes = map[string]serve.BulkResource{"interakt_campaign": {
 	Attributes: []string{"recipients", "results"},
-	Upgrades:   map[int64]serve.BulkUpgrade{0: serve.BulkUnchanged},
 }}
 
 // recipientMap is the recipients map as read past the framework.

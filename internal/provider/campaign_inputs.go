@@ -166,8 +166,7 @@ func campaignPolicy(m campaignModel, dryRun bool) sendPolicy {
 	default:
 		p.resendOnChange = m.ResendOnChange.ValueBool()
 	}
-	retry, _ := readRetryUncertain(m.RetryUncertain)
-	retry.retryPolicy(&p)
+	readRetryUncertain(m.RetryUncertain).retryPolicy(&p)
 	return p
 }
 

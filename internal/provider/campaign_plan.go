@@ -37,8 +37,6 @@ func campaignChecks(m campaignModel, tmpl contract.Contract, errorsOnly bool) di
 		ps = errorProblems(ps)
 	}
 	diags.Append(problemDiagnostics(path.Empty(), ps)...)
-	_, d := readRetryUncertain(m.RetryUncertain)
-	diags.Append(d...)
 	if !m.recipients.known {
 		return diags
 	}
@@ -118,11 +116,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	r.planAPICampaign(ctx, plan, priorState, resp)
 	// retry_uncertain is checked against the state's results, so here and
 	// not in ValidateConfig, which has no state.
-	retry, _ := readRetryUncertain(plan.RetryUncertain)
-	if retry.listed {
-		resp.Diagnostics.Append(listedRetryError(retry.keys, prior))
-		return
-	}
+	retry := readRetryUncertain(plan.RetryUncertain)
 	dryRun := r.data != nil && r.data.dryRun
 	inputs := campaignInputs(plan, tmpl, salt, salt)
 
