@@ -219,3 +219,32 @@ func TestBulkAttributesHaveNoFrameworkChecks(t *testing.T) {
 		t.Errorf("with a validator on interakt_template_message's phone_number, the check reports %v", got)
 	}
 }
+
+// TestBulkUpgradesCoverEveryVersion: a resource with bulk attributes says,
+// for every state version older than its schema's, how their saved JSON
+// becomes the current form (serve.BulkUnchanged when it did not change).
+// Without an entry, a state of that version is refused at the next plan.
+func TestBulkUpgradesCoverEveryVersion(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, newResource := range New("test")().Resources(ctx) {
+		r := newResource()
+		var meta resource.MetadataResponse
+		r.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "interakt"}, &meta)
+		bulk, ok := BulkAttributes[meta.TypeName]
+		if !ok {
+			continue
+		}
+		version := resourceSchema(t, r).Version
+		for v := range version {
+			if bulk.Upgrades[v] == nil {
+				t.Errorf("%s is at state version %d, and its bulk attributes have no upgrade from version %d", meta.TypeName, version, v)
+			}
+		}
+		for v := range bulk.Upgrades {
+			if v >= version {
+				t.Errorf("%s: an upgrade of its bulk attributes from version %d, which is not older than its schema's %d", meta.TypeName, v, version)
+			}
+		}
+	}
+}
