@@ -30,7 +30,7 @@ type recipientMap struct {
 	// known is false while the map as a whole is unknown (so not even its
 	// keys are known), or null; null tells which.
 	known, null bool
-	byKey map[string]recipientValue
+	byKey       map[string]recipientValue
 }
 
 // resultMap is the results map as read past the framework.

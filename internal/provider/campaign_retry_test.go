@@ -186,12 +186,13 @@ func (c *retryCLI) mustApply(t *testing.T, step, retry string, wantRequests int)
 	return diags
 }
 
-// result returns key's result in the state file.
-func (c *retryCLI) result(t *testing.T, key string) map[string]any {
+// result returns the result of the first recipient, r000, in the state
+// file.
+func (c *retryCLI) result(t *testing.T) map[string]any {
 	t.Helper()
-	r, ok := campaignStateResults(t, c.state)[key]
+	r, ok := campaignStateResults(t, c.state)["r000"]
 	if !ok {
-		t.Fatalf("no result for %s in state", key)
+		t.Fatal("no result for r000 in state")
 	}
 	return r
 }
@@ -227,7 +228,7 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	c := newRetryCLI(t, map[int]mock.Fault{1: mock.FaultDropAfterBody, 2: mock.Fault500}, campaignRecipients(1))
 
 	c.mustApply(t, "first apply", "", 1)
-	first := expectUncertain(t, "first apply", c.result(t, "r000"))
+	first := expectUncertain(t, "first apply", c.result(t))
 
 	c.mustApply(t, "plain apply", "", 0)
 
@@ -235,7 +236,7 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	if findCLIDiag(diags, "warning", "Campaign will send 1 message", "") == nil {
 		t.Errorf("retry: no plan warning of the send:\n%s", cliDiagString(diags))
 	}
-	second := expectUncertain(t, "retry (uncertain again)", c.result(t, "r000"))
+	second := expectUncertain(t, "retry (uncertain again)", c.result(t))
 	if second == first {
 		t.Fatalf("the uncertain retry kept attempt_id %s; it must have a new one", first)
 	}
@@ -248,12 +249,12 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	if !strings.Contains(stale.Detail, first) || !strings.Contains(stale.Detail, second) {
 		t.Errorf("the stale warning names neither %s nor %s: %s", first, second, stale.Detail)
 	}
-	if got := expectUncertain(t, "the same entry again", c.result(t, "r000")); got != second {
+	if got := expectUncertain(t, "the same entry again", c.result(t)); got != second {
 		t.Errorf("attempt_id changed to %s without a send", got)
 	}
 
 	c.mustApply(t, "naming the new attempt", retryMap("r000", second), 1)
-	sent := c.result(t, "r000")
+	sent := c.result(t)
 	accepted := c.srv.Sent()
 	if sent["status"] != sendSent || len(accepted) == 0 || sent["message_id"] != accepted[len(accepted)-1].ID {
 		t.Fatalf("after naming the new attempt: result %v, want sent with the mock's last id", sent)
@@ -290,7 +291,7 @@ func TestAccCampaignRetryUncertainEntryWarns(t *testing.T) {
 	t.Parallel()
 	c := newRetryCLI(t, nil, campaignRecipients(2))
 	c.mustApply(t, "first apply", "", 2)
-	attempt, _ := c.result(t, "r000")["attempt_id"].(string)
+	attempt, _ := c.result(t)["attempt_id"].(string)
 	if attempt == "" {
 		t.Fatal("a sent result has no attempt_id")
 	}
@@ -310,7 +311,7 @@ func TestAccCampaignRetryUncertainEntryWarns(t *testing.T) {
 		}
 	}
 	c.mustApply(t, "apply", retry, 0)
-	if r := c.result(t, "r000"); r["attempt_id"] != attempt || r["status"] != sendSent {
+	if r := c.result(t); r["attempt_id"] != attempt || r["status"] != sendSent {
 		t.Errorf("the sent result changed: %v", r)
 	}
 }

@@ -87,7 +87,11 @@ func TestCampaignValidationTable(t *testing.T) {
 		also *wantDiag
 	}{
 		{name: "null recipient", mutate: func(t *testing.T, c map[string]any) {
-			c["recipients"].(map[string]any)["asha"] = nil
+			rs, ok := c["recipients"].(map[string]any)
+			if !ok {
+				t.Fatal("recipients is not a map")
+			}
+			rs["asha"] = nil
 		}, want: wantDiag{campaignErr, "Null Recipient", `recipients["asha"]`}},
 		{name: "phone number with +", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "+919999999999"

@@ -272,8 +272,8 @@ func TestBulkReadAndUpgradeKeepWhatTheResourceLeaves(t *testing.T) {
 }
 
 // expectBulkError fails unless diags are one error about the bulk
-// attributes of typeName, at the attribute path at when it is not nil.
-func expectBulkError(t *testing.T, request string, err error, diags []*tfprotov6.Diagnostic, typeName string, at *tftypes.AttributePath) {
+// attributes of test_list, at the attribute path at when it is not nil.
+func expectBulkError(t *testing.T, request string, err error, diags []*tfprotov6.Diagnostic, at *tftypes.AttributePath) {
 	t.Helper()
 	if err != nil {
 		t.Errorf("%s: a Go error, which Terraform shows as an rpc error: %v", request, err)
@@ -284,8 +284,8 @@ func expectBulkError(t *testing.T, request string, err error, diags []*tfprotov6
 		return
 	}
 	d := diags[0]
-	if d.Severity != tfprotov6.DiagnosticSeverityError || d.Summary != "Bulk Attributes Not Handled" || !strings.Contains(d.Detail, typeName) {
-		t.Errorf("%s: %s %q: %s; want an error naming %s", request, d.Severity, d.Summary, d.Detail, typeName)
+	if d.Severity != tfprotov6.DiagnosticSeverityError || d.Summary != "Bulk Attributes Not Handled" || !strings.Contains(d.Detail, "test_list") {
+		t.Errorf("%s: %s %q: %s; want an error naming test_list", request, d.Severity, d.Summary, d.Detail)
 	}
 	if at != nil && !d.Attribute.Equal(at) {
 		t.Errorf("%s: the diagnostic is at %v, want %v", request, d.Attribute, at)
@@ -302,26 +302,26 @@ func TestBulkErrorsAreDiagnostics(t *testing.T) {
 	good := bulkListValue(t, bulkItems(map[string]string{"a": "1"}), tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil))
 
 	validate, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "test_list", Config: broken})
-	expectBulkError(t, "validate", err, validate.Diagnostics, "test_list", nil)
+	expectBulkError(t, "validate", err, validate.Diagnostics, nil)
 	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: "test_list", Config: good, ProposedNewState: broken, PriorState: good,
 	})
-	expectBulkError(t, "plan", err, plan.Diagnostics, "test_list", nil)
+	expectBulkError(t, "plan", err, plan.Diagnostics, nil)
 	apply, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: "test_list", Config: good, PlannedState: broken, PriorState: good,
 	})
-	expectBulkError(t, "apply", err, apply.Diagnostics, "test_list", nil)
+	expectBulkError(t, "apply", err, apply.Diagnostics, nil)
 	if apply.NewState != good {
 		t.Errorf("a failed apply's new state is %v, want the prior state kept", apply.NewState)
 	}
 	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "test_list", CurrentState: broken})
-	expectBulkError(t, "read", err, read.Diagnostics, "test_list", nil)
+	expectBulkError(t, "read", err, read.Diagnostics, nil)
 
 	saved := `{"name":"x","items":{"a":{"value":["1"]}},"echo":null}`
 	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
 		TypeName: "test_list", RawState: &tfprotov6.RawState{JSON: []byte(saved)},
 	})
-	expectBulkError(t, "upgrade", err, up.Diagnostics, "test_list",
+	expectBulkError(t, "upgrade", err, up.Diagnostics,
 		tftypes.NewAttributePath().WithAttributeName("items").WithElementKeyString("a").WithAttributeName("value"))
 
 	// A bulk attribute that is no collection fails every request of the
@@ -329,7 +329,7 @@ func TestBulkErrorsAreDiagnostics(t *testing.T) {
 	misnamed := Bulk(providerserver.NewProtocol6(bulkProvider{seen: new([]int)})(),
 		map[string]BulkResource{"test_list": {Attributes: []string{"name"}}})
 	validate, err = misnamed.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "test_list", Config: good})
-	expectBulkError(t, "validate with a misnamed attribute", err, validate.Diagnostics, "test_list", nil)
+	expectBulkError(t, "validate with a misnamed attribute", err, validate.Diagnostics, nil)
 	if validate != nil && len(validate.Diagnostics) == 1 && !strings.Contains(validate.Diagnostics[0].Detail, "not a map, list or set") {
 		t.Errorf("the error does not say what is wrong: %s", validate.Diagnostics[0].Detail)
 	}
@@ -434,12 +434,12 @@ func TestBulkUpgradeRewritesSavedVersions(t *testing.T) {
 	}
 
 	resp = upgrade(newServer(nil), 1, `{"name":"x","items":{"a":{"text":"1"}},"echo":null}`)
-	expectBulkError(t, "upgrade from a version with no entry", nil, resp.Diagnostics, "test_list", nil)
+	expectBulkError(t, "upgrade from a version with no entry", nil, resp.Diagnostics, nil)
 	if len(resp.Diagnostics) == 1 && !strings.Contains(resp.Diagnostics[0].Detail, "schema version 1") {
 		t.Errorf("the error does not name the saved version: %s", resp.Diagnostics[0].Detail)
 	}
 
 	failing := func(string, json.RawMessage) (json.RawMessage, error) { return nil, errors.New("no text") }
 	resp = upgrade(newServer(map[int64]BulkUpgrade{1: failing}), 1, `{"name":"x","items":{},"echo":null}`)
-	expectBulkError(t, "a failed upgrade", nil, resp.Diagnostics, "test_list", nil)
+	expectBulkError(t, "a failed upgrade", nil, resp.Diagnostics, nil)
 }

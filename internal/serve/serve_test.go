@@ -267,7 +267,11 @@ func TestWrappersForwardEveryRequest(t *testing.T) {
 	}
 
 	// The check finds a request of a protocol extension to come.
-	next := nextServer{framework.(fullServer)}
+	full, ok := framework.(fullServer)
+	if !ok {
+		t.Fatal("the framework's server lacks a known extension")
+	}
+	next := nextServer{full}
 	for name, wrapper := range map[string]tfprotov6.ProviderServer{
 		"ReleaseContexts": ReleaseContexts(next),
 		"Bulk":            Bulk(next, bulk),
