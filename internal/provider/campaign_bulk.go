@@ -18,15 +18,19 @@ import (
 // terraform-plugin-framework (serve.Bulk): a campaign's recipients and
 // results, which in a campaign of 100,000 recipients are nearly all of a
 // plan. They are read from the protocol's values straight into the
-// campaign's own types, never into the framework's.
-var BulkAttributes = map[string][]string{"interakt_campaign": {"recipients", "results"}}
+// campaign's own types, never into the framework's. A change of their
+// form that needs a new state version has an entry in Upgrades, beside the
+// campaign's state upgrader.
+var BulkAttributes = map[string]serve.BulkResource{"interakt_campaign": {
+	Attributes: []string{"recipients", "results"},
+}}
 
 // recipientMap is the recipients map as read past the framework.
 type recipientMap struct {
 	// known is false while the map as a whole is unknown (so not even its
-	// keys are known), or null.
-	known bool
-	byKey map[string]recipientValue
+	// keys are known), or null; null tells which.
+	known, null bool
+	byKey       map[string]recipientValue
 }
 
 // resultMap is the results map as read past the framework.

@@ -82,9 +82,10 @@ func campaignInputs(m campaignModel, tmpl contract.Contract, salt, scope string)
 type recipientValue struct {
 	values contract.Values
 	known  bool // every value is known
-	// unknownObject is set when the recipient as a whole is unknown; its
-	// values are then zero and must not be checked.
-	unknownObject bool
+	// unknownObject is set when the recipient as a whole is unknown, and
+	// nullObject when it is null; its values are then zero and must not
+	// be checked.
+	unknownObject, nullObject bool
 }
 
 // fullyKnown reports whether v and everything inside it is known.
@@ -165,8 +166,7 @@ func campaignPolicy(m campaignModel, dryRun bool) sendPolicy {
 	default:
 		p.resendOnChange = m.ResendOnChange.ValueBool()
 	}
-	retry, _ := readRetryUncertain(m.RetryUncertain)
-	retry.retryPolicy(&p)
+	readRetryUncertain(m.RetryUncertain).retryPolicy(&p)
 	return p
 }
 

@@ -168,14 +168,14 @@ func (r *msgpackReader) recipient() contract.Values {
 func recipientsFromMsgpack(raw []byte) (recipientMap, error) {
 	r := newMsgpackReader(raw)
 	if null, unknown := r.state(); null || unknown {
-		return recipientMap{}, r.err
+		return recipientMap{null: null && r.err == nil}, r.err
 	}
 	n := r.mapLen()
 	out := recipientMap{known: true, byKey: make(map[string]recipientValue, max(n, 0))}
 	for range n {
 		key := r.key()
 		if null, unknown := r.state(); null || unknown {
-			out.byKey[key] = recipientValue{unknownObject: true}
+			out.byKey[key] = recipientValue{unknownObject: unknown, nullObject: null}
 			continue
 		}
 		r.known = true

@@ -37,13 +37,17 @@ func campaignChecks(m campaignModel, tmpl contract.Contract, errorsOnly bool) di
 		ps = errorProblems(ps)
 	}
 	diags.Append(problemDiagnostics(path.Empty(), ps)...)
-	_, d := readRetryUncertain(m.RetryUncertain)
-	diags.Append(d...)
 	if !m.recipients.known {
 		return diags
 	}
 	for _, key := range sortedKeys(m.recipients.byKey) {
 		r := m.recipients.byKey[key]
+		if r.nullObject {
+			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Null Recipient",
+				fmt.Sprintf("At recipients[%q]: the recipient is null; a recipient has at least a country_code and a phone_number. "+
+					"To forget the recipient's result, remove the key. Nothing was sent.", key))
+			continue
+		}
 		if r.unknownObject {
 			continue
 		}
@@ -112,11 +116,7 @@ func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	r.planAPICampaign(ctx, plan, priorState, resp)
 	// retry_uncertain is checked against the state's results, so here and
 	// not in ValidateConfig, which has no state.
-	retry, _ := readRetryUncertain(plan.RetryUncertain)
-	if retry.listed {
-		resp.Diagnostics.Append(listedRetryError(retry.keys, prior))
-		return
-	}
+	retry := readRetryUncertain(plan.RetryUncertain)
 	dryRun := r.data != nil && r.data.dryRun
 	inputs := campaignInputs(plan, tmpl, salt, salt)
 

@@ -28,7 +28,6 @@ var (
 	_ resource.ResourceWithModifyPlan     = &campaignResource{}
 	_ resource.ResourceWithValidateConfig = &campaignResource{}
 	_ resource.ResourceWithImportState    = &campaignResource{}
-	_ resource.ResourceWithUpgradeState   = &campaignResource{}
 )
 
 // defaultCampaignTimeout bounds one create or update: 1,000 recipients at
@@ -56,7 +55,7 @@ type campaignModel struct {
 	CallbackData   types.String   `tfsdk:"callback_data"`
 	Recipients     types.Map      `tfsdk:"recipients"`
 	ResendOnChange types.Bool     `tfsdk:"resend_on_change"`
-	RetryUncertain types.Dynamic  `tfsdk:"retry_uncertain"`
+	RetryUncertain types.Map      `tfsdk:"retry_uncertain"`
 	Results        types.Map      `tfsdk:"results"`
 	SentCount      types.Int64    `tfsdk:"sent_count"`
 	FailedCount    types.Int64    `tfsdk:"failed_count"`
@@ -116,7 +115,6 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: campaignDescription,
-		Version:             campaignSchemaVersion,
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A random identifier of this campaign, set when it is created.",
@@ -142,7 +140,7 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Computed: true,
 				Default:  booldefault.StaticBool(false),
 			},
-			"retry_uncertain": schema.DynamicAttribute{
+			"retry_uncertain": schema.MapAttribute{
 				MarkdownDescription: "The `uncertain` recipients to send again with the next apply: a map from a recipient's key to " +
 					"the `attempt_id` of its uncertain result, for example `{ ravi = \"4be0643f-1d98-4b1c-9b5a-3c2f6a9e7d10\" }` " +
 					"(`results[\"ravi\"].attempt_id`). The named attempt is sent again once: the retry's result has a new " +
@@ -150,9 +148,9 @@ func (r *campaignResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"anything else (an older attempt, a recipient that is `sent` or `failed`, a key not in `recipients`) sends " +
 					"nothing and is a warning at plan; remove it. The API may already have delivered an uncertain message, so a " +
 					"retry can message someone twice: check (for example with `interakt_message_status` or the dashboard) before " +
-					"naming an attempt. The former form, a list of keys, is an error at plan that shows the map to write (the " +
-					"attribute is typed Dynamic only so that it can give that error).",
-				Optional: true,
+					"naming an attempt.",
+				Optional:    true,
+				ElementType: types.StringType,
 			},
 			"results": schema.MapNestedAttribute{
 				MarkdownDescription: "Per recipient key, the outcome of its last send. Phone numbers are never stored here.",

@@ -1,27 +1,24 @@
 package provider
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 )
 
-// TestCampaignRetryUncertainShapes drives retry_uncertain's forms through
-// ValidateResourceConfig and a create's PlanResourceChange: a map of
-// attempt ids is valid; a value of another shape is an error at validate;
-// the former list of keys passes validate and is an error at plan, which
-// shows the map to write.
+// TestCampaignRetryUncertainShapes drives retry_uncertain's values
+// through ValidateResourceConfig and a create's PlanResourceChange: null,
+// empty, unknown as a whole or in an entry, and entries that name no
+// attempt to retry. A value of another type never reaches the provider:
+// Terraform refuses it (TestAccCampaignRetryUncertainFormerList).
 func TestCampaignRetryUncertainShapes(t *testing.T) {
 	t.Parallel()
 	p := newProtocolServer(t, testSeams())
@@ -31,30 +28,15 @@ func TestCampaignRetryUncertainShapes(t *testing.T) {
 		return cfg
 	}
 	tests := []struct {
-		name     string
-		value    any
-		validate []wantDiag
-		plan     []wantDiag
-		// detail is a text the first diagnostic's detail holds.
-		detail string
+		name  string
+		value any
+		plan  []wantDiag
 	}{
 		{name: "null", value: nil},
 		{name: "empty map", value: map[string]any{}},
 		{name: "an attempt id whose value is unknown", value: map[string]any{"asha": Unknown}},
+		{name: "an entry set to null", value: map[string]any{"asha": nil}},
 		{name: "unknown as a whole", value: Unknown},
-		{name: "a number", value: map[string]any{"asha": 3},
-			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", `retry_uncertain["asha"]`}},
-			detail:   `retry_uncertain["asha"] is a number`},
-		{name: "a string", value: "asha",
-			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", "retry_uncertain"}},
-			detail:   "retry_uncertain is a string"},
-		{name: "a nested map", value: map[string]any{"asha": map[string]any{"id": "x"}},
-			validate: []wantDiag{{campaignErr, "Invalid Retry Uncertain Value", `retry_uncertain["asha"]`}}},
-		{name: "the former list of keys", value: []any{"asha"},
-			plan:   []wantDiag{{campaignErr, "Retry Uncertain Takes Attempt IDs", "retry_uncertain"}},
-			detail: "Not uncertain, so left out: asha (no result)."},
-		{name: "an empty former list", value: []any{},
-			plan: []wantDiag{{campaignErr, "Retry Uncertain Takes Attempt IDs", "retry_uncertain"}}},
 		{name: "a key that names no recipient", value: map[string]any{"nobody": "x", "asha": "y"},
 			plan: []wantDiag{
 				{campaignWarn, "Unknown Recipient Key", `retry_uncertain["nobody"]`},
@@ -65,18 +47,8 @@ func TestCampaignRetryUncertainShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := p.validate(campaignType, withRetry(tt.value))
-			expectCampaignDiags(t, "validate", got, tt.validate)
-			if len(tt.validate) > 0 {
-				if len(got) > 0 && !strings.Contains(got[0].Detail, tt.detail) {
-					t.Errorf("validate: the detail lacks %q: %s", tt.detail, got[0].Detail)
-				}
-				return
-			}
+			expectCampaignDiags(t, "validate", p.validate(campaignType, withRetry(tt.value)), nil)
 			plan := p.planCreate(campaignType, withRetry(tt.value))
-			if len(plan.Diagnostics) > 0 && !strings.Contains(plan.Diagnostics[0].Detail, tt.detail) {
-				t.Errorf("plan: the detail lacks %q: %s", tt.detail, plan.Diagnostics[0].Detail)
-			}
 			want := tt.plan
 			if want == nil {
 				want = []wantDiag{{campaignWarn, "Campaign will send 2 messages", "(none)"}}
@@ -98,37 +70,6 @@ func expectCampaignDiags(t *testing.T, stage string, diags []*tfprotov6.Diagnost
 	}
 	if !ok {
 		t.Errorf("%s: got\n%swant %v", stage, diagString(diags), want)
-	}
-}
-
-// TestListedRetryError shows, for the former list of keys, the map to
-// write with the attempt ids the state holds, and why other keys are left
-// out.
-func TestListedRetryError(t *testing.T) {
-	t.Parallel()
-	prior := map[string]recipientResult{
-		"ravi":   {Status: sendUncertain, AttemptID: "att-ravi"},
-		"c-1002": {Status: sendUncertain, AttemptID: "att-c"},
-		"9lives": {Status: sendUncertain, AttemptID: "att-9"},
-		"asha":   {Status: sendSent, MessageID: "id-asha", AttemptID: "att-asha"},
-		"old":    {Status: sendUncertain},
-	}
-	d := listedRetryError([]string{"ravi", "asha", "c-1002", "9lives", "ravi", "new", "old"}, prior)
-	if d.Severity().String() != "Error" || d.Summary() != "Retry Uncertain Takes Attempt IDs" {
-		t.Fatalf("diagnostic %s %q", d.Severity(), d.Summary())
-	}
-	wantBlock := "  retry_uncertain = {\n    ravi = \"att-ravi\"\n    c-1002 = \"att-c\"\n    \"9lives\" = \"att-9\"\n  }"
-	for _, want := range []string{wantBlock, "Nothing was sent.",
-		"Not uncertain, so left out: asha (sent), new (no result), old (its result records no attempt_id)."} {
-		if !strings.Contains(d.Detail(), want) {
-			t.Errorf("detail lacks %q:\n%s", want, d.Detail())
-		}
-	}
-
-	d = listedRetryError([]string{"asha"}, prior)
-	if !strings.Contains(d.Detail(), "No listed recipient has an uncertain result to retry, so remove retry_uncertain") ||
-		strings.Contains(d.Detail(), "att-asha") {
-		t.Errorf("with nothing to retry:\n%s", d.Detail())
 	}
 }
 
@@ -198,55 +139,6 @@ func TestRetryEntryWarnings(t *testing.T) {
 	}
 }
 
-// TestCampaignUpgradeStateV0 upgrades a version 0 state, whose
-// retry_uncertain is a set of keys: the set is dropped and everything else,
-// results included, is kept as it was.
-func TestCampaignUpgradeStateV0(t *testing.T) {
-	t.Parallel()
-	p := newProtocolServer(t, testSeams())
-	if v := p.schemas.ResourceSchemas[campaignType].Version; v != 1 {
-		t.Fatalf("schema version %d, want 1", v)
-	}
-	raw := `{
-  "id": "c-1", "callback_data": "launch", "resend_on_change": false,
-  "retry_uncertain": ["ravi"],
-  "results": {
-    "ravi": {"message_id": null, "status": "uncertain", "error": "EOF", "sent_at": "2026-11-01T10:00:00Z",
-             "inputs_hash": "h1", "attempt_id": "att-ravi", "delivery_status": null},
-    "asha": {"message_id": "id-asha", "status": "sent", "error": null, "sent_at": "2026-11-01T10:00:01Z",
-             "inputs_hash": "h2", "attempt_id": "att-asha", "delivery_status": null}
-  },
-  "sent_count": 1, "failed_count": 1, "delivery_counts": null,
-  "recipients": {"ravi": {"country_code": "+91", "phone_number": "9800000001", "body_values": ["Ravi", "A-1"]}}
-}`
-	resp, err := p.server.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
-		TypeName: campaignType, Version: 0, RawState: &tfprotov6.RawState{JSON: []byte(raw)},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(resp.Diagnostics) != 0 {
-		t.Fatalf("upgrade: %s", diagString(resp.Diagnostics))
-	}
-	if v := p.campaignAttr(resp.UpgradedState, "retry_uncertain"); !v.IsNull() {
-		t.Errorf("retry_uncertain = %s, want null", v)
-	}
-	var id string
-	if err := p.campaignAttr(resp.UpgradedState, "id").As(&id); err != nil || id != "c-1" {
-		t.Errorf("id = %q (%v), want c-1", id, err)
-	}
-	results := p.campaignResultsIn(resp.UpgradedState)
-	wantRavi := map[string]string{"message_id": "", "status": sendUncertain, "error": "EOF", "sent_at": "2026-11-01T10:00:00Z",
-		"inputs_hash": "h1", "attempt_id": "att-ravi", "delivery_status": ""}
-	if len(results) != 2 || !maps.Equal(results["ravi"], wantRavi) || results["asha"]["message_id"] != "id-asha" {
-		t.Errorf("results = %v", results)
-	}
-	var phones map[string]tftypes.Value
-	if err := p.campaignAttr(resp.UpgradedState, "recipients").As(&phones); err != nil || len(phones) != 1 {
-		t.Errorf("recipients = %v (%v), want ravi kept", phones, err)
-	}
-}
-
 // retryCLI is a campaign applied by the Terraform CLI against a mock, with
 // retry_uncertain set step by step from what the state holds.
 type retryCLI struct {
@@ -294,12 +186,13 @@ func (c *retryCLI) mustApply(t *testing.T, step, retry string, wantRequests int)
 	return diags
 }
 
-// result returns key's result in the state file.
-func (c *retryCLI) result(t *testing.T, key string) map[string]any {
+// result returns the result of the first recipient, r000, in the state
+// file.
+func (c *retryCLI) result(t *testing.T) map[string]any {
 	t.Helper()
-	r, ok := campaignStateResults(t, c.state)[key]
+	r, ok := campaignStateResults(t, c.state)["r000"]
 	if !ok {
-		t.Fatalf("no result for %s in state", key)
+		t.Fatal("no result for r000 in state")
 	}
 	return r
 }
@@ -335,7 +228,7 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	c := newRetryCLI(t, map[int]mock.Fault{1: mock.FaultDropAfterBody, 2: mock.Fault500}, campaignRecipients(1))
 
 	c.mustApply(t, "first apply", "", 1)
-	first := expectUncertain(t, "first apply", c.result(t, "r000"))
+	first := expectUncertain(t, "first apply", c.result(t))
 
 	c.mustApply(t, "plain apply", "", 0)
 
@@ -343,7 +236,7 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	if findCLIDiag(diags, "warning", "Campaign will send 1 message", "") == nil {
 		t.Errorf("retry: no plan warning of the send:\n%s", cliDiagString(diags))
 	}
-	second := expectUncertain(t, "retry (uncertain again)", c.result(t, "r000"))
+	second := expectUncertain(t, "retry (uncertain again)", c.result(t))
 	if second == first {
 		t.Fatalf("the uncertain retry kept attempt_id %s; it must have a new one", first)
 	}
@@ -356,12 +249,12 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	if !strings.Contains(stale.Detail, first) || !strings.Contains(stale.Detail, second) {
 		t.Errorf("the stale warning names neither %s nor %s: %s", first, second, stale.Detail)
 	}
-	if got := expectUncertain(t, "the same entry again", c.result(t, "r000")); got != second {
+	if got := expectUncertain(t, "the same entry again", c.result(t)); got != second {
 		t.Errorf("attempt_id changed to %s without a send", got)
 	}
 
 	c.mustApply(t, "naming the new attempt", retryMap("r000", second), 1)
-	sent := c.result(t, "r000")
+	sent := c.result(t)
 	accepted := c.srv.Sent()
 	if sent["status"] != sendSent || len(accepted) == 0 || sent["message_id"] != accepted[len(accepted)-1].ID {
 		t.Fatalf("after naming the new attempt: result %v, want sent with the mock's last id", sent)
@@ -376,51 +269,18 @@ func TestAccCampaignRetryUncertainOnce(t *testing.T) {
 	}
 }
 
-// TestAccCampaignRetryUncertainFormerList starts from a state of schema
-// version 0, whose retry_uncertain was a set of keys: the state upgrades,
-// and the former form is an error at plan that shows the map to write
-// with the state's attempt id, sending nothing; the map it shows sends
-// the uncertain recipient once.
+// TestAccCampaignRetryUncertainFormerList: the form retry_uncertain had
+// before the first release, a list of keys, gets Terraform's own type
+// error, and nothing is sent.
 func TestAccCampaignRetryUncertainFormerList(t *testing.T) {
 	t.Parallel()
-	c := newRetryCLI(t, map[int]mock.Fault{1: mock.FaultDropAfterBody}, campaignRecipients(2))
-	c.mustApply(t, "first apply", "", 2)
-	results := campaignStateResults(t, c.state)
-	uncertain, sent := "r000", "r001"
-	if results[uncertain]["status"] != sendUncertain {
-		uncertain, sent = sent, uncertain
-	}
-	attempt := expectUncertain(t, "first apply", results[uncertain])
-	if results[sent]["status"] != sendSent {
-		t.Fatalf("first apply: %s is %v, want sent", sent, results[sent]["status"])
-	}
-	downgradeCampaignState(t, c.state, []string{"r000", "r001"})
-
-	former := "  retry_uncertain = [\"r000\", \"r001\"]\n"
-	c.cli.write(c.config(former))
-	if diags := c.cli.validate(); len(diags) != 0 {
-		t.Errorf("validate: %s", cliDiagString(diags))
-	}
-	diags, requests, err := c.apply(t, former)
-	if err == nil || requests != 0 {
-		t.Fatalf("the former form: apply error %v after %d send requests; want an error and none", err, requests)
-	}
-	e := findCLIDiag(diags, "error", "Retry Uncertain Takes Attempt IDs", "retry_uncertain")
-	if e == nil {
-		t.Fatalf("the former form: no error at retry_uncertain:\n%s", cliDiagString(diags))
-	}
-	for _, want := range []string{fmt.Sprintf("%s = %q", uncertain, attempt), sent + " (sent)", "Nothing was sent."} {
-		if !strings.Contains(e.Detail, want) {
-			t.Errorf("the error does not show %q:\n%s", want, e.Detail)
-		}
-	}
-
-	c.mustApply(t, "the map shown", retryMap(uncertain, attempt), 1)
-	if r := c.result(t, uncertain); r["status"] != sendSent {
-		t.Errorf("after the retry: %s is %v, want sent", uncertain, r["status"])
-	}
-	if v := campaignStateVersion(t, c.state); v != 1 {
-		t.Errorf("state schema_version %d after the apply, want 1", v)
+	srv := newTestMock(t, mock.Options{})
+	campaignAccTest(t, resource.TestStep{
+		Config:      campaignHCL(srv, "", "  retry_uncertain = [\"r000\"]\n", campaignRecipients(1)),
+		ExpectError: regexp.MustCompile(`(?s)Inappropriate value for attribute "retry_uncertain".*map of string required`),
+	})
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the mock received %d requests, want none", n)
 	}
 }
 
@@ -431,7 +291,7 @@ func TestAccCampaignRetryUncertainEntryWarns(t *testing.T) {
 	t.Parallel()
 	c := newRetryCLI(t, nil, campaignRecipients(2))
 	c.mustApply(t, "first apply", "", 2)
-	attempt, _ := c.result(t, "r000")["attempt_id"].(string)
+	attempt, _ := c.result(t)["attempt_id"].(string)
 	if attempt == "" {
 		t.Fatal("a sent result has no attempt_id")
 	}
@@ -451,76 +311,9 @@ func TestAccCampaignRetryUncertainEntryWarns(t *testing.T) {
 		}
 	}
 	c.mustApply(t, "apply", retry, 0)
-	if r := c.result(t, "r000"); r["attempt_id"] != attempt || r["status"] != sendSent {
+	if r := c.result(t); r["attempt_id"] != attempt || r["status"] != sendSent {
 		t.Errorf("the sent result changed: %v", r)
 	}
-}
-
-// downgradeCampaignState rewrites a state file as version 0 wrote it:
-// schema_version 0 and retry_uncertain a set of keys.
-func downgradeCampaignState(t *testing.T, name string, keys []string) {
-	t.Helper()
-	editCampaignState(t, name, func(instance map[string]any) {
-		instance["schema_version"] = 0
-		attrs, ok := instance["attributes"].(map[string]any)
-		if !ok {
-			t.Fatal("the campaign's instance has no attributes")
-		}
-		attrs["retry_uncertain"] = keys
-	})
-}
-
-// campaignStateVersion returns the schema_version of the campaign in a
-// state file.
-func campaignStateVersion(t *testing.T, name string) int {
-	t.Helper()
-	_, instance := readCampaignInstance(t, name)
-	v, ok := instance["schema_version"].(float64)
-	if !ok {
-		t.Fatalf("the campaign's schema_version is %v", instance["schema_version"])
-	}
-	return int(v)
-}
-
-// editCampaignState runs edit on the campaign's instance in a state file
-// and writes the file back.
-func editCampaignState(t *testing.T, name string, edit func(instance map[string]any)) {
-	t.Helper()
-	state, instance := readCampaignInstance(t, name)
-	edit(instance)
-	out, err := json.MarshalIndent(state, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// readCampaignInstance reads a state file and returns it with the
-// campaign's instance in it.
-func readCampaignInstance(t *testing.T, name string) (state, instance map[string]any) {
-	t.Helper()
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &state); err != nil {
-		t.Fatal(err)
-	}
-	resources, _ := state["resources"].([]any)
-	for _, r := range resources {
-		res, _ := r.(map[string]any)
-		instances, _ := res["instances"].([]any)
-		if res["type"] != campaignType || len(instances) != 1 {
-			continue
-		}
-		if instance, ok := instances[0].(map[string]any); ok {
-			return state, instance
-		}
-	}
-	t.Fatalf("no %s in %s", campaignType, name)
-	return nil, nil
 }
 
 // TestNotSentWarningShowsRetryEntries shows, after an apply that left

@@ -55,7 +55,7 @@ func BenchmarkCampaignPlan(b *testing.B) {
 				validateCampaign(b, p, f.config)
 				upgradeStart := time.Now()
 				upgraded, err := p.server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
-					TypeName: campaignType, Version: campaignSchemaVersion, RawState: &tfprotov6.RawState{JSON: f.saved},
+					TypeName: campaignType, RawState: &tfprotov6.RawState{JSON: f.saved},
 				})
 				if err != nil || len(upgraded.Diagnostics) > 0 {
 					b.Fatalf("state upgrade: %v %s", err, diagString(upgraded.Diagnostics))

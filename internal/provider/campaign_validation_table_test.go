@@ -86,6 +86,13 @@ func TestCampaignValidationTable(t *testing.T) {
 		// every recipient.
 		also *wantDiag
 	}{
+		{name: "null recipient", mutate: func(t *testing.T, c map[string]any) {
+			rs, ok := c["recipients"].(map[string]any)
+			if !ok {
+				t.Fatal("recipients is not a map")
+			}
+			rs["asha"] = nil
+		}, want: wantDiag{campaignErr, "Null Recipient", `recipients["asha"]`}},
 		{name: "phone number with +", mutate: func(t *testing.T, c map[string]any) {
 			campaignRecipientOf(t, c, "asha")["phone_number"] = "+919999999999"
 		}, want: wantDiag{campaignErr, "Invalid Phone Number", `recipients["asha"].phone_number`}},

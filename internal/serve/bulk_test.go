@@ -1,7 +1,12 @@
 package serve
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -19,7 +24,8 @@ import (
 // plan fills with each item's value and a "!". What the framework saw of
 // items in each request is recorded in seen.
 type bulkProvider struct {
-	seen *[]int // how many items the framework handed the resource
+	seen    *[]int // how many items the framework handed the resource
+	version int64  // test_list's schema version
 }
 
 func (bulkProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -45,8 +51,8 @@ func (bulkList) Metadata(_ context.Context, _ resource.MetadataRequest, resp *re
 	resp.TypeName = "test_list"
 }
 
-func (bulkList) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{Attributes: map[string]schema.Attribute{
+func (l bulkList) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{Version: l.version, Attributes: map[string]schema.Attribute{
 		"name": schema.StringAttribute{Optional: true},
 		"items": schema.MapNestedAttribute{Required: true, NestedObject: schema.NestedAttributeObject{
 			Attributes: map[string]schema.Attribute{"value": schema.StringAttribute{Optional: true}},
@@ -91,6 +97,20 @@ func (l bulkList) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest
 	}
 }
 
+// UpgradeState keeps the state of every older version as it is: what
+// changed between versions is in the bulk attributes, which the
+// framework's upgraders see empty.
+func (l bulkList) UpgradeState(context.Context) map[int64]resource.StateUpgrader {
+	keep := resource.StateUpgrader{StateUpgrader: func(_ context.Context, req resource.UpgradeStateRequest, resp *resource.UpgradeStateResponse) {
+		resp.DynamicValue = &tfprotov6.DynamicValue{JSON: req.RawState.JSON}
+	}}
+	out := map[int64]resource.StateUpgrader{}
+	for v := range l.version {
+		out[v] = keep
+	}
+	return out
+}
+
 func (bulkList) Create(context.Context, resource.CreateRequest, *resource.CreateResponse) {}
 func (bulkList) Read(context.Context, resource.ReadRequest, *resource.ReadResponse)       {}
 func (bulkList) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
@@ -109,7 +129,7 @@ func bulkTestServer(t *testing.T) (tfprotov6.ProviderServer, *[]int) {
 	t.Helper()
 	var seen []int
 	server := Bulk(ReleaseContexts(providerserver.NewProtocol6(bulkProvider{seen: &seen})()),
-		map[string][]string{"test_list": {"items", "echo"}})
+		map[string]BulkResource{"test_list": {Attributes: []string{"items", "echo"}}})
 	return server, &seen
 }
 
@@ -251,14 +271,175 @@ func TestBulkReadAndUpgradeKeepWhatTheResourceLeaves(t *testing.T) {
 	}
 }
 
-// TestBulkRejectsBrokenValues: a value that is not a msgpack object is an
-// error, not a request the framework gets half of.
-func TestBulkRejectsBrokenValues(t *testing.T) {
-	server, _ := bulkTestServer(t)
-	_, err := server.ReadResource(context.Background(), &tfprotov6.ReadResourceRequest{
-		TypeName: "test_list", CurrentState: &tfprotov6.DynamicValue{MsgPack: []byte{0x81, 0xa1, 'a'}},
-	})
-	if err == nil {
-		t.Fatal("a truncated object was read")
+// expectBulkError fails unless diags are one error about the bulk
+// attributes of test_list, at the attribute path at when it is not nil.
+func expectBulkError(t *testing.T, request string, err error, diags []*tfprotov6.Diagnostic, at *tftypes.AttributePath) {
+	t.Helper()
+	if err != nil {
+		t.Errorf("%s: a Go error, which Terraform shows as an rpc error: %v", request, err)
+		return
 	}
+	if len(diags) != 1 {
+		t.Errorf("%s: %d diagnostics, want one: %v", request, len(diags), diags)
+		return
+	}
+	d := diags[0]
+	if d.Severity != tfprotov6.DiagnosticSeverityError || d.Summary != "Bulk Attributes Not Handled" || !strings.Contains(d.Detail, "test_list") {
+		t.Errorf("%s: %s %q: %s; want an error naming test_list", request, d.Severity, d.Summary, d.Detail)
+	}
+	if at != nil && !d.Attribute.Equal(at) {
+		t.Errorf("%s: the diagnostic is at %v, want %v", request, d.Attribute, at)
+	}
+}
+
+// TestBulkErrorsAreDiagnostics: what the seam cannot do reaches Terraform
+// as an error diagnostic naming the resource type, in every request, not
+// as a Go error.
+func TestBulkErrorsAreDiagnostics(t *testing.T) {
+	server, _ := bulkTestServer(t)
+	ctx := context.Background()
+	broken := &tfprotov6.DynamicValue{MsgPack: []byte{0x81, 0xa1, 'a'}}
+	good := bulkListValue(t, bulkItems(map[string]string{"a": "1"}), tftypes.NewValue(tftypes.Map{ElementType: tftypes.String}, nil))
+
+	validate, err := server.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "test_list", Config: broken})
+	expectBulkError(t, "validate", err, validate.Diagnostics, nil)
+	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: "test_list", Config: good, ProposedNewState: broken, PriorState: good,
+	})
+	expectBulkError(t, "plan", err, plan.Diagnostics, nil)
+	apply, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: "test_list", Config: good, PlannedState: broken, PriorState: good,
+	})
+	expectBulkError(t, "apply", err, apply.Diagnostics, nil)
+	if apply.NewState != good {
+		t.Errorf("a failed apply's new state is %v, want the prior state kept", apply.NewState)
+	}
+	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "test_list", CurrentState: broken})
+	expectBulkError(t, "read", err, read.Diagnostics, nil)
+
+	saved := `{"name":"x","items":{"a":{"value":["1"]}},"echo":null}`
+	up, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: "test_list", RawState: &tfprotov6.RawState{JSON: []byte(saved)},
+	})
+	expectBulkError(t, "upgrade", err, up.Diagnostics,
+		tftypes.NewAttributePath().WithAttributeName("items").WithElementKeyString("a").WithAttributeName("value"))
+
+	// A bulk attribute that is no collection fails every request of the
+	// resource, and no other resource's.
+	misnamed := Bulk(providerserver.NewProtocol6(bulkProvider{seen: new([]int)})(),
+		map[string]BulkResource{"test_list": {Attributes: []string{"name"}}})
+	validate, err = misnamed.ValidateResourceConfig(ctx, &tfprotov6.ValidateResourceConfigRequest{TypeName: "test_list", Config: good})
+	expectBulkError(t, "validate with a misnamed attribute", err, validate.Diagnostics, nil)
+	if validate != nil && len(validate.Diagnostics) == 1 && !strings.Contains(validate.Diagnostics[0].Detail, "not a map, list or set") {
+		t.Errorf("the error does not say what is wrong: %s", validate.Diagnostics[0].Detail)
+	}
+}
+
+// TestBulkGiveComparesValues: the framework's response keeps a bulk
+// attribute the resource did not write when its value is an empty map,
+// however the length is encoded, and not when it holds anything.
+func TestBulkGiveComparesValues(t *testing.T) {
+	typ := tftypes.Map{ElementType: bulkItemType}
+	var b BulkValues
+	b.types = map[string]tftypes.Type{"items": typ}
+	for i := range b.in {
+		b.in[i], b.taken[i] = map[string][]byte{}, map[string]bool{}
+	}
+	b.out = map[string][]byte{}
+	proposed := []byte{0x81, 0xa1, 'a', 0x81, 0xa5, 'v', 'a', 'l', 'u', 'e', 0xa1, '1'}
+	b.in[BulkProposed]["items"], b.taken[BulkProposed]["items"] = proposed, true
+	items := []byte{0x81, 0xa5, 'i', 't', 'e', 'm', 's'}
+	for name, tt := range map[string]struct {
+		framework []byte
+		want      []byte
+	}{
+		"fixed map":                  {[]byte{0x80}, proposed},
+		"map16":                      {[]byte{0xde, 0, 0}, proposed},
+		"map32":                      {[]byte{0xdf, 0, 0, 0, 0}, proposed},
+		"a map the framework filled": {[]byte{0x81, 0xa1, 'b', 0xc0}, []byte{0x81, 0xa1, 'b', 0xc0}},
+		"null":                       {[]byte{0xc0}, []byte{0xc0}},
+	} {
+		out, err := b.give(&tfprotov6.DynamicValue{MsgPack: append(slices.Clone(items), tt.framework...)}, BulkProposed)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := append(slices.Clone(items), tt.want...); !bytes.Equal(out.MsgPack, want) {
+			t.Errorf("%s: gave % x, want % x", name, out.MsgPack, want)
+		}
+	}
+	if _, err := b.give(&tfprotov6.DynamicValue{MsgPack: []byte{0x81, 0xa1}}, BulkProposed); err == nil {
+		t.Error("a truncated response was given")
+	}
+}
+
+// TestBulkUpgradeRewritesSavedVersions upgrades a test_list saved with
+// schema version 1, whose items' value was named text, to version 2: the
+// resource's Upgrades entry for version 1 renames it, and is not called
+// for a state of the current version. A version with no entry is
+// refused, not read with today's type (which would make every value null).
+func TestBulkUpgradeRewritesSavedVersions(t *testing.T) {
+	ctx := context.Background()
+	var calls []string
+	renameText := func(attribute string, saved json.RawMessage) (json.RawMessage, error) {
+		calls = append(calls, attribute)
+		if attribute != "items" {
+			return saved, nil
+		}
+		var items map[string]map[string]any
+		if err := json.Unmarshal(saved, &items); err != nil {
+			return nil, err
+		}
+		for _, item := range items {
+			item["value"] = item["text"]
+			delete(item, "text")
+		}
+		return json.Marshal(items)
+	}
+	newServer := func(upgrades map[int64]BulkUpgrade) tfprotov6.ProviderServer {
+		return Bulk(providerserver.NewProtocol6(bulkProvider{seen: new([]int), version: 2})(),
+			map[string]BulkResource{"test_list": {Attributes: []string{"items", "echo"}, Upgrades: upgrades}})
+	}
+	upgrade := func(server tfprotov6.ProviderServer, version int64, saved string) *tfprotov6.UpgradeResourceStateResponse {
+		t.Helper()
+		resp, err := server.UpgradeResourceState(ctx, &tfprotov6.UpgradeResourceStateRequest{
+			TypeName: "test_list", Version: version, RawState: &tfprotov6.RawState{JSON: []byte(saved)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	server := newServer(map[int64]BulkUpgrade{1: renameText, 0: BulkUnchanged})
+	want := bulkItems(map[string]string{"a": "1", "b": "2"})
+
+	resp := upgrade(server, 1, `{"name":"x","items":{"a":{"text":"1"},"b":{"text":"2"}},"echo":{"a":"1!"}}`)
+	if len(resp.Diagnostics) > 0 {
+		t.Fatalf("upgrade from version 1: %v", resp.Diagnostics)
+	}
+	if got := attrOf(t, resp.UpgradedState, "items"); !got.Equal(want) {
+		t.Errorf("items upgraded from version 1 = %v, want %v", got, want)
+	}
+	slices.Sort(calls)
+	if !slices.Equal(calls, []string{"echo", "items"}) {
+		t.Errorf("the upgrade was called for %v, want echo and items", calls)
+	}
+
+	calls = nil
+	resp = upgrade(server, 2, `{"name":"x","items":{"a":{"value":"1"},"b":{"value":"2"}},"echo":null}`)
+	if len(resp.Diagnostics) > 0 || len(calls) > 0 {
+		t.Fatalf("a state of the current version: %v, upgrades called for %v", resp.Diagnostics, calls)
+	}
+	if got := attrOf(t, resp.UpgradedState, "items"); !got.Equal(want) {
+		t.Errorf("items of the current version = %v, want %v", got, want)
+	}
+
+	resp = upgrade(newServer(nil), 1, `{"name":"x","items":{"a":{"text":"1"}},"echo":null}`)
+	expectBulkError(t, "upgrade from a version with no entry", nil, resp.Diagnostics, nil)
+	if len(resp.Diagnostics) == 1 && !strings.Contains(resp.Diagnostics[0].Detail, "schema version 1") {
+		t.Errorf("the error does not name the saved version: %s", resp.Diagnostics[0].Detail)
+	}
+
+	failing := func(string, json.RawMessage) (json.RawMessage, error) { return nil, errors.New("no text") }
+	resp = upgrade(newServer(map[int64]BulkUpgrade{1: failing}), 1, `{"name":"x","items":{},"echo":null}`)
+	expectBulkError(t, "a failed upgrade", nil, resp.Diagnostics, nil)
 }

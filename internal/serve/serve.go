@@ -37,7 +37,7 @@ import (
 // providerserver.Serve does with protocol 6, through Server. With debug, it
 // runs in the plugin SDK's managed debug mode. When Terraform is not asked
 // for logs, the SDK's own log lines are not made.
-func Provider(address string, newProvider func() provider.Provider, bulk map[string][]string, debug bool) error {
+func Provider(address string, newProvider func() provider.Provider, bulk map[string]BulkResource, debug bool) error {
 	quietSDKLogsUnlessAsked(os.Environ())
 	var opts []tf6server.ServeOpt
 	if debug {
@@ -47,9 +47,9 @@ func Provider(address string, newProvider func() provider.Provider, bulk map[str
 }
 
 // Server is p served by the framework through ReleaseContexts, with the
-// bulk attributes (resource type → attribute names) kept from the
+// bulk attributes of each resource type kept from the
 // framework by Bulk.
-func Server(p provider.Provider, bulk map[string][]string) tfprotov6.ProviderServer {
+func Server(p provider.Provider, bulk map[string]BulkResource) tfprotov6.ProviderServer {
 	return Bulk(ReleaseContexts(providerserver.NewProtocol6(p)()), bulk)
 }
 

@@ -3,7 +3,9 @@ package serve
 import (
 	"context"
 	"errors"
+	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 	"weak"
@@ -189,6 +191,94 @@ func TestReleaseContextsKeepsExtensions(t *testing.T) {
 	var plain struct{ tfprotov6.ProviderServer }
 	if got := ReleaseContexts(plain); got != tfprotov6.ProviderServer(plain) {
 		t.Errorf("a server without the extensions was wrapped: %T", got)
+	}
+}
+
+// unforwarded lists the methods of wrapped's concrete type that wrapper's
+// lacks, or has with another signature. The framework's server has a
+// method for each request of the protocol (tfprotov6.ProviderServer and
+// each optional interface terraform-plugin-go finds by type assertion:
+// functions, actions, list resources, state stores and whatever comes
+// next); a wrapper that embeds the interfaces it knows of lacks every
+// method of the next one, and terraform-plugin-go would then never offer
+// Terraform those requests.
+func unforwarded(wrapper, wrapped any) []string {
+	have, want := reflect.TypeOf(wrapper), reflect.TypeOf(wrapped)
+	var missing []string
+	for i := range want.NumMethod() {
+		m := want.Method(i)
+		got, ok := have.MethodByName(m.Name)
+		if !ok {
+			missing = append(missing, m.Name)
+			continue
+		}
+		if !sameSignature(got.Type, m.Type) {
+			missing = append(missing, m.Name+" (another signature)")
+		}
+	}
+	return missing
+}
+
+// sameSignature compares two methods' types, receivers aside.
+func sameSignature(a, b reflect.Type) bool {
+	if a.NumIn() != b.NumIn() || a.NumOut() != b.NumOut() || a.IsVariadic() != b.IsVariadic() {
+		return false
+	}
+	for i := 1; i < a.NumIn(); i++ {
+		if a.In(i) != b.In(i) {
+			return false
+		}
+	}
+	for i := range a.NumOut() {
+		if a.Out(i) != b.Out(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// nextServer is the framework's server with a request of a protocol
+// extension the wrappers do not know of.
+type nextServer struct {
+	fullServer
+}
+
+func (nextServer) ValidateWidgetConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return &tfprotov6.ValidateResourceConfigResponse{}, nil
+}
+
+// TestWrappersForwardEveryRequest compares the wrappers' methods with the
+// framework's server's. Should it fail, terraform-plugin-go has a new
+// optional interface that the framework implements: add it to fullServer
+// (and forward its per-resource requests through released, and through
+// bulkServer those of a resource's values), or that kind of request is
+// lost to Terraform.
+func TestWrappersForwardEveryRequest(t *testing.T) {
+	framework := providerserver.NewProtocol6(testProvider{})()
+	bulk := map[string]BulkResource{"test_thing": {Attributes: []string{"name"}}}
+	for name, wrapper := range map[string]tfprotov6.ProviderServer{
+		"ReleaseContexts":       ReleaseContexts(framework),
+		"Bulk":                  Bulk(framework, bulk),
+		"Bulk(ReleaseContexts)": Bulk(ReleaseContexts(framework), bulk),
+	} {
+		if missing := unforwarded(wrapper, framework); len(missing) > 0 {
+			t.Errorf("%s does not forward %v of the framework's server", name, missing)
+		}
+	}
+
+	// The check finds a request of a protocol extension to come.
+	full, ok := framework.(fullServer)
+	if !ok {
+		t.Fatal("the framework's server lacks a known extension")
+	}
+	next := nextServer{full}
+	for name, wrapper := range map[string]tfprotov6.ProviderServer{
+		"ReleaseContexts": ReleaseContexts(next),
+		"Bulk":            Bulk(next, bulk),
+	} {
+		if missing := unforwarded(wrapper, next); !slices.Equal(missing, []string{"ValidateWidgetConfig"}) {
+			t.Errorf("%s of a server with one request more: the check reports %v, want [ValidateWidgetConfig]", name, missing)
+		}
 	}
 }
 
