@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -600,4 +601,73 @@ data "interakt_message_status" "after_event_delivered" {
 	if n := len(srv.TrackedEvents()); n != 1 {
 		t.Errorf("the mock accepted %d events in all, want 1", n)
 	}
+}
+
+// A status token the receiver refuses is named as such: the plan of a
+// template, whose account read takes its rate budget from the receiver,
+// and the apply of an event, whose journal and clock are the receiver's,
+// fail with Status Token Rejected, which names status_token and
+// INTERAKT_STATUS_TOKEN and not the API key; the event is not fired.
+func TestAccStatusTokenRejectedNamesTheStatusToken(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	env := &testEnv{}
+	env.set(envAPIKey, testAPIKey)
+	const wrongToken = "not-the-receivers-token"
+	provider := faultRequiredProviders + fmt.Sprintf(`provider "interakt" {
+  base_url     = %q
+  status_url   = %q
+  status_token = %q
+}
+`, srv.URL(), rcv.url, wrongToken)
+	expectTokenRejected := func(t *testing.T, diags []cliDiagnostic) {
+		t.Helper()
+		var rejected *cliDiagnostic
+		for i, d := range diags {
+			if d.Severity == "error" && d.Summary == "Status Token Rejected" {
+				rejected = &diags[i]
+			}
+		}
+		if rejected == nil || countCLIDiags(diags, "error", "") != 1 {
+			t.Fatalf("want one error, Status Token Rejected, got:\n%s", cliDiagString(diags))
+		}
+		for _, want := range []string{"status_token", envStatusToken} {
+			if !strings.Contains(rejected.Detail, want) {
+				t.Errorf("the detail does not name %s: %s", want, rejected.Detail)
+			}
+		}
+		for _, wrong := range []string{"api_key", envAPIKey, "rejected the credentials", wrongToken} {
+			if strings.Contains(rejected.Detail, wrong) {
+				t.Errorf("the detail holds %q: %s", wrong, rejected.Detail)
+			}
+		}
+	}
+
+	t.Run("template plan", func(t *testing.T) {
+		t.Parallel()
+		cli := newCLITerraform(t, env.seams(), provider+`
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = "Hi {{1}}, your order {{2}} has shipped."
+}
+`)
+		expectTokenRejected(t, cli.plan())
+	})
+	t.Run("event apply", func(t *testing.T) {
+		t.Parallel()
+		cli := newCLITerraform(t, env.seams(), provider+`
+resource "interakt_event" "e" {
+  country_code = "+91"
+  phone_number = "9845000102"
+  event        = "order_placed"
+}
+`)
+		expectTokenRejected(t, cli.jsonDiagnostics("apply", "-auto-approve", "-json", "-input=false", "-no-color"))
+		if n := len(srv.TrackedEvents()); n != 0 {
+			t.Errorf("the mock accepted %d events, want none", n)
+		}
+	})
 }
