@@ -282,7 +282,7 @@ func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		src := newFakeStatusSource(func(int, context.Context) (wire.Status, bool, error) {
-			return wire.Status{}, false, &client.Error{Kind: client.KindUnauthorized, Op: "read message status", StatusCode: http.StatusUnauthorized}
+			return wire.Status{}, false, &client.Error{Kind: client.KindUnauthorized, Op: "read message status", StatusCode: http.StatusUnauthorized, Receiver: true}
 		})
 		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Minute, interval: time.Second}
 		_, err := w.run(t.Context())
