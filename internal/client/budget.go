@@ -132,11 +132,11 @@ func (b *ReceiverBudget) post(ctx context.Context, q wire.BudgetRequest, out any
 		return fmt.Errorf("the status receiver answered HTTP %d: %s", rep.status, apiErr.Message)
 	}
 	if rep.bodyErr != nil {
-		return &Error{Kind: KindUnsent, Op: opBudget, StatusCode: rep.status, Err: rep.bodyErr}
+		return &Error{Receiver: true, Kind: KindUnsent, Op: opBudget, StatusCode: rep.status, Err: rep.bodyErr}
 	}
 	if out != nil {
 		if err := json.Unmarshal(rep.body, out); err != nil {
-			return &Error{Kind: KindUnsent, Op: opBudget, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
+			return &Error{Receiver: true, Kind: KindUnsent, Op: opBudget, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
 		}
 	}
 	return nil

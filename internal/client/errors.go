@@ -71,6 +71,10 @@ type Error struct {
 	RetryAfter time.Duration
 	// Err is the underlying transport or context error, if any.
 	Err error
+	// Receiver marks a request to the status receiver (a status read,
+	// the send journal, the rate budget) rather than Interakt's API: its
+	// 401 refuses the status token, not the API key.
+	Receiver bool
 }
 
 // Error describes the failure, the API's message included verbatim.
@@ -80,19 +84,25 @@ func (e *Error) Error() string {
 		b.WriteString(e.Op)
 		b.WriteString(": ")
 	}
-	switch e.Kind {
-	case KindRejected:
-		b.WriteString("the API rejected the request")
-	case KindUnauthorized:
+	server := "the API"
+	if e.Receiver {
+		server = "the status receiver"
+	}
+	switch {
+	case e.Kind == KindUnauthorized && e.Receiver:
+		b.WriteString("the status receiver rejected the status token")
+	case e.Kind == KindUnauthorized:
 		b.WriteString("the API rejected the credentials")
-	case KindForbidden:
-		b.WriteString("the API refused access")
-	case KindRateLimited:
-		b.WriteString("the API's rate limit was still exceeded after retrying")
-	case KindUnsent:
+	case e.Kind == KindRejected:
+		b.WriteString(server + " rejected the request")
+	case e.Kind == KindForbidden:
+		b.WriteString(server + " refused access")
+	case e.Kind == KindRateLimited:
+		b.WriteString(server + "'s rate limit was still exceeded after retrying")
+	case e.Kind == KindUnsent:
 		b.WriteString("the request was not sent")
 	default:
-		b.WriteString("the outcome is uncertain (the API may have processed the request)")
+		b.WriteString("the outcome is uncertain (" + server + " may have processed the request)")
 	}
 	if e.StatusCode != 0 {
 		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
@@ -116,6 +126,32 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Certain reports whether the API certainly did not act on the request.
 func (e *Error) Certain() bool { return e.Kind.Certain() }
+
+// ReceiverError returns the first *Error of a request to the status
+// receiver in err's chain, however deep: a send stopped because the rate
+// budget at the receiver refused the status token is an API operation's
+// error wrapping the receiver's.
+func ReceiverError(err error) (*Error, bool) {
+	for err != nil {
+		if e, ok := err.(*Error); ok && e.Receiver {
+			return e, true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				if e, ok := ReceiverError(inner); ok {
+					return e, true
+				}
+			}
+			return nil, false
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
 
 // KindOf returns the Kind of the *Error in err's chain. Any other non-nil
 // error counts as KindUncertain, the safe assumption for a send.

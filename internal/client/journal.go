@@ -65,7 +65,7 @@ func (j *JournalClient) Lookup(ctx context.Context, keys []string) ([]wire.Journ
 	}
 	var out wire.JournalEntries
 	if err := json.Unmarshal(rep.body, &out); err != nil {
-		return nil, &Error{Kind: KindUncertain, Op: opJournal, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
+		return nil, &Error{Receiver: true, Kind: KindUncertain, Op: opJournal, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
 	}
 	return out.Entries, nil
 }
@@ -100,7 +100,7 @@ func (j *JournalClient) post(ctx context.Context, method, path string, body []by
 		return nil, j.req.statusError(opJournal, rep)
 	}
 	if rep.bodyErr != nil {
-		return nil, &Error{Kind: KindUncertain, Op: opJournal, StatusCode: rep.status, Err: rep.bodyErr}
+		return nil, &Error{Receiver: true, Kind: KindUncertain, Op: opJournal, StatusCode: rep.status, Err: rep.bodyErr}
 	}
 	return rep, nil
 }

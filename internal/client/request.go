@@ -35,6 +35,9 @@ type requester struct {
 	userAgent     string
 	// secrets are removed from API messages and logged bodies.
 	secrets []string
+	// receiver marks the status receiver's requester: its errors say so
+	// (Error.Receiver).
+	receiver bool
 }
 
 // call describes one logical request.
@@ -71,7 +74,12 @@ type attemptResult struct {
 
 // do runs c until it gets a reply that should not be retried, and returns
 // it; failures without such a reply come back as *Error.
-func (r *requester) do(ctx context.Context, c call) (*reply, error) {
+func (r *requester) do(ctx context.Context, c call) (rep *reply, err error) {
+	defer func() {
+		if e, ok := err.(*Error); ok {
+			e.Receiver = r.receiver
+		}
+	}()
 	var (
 		first429 time.Time // when the first 429 arrived
 		count429 int
@@ -283,7 +291,7 @@ func readBody(body io.ReadCloser, limit int64) ([]byte, error) {
 // statusError maps a response that is not a success to an *Error carrying
 // the API's message verbatim.
 func (r *requester) statusError(op string, rep *reply) *Error {
-	e := &Error{Op: op, StatusCode: rep.status, Message: r.redact(apiMessage(rep.body))}
+	e := &Error{Op: op, StatusCode: rep.status, Message: r.redact(apiMessage(rep.body)), Receiver: r.receiver}
 	switch {
 	case rep.status == http.StatusUnauthorized:
 		e.Kind = KindUnauthorized

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 const (
 	opGetStatus = "read message status"
+	opReadClock = "read the status receiver's clock"
 	// statusRetries is how often a status read is retried on a network
 	// failure or 5xx; reads are safe to repeat.
 	statusRetries = 2
@@ -55,6 +57,7 @@ func newReceiverRequester(baseURL, token string, httpClient *http.Client, logger
 		authorization: "Bearer " + token,
 		userAgent:     DefaultUserAgent,
 		secrets:       []string{token},
+		receiver:      true,
 	}, err
 }
 
@@ -84,10 +87,10 @@ func (s *StatusReader) Get(ctx context.Context, id string) (st wire.Status, foun
 	case rep.status != http.StatusOK:
 		return wire.Status{}, false, s.req.statusError(opGetStatus, rep)
 	case rep.bodyErr != nil:
-		return wire.Status{}, false, &Error{Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: rep.bodyErr}
+		return wire.Status{}, false, &Error{Receiver: true, Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: rep.bodyErr}
 	}
 	if err := json.Unmarshal(rep.body, &st); err != nil {
-		return wire.Status{}, false, &Error{Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status,
+		return wire.Status{}, false, &Error{Receiver: true, Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status,
 			Err: fmt.Errorf("unreadable status: %w", err)}
 	}
 	return st, true, nil
@@ -133,6 +136,38 @@ func (s *StatusReader) Latest(ctx context.Context, q wire.MessageLatest) (st wir
 	return answer.Messages[0], true, nil
 }
 
+// Now reads the receiver's clock, the one it times a message's first
+// webhook by: a time to search from with MessageLatest.SeenSince.
+func (s *StatusReader) Now(ctx context.Context) (time.Time, error) {
+	if s.baseErr != nil {
+		return time.Time{}, s.baseErr
+	}
+	rep, err := s.req.do(ctx, call{
+		op:      opReadClock,
+		method:  http.MethodGet,
+		path:    wire.ReceiverTimePath,
+		maxBody: maxStatusBody,
+		safe:    true,
+	})
+	if err != nil {
+		return time.Time{}, err
+	}
+	switch {
+	case rep.status != http.StatusOK:
+		return time.Time{}, s.req.statusError(opReadClock, rep)
+	case rep.bodyErr != nil:
+		return time.Time{}, &Error{Receiver: true, Kind: KindUncertain, Op: opReadClock, StatusCode: rep.status, Err: rep.bodyErr}
+	}
+	var answer wire.ReceiverTime
+	err = json.Unmarshal(rep.body, &answer)
+	now, parseErr := time.Parse(time.RFC3339Nano, answer.Now)
+	if err != nil || parseErr != nil {
+		return time.Time{}, &Error{Receiver: true, Kind: KindUncertain, Op: opReadClock, StatusCode: rep.status,
+			Err: fmt.Errorf("unreadable time %q", answer.Now)}
+	}
+	return now.UTC(), nil
+}
+
 // post sends a JSON request that reads (safe to repeat) and decodes the
 // answer into out.
 func (s *StatusReader) post(ctx context.Context, path string, in, out any) error {
@@ -158,10 +193,10 @@ func (s *StatusReader) post(ctx context.Context, path string, in, out any) error
 	case rep.status != http.StatusOK:
 		return s.req.statusError(opGetStatus, rep)
 	case rep.bodyErr != nil:
-		return &Error{Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: rep.bodyErr}
+		return &Error{Receiver: true, Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: rep.bodyErr}
 	}
 	if err := json.Unmarshal(rep.body, out); err != nil {
-		return &Error{Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
+		return &Error{Receiver: true, Kind: KindUncertain, Op: opGetStatus, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ const (
 	stopTimeout
 	stopBudget
 	stopCredentials
+	stopStatusToken
 	stopJournal
 )
 
@@ -59,6 +60,8 @@ func (c stopCause) summary() string {
 		return "Campaign stopped: max_sends_per_apply reached"
 	case stopCredentials:
 		return "Campaign stopped: the API refused the credentials"
+	case stopStatusToken:
+		return "Campaign stopped: the status receiver refused the status token"
 	case stopJournal:
 		return "Campaign stopped: the send journal failed"
 	default:
@@ -108,6 +111,10 @@ func (r campaignRun) stopDetail() string {
 	case stopCredentials:
 		return fmt.Sprintf("Sending stopped after the API refused the credentials (%s), since every further send would fail "+
 			"the same way. Check the provider's api_key (or %s). %s", errorText(r.stopErr), envAPIKey, rest)
+	case stopStatusToken:
+		return fmt.Sprintf("Sending stopped after the status receiver at status_url refused the status token (%s), since every "+
+			"further send would fail the same way. Set the provider's status_token (or %s) to one of the tokens the receiver "+
+			"accepts; the API key is not involved. %s", errorText(r.stopErr), envStatusToken, rest)
 	case stopJournal:
 		return fmt.Sprintf("Sending stopped because the send journal could not record a send (%s): a send that is not "+
 			"recorded could be sent twice after a kill, so none is made. Check the status receiver at status_url, or the "+
@@ -261,6 +268,8 @@ func (s campaignSender) sendOne(ctx context.Context, st *runState, job campaignJ
 		case errors.Is(outcome.Err, errJournal):
 			st.halt(stopJournal, outcome.Err)
 			started = false
+		case receiverRefusal(outcome.Err):
+			st.halt(stopStatusToken, outcome.Err)
 		case kind == client.KindUnauthorized || kind == client.KindForbidden:
 			st.halt(stopCredentials, outcome.Err)
 		case kind == client.KindUnsent && ctx.Err() != nil:
@@ -307,6 +316,8 @@ func notSent(job campaignJob, cause stopCause, err error) recipientResult {
 		text = "not sent: " + withoutNotSent(err)
 	case stopCredentials:
 		text = "not sent: sending stopped after the API refused the credentials: " + errorText(err)
+	case stopStatusToken:
+		text = "not sent: sending stopped after the status receiver refused the status token: " + errorText(err)
 	case stopJournal:
 		text = "not sent: sending stopped after the send journal failed: " + withoutNotSent(err)
 	}

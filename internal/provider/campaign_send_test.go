@@ -334,6 +334,28 @@ func TestCampaignSendStopsOnRefusedCredentials(t *testing.T) {
 	}
 }
 
+// TestCampaignSendStopsOnRefusedStatusToken sends no more once the rate
+// budget at the status receiver refuses the status token, and says so:
+// the status token, not the API key.
+func TestCampaignSendStopsOnRefusedStatusToken(t *testing.T) {
+	t.Parallel()
+	budget := &client.Error{Kind: client.KindUnauthorized, Op: "rate budget", StatusCode: 401, Receiver: true}
+	refused := &client.Error{Kind: client.KindUnsent, Op: "send template", Err: fmt.Errorf("the rate budget cannot be reached: %w", budget)}
+	f := newCampaignFakeSender(func(context.Context, wire.Message) sendOutcome {
+		return sendOutcome{Status: sendFailed, Err: refused}
+	})
+	run := testCampaignSender(f.send, 1).run(t.Context(), campaignJobs(5))
+	if f.totalCalls() != 1 || run.stop != stopStatusToken || run.notStarted != 4 {
+		t.Errorf("%d sends, stop %v, %d not started; want 1, status token, 4", f.totalCalls(), run.stop, run.notStarted)
+	}
+	if r := run.results["r004"]; r.Status != sendFailed || !strings.Contains(r.Error, "the status receiver refused the status token") {
+		t.Errorf("r004 = %+v", r)
+	}
+	if d := run.stopDetail(); !strings.Contains(d, "status_token") || !strings.Contains(d, envStatusToken) || strings.Contains(d, "api_key") {
+		t.Errorf("stop detail = %q", d)
+	}
+}
+
 // campaignLogBuffer is a bytes.Buffer safe for the logger's concurrent writes.
 type campaignLogBuffer struct {
 	mu  sync.Mutex

@@ -65,6 +65,9 @@ func importNotSupported(typeName, why string) diag.Diagnostic {
 // error that quotes the API's text verbatim and says what to do. Nothing
 // was sent, so applying again is safe.
 func sendRefused(o sendOutcome) diag.Diagnostic {
+	if d, ok := receiverRefused(o.Err, "Nothing was sent."); ok {
+		return d
+	}
 	if errors.Is(o.Err, errBudgetSpent) {
 		return diag.NewErrorDiagnostic("Send Limit Reached",
 			fmt.Sprintf("Nothing was sent: this apply already made as many sends as the provider's max_sends_per_apply allows (%s). "+
@@ -144,23 +147,56 @@ func statusReadFailed(id string, err error) diag.Diagnostic {
 		return diag.NewErrorDiagnostic("Status Read Stopped",
 			fmt.Sprintf("Reading the status of message %s stopped before it finished (the last status seen was %q).", id, canceled.last.Status))
 	}
-	switch client.KindOf(err) {
-	case client.KindUnauthorized:
-		return diag.NewErrorDiagnostic("Status Token Rejected",
-			"The status receiver answered 401: the status token is wrong or missing. Set the provider's status_token (or "+
-				envStatusToken+") to one of the tokens the receiver accepts (its --status-token or "+envStatusToken+").")
-	case client.KindForbidden:
-		return diag.NewErrorDiagnostic("Status Read Refused",
-			"The status receiver answered 403 to the status token. Check that status_url points at an interakt-receiver and that "+
-				"the token is one it accepts. "+err.Error())
+	if d, ok := receiverRefused(err, ""); ok {
+		return d
 	}
 	return diag.NewErrorDiagnostic("Cannot Read Message Status",
 		fmt.Sprintf("Reading the status of message %s failed: %s. Check the provider's status_url and status_token (env %s, %s).",
 			id, err, envStatusURL, envStatusToken))
 }
 
+// receiverRefused is the error of a request that the status receiver
+// refused (401 or 403), however deep in err: a send whose rate budget
+// is kept at the receiver fails with the receiver's 401 inside the API
+// operation's error, and the fix is the status token, never the API key.
+// outcome says what did not happen ("Nothing was sent."); ok is false
+// when err holds no refusal of the receiver's.
+func receiverRefused(err error, outcome string) (d diag.Diagnostic, ok bool) {
+	e, ok := client.ReceiverError(err)
+	if !ok {
+		return nil, false
+	}
+	tail := ""
+	if outcome != "" {
+		tail = " " + outcome
+	}
+	switch e.Kind {
+	case client.KindUnauthorized:
+		return diag.NewErrorDiagnostic("Status Token Rejected",
+			fmt.Sprintf("The status receiver at status_url answered 401 to %s: the status token is wrong or missing. Set the "+
+				"provider's status_token (or %s) to one of the tokens the receiver accepts (its --status-token or %s); "+
+				"the API key is not involved.%s", e.Op, envStatusToken, envStatusToken, tail)), true
+	case client.KindForbidden:
+		return diag.NewErrorDiagnostic("Status Receiver Refused Access",
+			fmt.Sprintf("The status receiver at status_url answered 403 to %s. Check that status_url points at an "+
+				"interakt-receiver and that status_token (or %s) is one it accepts.%s", e.Op, envStatusToken, tail)), true
+	}
+	return nil, false
+}
+
+// receiverRefusal reports whether err holds the status receiver's 401 or
+// 403.
+func receiverRefusal(err error) bool {
+	_, refused := receiverRefused(err, "")
+	return refused
+}
+
 // journalUnavailable is the error of a journal that cannot be read.
 func journalUnavailable(err error) diag.Diagnostic {
+	if d, ok := receiverRefused(err, "Nothing was sent: without the send journal the provider cannot tell whether a stopped "+
+		"apply already sent it."); ok {
+		return d
+	}
 	return diag.NewErrorDiagnostic("Send Journal Unavailable",
 		fmt.Sprintf("The send journal could not be read: %s.\n\nNothing was sent: without the journal the provider cannot tell "+
 			"whether a stopped apply already sent these messages. Make the journal readable (the status receiver at status_url, "+

@@ -34,7 +34,8 @@ const (
 //	<!-- shell-test: skip REASON -->       the shell block is not run, for REASON
 //	<!-- shell-test: background ADDR... --> the block starts a server in the
 //	                                        foreground: it runs with its last
-//	                                        command in the background, and the
+//	                                        command in the background (unless
+//	                                        it ends with & already), and the
 //	                                        next block waits until every ADDR
 //	                                        accepts connections
 //	<!-- shell-test: repository -->         the block runs at the repository's
@@ -200,7 +201,12 @@ func docsScript(root string, setup, blocks []docsBlock, ports map[string]string)
 		case "repository":
 			fmt.Fprintf(&b, "cd %q\n%scd \"$work\"\n", root, script)
 		case "background":
-			fmt.Fprintf(&b, "%s &\n", strings.TrimRight(script, "\n"))
+			// A block may put its servers in the background itself.
+			script = strings.TrimRight(script, "\n")
+			if !strings.HasSuffix(script, "&") {
+				script += " &"
+			}
+			fmt.Fprintf(&b, "%s\n", script)
 		default:
 			b.WriteString(script)
 		}

@@ -178,6 +178,9 @@ func (d *providerData) trackEvent(ctx context.Context, e wire.TrackEvent) sendOu
 // eventRefused is the error of an event Interakt certainly did not act on:
 // nothing was fired, and applying again is safe.
 func eventRefused(eventName string, o sendOutcome) diag.Diagnostic {
+	if d, ok := receiverRefused(o.Err, fmt.Sprintf("Event %q was not fired.", eventName)); ok {
+		return d
+	}
 	if errors.Is(o.Err, errBudgetSpent) || errors.Is(o.Err, errJournal) {
 		d := sendRefused(o)
 		return diag.NewErrorDiagnostic(d.Summary(), fmt.Sprintf("Event %q was not fired. %s", eventName, d.Detail()))

@@ -40,7 +40,10 @@ type eventModel struct {
 	eventInputsModel
 	Triggers types.Map    `tfsdk:"triggers"`
 	FiredAt  types.String `tfsdk:"fired_at"`
-	Status   types.String `tfsdk:"status"`
+	// ReceiverTime is the status receiver's clock just before the event
+	// was fired (see message_status_latest.go).
+	ReceiverTime types.String `tfsdk:"receiver_time"`
+	Status       types.String `tfsdk:"status"`
 	// AttemptID names the event's entry in the send journal.
 	AttemptID types.String `tfsdk:"attempt_id"`
 }
@@ -87,6 +90,16 @@ func (r *eventResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"fired_at": schema.StringAttribute{
 				MarkdownDescription: "When Interakt accepted the event (or it was built, for a dry run), in RFC 3339 UTC: the `since` " +
 					"of a check that looks for the message an ongoing campaign sent for it.",
+				Computed:      true,
+				PlanModifiers: kept,
+			},
+			"receiver_time": schema.StringAttribute{
+				MarkdownDescription: "The status receiver's clock just before the event was fired, in RFC 3339 UTC, read from the " +
+					"receiver at the provider's `status_url`: the `receiver_since` of a check that looks for the message an ongoing " +
+					"campaign sent for the event. The receiver times each message by when its first webhook arrived, on the same " +
+					"clock, so such a check finds only messages that came after the event, with no allowance for clocks. Null " +
+					"without `status_url`, in a dry run, and for an event taken from the send journal of a stopped apply (its " +
+					"time before firing was not recorded); use `since = fired_at` then.",
 				Computed:      true,
 				PlanModifiers: kept,
 			},
@@ -208,7 +221,17 @@ func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, 
 			fmt.Sprintf("The event could not be encoded as JSON: %s. Nothing was fired.", err))
 		return
 	}
+	var receiverTime string
 	outcome, attempt, adoptedAt, err := r.data.once(ctx, key, func(ctx context.Context) sendOutcome {
+		if r.data.status != nil && !r.data.dryRun {
+			// Read just before firing: every message the event causes
+			// reaches the receiver after this time, by its own clock.
+			now, err := r.data.status.Now(ctx)
+			if err != nil {
+				return sendOutcome{Status: sendFailed, Err: err}
+			}
+			receiverTime = now.Format(time.RFC3339Nano)
+		}
 		tflog.Debug(ctx, "firing test event", map[string]any{"event": e.Event})
 		return r.data.trackEvent(ctx, e)
 	})
@@ -238,6 +261,7 @@ func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	plan.Status = types.StringValue(eventStatus(outcome.Status))
+	plan.ReceiverTime = nullIfEmpty(receiverTime)
 	plan.FiredAt = types.StringValue(time.Now().UTC().Format(time.RFC3339))
 	if adoptedAt != "" {
 		plan.FiredAt = types.StringValue(adoptedAt)
@@ -273,6 +297,7 @@ func (r *eventResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	plan.ID, plan.FiredAt, plan.Status, plan.AttemptID = state.ID, state.FiredAt, state.Status, state.AttemptID
+	plan.ReceiverTime = state.ReceiverTime
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
 

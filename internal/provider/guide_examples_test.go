@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -259,5 +260,76 @@ func TestAccGuideOngoingCampaigns(t *testing.T) {
 	apply("-var", "release=43")
 	if n := len(srv.TrackedEvents()); n != 2 {
 		t.Errorf("a new release fired %d events in all, want 2", n)
+	}
+}
+
+// guidePhone is the QA user's number in the ongoing-campaigns guide.
+const guidePhone = "9845012345"
+
+// TestAccGuideOngoingCampaignsRefusedWebhooks applies the ongoing-campaigns
+// guide's example when the receiver refuses the campaign's webhooks (the
+// mock signs them with another secret), after an earlier test send of the
+// same template to the QA user was delivered and read: the check fails
+// (No Message Found in Time), and does not pass on the earlier message.
+func TestAccGuideOngoingCampaignsRefusedWebhooks(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	earlierMock := newWebhookMock(t, rcv)
+	earlier := sendThroughMock(t, earlierMock, guidePhone, "")
+	if err := earlierMock.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := rcv.server.Store().Message(t.Context(), earlier); err != nil || st.Status.String() != "read" {
+		t.Fatalf("the earlier test send at the receiver: %+v, %v; want read", st, err)
+	}
+	srv := newTestMock(t, mock.Options{
+		WebhookURL:      rcv.url + receiver.DefaultWebhookPath,
+		WebhookSecret:   "not-the-receivers-secret",
+		WebhookDelays:   &mock.Delays{Sent: 0, Delivered: 20 * time.Millisecond, Read: 40 * time.Millisecond},
+		WebhookAttempts: 1,
+		OngoingCampaigns: []mock.OngoingCampaign{
+			{Event: "order_placed", Template: "order_shipped", BodyTraits: []string{"name", "order_id"}},
+		},
+	})
+	env := &testEnv{}
+	env.set(envAPIKey, testAPIKey)
+	env.set(envBaseURL, srv.URL())
+	env.set(envStatusURL, rcv.url)
+	env.set(envStatusToken, testStatusToken)
+	config := exampleConfig(t, "guides/ongoing-campaigns")
+	const guideTimeout = `timeout  = "2m"`
+	if !strings.Contains(config, guideTimeout) {
+		t.Fatalf("the guide's check has no %s to shorten", guideTimeout)
+	}
+	cli := newCLITerraform(t, env.seams(), strings.Replace(config, guideTimeout, `timeout  = "3s"`, 1))
+	out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatalf("terraform apply: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Warning: No Message Found in Time") {
+		t.Errorf("the guide's check did not fail with No Message Found in Time:\n%s", out)
+	}
+	if err := srv.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := srv.CampaignMessages()
+	if len(msgs) != 1 {
+		t.Fatalf("the ongoing campaign sent %d messages, want 1", len(msgs))
+	}
+	refused := 0
+	for _, d := range srv.WebhookDeliveries() {
+		if d.MessageID == msgs[0].ID && !d.Delivered && len(d.Attempts) == 1 && d.Attempts[0].Status == http.StatusUnauthorized {
+			refused++
+		}
+	}
+	if refused != 3 {
+		t.Errorf("the receiver refused %d of the campaign message's 3 webhooks with 401, want all", refused)
+	}
+	state, err := cli.run("show", "-json", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(state, earlier) {
+		t.Errorf("the state holds the earlier test send %s: the check found it", earlier)
 	}
 }

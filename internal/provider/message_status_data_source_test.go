@@ -282,7 +282,7 @@ func TestStatusWaitStopsOnRefusedToken(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		src := newFakeStatusSource(func(int, context.Context) (wire.Status, bool, error) {
-			return wire.Status{}, false, &client.Error{Kind: client.KindUnauthorized, Op: "read message status", StatusCode: http.StatusUnauthorized}
+			return wire.Status{}, false, &client.Error{Kind: client.KindUnauthorized, Op: "read message status", StatusCode: http.StatusUnauthorized, Receiver: true}
 		})
 		w := statusPoller{source: src, id: "m1", waitFor: wire.StatusRead, timeout: time.Minute, interval: time.Second}
 		_, err := w.run(t.Context())
@@ -451,6 +451,16 @@ func TestMessageStatusValidateConfig(t *testing.T) {
 			[]wantDiag{errAt("Invalid Attribute Combination", "id"), errAt("Invalid Attribute Combination", "latest")}},
 		{"since not RFC 3339", map[string]any{"latest": validLatest(func(l map[string]any) { l["since"] = "2026-03-01 10:00" })},
 			[]wantDiag{errAt("Invalid Time", "latest.since")}},
+		{"receiver_since alone", map[string]any{"latest": validLatest(func(l map[string]any) {
+			l["since"], l["receiver_since"] = nil, "2026-03-01T10:00:00.123456789Z"
+		})}, nil},
+		{"unknown receiver_since", map[string]any{"latest": validLatest(func(l map[string]any) { l["since"], l["receiver_since"] = nil, Unknown })}, nil},
+		{"since and receiver_since", map[string]any{"latest": validLatest(func(l map[string]any) { l["receiver_since"] = "2026-03-01T10:00:00Z" })},
+			[]wantDiag{errAt("Two Times to Search From", "latest.receiver_since")}},
+		{"neither since nor receiver_since", map[string]any{"latest": validLatest(func(l map[string]any) { l["since"] = nil })},
+			[]wantDiag{errAt("No Time to Search From", "latest.receiver_since")}},
+		{"receiver_since not RFC 3339", map[string]any{"latest": validLatest(func(l map[string]any) { l["since"], l["receiver_since"] = nil, "10:00" })},
+			[]wantDiag{errAt("Invalid Time", "latest.receiver_since")}},
 		{"phone invalid for its country", map[string]any{"latest": validLatest(func(l map[string]any) { l["phone_number"] = "98123" })},
 			[]wantDiag{errAt("Invalid Phone Number", "latest.phone_number")}},
 		{"empty template", map[string]any{"latest": validLatest(func(l map[string]any) { l["template"] = "" })},

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -495,4 +496,178 @@ func compareTimes(s *terraform.State, want map[string]time.Time) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// latestAfterEventConfig fires an order_placed event for phone, which no
+// ongoing campaign answers, and reads the latest order_shipped message to
+// phone after it: by_fired_at with since = fired_at, after_event with
+// receiver_since = receiver_time, read once. extra is added at the end.
+func latestAfterEventConfig(srv *mock.Server, rcv *testReceiver, phone, extra string) string {
+	return fmt.Sprintf(`provider "interakt" {
+  base_url   = %[1]q
+  status_url = %[2]q
+}
+
+resource "interakt_event" "e" {
+  country_code = "+91"
+  phone_number = %[3]q
+  event        = "order_placed"
+  triggers     = { release = "1" }
+}
+
+data "interakt_message_status" "by_fired_at" {
+  latest = {
+    country_code = "+91"
+    phone_number = %[3]q
+    template     = "order_shipped"
+    since        = interakt_event.e.fired_at
+  }
+}
+
+data "interakt_message_status" "after_event" {
+  latest = {
+    country_code   = "+91"
+    phone_number   = %[3]q
+    template       = "order_shipped"
+    receiver_since = interakt_event.e.receiver_time
+  }
+}
+%[4]s`, srv.URL(), rcv.url, phone, extra)
+}
+
+// A check by latest after an event passed by accident: a test send of the
+// same template to the same number, delivered and read before the event,
+// was within the 2 minutes that since allows for clocks, so the check
+// found it. With receiver_since = the event's receiver_time it is never
+// found: the read is pending with a null id, and a wait for delivered ends
+// with No Message Found in Time. since still finds it, as documented.
+func TestAccMessageStatus_latestFindsOnlyWhatCameAfterTheEvent(t *testing.T) {
+	t.Parallel()
+	const phone = "9845000101"
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv) // no ongoing campaign: the event sets nothing off
+	earlier := sendThroughMock(t, srv, phone, "")
+	if err := srv.WaitWebhooks(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := rcv.server.Store().Message(t.Context(), earlier); err != nil || st.Status.String() != wire.StatusRead {
+		t.Fatalf("the earlier test send at the receiver: %+v, %v; want read", st, err)
+	}
+
+	waitForDelivered := `
+data "interakt_message_status" "after_event_delivered" {
+  latest = {
+    country_code   = "+91"
+    phone_number   = "` + phone + `"
+    template       = "order_shipped"
+    receiver_since = interakt_event.e.receiver_time
+  }
+  wait_for = "delivered"
+  timeout  = "2s"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
+		Steps: []resource.TestStep{
+			{
+				Config: latestAfterEventConfig(srv, rcv, phone, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("interakt_event.e", tfjsonpath.New("receiver_time"), rfc3339Check()),
+					// The false pass, still what since does.
+					statecheck.ExpectKnownValue("data.interakt_message_status.by_fired_at", tfjsonpath.New("id"), knownvalue.StringExact(earlier)),
+					statecheck.ExpectKnownValue("data.interakt_message_status.by_fired_at", tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusRead)),
+					// Gone with receiver_since.
+					statecheck.ExpectKnownValue("data.interakt_message_status.after_event", tfjsonpath.New("id"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.interakt_message_status.after_event", tfjsonpath.New("status"), knownvalue.StringExact(wire.StatusPending)),
+					statecheck.ExpectKnownValue("data.interakt_message_status.after_event", tfjsonpath.New("delivered_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("data.interakt_message_status.after_event", tfjsonpath.New("read_at"), knownvalue.Null()),
+				},
+				Check: func(*terraform.State) error {
+					if n := len(srv.TrackedEvents()); n != 1 {
+						return fmt.Errorf("the mock accepted %d events, want 1", n)
+					}
+					if n := srv.SentCount(); n != 1 {
+						return fmt.Errorf("the mock sent %d messages, want only the earlier test send", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config:      latestAfterEventConfig(srv, rcv, phone, waitForDelivered),
+				ExpectError: regexp.MustCompile(`No Message Found in Time`),
+			},
+		},
+	})
+	if n := len(srv.TrackedEvents()); n != 1 {
+		t.Errorf("the mock accepted %d events in all, want 1", n)
+	}
+}
+
+// A status token the receiver refuses is named as such: the plan of a
+// template, whose account read takes its rate budget from the receiver,
+// and the apply of an event, whose journal and clock are the receiver's,
+// fail with Status Token Rejected, which names status_token and
+// INTERAKT_STATUS_TOKEN and not the API key; the event is not fired.
+func TestAccStatusTokenRejectedNamesTheStatusToken(t *testing.T) {
+	t.Parallel()
+	rcv := startTestReceiver(t)
+	srv := newWebhookMock(t, rcv)
+	env := &testEnv{}
+	env.set(envAPIKey, testAPIKey)
+	const wrongToken = "not-the-receivers-token"
+	provider := faultRequiredProviders + fmt.Sprintf(`provider "interakt" {
+  base_url     = %q
+  status_url   = %q
+  status_token = %q
+}
+`, srv.URL(), rcv.url, wrongToken)
+	expectTokenRejected := func(t *testing.T, diags []cliDiagnostic) {
+		t.Helper()
+		var rejected *cliDiagnostic
+		for i, d := range diags {
+			if d.Severity == "error" && d.Summary == "Status Token Rejected" {
+				rejected = &diags[i]
+			}
+		}
+		if rejected == nil || countCLIDiags(diags, "error", "") != 1 {
+			t.Fatalf("want one error, Status Token Rejected, got:\n%s", cliDiagString(diags))
+		}
+		for _, want := range []string{"status_token", envStatusToken} {
+			if !strings.Contains(rejected.Detail, want) {
+				t.Errorf("the detail does not name %s: %s", want, rejected.Detail)
+			}
+		}
+		for _, wrong := range []string{"api_key", envAPIKey, "rejected the credentials", wrongToken} {
+			if strings.Contains(rejected.Detail, wrong) {
+				t.Errorf("the detail holds %q: %s", wrong, rejected.Detail)
+			}
+		}
+	}
+
+	t.Run("template plan", func(t *testing.T) {
+		t.Parallel()
+		cli := newCLITerraform(t, env.seams(), provider+`
+resource "interakt_template" "order_shipped" {
+  name          = "order_shipped"
+  language_code = "en"
+  category      = "UTILITY"
+  body          = "Hi {{1}}, your order {{2}} has shipped."
+}
+`)
+		expectTokenRejected(t, cli.plan())
+	})
+	t.Run("event apply", func(t *testing.T) {
+		t.Parallel()
+		cli := newCLITerraform(t, env.seams(), provider+`
+resource "interakt_event" "e" {
+  country_code = "+91"
+  phone_number = "9845000102"
+  event        = "order_placed"
+}
+`)
+		expectTokenRejected(t, cli.jsonDiagnostics("apply", "-auto-approve", "-json", "-input=false", "-no-color"))
+		if n := len(srv.TrackedEvents()); n != 0 {
+			t.Errorf("the mock accepted %d events, want none", n)
+		}
+	})
 }

@@ -29,6 +29,10 @@ func (r *templateResource) accountTemplate(ctx context.Context, name, language s
 	ctx = maskSecrets(ctx, r.data.secrets)
 	found, ok, err := r.data.api.FindTemplate(ctx, name, language)
 	if err != nil {
+		if d, ok := receiverRefused(err, "The account's templates could not be read; nothing was submitted or sent."); ok {
+			diags.Append(d)
+			return nil, diags
+		}
 		diags.AddError("Cannot Read the Account's Templates",
 			fmt.Sprintf("Listing the account's templates to compare %q (%s) failed: %s Nothing was submitted or sent. "+
 				"Retry; to plan without the account, unset the API key or run terraform plan -refresh=false.", name, language, err))

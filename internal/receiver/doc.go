@@ -17,9 +17,11 @@
 //     without a valid token. With the same token: POST /v1/messages/lookup
 //     (many ids), POST /v1/messages/search (by recipient, template and
 //     time, to settle uncertain sends), POST /v1/messages/latest (the
-//     latest message to a recipient with a template since a time, for
-//     interakt_message_status's latest), and the provider's send journal
-//     under /v1/journal/ (see the wire package).
+//     latest message to a recipient with a template since a time, by the
+//     send time or by when the receiver first saw it, for
+//     interakt_message_status's latest), GET /v1/time (the receiver's
+//     clock, read by interakt_event before firing), and the provider's
+//     send journal under /v1/journal/ (see the wire package).
 //   - GET /healthz: 200 when the database answers, else 503.
 //   - GET /metrics: Prometheus metrics (interakt_receiver_*), on a
 //     registry of the server's own.

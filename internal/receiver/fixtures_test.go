@@ -4,7 +4,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -182,6 +185,72 @@ func TestCampaignMessageFoundByLatest(t *testing.T) {
 		unauthorized := client.NewStatusReader(r.http.URL, "wrong-token", r.client, nil)
 		if _, _, err := unauthorized.Latest(t.Context(), wire.MessageLatest{Phone: "919812345678", TemplateName: "order_shipped", Since: "2026-02-03T10:00:00Z"}); err == nil {
 			t.Error("the latest search answered without the status token")
+		}
+	})
+}
+
+// GET /v1/time answers the receiver's clock, and a latest search by
+// seen_since reads the receiver's first-seen time on that clock: a message
+// whose webhook came before the time read is never found, whatever send
+// time Interakt gave it, and one whose webhook came after is, even with
+// an earlier send time. That is how a check finds only the messages that
+// came after an event.
+func TestLatestBySeenSinceOnTheReceiversClock(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		var clock atomic.Int64
+		at := func(seconds int) time.Time { return time.Date(2026, 6, 1, 9, 0, seconds, 0, time.UTC) }
+		clock.Store(at(0).UnixNano())
+		r := startReceiver(t, Config{DB: dsn, Now: func() time.Time { return time.Unix(0, clock.Load()) }})
+		reader := client.NewStatusReader(r.http.URL, testToken, r.client, nil)
+
+		// A campaign message seen at 0 s, which Interakt timed long after
+		// (its clock or ours off).
+		if code := r.post(t, testSecret, fixture(t, "message_campaign_delivered.json")); code != http.StatusOK {
+			t.Fatalf("campaign webhook: %d", code)
+		}
+		clock.Store(at(5).UnixNano())
+		now, err := reader.Now(t.Context())
+		if err != nil || !now.Equal(at(5)) {
+			t.Fatalf("receiver time = %v, %v; want %v", now, err, at(5))
+		}
+		latest := func(q wire.MessageLatest) string {
+			t.Helper()
+			q.Phone, q.TemplateName = "919812345678", "order_shipped"
+			st, found, err := reader.Latest(t.Context(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !found {
+				return ""
+			}
+			return st.ID
+		}
+		seenSince := now.Format(time.RFC3339Nano)
+		if got := latest(wire.MessageLatest{SeenSince: seenSince}); got != "" {
+			t.Errorf("seen since %s found %q, first seen before it", seenSince, got)
+		}
+		if got := latest(wire.MessageLatest{Since: "2026-02-03T11:00:00Z"}); got == "" {
+			t.Error("since by the send time did not find the campaign message")
+		}
+
+		// The API message, seen at 10 s, though timed before the other.
+		clock.Store(at(10).UnixNano())
+		if code := r.post(t, testSecret, fixture(t, "message_api_delivered.json")); code != http.StatusOK {
+			t.Fatalf("API webhook: %d", code)
+		}
+		if got := latest(wire.MessageLatest{SeenSince: seenSince}); got != fixtureMessage {
+			t.Errorf("seen since %s found %q, want %s", seenSince, got, fixtureMessage)
+		}
+		if _, _, err := reader.Latest(t.Context(), wire.MessageLatest{Phone: "919812345678", TemplateName: "order_shipped",
+			Since: seenSince, SeenSince: seenSince}); err == nil {
+			t.Error("a search with both since and seen_since was accepted")
+		}
+
+		unauthorized := client.NewStatusReader(r.http.URL, "wrong-token", r.client, nil)
+		_, err = unauthorized.Now(t.Context())
+		e, ok := client.ReceiverError(err)
+		if !ok || e.Kind != client.KindUnauthorized || !strings.Contains(err.Error(), "the status receiver rejected the status token") {
+			t.Errorf("time with a wrong token: %v", err)
 		}
 	})
 }

@@ -41,20 +41,27 @@ var latestUntil = time.Date(9999, time.December, 31, 0, 0, 0, 0, time.UTC)
 
 // handleLatest finds the latest message sent to a phone with a template
 // since a time, whoever sent it: what a check that an ongoing campaign
-// still messages a test user asks.
+// still messages a test user asks. seen_since reads the time on the
+// receiver's clock (first seen), since on the send's.
 func (s *Server) handleLatest(w http.ResponseWriter, r *http.Request) {
 	var q wire.MessageLatest
 	if !readJSON(w, r, &q) {
 		return
 	}
-	since, err := time.Parse(time.RFC3339Nano, q.Since)
+	from, firstSeen := q.Since, false
+	if q.SeenSince != "" {
+		from, firstSeen = q.SeenSince, true
+	}
+	since, err := time.Parse(time.RFC3339Nano, from)
 	phone := digitsOnly(q.Phone)
-	if err != nil || phone == "" || strings.TrimSpace(q.TemplateName) == "" {
-		writeJSON(w, http.StatusBadRequest, webhookAnswer{Error: "phone, template_name and since (RFC 3339) are required"})
+	if err != nil || (q.Since != "" && q.SeenSince != "") || phone == "" || strings.TrimSpace(q.TemplateName) == "" {
+		writeJSON(w, http.StatusBadRequest, webhookAnswer{
+			Error: "phone, template_name and exactly one of since and seen_since (RFC 3339) are required"})
 		return
 	}
 	ms, err := s.store.FindMessages(r.Context(), store.MessageQuery{
 		Phone: phone, TemplateName: q.TemplateName, TemplateLanguage: q.TemplateLanguage, From: since, To: latestUntil,
+		FirstSeen: firstSeen,
 	}, 1)
 	if err != nil {
 		s.logger.Error("latest message search failed", "error", err)
@@ -100,4 +107,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		out.Messages = append(out.Messages, st)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// handleTime answers the receiver's clock, the one first_seen times are
+// read from: the provider asks it just before firing an event, so that a
+// later search by seen_since finds only the messages that came after.
+func (s *Server) handleTime(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, wire.ReceiverTime{Now: s.cfg.Now().UTC().Format(time.RFC3339Nano)})
 }

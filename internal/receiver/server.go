@@ -64,8 +64,8 @@ type Config struct {
 }
 
 // Server is a status receiver. Its Handler serves the webhook endpoint,
-// GET /v1/messages/{id}, the provider's journal and rate budget
-// endpoints, /healthz and /metrics.
+// GET /v1/messages/{id}, the searches, GET /v1/time, the provider's
+// journal and rate budget endpoints, /healthz and /metrics.
 type Server struct {
 	cfg       Config
 	store     store.Store
@@ -165,7 +165,7 @@ func checkWebhookPath(p string) error {
 		return fmt.Errorf("webhook path %q must start with /", p)
 	case strings.ContainsAny(p, "{} \t\r\n?#"):
 		return fmt.Errorf("webhook path %q must not contain braces, blanks, ? or #", p)
-	case p == "/healthz" || p == "/metrics" || strings.HasPrefix(p, wire.StatusPathPrefix) || strings.HasPrefix(p, "/v1/journal/") ||
+	case p == "/healthz" || p == "/metrics" || p == wire.ReceiverTimePath || strings.HasPrefix(p, wire.StatusPathPrefix) || strings.HasPrefix(p, "/v1/journal/") ||
 		strings.HasPrefix(p, wire.BudgetPathPrefix) || p == "/":
 		return fmt.Errorf("webhook path %q collides with another endpoint", p)
 	}
@@ -214,6 +214,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+wire.MessagesLookupPath, s.authorized(s.handleLookup))
 	mux.HandleFunc("POST "+wire.MessagesSearchPath, s.authorized(s.handleSearch))
 	mux.HandleFunc("POST "+wire.MessagesLatestPath, s.authorized(s.handleLatest))
+	mux.HandleFunc("GET "+wire.ReceiverTimePath, s.authorized(s.handleTime))
 	mux.HandleFunc("PUT "+wire.JournalEntryPathPrefix+"{attempt}", s.authorized(s.handleJournalPut))
 	mux.HandleFunc("POST "+wire.JournalLookupPath, s.authorized(s.handleJournalLookup))
 	mux.HandleFunc("POST "+wire.JournalRemovePath, s.authorized(s.handleJournalRemove))

@@ -11,6 +11,9 @@ const (
 	// MessagesLatestPath: POST MessageLatest, answered with MessagesFound
 	// holding the latest matching message, or none.
 	MessagesLatestPath = "/v1/messages/latest"
+	// ReceiverTimePath: GET, answered with ReceiverTime: the receiver's
+	// clock, the one its first_seen times are read from.
+	ReceiverTimePath = "/v1/time"
 )
 
 // MaxLookupIDs bounds the ids of one MessagesLookup.
@@ -35,15 +38,24 @@ type MessageSearch struct {
 }
 
 // MessageLatest asks for the latest message sent to Phone (digits with
-// the country code) with a template since Since (RFC 3339), by its send
-// time as Interakt reports it, else when the receiver first saw it. It
-// finds messages the provider did not send, such as an ongoing campaign's.
-// An empty TemplateLanguage matches any.
+// the country code) with a template, whoever sent it, such as an ongoing
+// campaign's. Exactly one of the times (RFC 3339) is given: Since, by the
+// message's send time as Interakt reports it, else when the receiver first
+// saw it; or SeenSince, by when the receiver first saw the message, on the
+// receiver's own clock (a ReceiverTime), which no other clock's skew can
+// blur. An empty TemplateLanguage matches any.
 type MessageLatest struct {
 	Phone            string `json:"phone"`
 	TemplateName     string `json:"template_name"`
 	TemplateLanguage string `json:"template_language,omitempty"`
-	Since            string `json:"since"`
+	Since            string `json:"since,omitempty"`
+	SeenSince        string `json:"seen_since,omitempty"`
+}
+
+// ReceiverTime answers GET ReceiverTimePath.
+type ReceiverTime struct {
+	// Now is the receiver's clock, RFC 3339 UTC with nanoseconds.
+	Now string `json:"now"`
 }
 
 // MessagesFound answers a lookup or a search; a message the receiver has

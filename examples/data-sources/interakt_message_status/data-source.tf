@@ -58,8 +58,10 @@ check "smoke_delivered" {
 
 # latest finds a message by recipient, template and time instead of by id:
 # a message Terraform did not send, such as the one an ongoing campaign
-# sends after a tracked event (since = interakt_event.<name>.fired_at).
-# Here it finds the smoke message above.
+# sends after a tracked event (receiver_since =
+# interakt_event.<name>.receiver_time, which counts only messages that
+# reached the status receiver after the event). Here it finds the smoke
+# message above, from its send time, with since.
 check "latest_delivered" {
   data "interakt_message_status" "latest" {
     latest = {

@@ -17,11 +17,12 @@ variable "release" {
   default     = "42"
 }
 
-# The QA user the ongoing campaign messages, kept as code.
+# The QA user the ongoing campaign messages, kept as code. Its number is
+# this test's alone: no other example, test send or campaign messages it.
 resource "interakt_user" "qa" {
   user_id      = "qa-asha"
   country_code = "+91"
-  phone_number = "9999999999"
+  phone_number = "9845012345"
   traits = {
     name = "Asha"
     plan = "gold"
@@ -44,16 +45,19 @@ resource "interakt_event" "order_placed" {
   triggers = { release = var.release }
 }
 
-# The campaign's message to the QA user since the event, delivered. A check
-# block reports a failure as a warning, so a slow campaign never blocks the
-# next run.
+# The campaign's message to the QA user since the event, delivered. The
+# event read the status receiver's clock just before firing
+# (receiver_time), so only a message whose first webhook reached the
+# receiver after the event counts, never an earlier message of the same
+# template to the same number. A check block reports a failure as a
+# warning, so a slow campaign never blocks the next run.
 check "campaign_delivered" {
   data "interakt_message_status" "campaign" {
     latest = {
-      country_code = interakt_user.qa.country_code
-      phone_number = interakt_user.qa.phone_number
-      template     = "order_shipped"
-      since        = interakt_event.order_placed.fired_at
+      country_code   = interakt_user.qa.country_code
+      phone_number   = interakt_user.qa.phone_number
+      template       = "order_shipped"
+      receiver_since = interakt_event.order_placed.receiver_time
     }
     wait_for = "delivered"
     timeout  = "2m"

@@ -24,7 +24,9 @@ resource "interakt_event" "order_placed" {
   triggers = { release = "42" }
 }
 
-output "order_placed_fired_at" {
-  # The time to look for the campaign's message from.
-  value = interakt_event.order_placed.fired_at
+output "order_placed_receiver_time" {
+  # The status receiver's clock just before the event was fired: the
+  # receiver_since of a check that looks for the campaign's message
+  # (null without the provider's status_url).
+  value = interakt_event.order_placed.receiver_time
 }

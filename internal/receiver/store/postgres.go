@@ -202,16 +202,30 @@ func (s *postgresStore) Messages(ctx context.Context, ids []string) ([]Message, 
 	return scanPostgresMessages(rows)
 }
 
-const postgresFindMessages = `SELECT ` + messageColumns + ` FROM messages
+// postgresFindMessages matches on the send's time or, where that is
+// unknown, when the message was first seen; postgresFindMessagesSeen on
+// when it was first seen. Latest first.
+var (
+	postgresFindMessages     = postgresFindMessagesBy("COALESCE(sent_at, first_seen_at)")
+	postgresFindMessagesSeen = postgresFindMessagesBy("first_seen_at")
+)
+
+func postgresFindMessagesBy(when string) string {
+	return `SELECT ` + messageColumns + ` FROM messages
 WHERE phone = $1 AND template_name = $2
   AND ($3 = '' OR template_language = $3)
   AND ($4 = '' OR callback_data = $4)
-  AND COALESCE(sent_at, first_seen_at) BETWEEN $5 AND $6
-ORDER BY COALESCE(sent_at, first_seen_at) DESC, id
+  AND ` + when + ` BETWEEN $5 AND $6
+ORDER BY ` + when + ` DESC, id
 LIMIT $7`
+}
 
 func (s *postgresStore) FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error) {
-	rows, err := s.pool.Query(ctx, postgresFindMessages, q.Phone, q.TemplateName, q.TemplateLanguage, q.CallbackData,
+	query := postgresFindMessages
+	if q.FirstSeen {
+		query = postgresFindMessagesSeen
+	}
+	rows, err := s.pool.Query(ctx, query, q.Phone, q.TemplateName, q.TemplateLanguage, q.CallbackData,
 		micros(q.From), micros(q.To), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: find messages: %w", err)

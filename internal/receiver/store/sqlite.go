@@ -238,17 +238,28 @@ func (s *sqliteStore) Messages(ctx context.Context, ids []string) ([]Message, er
 
 // sqliteFindMessages matches on the send's time as Interakt reports it
 // (sent_at), or when the message was first seen where that is unknown,
-// latest first.
-const sqliteFindMessages = `SELECT ` + messageColumns + ` FROM messages
+// latest first; sqliteFindMessagesSeen on when it was first seen.
+var (
+	sqliteFindMessages     = sqliteFindMessagesBy("coalesce(sent_at, first_seen_at)")
+	sqliteFindMessagesSeen = sqliteFindMessagesBy("first_seen_at")
+)
+
+func sqliteFindMessagesBy(when string) string {
+	return `SELECT ` + messageColumns + ` FROM messages
 WHERE phone = ? AND template_name = ?
   AND (? = '' OR template_language = ?)
   AND (? = '' OR callback_data = ?)
-  AND coalesce(sent_at, first_seen_at) BETWEEN ? AND ?
-ORDER BY coalesce(sent_at, first_seen_at) DESC, id
+  AND ` + when + ` BETWEEN ? AND ?
+ORDER BY ` + when + ` DESC, id
 LIMIT ?`
+}
 
 func (s *sqliteStore) FindMessages(ctx context.Context, q MessageQuery, limit int) ([]Message, error) {
-	rows, err := s.db.QueryContext(ctx, sqliteFindMessages, q.Phone, q.TemplateName,
+	query := sqliteFindMessages
+	if q.FirstSeen {
+		query = sqliteFindMessagesSeen
+	}
+	rows, err := s.db.QueryContext(ctx, query, q.Phone, q.TemplateName,
 		q.TemplateLanguage, q.TemplateLanguage, q.CallbackData, q.CallbackData,
 		q.From.UnixMicro(), q.To.UnixMicro(), limit)
 	if err != nil {

@@ -124,6 +124,11 @@ type MessageQuery struct {
 	TemplateLanguage string
 	CallbackData     string
 	From, To         time.Time
+	// FirstSeen applies [From, To] to when the receiver first saw the
+	// message, on its own clock, instead of the send time: a message
+	// whose webhooks all came before From is never found, whatever time
+	// Interakt gave its send.
+	FirstSeen bool
 }
 
 // DeadLetter is a signed webhook body that could not be parsed, kept

@@ -413,6 +413,42 @@ func TestSQLiteFileIsPrivate(t *testing.T) {
 	}
 }
 
+// FindMessages with FirstSeen reads the window on the receiver's clock:
+// a message first seen before From is not found, however late Interakt
+// timed its send, and one first seen after From is, however early.
+func TestFindMessagesByFirstSeen(t *testing.T) {
+	eachBackend(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		sentTo := func(id string, sentMinute, seenMinute int) Event {
+			return Event{MessageID: id, Type: "message_campaign_sent", Status: StatusSent, SentAt: at(sentMinute),
+				ReceivedAt: at(seenMinute), Phone: "919812345678", TemplateName: "order_shipped", TemplateLanguage: "en"}
+		}
+		// "earlier" was seen at minute 1 but Interakt (a clock ahead)
+		// timed it at minute 12; "later" was seen at minute 11 and timed
+		// at minute 8 (a clock behind).
+		apply(t, s, sentTo("earlier", 12, 1), sentTo("later", 8, 11))
+		find := func(firstSeen bool) []string {
+			t.Helper()
+			found, err := s.FindMessages(t.Context(), MessageQuery{Phone: "919812345678", TemplateName: "order_shipped",
+				From: at(10), To: at(60), FirstSeen: firstSeen}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, m := range found {
+				ids = append(ids, m.ID)
+			}
+			return ids
+		}
+		if got := strings.Join(find(true), ","); got != "later" {
+			t.Errorf("first seen since minute 10 = %q, want later", got)
+		}
+		if got := strings.Join(find(false), ","); got != "earlier" {
+			t.Errorf("sent since minute 10 = %q, want earlier", got)
+		}
+	})
+}
+
 // FindMessages answers the latest match first, whoever sent it, and a
 // campaign's message keeps its campaign id.
 func TestFindMessagesLatestFirstWithCampaignID(t *testing.T) {
