@@ -41,7 +41,7 @@ var budgetPlugin struct {
 
 // budgetCLIConfig builds the provider once for the budget tests and
 // returns a CLI configuration whose dev_overrides point at it.
-func budgetCLIConfig(t *testing.T) string {
+func budgetCLIConfig(t testing.TB) string {
 	t.Helper()
 	budgetPlugin.once.Do(func() {
 		dir := filepath.Join(testJournalRoot, "budget-plugin")
