@@ -46,6 +46,7 @@ const (
 	stopBudget
 	stopCredentials
 	stopJournal
+	stopTemplate
 )
 
 // summary is the stop warning's summary.
@@ -61,6 +62,8 @@ func (c stopCause) summary() string {
 		return "Campaign stopped: the API refused the credentials"
 	case stopJournal:
 		return "Campaign stopped: the send journal failed"
+	case stopTemplate:
+		return "Campaign stopped: the template is not approved"
 	default:
 		return ""
 	}
@@ -113,6 +116,11 @@ func (r campaignRun) stopDetail() string {
 			"recorded could be sent twice after a kill, so none is made. Check the status receiver at status_url, or the "+
 			"local journal folder (%s, by default .terraform/%s in the working directory). %s",
 			withoutNotSent(r.stopErr), envJournalDir, journalFolder, rest)
+	case stopTemplate:
+		return fmt.Sprintf("Sending stopped after Interakt refused a message: %s. The plan found the template APPROVED; its approval "+
+			"was withdrawn since, so every further send would be refused the same way. The refused recipients are `failed` too. %s "+
+			"Wait for Meta's approval (a paused template is approved again once its quality recovers), or send another template.",
+			withoutNotSent(r.stopErr), rest)
 	default:
 		return ""
 	}
@@ -263,6 +271,8 @@ func (s campaignSender) sendOne(ctx context.Context, st *runState, job campaignJ
 			started = false
 		case kind == client.KindUnauthorized || kind == client.KindForbidden:
 			st.halt(stopCredentials, outcome.Err)
+		case isTemplateRefused(outcome.Err):
+			st.halt(stopTemplate, outcome.Err)
 		case kind == client.KindUnsent && ctx.Err() != nil:
 			// The wait for the rate limiter ended with the context.
 			cause, err := st.stopped(ctx)
@@ -309,6 +319,8 @@ func notSent(job campaignJob, cause stopCause, err error) recipientResult {
 		text = "not sent: sending stopped after the API refused the credentials: " + errorText(err)
 	case stopJournal:
 		text = "not sent: sending stopped after the send journal failed: " + withoutNotSent(err)
+	case stopTemplate:
+		text = "not sent: sending stopped after Interakt refused the template: " + withoutNotSent(err)
 	}
 	return recipientResult{Status: sendFailed, Error: text, InputsHash: job.hash}
 }
