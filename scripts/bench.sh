@@ -303,14 +303,21 @@ bench_template_refresh() {
 
 # bench_apply_requests applies one template and a campaign of 20 recipients
 # as Terraform runs it (a plan process and an apply process of the built
-# provider) and counts what the mock received, by kind. Every request
-# takes a slot of the key's budget: listings are slots the sends lose.
+# provider) and counts what the mock received, by kind; then the next
+# apply, with the template in the state, to 20 other recipients. Every
+# request takes a slot of the key's budget: listings are slots the sends
+# lose. The plan process lists APPROVED (one page here) and the apply
+# process reuses it; the first apply lists once more, in its apply
+# process, for the template it creates.
 bench_apply_requests() {
 	local out="${work}/apply-requests.txt"
 	gobench "${out}" ./internal/provider -bench '^BenchmarkApplyRequests$' -benchtime 1x
-	record apply_1_template_20_recipients_listing_requests "$(metric "${out}" BenchmarkApplyRequests listing-requests)" requests "-"
+	record apply_1_template_20_recipients_listing_requests "$(metric "${out}" BenchmarkApplyRequests listing-requests)" requests "<=2"
 	record apply_1_template_20_recipients_send_requests "$(metric "${out}" BenchmarkApplyRequests send-requests)" requests "==20"
-	record apply_1_template_20_recipients_other_requests "$(metric "${out}" BenchmarkApplyRequests other-requests)" requests "-"
+	record apply_1_template_20_recipients_other_requests "$(metric "${out}" BenchmarkApplyRequests other-requests)" requests "==0"
+	record next_apply_20_recipients_listing_requests "$(metric "${out}" BenchmarkApplyRequests next-listing-requests)" requests "<=1"
+	record next_apply_20_recipients_send_requests "$(metric "${out}" BenchmarkApplyRequests next-send-requests)" requests "==20"
+	record next_apply_20_recipients_other_requests "$(metric "${out}" BenchmarkApplyRequests next-other-requests)" requests "==0"
 }
 
 # --- Payload building and validation -------------------------------------
