@@ -287,9 +287,9 @@ RC
 # --- Refresh of templates against the account -----------------------------
 
 # bench_template_refresh refreshes 1,000 interakt_template resources with a key
-# against the mock (pages of 100): the list requests must be one per
-# approval status and page (10 pages of APPROVED and one of each other
-# status), shared by every template, never one per template.
+# against the mock (pages of 100): the list requests must be one per page
+# of APPROVED (10; every template is approved, so no other status is
+# listed), shared by every template, never one per template.
 bench_template_refresh() {
 	local out="${work}/template-refresh.txt" requests pages
 	gobench "${out}" ./internal/provider -bench '^BenchmarkTemplateRefresh$' -benchtime 3x
