@@ -120,7 +120,7 @@ func (c *Client) FindTemplateToSend(ctx context.Context, name, language string) 
 	if t, ok := c.templates.createdTemplate(name, language); ok {
 		return t, true, nil
 	}
-	if c.shared != nil && !c.templates.listedStatus(wire.ApprovalApproved) {
+	if c.shared != nil && !c.templates.fetched(wire.ApprovalApproved) {
 		if t, ok := findListed(c.sharedListing(), name, language); ok {
 			c.req.log.Debug(ctx, "template found APPROVED in the listing another process of the key made moments before; not listed again",
 				map[string]any{"template": name, "language": language})
@@ -151,8 +151,8 @@ func findListed(list []wire.TemplateInfo, name, language string) (wire.TemplateI
 	return wire.TemplateInfo{}, false
 }
 
-// listedStatus reports whether this status has been fetched.
-func (cache *templateCache) listedStatus(status string) bool {
+// fetched reports whether this status has been fetched.
+func (cache *templateCache) fetched(status string) bool {
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	s := cache.byStatus[status]
