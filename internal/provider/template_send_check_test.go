@@ -94,8 +94,8 @@ func TestAccountSendCheck(t *testing.T) {
 
 // testSendConfig is the mock's order_shipped declared (without submit) and
 // a test send of it.
-func testSendConfig(srv *mock.Server, template string) string {
-	return cliRequiredProviders + providerBlock(srv) + orderShippedConfig(template, "en", orderShippedBody, "") + `
+func testSendConfig(srv *mock.Server) string {
+	return cliRequiredProviders + providerBlock(srv) + orderShippedConfig("order_shipped", "en", orderShippedBody, "") + `
 resource "interakt_template_message" "smoke" {
   template      = interakt_template.order_shipped.contract
   country_code  = "+91"
@@ -119,7 +119,7 @@ func TestAccTemplateListing_planAndApply(t *testing.T) {
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	env := &testEnv{}
 	env.set(envAPIKey, testAPIKey)
-	cli := newCLITerraform(t, env.seams(), testSendConfig(srv, "order_shipped"))
+	cli := newCLITerraform(t, env.seams(), testSendConfig(srv))
 	if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
 		t.Fatalf("terraform apply: %v\n%s", err, out)
 	}
@@ -136,7 +136,7 @@ func TestAccTemplateListing_planAndApply(t *testing.T) {
 	}
 
 	before := countRequestKinds(srv)
-	cli.write(testSendConfig(srv, "order_shipped") + `
+	cli.write(testSendConfig(srv) + `
 resource "interakt_template_message" "again" {
   template      = interakt_template.order_shipped.contract
   country_code  = "+91"
@@ -167,7 +167,7 @@ func TestAccTemplateListing_pendingAtPlan(t *testing.T) {
 	}
 	env := &testEnv{}
 	env.set(envAPIKey, testAPIKey)
-	cli := newCLITerraform(t, env.seams(), testSendConfig(srv, "order_shipped"))
+	cli := newCLITerraform(t, env.seams(), testSendConfig(srv))
 	diags := cli.plan()
 	d := findCLIDiag(diags, "error", "Template Not Approved", "template")
 	if d == nil || !strings.Contains(d.Detail, "PENDING") {
@@ -197,7 +197,7 @@ func TestAccTemplateListing_staleListingRefused(t *testing.T) {
 	srv := newTestMock(t, mock.Options{RateLimit: -1})
 	env := &testEnv{}
 	env.set(envAPIKey, testAPIKey)
-	cli := newCLITerraform(t, env.seams(), testSendConfig(srv, "order_shipped"))
+	cli := newCLITerraform(t, env.seams(), testSendConfig(srv))
 	if out, err := cli.run("apply", "-auto-approve", "-input=false", "-no-color", "-lock=false", "-target=interakt_template.order_shipped"); err != nil {
 		t.Fatalf("terraform apply of the template: %v\n%s", err, out)
 	}
