@@ -18,8 +18,8 @@
 #   BENCH_PLAN_ROUNDS     rounds of the three plans, medians reported (3)
 #   BENCH_OUT             where the JSON goes (bench-results.json)
 #   BENCH_ONLY            the groups to run, of: payload limiter receiver
-#                         rate budget plan template-refresh campaign-refresh
-#                         campaign-scale (all)
+#                         rate budget plan template-refresh apply-requests
+#                         campaign-refresh campaign-scale (all)
 #   BENCH_CAMPAIGN_SIZES  recipients of the campaign-scale runs with the
 #                         recipients inline in one campaign (1000 10000)
 #   BENCH_CAMPAIGN_LOCALS_SIZES  the same from a locals map (10000)
@@ -35,7 +35,7 @@ cd "${REPO_ROOT}"
 plan_resources="${BENCH_PLAN_RESOURCES:-1000}"
 plan_rounds="${BENCH_PLAN_ROUNDS:-3}"
 out_json="${BENCH_OUT:-${REPO_ROOT}/bench-results.json}"
-groups="${BENCH_ONLY:-payload limiter receiver rate budget plan template-refresh campaign-refresh campaign-scale}"
+groups="${BENCH_ONLY:-payload limiter receiver rate budget plan template-refresh apply-requests campaign-refresh campaign-scale}"
 
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
@@ -287,9 +287,9 @@ RC
 # --- Refresh of templates against the account -----------------------------
 
 # bench_template_refresh refreshes 1,000 interakt_template resources with a key
-# against the mock (pages of 100): the list requests must be one per
-# approval status and page (10 pages of APPROVED and one of each other
-# status), shared by every template, never one per template.
+# against the mock (pages of 100): the list requests must be one per page
+# of APPROVED (10; every template is approved, so no other status is
+# listed), shared by every template, never one per template.
 bench_template_refresh() {
 	local out="${work}/template-refresh.txt" requests pages
 	gobench "${out}" ./internal/provider -bench '^BenchmarkTemplateRefresh$' -benchtime 3x
@@ -297,6 +297,27 @@ bench_template_refresh() {
 	pages="$(metric "${out}" BenchmarkTemplateRefresh list-pages)"
 	record refresh_1000_templates_list_requests "${requests}" requests "==${pages}"
 	record refresh_1000_templates_seconds "$(metric "${out}" BenchmarkTemplateRefresh ns/op | awk '{ printf "%.2f", $1 / 1e9 }')" s "-"
+}
+
+# --- Requests of one apply --------------------------------------------------
+
+# bench_apply_requests applies one template and a campaign of 20 recipients
+# as Terraform runs it (a plan process and an apply process of the built
+# provider) and counts what the mock received, by kind; then the next
+# apply, with the template in the state, to 20 other recipients. Every
+# request takes a slot of the key's budget: listings are slots the sends
+# lose. The plan process lists APPROVED (one page here) and the apply
+# process reuses it; the first apply lists once more, in its apply
+# process, for the template it creates.
+bench_apply_requests() {
+	local out="${work}/apply-requests.txt"
+	gobench "${out}" ./internal/provider -bench '^BenchmarkApplyRequests$' -benchtime 1x
+	record apply_1_template_20_recipients_listing_requests "$(metric "${out}" BenchmarkApplyRequests listing-requests)" requests "<=2"
+	record apply_1_template_20_recipients_send_requests "$(metric "${out}" BenchmarkApplyRequests send-requests)" requests "==20"
+	record apply_1_template_20_recipients_other_requests "$(metric "${out}" BenchmarkApplyRequests other-requests)" requests "==0"
+	record next_apply_20_recipients_listing_requests "$(metric "${out}" BenchmarkApplyRequests next-listing-requests)" requests "<=1"
+	record next_apply_20_recipients_send_requests "$(metric "${out}" BenchmarkApplyRequests next-send-requests)" requests "==20"
+	record next_apply_20_recipients_other_requests "$(metric "${out}" BenchmarkApplyRequests next-other-requests)" requests "==0"
 }
 
 # --- Payload building and validation -------------------------------------
@@ -536,6 +557,7 @@ for group in ${groups}; do
 	budget) bench_budget ;;
 	plan) bench_plan ;;
 	template-refresh) bench_template_refresh ;;
+	apply-requests) bench_apply_requests ;;
 	campaign-refresh) bench_campaign_refresh ;;
 	campaign-scale) bench_campaign_scale ;;
 	*) die "unknown group ${group} in BENCH_ONLY" ;;

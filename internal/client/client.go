@@ -66,6 +66,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger receives request logs; nil means none.
 	Logger Logger
+	// SharedListing, when set, receives every APPROVED listing this
+	// Client makes and offers FindTemplateToSend another process's.
+	SharedListing SharedListing
 }
 
 // Client is an Interakt API client. It is safe for concurrent use; one
@@ -75,6 +78,9 @@ type Config struct {
 type Client struct {
 	req       *requester
 	templates templateCache
+	// shared and sharedRead: see Config.SharedListing.
+	shared     SharedListing
+	sharedRead sharedApproved
 	// templateRequests counts template list pages requested.
 	templateRequests atomic.Int64
 }
@@ -129,6 +135,7 @@ func New(cfg Config) (*Client, error) {
 			userAgent:     userAgent,
 			secrets:       []string{cfg.APIKey},
 		},
+		shared: cfg.SharedListing,
 	}, nil
 }
 

@@ -47,6 +47,7 @@ const (
 	stopCredentials
 	stopStatusToken
 	stopJournal
+	stopTemplate
 )
 
 // summary is the stop warning's summary.
@@ -64,6 +65,8 @@ func (c stopCause) summary() string {
 		return "Campaign stopped: the status receiver refused the status token"
 	case stopJournal:
 		return "Campaign stopped: the send journal failed"
+	case stopTemplate:
+		return "Campaign stopped: the template is not approved"
 	default:
 		return ""
 	}
@@ -120,6 +123,11 @@ func (r campaignRun) stopDetail() string {
 			"recorded could be sent twice after a kill, so none is made. Check the status receiver at status_url, or the "+
 			"local journal folder (%s, by default .terraform/%s in the working directory). %s",
 			withoutNotSent(r.stopErr), envJournalDir, journalFolder, rest)
+	case stopTemplate:
+		return fmt.Sprintf("Sending stopped after Interakt refused a message: %s. The plan found the template APPROVED; its approval "+
+			"was withdrawn since, so every further send would be refused the same way. The refused recipients are `failed` too. %s "+
+			"Wait for Meta's approval (a paused template is approved again once its quality recovers), or send another template.",
+			withoutNotSent(r.stopErr), rest)
 	default:
 		return ""
 	}
@@ -272,6 +280,8 @@ func (s campaignSender) sendOne(ctx context.Context, st *runState, job campaignJ
 			st.halt(stopStatusToken, outcome.Err)
 		case kind == client.KindUnauthorized || kind == client.KindForbidden:
 			st.halt(stopCredentials, outcome.Err)
+		case isTemplateRefused(outcome.Err):
+			st.halt(stopTemplate, outcome.Err)
 		case kind == client.KindUnsent && ctx.Err() != nil:
 			// The wait for the rate limiter ended with the context.
 			cause, err := st.stopped(ctx)
@@ -320,6 +330,8 @@ func notSent(job campaignJob, cause stopCause, err error) recipientResult {
 		text = "not sent: sending stopped after the status receiver refused the status token: " + errorText(err)
 	case stopJournal:
 		text = "not sent: sending stopped after the send journal failed: " + withoutNotSent(err)
+	case stopTemplate:
+		text = "not sent: sending stopped after Interakt refused the template: " + withoutNotSent(err)
 	}
 	return recipientResult{Status: sendFailed, Error: text, InputsHash: job.hash}
 }

@@ -79,6 +79,12 @@ func sendRefused(o sendOutcome) diag.Diagnostic {
 				"Check the status receiver at status_url, or the local journal folder (%s, by default .terraform/%s in the "+
 				"working directory), and apply again.", o.Err, envJournalDir, journalFolder))
 	}
+	if refused, ok := errors.AsType[*templateRefusedError](o.Err); ok {
+		return diag.NewErrorDiagnostic("Template Not Approved",
+			fmt.Sprintf("Interakt refused the message, and nothing was sent: %s.\n\nThe plan found the template APPROVED; its approval "+
+				"was withdrawn since. Wait for Meta's approval (a paused template is approved again once its quality recovers), or send "+
+				"another template, then apply again: nothing was saved, so the next apply sends it.", withoutNotSent(refused)))
+	}
 	apiErr, ok := errors.AsType[*client.Error](o.Err)
 	if !ok {
 		return diag.NewErrorDiagnostic("Message Not Sent", fmt.Sprintf("The message was not sent: %s. Apply again to retry.", o.Err))

@@ -28,7 +28,7 @@ func buildPlugin(t *testing.T, dir string) (binary, cliConfig string) {
 }
 
 // writeFile writes content to name, creating its folder.
-func writeFile(t *testing.T, name, content string) {
+func writeFile(t testing.TB, name, content string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)

@@ -290,6 +290,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 			RequestTimeout:     st.requestTimeout,
 			HTTPClient:         s.httpClient,
 			Logger:             logger,
+			SharedListing:      sharedListing(st, s),
 		})
 		if err != nil {
 			diags.AddError("Cannot Create the Interakt Client", err.Error())
@@ -392,13 +393,9 @@ func newBudget(st providerSettings, s seams, logger client.Logger) (budget ratel
 		}
 		return client.NewReceiverBudget(st.statusURL, st.statusToken, hc, logger, keyID, int(st.rateLimit), window, lease), "", nil
 	case st.budget == budgetLocal:
-		dir := s.budgetDir
-		if dir == "" {
-			cache, err := os.UserCacheDir()
-			if err != nil {
-				return nil, "", err
-			}
-			dir = filepath.Join(cache, budgetFolder)
+		dir, err := localFolder(s)
+		if err != nil {
+			return nil, "", err
 		}
 		b, err := ratelimit.OpenFile(dir, keyID, int(st.rateLimit), window, lease)
 		if err != nil {
@@ -408,6 +405,47 @@ func newBudget(st providerSettings, s seams, logger client.Logger) (budget ratel
 	default:
 		return nil, "", nil
 	}
+}
+
+// localFolder is the local rate budget's folder: a test's seam, else
+// interakt in the user's cache folder.
+func localFolder(s seams) (string, error) {
+	if s.budgetDir != "" {
+		return s.budgetDir, nil
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(cache, budgetFolder), nil
+}
+
+// sharedListingFreshness is how long a listing of APPROVED templates is
+// reused by the other processes of the key (client.SharedListing). It
+// covers what it is for, Terraform's apply process following its plan
+// process: seconds apart with -auto-approve, and a person's reading of
+// the plan before "yes", with the processes of other applies started
+// beside it. It is short because it is how long a change in the account
+// can go unseen at plan by a check that reuses it; only an approval
+// withdrawn (or content edited) in that time can, and Interakt then
+// refuses the send, which the apply reports. A template approved since
+// is not in the reused listing, so it is listed again and found.
+const sharedListingFreshness = 90 * time.Second
+
+// sharedListing is where the key's APPROVED listing is shared with the
+// other processes of this machine: a file beside the local rate budget's.
+// budget "process" shares nothing with other processes, this neither
+// (tests that need a listing of their own set it); nil when there is no
+// folder for it, which only loses the reuse.
+func sharedListing(st providerSettings, s seams) client.SharedListing {
+	if st.budget == budgetProcess {
+		return nil
+	}
+	dir, err := localFolder(s)
+	if err != nil {
+		return nil
+	}
+	return client.NewListingFile(dir, ratelimit.KeyID(st.apiKey, strings.TrimRight(st.baseURL, "/")), sharedListingFreshness)
 }
 
 // newJournal returns the send journal: the status receiver's when

@@ -50,7 +50,7 @@ func (d *providerData) send(ctx context.Context, m wire.Message) sendOutcome {
 		}
 		return sendOutcome{ID: id, Status: sendDryRun}
 	}
-	return d.deliver(func() (string, error) { return d.api.SendTemplate(ctx, m) })
+	return d.templateRefusal(ctx, m, d.deliver(func() (string, error) { return d.api.SendTemplate(ctx, m) }))
 }
 
 // deliver makes one request that may message someone (a send, or an event

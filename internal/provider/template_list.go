@@ -46,7 +46,7 @@ func (l *templateListResource) ListResourceConfigSchema(_ context.Context, _ lis
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the account's templates, in every approval status, as `interakt_template` resources with their identity, " +
 			"so that `terraform query -generate-config-out=generated.tf` writes an `import` and a `resource` block for each. " +
-			"Needs the provider's `api_key` and Terraform 1.14 or newer. The account is read once per run, one request per approval status and page.",
+			"Needs the provider's `api_key` and Terraform 1.14 or newer. The account is read once per run, one request per page of each approval status, or of the one status `approval_status` names.",
 		Attributes: map[string]listschema.Attribute{
 			"approval_status": listschema.StringAttribute{
 				MarkdownDescription: "Only templates with this approval status, such as `APPROVED` or `REJECTED` (any letter case).",
@@ -80,7 +80,7 @@ func (l *templateListResource) List(ctx context.Context, req list.ListRequest, s
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	templates, err := l.data.api.ListTemplates(maskSecrets(ctx, l.data.secrets))
+	templates, err := l.data.api.ListTemplates(maskSecrets(ctx, l.data.secrets), statusesToList(cfg.ApprovalStatus.ValueString())...)
 	if err != nil {
 		diags.AddError("Cannot List Templates", "Listing the account's templates failed: "+err.Error())
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

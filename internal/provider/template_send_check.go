@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -28,7 +29,11 @@ func sendPlanCheck(ctx context.Context, d *providerData, template types.Object, 
 // accountSendCheck is the plan-time check of a message, campaign or send
 // action against the account: the template it names must be listed as
 // APPROVED, with the header, body variables and buttons its contract
-// gives. It uses the provider's one listing of the run. Without a key, in
+// gives. It uses the provider's one listing of the run, or one that
+// another process of the key made moments before (the plan process's,
+// in the apply process) when that lists the template APPROVED; a send of
+// a template Interakt no longer approves is refused by Interakt, and
+// templateRefusal reports it. Without a key, in
 // a dry run, or while the name or language is unknown, it checks nothing:
 // plans stay offline. c is the request's `template`, read once.
 func accountSendCheck(ctx context.Context, d *providerData, c contract.Contract) diag.Diagnostics {
@@ -40,7 +45,7 @@ func accountSendCheck(ctx context.Context, d *providerData, c contract.Contract)
 		return diags
 	}
 	at := path.Root("template")
-	account, listed, err := d.api.FindTemplate(maskSecrets(ctx, d.secrets), c.Name, c.LanguageCode)
+	account, listed, err := d.api.FindTemplateToSend(maskSecrets(ctx, d.secrets), c.Name, c.LanguageCode)
 	if err != nil {
 		diags.AddAttributeError(at, "Cannot Check the Template",
 			fmt.Sprintf("Listing the account's templates to check %q (%s) failed: %s Nothing was sent. Retry, or plan without the API key to skip the check.",
@@ -71,6 +76,60 @@ func accountSendCheck(ctx context.Context, d *providerData, c contract.Contract)
 				c.Name, c.LanguageCode, strings.Join(differences, "; ")))
 	}
 	return diags
+}
+
+// templateRefusedError is a send Interakt refused whose template the
+// account, asked after the refusal, does not list APPROVED: the plan's
+// check passed on a listing from moments before (see accountSendCheck),
+// and the approval has been withdrawn since. Nothing was sent, and it is a
+// failure rather than a rejection of the message: the message is not at
+// fault, and the next apply sends it once the template is approved.
+type templateRefusedError struct {
+	name, language string
+	// status is the account's approval status now, "" when the account
+	// lists the template in no status.
+	status  string
+	refusal error
+}
+
+func (e *templateRefusedError) Error() string {
+	listed := "in no approval status"
+	if e.status != "" {
+		listed = "as " + e.status
+	}
+	return fmt.Sprintf("not sent: Interakt lists template %s (%s) %s now, and sends only APPROVED templates (%s)",
+		e.name, e.language, listed, e.refusal)
+}
+
+func (e *templateRefusedError) Unwrap() error { return e.refusal }
+
+// templateRefusal looks at a send Interakt rejected: when the account does
+// not list its template APPROVED, the outcome becomes a failure saying so
+// (a templateRefusedError). The lookup is the provider's listing of the
+// run, made now if this process has none (the apply process whose check
+// reused the plan process's), so every refusal of a run costs one lookup
+// between them. Any other rejection, or a lookup that fails, is left as
+// Interakt's rejection.
+func (d *providerData) templateRefusal(ctx context.Context, m wire.Message, o sendOutcome) sendOutcome {
+	if o.Status != sendRejected || m.Template.Name == "" {
+		return o
+	}
+	name, language := m.Template.Name, m.Template.LanguageCode
+	account, listed, err := d.api.FindTemplate(ctx, name, language)
+	if err != nil || listed && strings.EqualFold(account.ApprovalStatus, wire.ApprovalApproved) {
+		return o
+	}
+	refused := &templateRefusedError{name: name, language: language, refusal: o.Err}
+	if listed {
+		refused.status = strings.ToUpper(account.ApprovalStatus)
+	}
+	return sendOutcome{Status: sendFailed, Err: refused}
+}
+
+// isTemplateRefused reports whether err is a templateRefusedError.
+func isTemplateRefused(err error) bool {
+	_, ok := errors.AsType[*templateRefusedError](err)
+	return ok
 }
 
 // accountDecl is the declaration a listed template amounts to.

@@ -19,21 +19,33 @@ const approvalApproved = "APPROVED"
 
 // verifyTemplate checks that the account lists the template by name and
 // language, APPROVED, with the declared body. Each mismatch is an error at
-// the attribute that differs. The list is fetched once per provider
-// process and shares the provider's rate limit.
+// the attribute that differs. The lists are fetched once per provider
+// process, APPROVED first, and share the provider's rate limit; every
+// status is listed only for a template not found, to name its languages.
 func verifyTemplate(ctx context.Context, d *providerData, m templateModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	ctx = maskSecrets(ctx, d.secrets)
 	name, language := m.Name.ValueString(), m.LanguageCode.ValueString()
 	tflog.Debug(ctx, "verifying template", map[string]any{"template": name, "language": language})
-	list, err := d.api.ListTemplates(ctx)
-	if err != nil {
+	cannot := func(err error) diag.Diagnostics {
 		diags.AddAttributeError(path.Root("verify"), "Cannot Verify Template",
 			"Listing the account's templates failed, so the template could not be checked: "+err.Error()+
 				" Retry, or set verify = false to skip the check.")
 		return diags
 	}
-	found, languages := findTemplate(list, name, language)
+	account, ok, err := d.api.FindTemplate(ctx, name, language)
+	if err != nil {
+		return cannot(err)
+	}
+	found := &account
+	var languages []string
+	if !ok {
+		list, err := d.api.ListTemplates(ctx)
+		if err != nil {
+			return cannot(err)
+		}
+		found, languages = findTemplate(list, name, language)
+	}
 	switch {
 	case found == nil && len(languages) == 0:
 		diags.AddAttributeError(path.Root("name"), "Template Not Found",

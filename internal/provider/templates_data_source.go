@@ -59,7 +59,8 @@ func (d *templatesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The templates of the Interakt account, for checks such as \"the template I send is APPROVED\". " +
-			"Needs the provider's `api_key`. Every page of the listing is read, once per run, within the provider's rate limit.",
+			"Needs the provider's `api_key`. Every page of the listing is read, once per run, within the provider's rate limit: " +
+			"one request per page of each approval status, or of the one status `approval_status` names.",
 		Attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Only templates with this code name.",
@@ -118,7 +119,7 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	ctx = maskSecrets(ctx, d.data.secrets)
-	list, err := d.data.api.ListTemplates(ctx)
+	list, err := d.data.api.ListTemplates(ctx, statusesToList(m.ApprovalStatus.ValueString())...)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot List Templates", "Listing the account's templates failed: "+err.Error())
 		return
@@ -142,6 +143,19 @@ func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	m.Templates = templates
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
+}
+
+// statusesToList are the approval statuses a filter by status needs
+// listed: that status alone when it is one Interakt lists by, else (no
+// filter, or a status Interakt does not list by, which then matches what
+// the listing reports) every status.
+func statusesToList(filter string) []string {
+	for _, status := range wire.ApprovalStatuses {
+		if strings.EqualFold(filter, status) {
+			return []string{status}
+		}
+	}
+	return nil
 }
 
 // templateFilter holds the data source's filters; an empty one matches all.

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 // TestAccTemplatesDataSource lists the mock's default templates (7, in
@@ -83,6 +84,39 @@ data "interakt_templates" "order_shipped_pt" {
 	assertCompleteListings(t, srv)
 	if listings := len(srv.Requests()) / 8; listings >= 5 {
 		t.Errorf("%d listings for one test step; the data sources of each command must share one", listings)
+	}
+}
+
+// TestAccTemplatesDataSource_oneStatus: a data source filtered by approval
+// status lists that status alone.
+func TestAccTemplatesDataSource_oneStatus(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{PageSize: 2, RateLimit: -1})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		Steps: []resource.TestStep{{
+			Config: providerBlock(srv) + `
+data "interakt_templates" "rejected" {
+  approval_status = "rejected"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.interakt_templates.rejected", tfjsonpath.New("templates"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name": knownvalue.StringExact("win_back"), "approval_status": knownvalue.StringExact("REJECTED"),
+					}),
+				})),
+			},
+		}},
+	})
+	reqs := srv.Requests()
+	if len(reqs) == 0 {
+		t.Fatal("the data source made no request")
+	}
+	for _, r := range reqs {
+		if r.Path != wire.TemplatesPath || r.Query != "approval_status=REJECTED&offset=0" {
+			t.Errorf("request %s %s?%s; want REJECTED's one page alone", r.Method, r.Path, r.Query)
+		}
 	}
 }
 
