@@ -44,7 +44,7 @@ const privateUpsertedAt = "upserted_at"
 
 // userApplyWindow is how long after an upsert a user missing from Get
 // Users is taken as not applied yet rather than gone. Interakt does not
-// say how long it takes; this is well above the minutes it is seen to.
+// say how long it takes; a user still missing after this is taken as gone.
 const userApplyWindow = 10 * time.Minute
 
 // NewUserResource returns the interakt_user resource.
