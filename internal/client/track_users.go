@@ -56,22 +56,27 @@ func (c *Client) TrackUser(ctx context.Context, u wire.TrackUser) error {
 	return nil
 }
 
-// UserKey names the user FindUser looks for: by UserID when it is set,
-// otherwise by CountryCode ("+91") and PhoneNumber (the national number).
+// UserKey names the user FindUser looks for: by CountryCode ("+91") and
+// PhoneNumber (the national number) when it has them, otherwise by UserID.
 type UserKey struct {
 	UserID      string
 	CountryCode string
 	PhoneNumber string
 }
 
-// FindUser looks the user up through the Get Users API, filtering by user
-// id or phone number, and checks each answer against the key itself, so a
-// filter Interakt ignored never returns another user. found is false when
-// no page holds the user.
+// ByPhone reports whether the key is looked up by phone number, the filter
+// integrators use; a lookup by user id alone is unconfirmed, and Get
+// Users' answers as integrators read them carry no user_id to match.
+func (k UserKey) ByPhone() bool { return k.PhoneNumber != "" }
+
+// FindUser looks the user up through the Get Users API, filtering by phone
+// number when the key has one and else by user id, and checks each answer
+// against the key itself, so a filter Interakt ignored never returns
+// another user. found is false when no page holds the user.
 func (c *Client) FindUser(ctx context.Context, key UserKey) (user wire.Customer, found bool, err error) {
-	filter := wire.UserFilter{Trait: wire.FilterUserID, Op: wire.FilterEqual, Val: key.UserID}
-	if key.UserID == "" {
-		filter = wire.UserFilter{Trait: wire.FilterPhoneNumber, Op: wire.FilterEqual, Val: key.CountryCode + key.PhoneNumber}
+	filter := wire.UserFilter{Trait: wire.FilterPhoneNumber, Op: wire.FilterEqual, Val: key.CountryCode + key.PhoneNumber}
+	if !key.ByPhone() {
+		filter = wire.UserFilter{Trait: wire.FilterUserID, Op: wire.FilterEqual, Val: key.UserID}
 	}
 	body, err := json.Marshal(wire.UsersQuery{Filters: []wire.UserFilter{filter}})
 	if err != nil {
@@ -124,12 +129,17 @@ func (c *Client) fetchUserPage(ctx context.Context, body []byte, offset int) (*w
 	return &parsed.Data, nil
 }
 
-// matches tells whether u is the user k names: the same user id, or the
-// same phone number however Interakt splits it (national number with a
-// separate country code, or the full number with or without +).
+// matches tells whether u is the user k names: the same phone number
+// however Interakt splits it (national number with a separate country
+// code, or the full number with or without +), and no other user id than
+// the key's when the answer gives one; a key without a phone number, the
+// same user id.
 func (k UserKey) matches(u wire.Customer) bool {
-	if k.UserID != "" {
-		return u.UserID == k.UserID
+	if !k.ByPhone() {
+		return k.UserID != "" && u.UserID == k.UserID
+	}
+	if k.UserID != "" && u.UserID != "" && u.UserID != k.UserID {
+		return false
 	}
 	want := digits(k.CountryCode + k.PhoneNumber)
 	got := digits(u.PhoneNumber)

@@ -71,4 +71,23 @@ func TestFindUser_pagesAndChecksEveryAnswer(t *testing.T) {
 	if body := string(s.seen()[2].body); body != `{"filters":[{"trait":"phone_number","op":"eq","val":"+919800000007"}]}` {
 		t.Errorf("phone query %s", body)
 	}
+
+	// A key with a user id and a phone number is looked up by phone: an
+	// answer without user_id (the shape integrators read) matches, one with
+	// another user id does not.
+	s.respond = func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, `{"result":true,"data":{"customers":[`+
+			`{"id":"c9","country_code":"+91","phone_number":"9800000009","traits":{},"tags":[]},`+
+			`{"id":"c7","user_id":"u7","country_code":"+91","phone_number":"9800000007"}],"has_next_page":false}}`)
+	}
+	before := len(s.seen())
+	if u, found, err := c.FindUser(context.Background(), UserKey{UserID: "qa-9", CountryCode: "+91", PhoneNumber: "9800000009"}); err != nil || !found || u.ID != "c9" {
+		t.Errorf("user id and phone, answer without user_id: %+v found %v, err %v", u, found, err)
+	}
+	if body := string(s.seen()[before].body); body != `{"filters":[{"trait":"phone_number","op":"eq","val":"+919800000009"}]}` {
+		t.Errorf("user id and phone query %s, want the phone filter", body)
+	}
+	if _, found, err := c.FindUser(context.Background(), UserKey{UserID: "qa-7", CountryCode: "+91", PhoneNumber: "9800000007"}); err != nil || found {
+		t.Errorf("the phone of another user id: found %v, err %v", found, err)
+	}
 }

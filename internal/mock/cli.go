@@ -131,6 +131,8 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 		}
 		return err
 	})
+	fs.DurationVar(&opts.UserApplyLag, "user-apply-lag", 0, "apply each Track Users request this long after answering it, as Interakt does (0: at once)")
+	fs.BoolVar(&opts.UsersWithoutUserID, "users-without-user-id", false, "answer Get Users without user_id, as integrators' code reads it")
 	fs.StringVar(&addrFile, "addr-file", "", "also write the URL to this file")
 	fs.BoolVar(&quiet, "quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
@@ -148,6 +150,9 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 	}
 	if opts.WebhookSecret == "" {
 		opts.WebhookSecret = os.Getenv(EnvWebhookSecret)
+	}
+	if opts.UserApplyLag < 0 {
+		return Options{}, "", errors.New("--user-apply-lag must not be negative")
 	}
 	if opts.RateLimit == 0 {
 		return Options{}, "", errors.New("--rate-limit must not be 0 (use a negative value for no limit)")

@@ -94,7 +94,7 @@ func TestParseFlags(t *testing.T) {
 		"--webhook-delay", "1s,2s", "--fault", "3=drop-after-body", "--fault", "4=slow", "--fault-429-every", "7",
 		"--fault-429-no-retry-after", "--webhook-duplicate", "--webhook-out-of-order",
 		"--fail-phone", "+919999999999=Blocked", "--reject-phone", "8888888888", "--reject-phone", "7777777777=Not on WhatsApp",
-		"--answer-delay", "100ms-300ms", "--addr-file", "a", "--quiet",
+		"--answer-delay", "100ms-300ms", "--user-apply-lag", "250ms", "--users-without-user-id", "--addr-file", "a", "--quiet",
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +102,9 @@ func TestParseFlags(t *testing.T) {
 	if addrFile != "a" || opts.APIKey != "ZW52Og==" || opts.WebhookSecret != "from-env" || opts.RateLimit != 300 ||
 		opts.Window != 300*time.Millisecond || opts.WebhookURL != "http://x" || len(opts.Templates) != 1 || opts.Logger != nil {
 		t.Errorf("options = %+v", opts)
+	}
+	if opts.UserApplyLag != 250*time.Millisecond || !opts.UsersWithoutUserID {
+		t.Errorf("users: apply lag %v, without user_id %v", opts.UserApplyLag, opts.UsersWithoutUserID)
 	}
 	if *opts.WebhookDelays != (Delays{Sent: time.Second, Delivered: 2 * time.Second, Read: DefaultDelays.Read}) {
 		t.Errorf("delays = %+v", *opts.WebhookDelays)
@@ -141,6 +144,7 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"--webhook-delay", "1s,2s,3s,4s"}, false},
 		{[]string{"--webhook-delay", "-1s"}, false},
 		{[]string{"--rate-limit", "0"}, false},
+		{[]string{"--user-apply-lag", "-1s"}, false},
 		{[]string{"--templates", "/nonexistent/templates.json"}, false},
 		{[]string{"extra"}, false},
 	} {

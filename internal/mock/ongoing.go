@@ -105,6 +105,7 @@ func (s *Server) CampaignMessages() []CampaignMessage {
 // user's number; a user with none is sent nothing.
 func (s *Server) runOngoingCampaigns(eventID string, e wire.TrackEvent) {
 	s.mu.Lock()
+	s.users.settle(time.Now())
 	if e.PhoneNumber == "" {
 		if u := s.users.find(e.UserID, "", ""); u != nil && e.UserID != "" {
 			e.CountryCode, e.PhoneNumber = u.CountryCode, u.PhoneNumber

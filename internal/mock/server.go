@@ -74,6 +74,15 @@ type Options struct {
 	// OngoingCampaigns run on tracked events; see OngoingCampaign.
 	OngoingCampaigns []OngoingCampaign
 
+	// UserApplyLag applies each Track Users request this long after its
+	// answer, as Interakt does (it answers 202 and applies later): until
+	// then Get Users lists the user as it was, or not at all.
+	UserApplyLag time.Duration
+	// UsersWithoutUserID answers Get Users without user_id, the shape
+	// integrators' code reads (id, phone_number, country_code, traits,
+	// tags and the times); a filter by user_id still selects.
+	UsersWithoutUserID bool
+
 	// Logger logs one line per request (never keys, secrets, numbers or
 	// bodies); nil logs nothing.
 	Logger *slog.Logger
@@ -102,7 +111,10 @@ type Server struct {
 	sent         []SentMessage
 	submissions  []Submission
 	users        userBook
-	apiCampaigns []APICampaign
+	// userApplyLag and usersWithoutUserID: the Options of the same names.
+	userApplyLag       time.Duration
+	usersWithoutUserID bool
+	apiCampaigns       []APICampaign
 	// Tracked events and the ongoing campaigns they start.
 	eventCount       int
 	eventFaults      map[int]Fault
@@ -157,6 +169,9 @@ func New(opts Options) *Server {
 		sentChanged:  make(chan struct{}),
 		closing:      make(chan struct{}),
 		listenAddr:   opts.ListenAddr,
+
+		userApplyLag:       max(opts.UserApplyLag, 0),
+		usersWithoutUserID: opts.UsersWithoutUserID,
 	}
 	s.webhooks = newDispatcher(opts)
 	for _, c := range opts.OngoingCampaigns {

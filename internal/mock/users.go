@@ -51,6 +51,27 @@ func (u User) clone() User {
 // userBook holds the account's users; the Server's lock guards it.
 type userBook struct {
 	list []*User
+	// pending are accepted Track Users requests not applied yet
+	// (Options.UserApplyLag), in arrival order.
+	pending []pendingUpsert
+}
+
+// pendingUpsert is a Track Users request to apply at due.
+type pendingUpsert struct {
+	due time.Time
+	req wire.TrackUser
+	at  time.Time
+}
+
+// settle applies the pending upserts due by now, in arrival order; every
+// reader of the book calls it first.
+func (b *userBook) settle(now time.Time) {
+	n := 0
+	for n < len(b.pending) && !b.pending[n].due.After(now) {
+		b.upsert(b.pending[n].req, b.pending[n].at)
+		n++
+	}
+	b.pending = b.pending[n:]
 }
 
 // find returns the user with userID, or else with this phone number.
@@ -96,7 +117,8 @@ func (b *userBook) upsert(req wire.TrackUser, at time.Time) {
 
 // handleTrackUser answers POST /v1/public/track/users/: it checks the user
 // is named (userId, or phoneNumber with countryCode) and its traits are
-// flat, upserts the user, and answers 202 as Interakt does.
+// flat, upserts the user (Options.UserApplyLag after the answer, if set),
+// and answers 202 as Interakt does.
 func (s *Server) handleTrackUser(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	i := s.record(r, 0, at)
@@ -126,7 +148,12 @@ func (s *Server) handleTrackUser(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	s.users.upsert(req, at)
+	if s.userApplyLag > 0 {
+		s.users.settle(at)
+		s.users.pending = append(s.users.pending, pendingUpsert{due: time.Now().Add(s.userApplyLag), req: req, at: at})
+	} else {
+		s.users.upsert(req, at)
+	}
 	s.mu.Unlock()
 	s.answer(w, r, i, http.StatusAccepted, mustJSON(wire.MessageResponse{Result: true, Message: MsgUserAccepted}))
 }
@@ -136,7 +163,8 @@ func (s *Server) handleTrackUser(w http.ResponseWriter, r *http.Request) {
 // order: limit is 10 when absent and at most 100. Filters on phone_number
 // take the full number ("+919999999999"); user_id, created_at_utc and
 // modified_at_utc are understood too, and any other trait compares the
-// user's trait of that name as text.
+// user's trait of that name as text. With Options.UsersWithoutUserID the
+// answer has no user_id.
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 	at := time.Now()
 	i := s.record(r, 0, at)
@@ -174,10 +202,15 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
+	s.users.settle(time.Now())
 	var matching []wire.Customer
 	for _, u := range s.users.list {
 		if userMatches(*u, q.Filters) {
-			matching = append(matching, customerOf(*u))
+			c := customerOf(*u)
+			if s.usersWithoutUserID {
+				c.UserID = ""
+			}
+			matching = append(matching, c)
 		}
 	}
 	s.mu.Unlock()
@@ -246,10 +279,12 @@ func customerOf(u User) wire.Customer {
 	}
 }
 
-// Users returns the account's users, in creation order.
+// Users returns the account's users, in creation order, with the Track
+// Users requests applied that are due (Options.UserApplyLag).
 func (s *Server) Users() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.users.settle(time.Now())
 	out := make([]User, len(s.users.list))
 	for i, u := range s.users.list {
 		out[i] = u.clone()
@@ -271,6 +306,7 @@ func (s *Server) AddUser(u User) User {
 	u.CreatedAt, u.ModifiedAt = now, now
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.users.settle(now)
 	s.users.list = append(s.users.list, &u)
 	return u.clone()
 }
@@ -280,6 +316,7 @@ func (s *Server) AddUser(u User) User {
 func (s *Server) EditUser(userID, countryCode, phoneNumber string, edit func(*User)) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.users.settle(time.Now())
 	u := s.users.find(userID, countryCode, phoneNumber)
 	if u == nil {
 		return false
@@ -297,6 +334,7 @@ func (s *Server) EditUser(userID, countryCode, phoneNumber string, edit func(*Us
 func (s *Server) DeleteUser(userID, countryCode, phoneNumber string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.users.settle(time.Now())
 	u := s.users.find(userID, countryCode, phoneNumber)
 	if u == nil {
 		return false

@@ -52,7 +52,7 @@ func campaignTemplateIdentity(tmpl types.Object) (name, language string, known b
 // planAPICampaign plans api_campaign_id. Without api_campaign_name it is
 // null. It keeps the state's id while the name and the template (name
 // and language) stay the same; otherwise it is unknown and the apply
-// creates the API campaign. A change of template or name in a campaign
+// creates the API campaign, or null in a dry run, which creates nothing. A change of template or name in a campaign
 // that has one warns: Interakt keys an API campaign by its template, so
 // the campaign's later sends are grouped under a new one.
 func (r *campaignResource) planAPICampaign(ctx context.Context, plan campaignModel, state *campaignModel, resp *resource.ModifyPlanResponse) {
@@ -62,12 +62,18 @@ func (r *campaignResource) planAPICampaign(ctx context.Context, plan campaignMod
 		return
 	}
 	name, language, known := campaignTemplateIdentity(plan.Template)
+	dryRun := r.data != nil && r.data.dryRun
 	if state != nil && !state.APICampaignID.IsNull() && !state.APICampaignID.IsUnknown() {
 		oldName, oldLanguage, _ := campaignTemplateIdentity(state.Template)
 		if known && !plan.APICampaignName.IsUnknown() && plan.APICampaignName.Equal(state.APICampaignName) &&
 			name == oldName && language == oldLanguage {
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, id, state.APICampaignID)...)
 			r.forgetAPICampaignEntries(ctx, *state)
+			return
+		}
+		if dryRun {
+			// A dry run creates nothing, so the id its apply leaves is null.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, id, types.StringNull())...)
 			return
 		}
 		resp.Diagnostics.AddAttributeWarning(path.Root("api_campaign_name"), "New API Campaign at Apply",
@@ -77,6 +83,12 @@ func (r *campaignResource) planAPICampaign(ctx context.Context, plan campaignMod
 				"campaign sends from then on names the new campaign. The former one (%s) stays in Interakt with the messages "+
 				"already sent under it; recipients already sent are not sent again because of this change.",
 				knownOr(name, known), knownOr(language, known), plan.APICampaignName.ValueString(), state.APICampaignID.ValueString()))
+	}
+	if dryRun {
+		// The apply creates nothing and leaves the id null: planning it
+		// unknown would show a change in every plan after a dry run.
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, id, types.StringNull())...)
+		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, id, types.StringUnknown())...)
 }

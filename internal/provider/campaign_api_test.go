@@ -138,6 +138,51 @@ func TestAccCampaignAPICampaign(t *testing.T) {
 	)
 }
 
+// TestAccCampaignAPICampaignDryRun applies a campaign with
+// api_campaign_name under the provider's dry_run: the plan says
+// api_campaign_id stays null (a dry run creates nothing), the mock
+// receives no request, and the plan after the apply is clean. The first
+// real apply then creates the API campaign once and sends under it.
+func TestAccCampaignAPICampaignDryRun(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{RateLimit: -1})
+	recipients := campaignRecipients(2)
+	dryRun := campaignHCL(srv, "  dry_run = true\n", apiCampaignExtra, recipients)
+	noRequests := campaignMockCheck(func() error {
+		if n := len(srv.Requests()); n != 0 {
+			return fmt.Errorf("a dry run made %d requests", n)
+		}
+		return nil
+	})
+	campaignAccTest(t,
+		resource.TestStep{
+			Config: dryRun,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("api_campaign_id"), knownvalue.Null()),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(campaignAddr, tfjsonpath.New("api_campaign_id"), knownvalue.Null()),
+				noRequests,
+			},
+		},
+		resource.TestStep{
+			Config: dryRun,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{noRequests},
+		},
+		resource.TestStep{
+			Config: apiCampaignHCL(srv, "en", recipients),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(campaignAddr, tfjsonpath.New("api_campaign_id")),
+			}},
+			ConfigStateChecks: append(expectCampaignCounts(2, 0), expectStateAPICampaign(srv), expectAPICampaigns(srv, "en"),
+				campaignMockCheck(func() error { return expectCampaignSentOnce(srv, recipients) })),
+		},
+	)
+}
+
 // campaignStateValue checks a top-level string attribute of the campaign
 // in state against what want returns.
 func campaignStateValue(attribute string, want func() (string, error)) statecheck.StateCheck {

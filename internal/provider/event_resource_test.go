@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -279,4 +280,43 @@ func withEventComputed(config map[string]any) map[string]any {
 	}
 	out["id"], out["status"], out["fired_at"], out["attempt_id"] = "event-id", eventFired, "2026-01-02T03:04:05Z", nil
 	return out
+}
+
+// TestAccEvent_identicalEventsEachFire applies two interakt_events with
+// the same inputs and triggers, which share a journal key: each fires its
+// own event (the mock receives two), each state holds its own id, and the
+// plan after is clean.
+func TestAccEvent_identicalEventsEachFire(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{})
+	config := providerBlock(srv)
+	for _, name := range []string{"a", "b"} {
+		config += fmt.Sprintf(`
+resource "interakt_event" %q {
+  country_code = "+91"
+  phone_number = "9999999999"
+  event        = "order_placed"
+  traits       = { amount = 2000 }
+}
+`, name)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				body := `{"phoneNumber":"9999999999","countryCode":"+91","event":"order_placed","traits":{"amount":2000}}`
+				if err := expectEventBodies(srv, body, body); err != nil {
+					return err
+				}
+				a := s.RootModule().Resources[eventType+".a"].Primary.Attributes["id"]
+				b := s.RootModule().Resources[eventType+".b"].Primary.Attributes["id"]
+				ids := []string{srv.TrackedEvents()[0].ID, srv.TrackedEvents()[1].ID}
+				if a == b || !slices.Contains(ids, a) || !slices.Contains(ids, b) {
+					return fmt.Errorf("state ids %q and %q, the mock's %q", a, b, ids)
+				}
+				return nil
+			},
+		}},
+	})
 }

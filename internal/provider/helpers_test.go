@@ -98,8 +98,9 @@ func providerBlock(srv *mock.Server) string {
 	return fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n}\n", srv.URL())
 }
 
-// diagRecorder keeps the diagnostics of every ApplyResourceChange, which
-// terraform-plugin-testing does not expose when an apply succeeds.
+// diagRecorder keeps the diagnostics of every ApplyResourceChange and
+// ReadResource, which terraform-plugin-testing does not expose when a
+// command succeeds.
 type diagRecorder struct {
 	mu    sync.Mutex
 	diags []*tfprotov6.Diagnostic
@@ -131,8 +132,8 @@ func (r *diagRecorder) find(severity tfprotov6.DiagnosticSeverity, summary strin
 	return nil
 }
 
-// recordingServer is a provider server whose applies record their
-// diagnostics in rec.
+// recordingServer is a provider server whose applies and refreshes record
+// their diagnostics in rec.
 type recordingServer struct {
 	tfprotov6.ProviderServer
 	rec *diagRecorder
@@ -140,6 +141,16 @@ type recordingServer struct {
 
 func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.mu.Lock()
+		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)
+		s.rec.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (s recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
 	if resp != nil {
 		s.rec.mu.Lock()
 		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,6 +35,17 @@ var (
 // next Read takes every trait and tag Interakt holds, as the user has no
 // configuration yet to say which are managed.
 const privateImported = "imported"
+
+// privateUpsertedAt is the time (RFC 3339, as a JSON string) of the last
+// Track Users request, in the user's private state: Interakt applies one
+// after answering, so until userApplyWindow has passed a user Get Users
+// does not list may only not be applied yet.
+const privateUpsertedAt = "upserted_at"
+
+// userApplyWindow is how long after an upsert a user missing from Get
+// Users is taken as not applied yet rather than gone. Interakt does not
+// say how long it takes; a user still missing after this is taken as gone.
+const userApplyWindow = 10 * time.Minute
 
 // NewUserResource returns the interakt_user resource.
 func NewUserResource() resource.Resource {
@@ -70,9 +83,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"destroying only forgets it, with a warning. Removing a trait or tag from the configuration likewise leaves it on the user.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "`user_id` when set, otherwise `<country_code> <phone_number>` (such as `+91 9999999999`): the form the import id takes.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`user_id` when set, otherwise `<country_code> <phone_number>` (such as `+91 9999999999`): the form the import id takes. " +
+					"Known at plan unless an identity attribute is known only at apply.",
+				Computed: true,
 			},
 			"user_id": schema.StringAttribute{
 				MarkdownDescription: "Your system's id of the user. Give it, or `country_code` and `phone_number`, or both. " + identityChange,
@@ -219,10 +232,16 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			return
 		}
 	}
+	// id follows the identity: an identity known only at apply (a user_id
+	// from a resource not yet created) makes it unknown, since the apply
+	// sets it from the identity and a plan that kept the state's would be
+	// contradicted.
 	if id, ok := userID(plan); ok {
 		plan.ID = types.StringValue(id)
-		resp.Diagnostics.Append(setModel(ctx, &resp.Plan, &plan)...)
+	} else {
+		plan.ID = types.StringUnknown()
 	}
+	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, &plan)...)
 	if state != nil {
 		dropped := droppedTraits(plan.Traits, state.Traits)
 		if len(dropped) > 0 {
@@ -260,11 +279,28 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	sentAt := time.Now()
 	resp.Diagnostics.Append(r.upsert(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(r.markUpserted(ctx, resp.Private, sentAt)...)
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
+}
+
+// markUpserted records in private state when the upsert was sent, so that
+// Read knows Interakt may not have applied it yet. A dry run sends none.
+func (r *userResource) markUpserted(ctx context.Context, private privateState, sentAt time.Time) diag.Diagnostics {
+	if private == nil || r.data == nil || r.data.dryRun {
+		return nil
+	}
+	return private.SetKey(ctx, privateUpsertedAt, []byte(strconv.Quote(sentAt.UTC().Format(time.RFC3339Nano))))
+}
+
+// privateState is the part of the framework's private state a resource
+// writes.
+type privateState interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
 // Update sends one upsert with the identity and the managed traits and
@@ -284,10 +320,12 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 			plan.ID = types.StringValue(id)
 		}
 	} else {
+		sentAt := time.Now()
 		resp.Diagnostics.Append(r.upsert(ctx, &plan)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		resp.Diagnostics.Append(r.markUpserted(ctx, resp.Private, sentAt)...)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
 }
@@ -386,19 +424,25 @@ func stringList(l types.List) ([]string, diag.Diagnostics) {
 	return out, diags
 }
 
-// Read finds the user with an API key (not in a dry run) and reports drift
-// in the managed traits and tags only. A user Interakt does not list
-// leaves the state with a warning, so the next apply records it again.
+// Read finds the user with an API key (not in a dry run), by phone number
+// when it has one, and reports drift in the managed traits and tags only.
+// A user Interakt does not list leaves the state (with a warning, and the
+// next apply records it again) only when Interakt shows it gone: looked up
+// by phone, and its last upsert older than userApplyWindow. Otherwise it
+// stays, with a warning: Interakt may not have applied the upsert yet, and
+// a lookup by user id alone is unconfirmed.
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var m userModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() || !r.data.readsAccount() {
 		return
 	}
-	var imported []byte
+	var imported, upserted []byte
 	if req.Private != nil {
 		var d diag.Diagnostics
 		imported, d = req.Private.GetKey(ctx, privateImported)
+		resp.Diagnostics.Append(d...)
+		upserted, d = req.Private.GetKey(ctx, privateUpsertedAt)
 		resp.Diagnostics.Append(d...)
 	}
 	key := client.UserKey{UserID: m.UserID.ValueString(), CountryCode: m.CountryCode.ValueString(), PhoneNumber: m.PhoneNumber.ValueString()}
@@ -416,10 +460,22 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 				fmt.Sprintf("Interakt's Get Users API does not list %s, so there is nothing to import. Check the id: a user id as is, or \"+<country code> <phone number>\".", userLabel(m)))
 			return
 		}
-		resp.Diagnostics.AddWarning("User Not Found in Interakt",
-			fmt.Sprintf("Interakt's Get Users API does not list %s: it was deleted in Interakt, or Interakt has not yet applied the last upsert "+
-				"(Track Users answers before it applies). The user was removed from the state, and the next apply records it again.", userLabel(m)))
-		resp.State.RemoveResource(ctx)
+		switch {
+		case !key.ByPhone():
+			resp.Diagnostics.AddWarning("User Not Confirmed in Interakt",
+				fmt.Sprintf("Interakt's Get Users API does not list %s. It was looked up by user_id alone, which Get Users is not known to "+
+					"filter by and whose answers may not carry user_id, so this does not show it gone: the user stays in the state as it "+
+					"was, and nothing is recorded again. Give country_code and phone_number too, so that refreshes find it by phone.", userLabel(m)))
+		case pendingUpsert(upserted, "", time.Now()):
+			resp.Diagnostics.AddWarning("User Not Yet Listed by Interakt",
+				fmt.Sprintf("Interakt's Get Users API does not list %s yet: Track Users answers before Interakt applies it, and the last "+
+					"upsert was less than %s ago. The user stays in the state as it was; a later refresh finds it.", userLabel(m), userApplyWindow))
+		default:
+			resp.Diagnostics.AddWarning("User Not Found in Interakt",
+				fmt.Sprintf("Interakt's Get Users API lists no user with the phone number of %s: it was deleted in Interakt. "+
+					"The user was removed from the state, and the next apply records it again.", userLabel(m)))
+			resp.State.RemoveResource(ctx)
+		}
 		return
 	}
 	if len(imported) > 0 {
@@ -427,6 +483,8 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		m.Traits = allTraits(found.Traits)
 		m.Tags = tagsList(found.Tags)
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, nil)...)
+	} else if pendingUpsert(upserted, found.ModifiedAtUTC, time.Now()) {
+		tflog.Debug(ctx, "Interakt lists the user as before the last upsert, which it has not applied yet; the state is kept")
 	} else {
 		if traits, changed := managedTraits(m.Traits, found.Traits); changed {
 			tflog.Debug(ctx, "managed traits differ in Interakt")
@@ -435,6 +493,27 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		m.Tags = managedTags(m.Tags, found.Tags)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
+}
+
+// pendingUpsert reports whether Interakt may not have applied the last
+// upsert (its time in private state) to what it lists: it was sent within
+// userApplyWindow of now, and the user's modified time (RFC 3339; "" for a
+// user not listed) is not after it. A listing modified since shows the
+// upsert applied, so its differences are drift.
+func pendingUpsert(upserted []byte, modifiedAt string, now time.Time) bool {
+	if len(upserted) == 0 {
+		return false
+	}
+	text, err := strconv.Unquote(string(upserted))
+	if err != nil {
+		return false
+	}
+	sent, err := time.Parse(time.RFC3339Nano, text)
+	if err != nil || now.Sub(sent) >= userApplyWindow {
+		return false
+	}
+	modified, err := time.Parse(time.RFC3339Nano, modifiedAt)
+	return err != nil || modified.Before(sent)
 }
 
 // importIdentity completes an imported user's identity from Interakt's:

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -19,6 +22,38 @@ import (
 )
 
 const qaUserAddr = "interakt_user.qa"
+
+// userMockVariant is a way the mock answers the user APIs; user tests run
+// against each that they can.
+type userMockVariant struct {
+	name string
+	opts mock.Options
+}
+
+// userMockVariants: the mock's defaults; Track Users applied after its
+// answer, as Interakt does (a lag shorter than a step, so later steps see
+// it applied); and Get Users answers without user_id, the shape
+// integrators read.
+var userMockVariants = []userMockVariant{
+	{name: "immediate"},
+	{name: "apply_lag", opts: mock.Options{UserApplyLag: 500 * time.Millisecond}},
+	{name: "without_user_id", opts: mock.Options{UsersWithoutUserID: true}},
+}
+
+// forUserMocks runs test as a subtest against each variant but those
+// skipped.
+func forUserMocks(t *testing.T, test func(t *testing.T, srv *mock.Server), skip ...string) {
+	t.Helper()
+	for _, v := range userMockVariants {
+		if slices.Contains(skip, v.name) {
+			continue
+		}
+		t.Run(v.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, newTestMock(t, v.opts))
+		})
+	}
+}
 
 // qaUserConfig is a QA user with typed traits and tags; amount is written
 // into the configuration as a number.
@@ -78,7 +113,10 @@ const (
 // (drift, one upsert back), and destroys (the user stays in the account).
 func TestAccUser_typedTraitsDriftAndForget(t *testing.T) {
 	t.Parallel()
-	srv := newTestMock(t, mock.Options{})
+	forUserMocks(t, testUserTypedTraitsDriftAndForget)
+}
+
+func testUserTypedTraitsDriftAndForget(t *testing.T, srv *mock.Server) {
 	rec := &diagRecorder{}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
@@ -156,11 +194,18 @@ func TestAccUser_typedTraitsDriftAndForget(t *testing.T) {
 // with its whole identity and every trait and tag Interakt holds, then
 // applies a configuration that manages part of them: an update in place
 // (not a replacement) that sends nothing, since Interakt already holds
-// those values. A user deleted in the
-// dashboard is then recorded again, and an unknown id is not imported.
+// those values. A user named by phone and deleted in the dashboard is
+// then recorded again; one named by user_id alone, which Get Users cannot
+// confirm, stays with a warning; an unknown id is not imported. Importing
+// by user_id needs Get Users to answer user_id, so the shape without it is
+// not run.
 func TestAccUser_import(t *testing.T) {
 	t.Parallel()
-	srv := newTestMock(t, mock.Options{})
+	forUserMocks(t, testUserImport, "without_user_id")
+}
+
+func testUserImport(t *testing.T, srv *mock.Server) {
+	rec := &diagRecorder{}
 	srv.AddUser(mock.User{UserID: "crm-7", CountryCode: "+91", PhoneNumber: "9777777777",
 		Traits: map[string]json.RawMessage{"plan": []byte(`"gold"`), "orders": []byte(`12`)}, Tags: []string{"crm"}})
 	srv.AddUser(mock.User{UserID: "app-42", CountryCode: "+91", PhoneNumber: "9888888888",
@@ -178,7 +223,7 @@ resource "interakt_user" "by_phone" {
 }
 `
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		Steps: []resource.TestStep{
 			{
 				Config: config, ResourceName: "interakt_user.by_id", ImportState: true, ImportStateId: "crm-7", ImportStatePersist: true,
@@ -203,8 +248,25 @@ resource "interakt_user" "by_phone" {
 				Check: expectTrackBodies(srv),
 			},
 			{
-				// Deleted in the dashboard: the refresh forgets it with a
+				// Named by phone and deleted in the dashboard: Get Users
+				// by phone shows it gone, so the refresh forgets it with a
 				// warning, and the apply records it again with one upsert.
+				PreConfig: func() {
+					if !srv.DeleteUser("", "+91", "9888888888") {
+						t.Fatal("the mock has no user +91 9888888888")
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("interakt_user.by_phone", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("interakt_user.by_id", plancheck.ResourceActionNoop),
+				}},
+				Check: expectTrackBodies(srv, `{"phoneNumber":"9888888888","countryCode":"+91","tags":["vip"]}`),
+			},
+			{
+				// Named by user_id alone and deleted in the dashboard: a
+				// lookup by user_id is unconfirmed, so the user stays,
+				// with a warning, and nothing is sent.
 				PreConfig: func() {
 					if !srv.DeleteUser("crm-7", "", "") {
 						t.Fatal("the mock has no user crm-7")
@@ -212,10 +274,14 @@ resource "interakt_user" "by_phone" {
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("interakt_user.by_id", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("interakt_user.by_phone", plancheck.ResourceActionNoop),
+					plancheck.ExpectEmptyPlan(),
 				}},
-				Check: expectTrackBodies(srv, `{"userId":"crm-7","traits":{"plan":"gold"}}`),
+				Check: func(*terraform.State) error {
+					if rec.find(tfprotov6.DiagnosticSeverityWarning, "User Not Confirmed in Interakt") == nil {
+						return fmt.Errorf("the refresh gave no User Not Confirmed in Interakt warning")
+					}
+					return expectTrackBodies(srv, `{"phoneNumber":"9888888888","countryCode":"+91","tags":["vip"]}`)(nil)
+				},
 			},
 			{
 				Config:       config,
@@ -267,4 +333,166 @@ func (c priorValueCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanReq
 		return
 	}
 	resp.Error = fmt.Errorf("%s is not in the prior state", c.addr)
+}
+
+// TestAccUser_userIDKnownAtApply names a user by phone, then gives it a
+// user_id known only at apply (a terraform_data created in the same
+// apply): id is planned unknown, the apply records the user_id with one
+// upsert, and the plan after it is clean.
+func TestAccUser_userIDKnownAtApply(t *testing.T) {
+	t.Parallel()
+	forUserMocks(t, func(t *testing.T, srv *mock.Server) {
+		byPhone := providerBlock(srv) + `
+resource "interakt_user" "qa" {
+  country_code = "+91"
+  phone_number = "9666666666"
+  traits       = { name = "Ravi QA" }
+}
+`
+		withUserID := providerBlock(srv) + `
+resource "terraform_data" "crm" {
+  input = "crm-ravi"
+}
+
+resource "interakt_user" "qa" {
+  user_id      = terraform_data.crm.output
+  country_code = "+91"
+  phone_number = "9666666666"
+  traits       = { name = "Ravi QA" }
+}
+`
+		const created = `{"phoneNumber":"9666666666","countryCode":"+91","traits":{"name":"Ravi QA"}}`
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+			Steps: []resource.TestStep{
+				{
+					Config: byPhone,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(qaUserAddr, tfjsonpath.New("id"), knownvalue.StringExact("+91 9666666666")),
+					},
+					Check: expectTrackBodies(srv, created),
+				},
+				{
+					Config: withUserID,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(qaUserAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(qaUserAddr, tfjsonpath.New("user_id")),
+						plancheck.ExpectUnknownValue(qaUserAddr, tfjsonpath.New("id")),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(qaUserAddr, tfjsonpath.New("id"), knownvalue.StringExact("crm-ravi")),
+					},
+					Check: expectTrackBodies(srv, created,
+						`{"userId":"crm-ravi","phoneNumber":"9666666666","countryCode":"+91","traits":{"name":"Ravi QA"}}`),
+				},
+				{
+					Config: withUserID,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+				},
+			},
+		})
+	})
+}
+
+// TestAccUser_foundByPhoneWithoutUserID records a user with user_id and
+// phone against Get Users answers without user_id: every refresh looks it
+// up by phone and finds it, so the plans after the apply are clean and
+// nothing is recorded again.
+func TestAccUser_foundByPhoneWithoutUserID(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{UsersWithoutUserID: true})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		Steps: []resource.TestStep{
+			{
+				Config: qaUserConfig(srv, "2000"),
+				Check:  expectTrackBodies(srv, qaCreateBody),
+			},
+			{
+				Config: qaUserConfig(srv, "2000"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: func(*terraform.State) error {
+					lookups := 0
+					for _, r := range srv.Requests() {
+						if strings.HasPrefix(r.Path, "/v1/public/apis/users/") {
+							lookups++
+							if !strings.Contains(string(r.Body), `"trait":"phone_number"`) || !strings.Contains(string(r.Body), `"+919999999999"`) {
+								return fmt.Errorf("Get Users body %s, want the phone filter", r.Body)
+							}
+							if !strings.Contains(string(r.Response), `"phone_number":"9999999999"`) || strings.Contains(string(r.Response), `"user_id"`) {
+								return fmt.Errorf("Get Users answered %s, want the user without user_id", r.Response)
+							}
+						}
+					}
+					if lookups == 0 {
+						return fmt.Errorf("no Get Users request")
+					}
+					return expectTrackBodies(srv, qaCreateBody)(nil)
+				},
+			},
+		},
+	})
+}
+
+// TestAccUser_notYetApplied runs against a mock that applies Track Users
+// an hour after answering: a new user is not listed, and a user the
+// account already held is listed with its former traits, modified before
+// the upsert. Neither is drift or gone: the plans after the apply are
+// clean and nothing is recorded again.
+func TestAccUser_notYetApplied(t *testing.T) {
+	t.Parallel()
+	srv := newTestMock(t, mock.Options{UserApplyLag: time.Hour})
+	srv.AddUser(mock.User{UserID: "old-1", CountryCode: "+91", PhoneNumber: "9555555555",
+		Traits: map[string]json.RawMessage{"plan": []byte(`"silver"`)}})
+	config := providerBlock(srv) + `
+resource "interakt_user" "new" {
+  user_id      = "new-1"
+  country_code = "+91"
+  phone_number = "9444444444"
+  traits       = { plan = "gold" }
+}
+
+resource "interakt_user" "old" {
+  user_id      = "old-1"
+  country_code = "+91"
+  phone_number = "9555555555"
+  traits       = { plan = "gold" }
+}
+`
+	bodies := []string{
+		`{"userId":"new-1","phoneNumber":"9444444444","countryCode":"+91","traits":{"plan":"gold"}}`,
+		`{"userId":"old-1","phoneNumber":"9555555555","countryCode":"+91","traits":{"plan":"gold"}}`,
+	}
+	trackedOnce := func(*terraform.State) error {
+		got := srv.TrackUserRequests()
+		if len(got) != 2 {
+			return fmt.Errorf("the mock received %d Track Users requests, want 2", len(got))
+		}
+		for _, r := range got {
+			if !slices.Contains(bodies, string(r.Body)) {
+				return fmt.Errorf("Track Users body %s", r.Body)
+			}
+		}
+		if users := srv.Users(); len(users) != 1 || string(users[0].Traits["plan"]) != `"silver"` {
+			return fmt.Errorf("the mock applied an upsert before its lag: %+v", users)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey)),
+		Steps: []resource.TestStep{
+			{Config: config, Check: trackedOnce},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: trackedOnce,
+			},
+		},
+	})
 }
