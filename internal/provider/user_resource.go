@@ -195,6 +195,7 @@ func tagDiagnostics(tags types.List) diag.Diagnostics {
 // sets id, warns of traits and tags the configuration stops managing (they
 // stay on the user) and of an apply that will lack the API key.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return // Destroy: Delete warns that the user stays.
 	}
@@ -255,6 +256,7 @@ func userID(m userModel) (string, bool) {
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan userModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -272,6 +274,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 // already (as after an import, whose state held all of the user's traits
 // and its whole identity): then nothing is sent.
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan, prior userModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State, &prior)...)
@@ -390,6 +393,7 @@ func stringList(l types.List) ([]string, diag.Diagnostics) {
 // in the managed traits and tags only. A user Interakt does not list
 // leaves the state with a warning, so the next apply records it again.
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var m userModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() || !r.data.readsAccount() {
