@@ -47,7 +47,8 @@ func TestLongBudgetWaitIsLoggedAndCounted(t *testing.T) {
 			if e.level != "info" {
 				continue
 			}
-			waits = append(waits, e.fields["waited"].(string))
+			waited, _ := e.fields["waited"].(string)
+			waits = append(waits, waited)
 			if e.fields["key_id"] != keyID[:keyIDShown] || e.fields["budget"] != "this process" || e.fields["limit"] != 2 {
 				t.Errorf("wait logged with %v, want key_id %s, budget \"this process\", limit 2", e.fields, keyID[:keyIDShown])
 			}

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
@@ -57,7 +56,7 @@ resource "interakt_template_message" %q {
 // one of want.
 func expectOneWarningPerServer(t *testing.T, rec *diagRecorder, summary string, want ...string) {
 	t.Helper()
-	counts := rec.perServer(tfprotov6.DiagnosticSeverityWarning, summary)
+	counts := rec.warningsPerServer(summary)
 	if len(counts) == 0 {
 		t.Fatalf("no %q warning; diagnostics:\n%s", summary, diagString(rec.all()))
 	}
@@ -66,7 +65,7 @@ func expectOneWarningPerServer(t *testing.T, rec *diagRecorder, summary string, 
 			t.Errorf("provider server %d warned %q %d times, want once", server, summary, n)
 		}
 	}
-	d := rec.find(tfprotov6.DiagnosticSeverityWarning, summary)
+	d := rec.findWarning(summary)
 	for _, w := range want {
 		if !strings.Contains(d.Detail, w) {
 			t.Errorf("the %q warning does not name %q:\n%s", summary, w, d.Detail)
@@ -181,7 +180,7 @@ func TestAccBudgetLongWaitWarns(t *testing.T) {
 	t.Logf("the plan took %s with the window spent", time.Since(start).Round(time.Millisecond))
 	expectOneWarningPerServer(t, rec, waitWarning, "rate_limit_per_minute = 40", "in any "+window.String(),
 		"300 requests a minute on the Growth plan and 600 on Advanced", envRateLimit, keyID[:32])
-	d := rec.find(tfprotov6.DiagnosticSeverityWarning, waitWarning)
+	d := rec.findWarning(waitWarning)
 	if !regexp.MustCompile(`waited \d+(\.\d)?s in all`).MatchString(d.Detail) {
 		t.Errorf("the warning does not say how long requests waited:\n%s", d.Detail)
 	}

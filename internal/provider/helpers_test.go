@@ -139,23 +139,23 @@ func (r *diagRecorder) all() []*tfprotov6.Diagnostic {
 	return append([]*tfprotov6.Diagnostic(nil), r.diags...)
 }
 
-func (r *diagRecorder) find(severity tfprotov6.DiagnosticSeverity, summary string) *tfprotov6.Diagnostic {
+// findWarning returns the first warning of summary, or nil.
+func (r *diagRecorder) findWarning(summary string) *tfprotov6.Diagnostic {
 	for _, d := range r.all() {
-		if d.Severity == severity && d.Summary == summary {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == summary {
 			return d
 		}
 	}
 	return nil
 }
 
-// perServer counts, by provider server, the diagnostics of severity and
-// summary.
-func (r *diagRecorder) perServer(severity tfprotov6.DiagnosticSeverity, summary string) map[int]int {
+// warningsPerServer counts, by provider server, the warnings of summary.
+func (r *diagRecorder) warningsPerServer(summary string) map[int]int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := map[int]int{}
 	for i, d := range r.diags {
-		if d.Severity == severity && d.Summary == summary {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == summary {
 			out[r.servers[i]]++
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -83,7 +82,7 @@ func TestAccUser_typedTraitsDriftAndForget(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		CheckDestroy: func(*terraform.State) error {
-			if d := rec.find(tfprotov6.DiagnosticSeverityWarning, "User Left in Interakt"); d == nil {
+			if d := rec.findWarning("User Left in Interakt"); d == nil {
 				return fmt.Errorf("destroy gave no User Left in Interakt warning")
 			}
 			if users := srv.Users(); len(users) != 1 || users[0].UserID != "qa-asha" {
