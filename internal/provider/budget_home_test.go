@@ -181,6 +181,7 @@ func TestAccBudgetLongWaitWarns(t *testing.T) {
 	expectOneWarningPerServer(t, rec, waitWarning, "rate_limit_per_minute = 40", "in any "+window.String(),
 		"300 requests a minute on the Growth plan and 600 on Advanced", envRateLimit, keyID[:32])
 	d := rec.findWarning(waitWarning)
+	t.Logf("the plan's warning: %s", d.Detail)
 	if !regexp.MustCompile(`waited \d+(\.\d)?s in all`).MatchString(d.Detail) {
 		t.Errorf("the warning does not say how long requests waited:\n%s", d.Detail)
 	}
