@@ -67,6 +67,14 @@ func (b *ReceiverBudget) Limit() int { return b.limit }
 // Window returns the length of the sliding window.
 func (b *ReceiverBudget) Window() time.Duration { return b.window }
 
+// Where says where the budget lives: the receiver's budget of the key.
+func (b *ReceiverBudget) Where() string {
+	if b.baseErr != nil {
+		return "the status receiver"
+	}
+	return "the status receiver at " + b.req.baseURL + b.path
+}
+
 // Acquire asks the receiver for a slot until it grants one.
 func (b *ReceiverBudget) Acquire(ctx context.Context) (ratelimit.Slot, error) {
 	start := time.Now()

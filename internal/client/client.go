@@ -129,6 +129,7 @@ func New(cfg Config) (*Client, error) {
 			http:          withoutRedirects(cfg.HTTPClient),
 			log:           loggerOrNop(cfg.Logger),
 			budget:        budget,
+			keyID:         ratelimit.KeyID(cfg.APIKey, base),
 			maxRetries:    cfg.MaxRetries,
 			timeout:       timeout,
 			authorization: "Basic " + cfg.APIKey,

@@ -220,6 +220,10 @@ type recordingLogger struct {
 	entries []logEntry
 }
 
+func (l *recordingLogger) Info(_ context.Context, msg string, fields map[string]any) {
+	l.add("info", msg, fields)
+}
+
 func (l *recordingLogger) Debug(_ context.Context, msg string, fields map[string]any) {
 	l.add("debug", msg, fields)
 }

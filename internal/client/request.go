@@ -24,10 +24,14 @@ import (
 // CheckRetry sees only the response and error, not whether the request had
 // been written, so it would need this same httptrace plumbing anyway.
 type requester struct {
-	baseURL    string // Normalized: no trailing slash.
-	http       *http.Client
-	log        Logger
-	budget     ratelimit.Budget // nil: no client-side rate limit
+	baseURL string // Normalized: no trailing slash.
+	http    *http.Client
+	log     Logger
+	budget  ratelimit.Budget // nil: no client-side rate limit
+	// keyID names the key's budget in logs (see keyIDShown).
+	keyID string
+	// waits measures the time requests waited for the budget.
+	waits      waitClock
 	maxRetries int
 	timeout    time.Duration
 	// authorization is the Authorization header value; it is never logged.
@@ -152,7 +156,7 @@ func (r *requester) attempt(ctx context.Context, c call, n int) (attemptResult, 
 	slot := ratelimit.Slot{}
 	if r.budget != nil {
 		var err error
-		slot, err = r.budget.Acquire(ctx)
+		slot, err = r.acquire(ctx, c)
 		if err != nil {
 			if ctx.Err() == nil {
 				err = fmt.Errorf("the rate budget shared by every process using this key cannot be reached, so nothing was sent: %w", err)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -32,8 +33,9 @@ func NewDir(path string) *Dir {
 // Path returns the journal's folder.
 func (d *Dir) Path() string { return d.path }
 
-// Begin writes the entry and fsyncs the file and the folder, so that the
-// entry survives a crash of the process and of the machine.
+// Begin writes the entry and makes it durable (the file fsynced, and its
+// rename: see rename), so that the entry survives a crash of the process
+// and of the machine.
 func (d *Dir) Begin(_ context.Context, e wire.JournalEntry) error {
 	if err := os.MkdirAll(d.path, 0o700); err != nil {
 		return fmt.Errorf("send journal: %w", err)
@@ -80,26 +82,10 @@ func (d *Dir) write(e wire.JournalEntry, sync bool) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("send journal: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), final); err != nil {
+	if err := rename(tmp.Name(), final, sync); err != nil {
 		return fmt.Errorf("send journal: %w", err)
 	}
 	ok = true
-	if sync {
-		return syncDir(d.path)
-	}
-	return nil
-}
-
-// syncDir fsyncs a folder, so that a rename in it is durable.
-func syncDir(path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("send journal: %w", err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("send journal: %w", err)
-	}
 	return nil
 }
 
@@ -108,7 +94,10 @@ func syncDir(path string) error {
 // of writes a kill interrupted.
 func (d *Dir) Lookup(_ context.Context, keys []string) ([]wire.JournalEntry, error) {
 	files, err := os.ReadDir(d.path)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		// No folder, or a path through a plain file, which holds none:
+		// nothing was recorded there (Begin would have failed), so a plan
+		// reads nothing and needs no folder.
 		return nil, nil
 	}
 	if err != nil {

@@ -100,3 +100,20 @@ func TestDirRefusesAnAttemptThatIsNotAUUID(t *testing.T) {
 		t.Fatal("Begin accepted an attempt id that is not a UUID")
 	}
 }
+
+// A journal folder that cannot exist (its path goes through a plain file,
+// as with a HOME that is a file) holds no entry, so Lookup, which plans
+// use, reads nothing; Begin, which comes before every send, fails.
+func TestDirUnderAPlainFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := NewDir(filepath.Join(file, "journal"))
+	if got, err := d.Lookup(t.Context(), []string{"k"}); err != nil || len(got) != 0 {
+		t.Fatalf("Lookup = %v, %v; want nothing and no error", got, err)
+	}
+	if err := d.Begin(t.Context(), entry(attemptA, "k", time.Now())); err == nil {
+		t.Fatal("Begin under a plain file succeeded")
+	}
+}

@@ -19,6 +19,11 @@ type apiLogger struct {
 	secrets []string
 }
 
+func (l apiLogger) Info(ctx context.Context, msg string, fields map[string]any) {
+	ctx = l.context(ctx)
+	tflog.SubsystemInfo(ctx, logSubsystem, msg, fields)
+}
+
 func (l apiLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
 	ctx = l.context(ctx)
 	tflog.SubsystemDebug(ctx, logSubsystem, msg, fields)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -59,9 +60,22 @@ func budgetBenchChild(mode string) int {
 	case "overhead":
 		// One acquire and release every 300 ms: 200 a minute, 600 from
 		// three children. Each line is one request's time in the budget.
-		budget, _, err := newBudget(st, s, nil)
-		if err != nil || budget == nil {
-			fmt.Fprintln(os.Stderr, "no shared budget:", err)
+		keyID, err := client.BudgetKeyID(st.apiKey, st.baseURL)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		budget, _, err := newBudget(st, s, nil, keyID)
+		local, ok := budget.(*localBudget)
+		if err != nil || !ok {
+			fmt.Fprintln(os.Stderr, "no local budget:", err)
+			return 2
+		}
+		if o, err := local.open(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		} else if o.fallback != "" {
+			fmt.Fprintln(os.Stderr, "no budget file:", o.fallback)
 			return 2
 		}
 		until := time.Now().Add(budgetBenchSeconds())

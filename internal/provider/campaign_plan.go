@@ -86,6 +86,7 @@ func defaultCallbackProblems(cb types.String) []contract.Problem {
 // many messages go; when it will not, they are planned exactly, so that
 // nothing known at plan changes at apply.
 func (r *campaignResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return
 	}

@@ -246,6 +246,7 @@ func (r *campaignResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 func (r *campaignResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan campaignModel
 	resp.Diagnostics.Append(getCampaign(ctx, req.Plan, serve.BulkPlanned, readRecipients, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -312,6 +313,7 @@ func hasStatus(results map[string]recipientResult, status string) bool {
 }
 
 func (r *campaignResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	// Until this apply has results, the saved state stays as it was.
 	resp.State.Raw = req.State.Raw.Copy()
 	b, diags := campaignBulk(ctx)

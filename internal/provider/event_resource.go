@@ -138,6 +138,7 @@ func (r *eventResource) ValidateConfig(ctx context.Context, req resource.Validat
 // says what an update does: a change of anything but triggers records the
 // new inputs and fires nothing.
 func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
 		// The state has taken its event in: the journal is done with it,
 		// and a replacement is a new event.
@@ -189,6 +190,7 @@ func (r *eventResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 func (r *eventResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan eventModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -164,7 +164,7 @@ func TestAccEvent_uncertainIsNotFiredAgain(t *testing.T) {
 					if err := expectEventBodies(srv, eventBody("2000")); err != nil {
 						return err
 					}
-					w := rec.find(tfprotov6.DiagnosticSeverityWarning, "Event May Have Been Fired")
+					w := rec.findWarning("Event May Have Been Fired")
 					if w == nil {
 						return fmt.Errorf("no uncertain-event warning; apply diagnostics:\n%s", diagString(rec.all()))
 					}

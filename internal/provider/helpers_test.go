@@ -98,22 +98,38 @@ func providerBlock(srv *mock.Server) string {
 	return fmt.Sprintf("provider \"interakt\" {\n  base_url = %q\n}\n", srv.URL())
 }
 
-// diagRecorder keeps the diagnostics of every ApplyResourceChange and
-// ReadResource, which terraform-plugin-testing does not expose when a
-// command succeeds.
+// diagRecorder keeps the diagnostics of every plan, apply and read of a
+// resource or data source, which terraform-plugin-testing does not expose
+// when a command succeeds, with the provider server (one per Terraform
+// command) that returned them.
 type diagRecorder struct {
-	mu    sync.Mutex
-	diags []*tfprotov6.Diagnostic
+	mu      sync.Mutex
+	diags   []*tfprotov6.Diagnostic
+	servers []int
+	started int
 }
 
-// factories serves the provider wrapped so that apply diagnostics are
-// recorded. The wrapper carries resource RPCs only: use it in tests
-// without actions.
+// factories serves the provider wrapped so that its diagnostics are
+// recorded. The wrapper carries resource and data source RPCs only: use
+// it in tests without actions.
 func (r *diagRecorder) factories(s seams) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"interakt": func() (tfprotov6.ProviderServer, error) {
-			return recordingServer{ProviderServer: serve.Server(&InteraktProvider{version: "test", seams: s}, BulkAttributes), rec: r}, nil
+			r.mu.Lock()
+			r.started++
+			id := r.started
+			r.mu.Unlock()
+			return recordingServer{ProviderServer: serve.Server(&InteraktProvider{version: "test", seams: s}, BulkAttributes), rec: r, id: id}, nil
 		},
+	}
+}
+
+func (r *diagRecorder) add(server int, diags []*tfprotov6.Diagnostic) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, d := range diags {
+		r.diags = append(r.diags, d)
+		r.servers = append(r.servers, server)
 	}
 }
 
@@ -123,28 +139,49 @@ func (r *diagRecorder) all() []*tfprotov6.Diagnostic {
 	return append([]*tfprotov6.Diagnostic(nil), r.diags...)
 }
 
-func (r *diagRecorder) find(severity tfprotov6.DiagnosticSeverity, summary string) *tfprotov6.Diagnostic {
+// findWarning returns the first warning of summary, or nil.
+func (r *diagRecorder) findWarning(summary string) *tfprotov6.Diagnostic {
 	for _, d := range r.all() {
-		if d.Severity == severity && d.Summary == summary {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == summary {
 			return d
 		}
 	}
 	return nil
 }
 
-// recordingServer is a provider server whose applies and refreshes record
-// their diagnostics in rec.
+// warningsPerServer counts, by provider server, the warnings of summary.
+func (r *diagRecorder) warningsPerServer(summary string) map[int]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[int]int{}
+	for i, d := range r.diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning && d.Summary == summary {
+			out[r.servers[i]]++
+		}
+	}
+	return out
+}
+
+// recordingServer is a provider server whose plans, applies and reads
+// record their diagnostics in rec.
 type recordingServer struct {
 	tfprotov6.ProviderServer
 	rec *diagRecorder
+	id  int
 }
 
 func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
 	if resp != nil {
-		s.rec.mu.Lock()
-		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)
-		s.rec.mu.Unlock()
+		s.rec.add(s.id, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		s.rec.add(s.id, resp.Diagnostics)
 	}
 	return resp, err
 }
@@ -152,9 +189,15 @@ func (s recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6
 func (s recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	resp, err := s.ProviderServer.ReadResource(ctx, req)
 	if resp != nil {
-		s.rec.mu.Lock()
-		s.rec.diags = append(s.rec.diags, resp.Diagnostics...)
-		s.rec.mu.Unlock()
+		s.rec.add(s.id, resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s recordingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if resp != nil {
+		s.rec.add(s.id, resp.Diagnostics)
 	}
 	return resp, err
 }

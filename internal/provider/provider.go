@@ -138,11 +138,12 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"budget": schema.StringAttribute{
 				MarkdownDescription: "Where the key's rate budget (`rate_limit_per_minute`) is kept, so that every process using the key shares it: " +
-					"`local`, a small file per key in the user's cache folder (`$XDG_CACHE_HOME/interakt` or `~/.cache/interakt` on Linux, " +
-					"`~/Library/Caches/interakt` on macOS, `%LocalAppData%\\interakt` on Windows), shared by every process of the machine; " +
+					"`local`, a small file per key and machine in the user's cache folder (`$XDG_CACHE_HOME/interakt` or `~/.cache/interakt` on Linux, " +
+					"`~/Library/Caches/interakt` on macOS, `%LocalAppData%\\interakt` on Windows), shared by every process of the machine and opened at the first request; " +
+					"where no folder can hold it, the provider process keeps the budget alone, with a warning; " +
 					"`receiver`, the status receiver's database, shared by every runner that uses the receiver (needs `status_url`); " +
 					"`process`, this provider process alone (for tests). Defaults to `receiver` when `status_url` is set, else `local`; env `" + envBudget + "`. " +
-					"Nothing is sent while the budget cannot be reached. A 429 from the API (another client of the key) marks the window full for every process " +
+					"Nothing is sent while an opened budget cannot be reached. A request's wait for it over 2 s is logged at INFO, and a run whose requests waited over 10 s ends with a warning. A 429 from the API (another client of the key) marks the window full for every process " +
 					"and is retried with exponential backoff for three windows before the send fails.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(budgetLocal, budgetReceiver, budgetProcess)},

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,6 +65,16 @@ type providerData struct {
 
 	dryRun bool
 	budget *sendBudget
+
+	// rateBudget is the key's rate budget the client takes its slots
+	// from, and rate its setting, for what report says of long waits.
+	rateBudget ratelimit.Budget
+	rate       rateSetting
+	// local is rateBudget when the budget setting is "local".
+	local *localBudget
+	// fallbackShown and waitShown: report has said that this process
+	// keeps the budget alone, and that requests waited long for it.
+	fallbackShown, waitShown atomic.Bool
 
 	status        *client.StatusReader
 	statusMissing string
@@ -143,6 +152,9 @@ type providerSettings struct {
 	// journalDir is the local send journal's folder, used without a
 	// status_url.
 	journalDir string
+	// budgetDir is the local rate budget's folder, in the user's cache
+	// folder; budgetDirErr says why there is none.
+	budgetDir, budgetDirErr string
 }
 
 // resolveSettings reads the provider block, falling back to getenv for
@@ -155,6 +167,11 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 		maxRetries:     defaultMaxRetries,
 		requestTimeout: defaultRequestTimeout,
 		journalDir:     localJournalDir(getenv),
+	}
+	if cache, err := userCacheDir(getenv); err != nil {
+		st.budgetDirErr = err.Error()
+	} else {
+		st.budgetDir = filepath.Join(cache, budgetFolder)
 	}
 
 	var apiKeyUnknown, baseURLUnknown bool
@@ -268,17 +285,23 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 		if warning := keyFormatWarning(st.apiKey); warning != "" {
 			diags.AddAttributeWarning(path.Root("api_key"), "API Key Looks Mis-Encoded", warning)
 		}
-		budget, missing, err := newBudget(st, s, logger)
+		keyID, err := client.BudgetKeyID(st.apiKey, st.baseURL)
 		if err != nil {
-			diags.AddAttributeError(path.Root("budget"), "Cannot Open the Rate Budget",
-				"The key's rate budget, shared by every process using the key, cannot be opened, so nothing will be sent: "+err.Error()+
-					`. Set XDG_CACHE_HOME or HOME (the budget lives in the user's cache folder), or set budget = "process" if no other process uses this key.`)
+			diags.AddError("Cannot Create the Interakt Client", err.Error())
+			return nil, diags
+		}
+		budget, missing, err := newBudget(st, s, logger, keyID)
+		if err != nil {
+			diags.AddError("Cannot Create the Interakt Client", err.Error())
 			return nil, diags
 		}
 		if missing != "" {
 			d.apiMissing = missing
 			break
 		}
+		d.rateBudget = budget
+		d.rate = rateSetting{limit: st.rateLimit, window: budget.Window(), setting: st.budget}
+		d.local, _ = budget.(*localBudget)
 		api, err := client.New(client.Config{
 			BaseURL:            st.baseURL,
 			APIKey:             st.apiKey,
@@ -374,10 +397,10 @@ func rateWindow(st providerSettings, s seams) time.Duration {
 	}
 }
 
-// newBudget opens the key's rate budget that st.budget names: nil for the
-// process's own, or the reason it cannot be known yet.
-func newBudget(st providerSettings, s seams, logger client.Logger) (budget ratelimit.Budget, missing string, err error) {
-	keyID := ratelimit.KeyID(st.apiKey, strings.TrimRight(st.baseURL, "/"))
+// newBudget returns the key's rate budget that st.budget names, or the
+// reason it cannot be known yet. The local budget's file is opened on
+// the first request (localBudget), so that configure needs no folder.
+func newBudget(st providerSettings, s seams, logger client.Logger, keyID string) (budget ratelimit.Budget, missing string, err error) {
 	window := rateWindow(st, s)
 	lease := st.requestTimeout + ratelimit.LeaseMargin
 	switch {
@@ -393,31 +416,26 @@ func newBudget(st providerSettings, s seams, logger client.Logger) (budget ratel
 		}
 		return client.NewReceiverBudget(st.statusURL, st.statusToken, hc, logger, keyID, int(st.rateLimit), window, lease), "", nil
 	case st.budget == budgetLocal:
-		dir, err := localFolder(s)
-		if err != nil {
-			return nil, "", err
-		}
-		b, err := ratelimit.OpenFile(dir, keyID, int(st.rateLimit), window, lease)
-		if err != nil {
-			return nil, "", err
-		}
-		return b, "", nil
+		dir, dirErr := localFolder(st, s)
+		return newLocalBudget(dir, dirErr, keyID, int(st.rateLimit), window, lease), "", nil
 	default:
-		return nil, "", nil
+		limiter, err := ratelimit.New(int(st.rateLimit), window)
+		if err != nil {
+			return nil, "", err
+		}
+		return limiter, "", nil
 	}
 }
 
-// localFolder is the local rate budget's folder: a test's seam, else
-// interakt in the user's cache folder.
-func localFolder(s seams) (string, error) {
+// localFolder is the folder of the local rate budget and of the shared
+// template listing: a test's seam, else interakt in the user's cache
+// folder as the provider's environment names it; "" and the reason when
+// there is none.
+func localFolder(st providerSettings, s seams) (dir, whyNot string) {
 	if s.budgetDir != "" {
-		return s.budgetDir, nil
+		return s.budgetDir, ""
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(cache, budgetFolder), nil
+	return st.budgetDir, st.budgetDirErr
 }
 
 // sharedListingFreshness is how long a listing of APPROVED templates is
@@ -441,8 +459,8 @@ func sharedListing(st providerSettings, s seams) client.SharedListing {
 	if st.budget == budgetProcess {
 		return nil
 	}
-	dir, err := localFolder(s)
-	if err != nil {
+	dir, _ := localFolder(st, s)
+	if dir == "" {
 		return nil
 	}
 	return client.NewListingFile(dir, ratelimit.KeyID(st.apiKey, strings.TrimRight(st.baseURL, "/")), sharedListingFreshness)

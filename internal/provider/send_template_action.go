@@ -80,6 +80,7 @@ func (a *sendTemplateAction) ValidateConfig(ctx context.Context, req action.Vali
 // (ValidateConfig has already warned), and warns when no API key is
 // configured to send.
 func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	defer a.data.report(&resp.Diagnostics)
 	var cfg sendTemplateModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -94,6 +95,7 @@ func (a *sendTemplateAction) ModifyPlan(ctx context.Context, req action.ModifyPl
 // Invoke sends the message once. Progress names the template and, last,
 // the message id; it never names the recipient, who is personal data.
 func (a *sendTemplateAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	defer a.data.report(&resp.Diagnostics)
 	progress := func(format string, args ...any) {
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})

@@ -130,6 +130,7 @@ func (r *templateMessageResource) ValidateConfig(ctx context.Context, req resour
 // nothing and is not checked; a replacement is planned again as a create,
 // which is, and warns when no API key is configured to send it.
 func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	if !req.State.Raw.IsNull() {
 		// The state has taken its send in: the journal is done with it,
 		// and a replacement is a new send.
@@ -150,6 +151,7 @@ func (r *templateMessageResource) ModifyPlan(ctx context.Context, req resource.M
 }
 
 func (r *templateMessageResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan templateMessageModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {

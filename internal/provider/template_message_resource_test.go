@@ -222,7 +222,7 @@ func TestAccTemplateMessage_uncertainIsNotSentAgain(t *testing.T) {
 					if n := srv.SentCount(); n != 1 {
 						return fmt.Errorf("the mock accepted %d messages; want 1 (it reads the body before dropping the connection)", n)
 					}
-					w := rec.find(tfprotov6.DiagnosticSeverityWarning, "Message May Have Been Sent")
+					w := rec.findWarning("Message May Have Been Sent")
 					if w == nil {
 						return fmt.Errorf("no uncertain-send warning; apply diagnostics:\n%s", diagString(rec.all()))
 					}

@@ -224,6 +224,7 @@ func (r *templateResource) ValidateConfig(ctx context.Context, req resource.Vali
 // declaration with the account when a key is set, and runs verify when it
 // can.
 func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return // Destroy: Delete warns what stays in Interakt.
 	}
@@ -282,10 +283,12 @@ func (r *templateResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *templateResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	resp.Diagnostics.Append(r.save(ctx, req.Plan, &resp.State, resp.Identity, false)...)
 }
 
 func (r *templateResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var prior templateModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &prior)...)
 	if resp.Diagnostics.HasError() {
@@ -334,6 +337,7 @@ func (r *templateResource) save(ctx context.Context, plan tfsdk.Plan, state *tfs
 // apply submits it. Without a key, or in a dry run, nothing changes, so
 // plans stay offline.
 func (r *templateResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var m templateModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() {

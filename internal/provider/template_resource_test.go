@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/go-version"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -603,7 +602,7 @@ func TestAccTemplate_destroyWarnsOfATemplateLeft(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: rec.factories(tc.seams),
 				CheckDestroy: func(*terraform.State) error {
-					d := rec.find(tfprotov6.DiagnosticSeverityWarning, "Template Left in Interakt")
+					d := rec.findWarning("Template Left in Interakt")
 					if tc.warns && (d == nil || !strings.Contains(d.Detail, `"order_shipped" (en)`)) {
 						return fmt.Errorf("destroy gave no Template Left in Interakt warning naming order_shipped (en): %+v", rec.all())
 					}

@@ -105,6 +105,7 @@ func (d *templatesDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *templatesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.report(&resp.Diagnostics)
 	var m templatesModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &m)...)
 	if resp.Diagnostics.HasError() {

@@ -68,6 +68,7 @@ func (a *trackEventAction) ValidateConfig(ctx context.Context, req action.Valida
 // ModifyPlan checks again with references resolved, and warns when no API
 // key is configured to fire.
 func (a *trackEventAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
+	defer a.data.report(&resp.Diagnostics)
 	var cfg eventInputsModel
 	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -82,6 +83,7 @@ func (a *trackEventAction) ModifyPlan(ctx context.Context, req action.ModifyPlan
 // Invoke fires the event once. Progress names the event and, last, its id;
 // it never names the user, who is personal data.
 func (a *trackEventAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
+	defer a.data.report(&resp.Diagnostics)
 	progress := func(format string, args ...any) {
 		if resp.SendProgress != nil {
 			resp.SendProgress(action.InvokeProgressEvent{Message: fmt.Sprintf(format, args...)})

@@ -208,6 +208,7 @@ func tagDiagnostics(tags types.List) diag.Diagnostics {
 // sets id, warns of traits and tags the configuration stops managing (they
 // stay on the user) and of an apply that will lack the API key.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	if req.Plan.Raw.IsNull() {
 		return // Destroy: Delete warns that the user stays.
 	}
@@ -274,6 +275,7 @@ func userID(m userModel) (string, bool) {
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan userModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -308,6 +310,7 @@ type privateState interface {
 // already (as after an import, whose state held all of the user's traits
 // and its whole identity): then nothing is sent.
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var plan, prior userModel
 	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
 	resp.Diagnostics.Append(getModel(ctx, req.State, &prior)...)
@@ -432,6 +435,7 @@ func stringList(l types.List) ([]string, diag.Diagnostics) {
 // stays, with a warning: Interakt may not have applied the upsert yet, and
 // a lookup by user id alone is unconfirmed.
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.report(&resp.Diagnostics)
 	var m userModel
 	resp.Diagnostics.Append(getModel(ctx, req.State, &m)...)
 	if resp.Diagnostics.HasError() || !r.data.readsAccount() {

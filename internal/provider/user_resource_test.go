@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -121,7 +120,7 @@ func testUserTypedTraitsDriftAndForget(t *testing.T, srv *mock.Server) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: rec.factories(testSeams().withEnv(envAPIKey, testAPIKey)),
 		CheckDestroy: func(*terraform.State) error {
-			if d := rec.find(tfprotov6.DiagnosticSeverityWarning, "User Left in Interakt"); d == nil {
+			if d := rec.findWarning("User Left in Interakt"); d == nil {
 				return fmt.Errorf("destroy gave no User Left in Interakt warning")
 			}
 			if users := srv.Users(); len(users) != 1 || users[0].UserID != "qa-asha" {
@@ -277,7 +276,7 @@ resource "interakt_user" "by_phone" {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				Check: func(*terraform.State) error {
-					if rec.find(tfprotov6.DiagnosticSeverityWarning, "User Not Confirmed in Interakt") == nil {
+					if rec.findWarning("User Not Confirmed in Interakt") == nil {
 						return fmt.Errorf("the refresh gave no User Not Confirmed in Interakt warning")
 					}
 					return expectTrackBodies(srv, `{"phoneNumber":"9888888888","countryCode":"+91","tags":["vip"]}`)(nil)

@@ -16,7 +16,7 @@ import (
 
 func mustOpenFile(t testing.TB, dir string, limit int, window, lease time.Duration) *FileBudget {
 	t.Helper()
-	b, err := OpenFile(dir, KeyID("key", "http://api"), limit, window, lease)
+	b, err := OpenFile(t.Context(), dir, KeyID("key", "http://api"), limit, window, lease)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func helperProcess(mode string) int {
 	dir := os.Getenv("RATELIMIT_HELPER_DIR")
 	limit, _ := strconv.Atoi(os.Getenv("RATELIMIT_HELPER_LIMIT"))
 	n, _ := strconv.Atoi(os.Getenv("RATELIMIT_HELPER_N"))
-	b, err := OpenFile(dir, KeyID("key", "http://api"), limit, 300*time.Millisecond, time.Second)
+	b, err := OpenFile(context.Background(), dir, KeyID("key", "http://api"), limit, 300*time.Millisecond, time.Second)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2

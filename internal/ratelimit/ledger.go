@@ -23,6 +23,9 @@ type Budget interface {
 	// Window.
 	Limit() int
 	Window() time.Duration
+	// Where says where the budget lives (a file, a receiver, this
+	// process), for logs and diagnostics.
+	Where() string
 }
 
 var (

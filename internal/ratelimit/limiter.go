@@ -73,6 +73,9 @@ func (l *Limiter) Limit() int { return l.limit }
 // Window returns the length of the sliding window.
 func (l *Limiter) Window() time.Duration { return l.window }
 
+// Where says where the budget lives: in this process alone.
+func (l *Limiter) Where() string { return "this process" }
+
 // Acquire reserves a slot, waiting until one is free. It returns ctx.Err()
 // as soon as ctx is done, reserving nothing. The caller must Release (or
 // Cancel) the slot; an unreleased slot occupies the window indefinitely.
