@@ -178,9 +178,15 @@ func testUserTypedTraitsDriftAndForget(t *testing.T, srv *mock.Server) {
 					expectPriorValue(qaUserAddr, "traits", `{"amount":"2500","name":"Asha QA","pin":"0560","score":4.5,"vip":true}`),
 				}},
 				Check: func(*terraform.State) error {
-					users := srv.Users()
-					if len(users) != 1 || string(users[0].Traits["city"]) != `"Pune"` || string(users[0].Traits["amount"]) != "2500" {
-						return fmt.Errorf("the dashboard's trait or the managed amount is wrong after the apply: %v", users)
+					// The mock may apply the upsert a moment after answering it.
+					ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+					defer cancel()
+					if err := waitFor(ctx, "the apply's upsert applied", func() (bool, string) {
+						users := srv.Users()
+						ok := len(users) == 1 && string(users[0].Traits["city"]) == `"Pune"` && string(users[0].Traits["amount"]) == "2500"
+						return ok, fmt.Sprintf("the dashboard's trait or the managed amount is wrong after the apply: %v", users)
+					}); err != nil {
+						return err
 					}
 					return expectTrackBodies(srv, qaCreateBody, qaUpdateBody, qaUpdateBody)(nil)
 				},
