@@ -177,6 +177,19 @@ type budgetFigures struct {
 	// bursts are the first and last arrival of each run of 40, from the
 	// first arrival.
 	bursts []string
+	// messageSpan is from the first message to the last, as the people
+	// messaged see it; messageIdeal is the shortest the limit allows for
+	// that many messages.
+	messageSpan, messageIdeal time.Duration
+}
+
+// messageEfficiency is the user's measure: how soon the messages went,
+// against the limit's best.
+func (f budgetFigures) messageEfficiency() float64 {
+	if f.messageSpan <= 0 {
+		return 1
+	}
+	return float64(f.messageIdeal) / float64(f.messageSpan)
 }
 
 func (f budgetFigures) efficiency() float64 {
@@ -187,8 +200,9 @@ func (f budgetFigures) efficiency() float64 {
 }
 
 func (f budgetFigures) String() string {
-	return fmt.Sprintf("%d requests (%d sends), %d answered 429, span %s, ideal %s, efficiency %.2f; bursts of 40 from %s",
-		f.requests, f.sends, f.refused, f.span.Round(time.Millisecond), f.ideal, f.efficiency(), strings.Join(f.bursts, ", "))
+	return fmt.Sprintf("%d requests (%d sends), %d answered 429, span %s, ideal %s, efficiency %.2f; messages from first to last %s, ideal %s, efficiency %.2f; bursts of 40 from %s",
+		f.requests, f.sends, f.refused, f.span.Round(time.Millisecond), f.ideal, f.efficiency(),
+		f.messageSpan.Round(time.Millisecond), f.messageIdeal, f.messageEfficiency(), strings.Join(f.bursts, ", "))
 }
 
 // figures counts the provider's requests at the mock (by their
@@ -197,6 +211,7 @@ func (r *budgetRig) figures() budgetFigures {
 	var (
 		f        budgetFigures
 		arrivals []time.Time
+		messages []time.Time
 	)
 	for _, q := range r.srv.Requests() {
 		if !strings.HasPrefix(q.Header.Get("User-Agent"), "terraform-provider-interakt/") {
@@ -209,8 +224,14 @@ func (r *budgetRig) figures() budgetFigures {
 		f.requests++
 		if q.Sent {
 			f.sends++
+			messages = append(messages, q.At)
 		}
 		arrivals = append(arrivals, q.At)
+	}
+	if len(messages) > 1 {
+		first, last := slices.MinFunc(messages, time.Time.Compare), slices.MaxFunc(messages, time.Time.Compare)
+		f.messageSpan = last.Sub(first)
+		f.messageIdeal = time.Duration(math.Ceil(float64(len(messages))/40)-1) * r.window
 	}
 	if len(arrivals) > 1 {
 		slices.SortFunc(arrivals, func(a, b time.Time) int { return a.Compare(b) })
