@@ -5,10 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"hash"
-	"sort"
-
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -88,37 +84,6 @@ type recipientValue struct {
 	unknownObject, nullObject bool
 }
 
-// fullyKnown reports whether v and everything inside it is known.
-func fullyKnown(v attr.Value) bool {
-	if v == nil || v.IsUnknown() {
-		return false
-	}
-	if v.IsNull() {
-		return true
-	}
-	var inner []attr.Value
-	switch c := v.(type) {
-	case basetypes.ObjectValue:
-		for _, a := range c.Attributes() {
-			inner = append(inner, a)
-		}
-	case basetypes.ListValue:
-		inner = c.Elements()
-	case basetypes.SetValue:
-		inner = c.Elements()
-	case basetypes.MapValue:
-		for _, e := range c.Elements() {
-			inner = append(inner, e)
-		}
-	}
-	for _, e := range inner {
-		if !fullyKnown(e) {
-			return false
-		}
-	}
-	return true
-}
-
 // inputsHashVersion changes when the hash input changes, so that hashes of
 // an older version never compare equal by accident.
 const inputsHashVersion = "interakt_campaign inputs v1"
@@ -168,14 +133,4 @@ func campaignPolicy(m campaignModel, dryRun bool) sendPolicy {
 	}
 	readRetryUncertain(m.RetryUncertain).retryPolicy(&p)
 	return p
-}
-
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,7 +25,7 @@ func takenAttempts(results map[string]recipientResult) map[string]bool {
 // forgetTaken removes from the journal the entries that the state's
 // results have taken in.
 func forgetTaken(ctx context.Context, j *sendJournal, results map[string]recipientResult) {
-	j.forget(ctx, sortedKeys(takenAttempts(results)))
+	j.forget(ctx, slices.Sorted(maps.Keys(takenAttempts(results))))
 }
 
 // adoptPending moves to d.keep every recipient that d would send and

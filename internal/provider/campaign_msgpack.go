@@ -3,6 +3,8 @@ package provider
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -242,7 +244,7 @@ func resultsToMsgpack(results map[string]recipientResult) ([]byte, error) {
 		}
 	}
 	check(enc.EncodeMapLen(len(results)))
-	for _, key := range sortedKeys(results) {
+	for _, key := range slices.Sorted(maps.Keys(results)) {
 		res := results[key]
 		attrs := [...]struct{ name, value string }{
 			{"message_id", res.MessageID}, {"status", res.Status}, {"error", res.Error}, {"sent_at", res.SentAt},

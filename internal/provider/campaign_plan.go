@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -40,7 +42,7 @@ func campaignChecks(m campaignModel, tmpl contract.Contract, errorsOnly bool) di
 	if !m.recipients.known {
 		return diags
 	}
-	for _, key := range sortedKeys(m.recipients.byKey) {
+	for _, key := range slices.Sorted(maps.Keys(m.recipients.byKey)) {
 		r := m.recipients.byKey[key]
 		if r.nullObject {
 			diags.AddAttributeError(path.Root("recipients").AtMapKey(key), "Null Recipient",

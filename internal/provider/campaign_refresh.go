@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -16,7 +18,7 @@ import (
 func (r *campaignResource) settleUncertain(ctx context.Context, state campaignModel, results map[string]recipientResult) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var uncertain []string
-	for _, key := range sortedKeys(results) {
+	for _, key := range slices.Sorted(maps.Keys(results)) {
 		if results[key].Status == sendUncertain {
 			uncertain = append(uncertain, key)
 		}
@@ -64,7 +66,7 @@ func (r *campaignResource) settleUncertain(ctx context.Context, state campaignMo
 func (r *campaignResource) refreshDelivery(ctx context.Context, results map[string]recipientResult) diag.Diagnostics {
 	var diags diag.Diagnostics
 	var ids []string
-	for _, key := range sortedKeys(results) {
+	for _, key := range slices.Sorted(maps.Keys(results)) {
 		if res := results[key]; res.Status == sendSent && res.MessageID != "" {
 			ids = append(ids, res.MessageID)
 		}

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -24,13 +26,6 @@ var (
 	}
 	campaignResultType = types.ObjectType{AttrTypes: campaignResultAttrTypes}
 )
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
-}
 
 // resultCounts returns sent_count and failed_count: failed counts every
 // recipient not (possibly) reached, that is failed, rejected or uncertain.
@@ -99,7 +94,7 @@ func notSentWarning(run campaignRun, attempted int) (string, string) {
 	}
 	byStatus := map[string][]*group{}
 	count := 0
-	for _, key := range sortedKeys(run.results) {
+	for _, key := range slices.Sorted(maps.Keys(run.results)) {
 		r := run.results[key]
 		if r.Status == sendSent || r.Status == sendDryRun {
 			continue
@@ -172,7 +167,7 @@ func plural(n int, word string) string {
 func retryHint(results map[string]recipientResult) string {
 	var entries []string
 	more := 0
-	for _, key := range sortedKeys(results) {
+	for _, key := range slices.Sorted(maps.Keys(results)) {
 		r := results[key]
 		if r.Status != sendUncertain || r.AttemptID == "" {
 			continue

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -82,7 +84,7 @@ func hclKey(key string) string {
 // current one (it was retried already). Such an entry sends nothing.
 func retryEntryWarnings(e retryEntries, prior map[string]recipientResult, recipients map[string]recipientInput) diag.Diagnostics {
 	var diags diag.Diagnostics
-	for _, key := range sortedKeys(e.attempts) {
+	for _, key := range slices.Sorted(maps.Keys(e.attempts)) {
 		named := e.attempts[key]
 		r, hasResult := prior[key]
 		_, isRecipient := recipients[key]

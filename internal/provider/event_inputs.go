@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -130,7 +132,7 @@ func eventTraits(d types.Dynamic) (traits map[string]any, problems []contract.Pr
 	}
 	known = true
 	traits = make(map[string]any, len(elements))
-	for _, name := range sortedKeys(elements) {
+	for _, name := range slices.Sorted(maps.Keys(elements)) {
 		v := elements[name]
 		if dyn, ok := v.(types.Dynamic); ok {
 			v = dyn.UnderlyingValue()

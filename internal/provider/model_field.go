@@ -5,6 +5,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
 // Objects the provider shows in several schemas (the contract, a
@@ -131,4 +132,43 @@ func actionFieldAttributes(fields []modelField) map[string]aschema.Attribute {
 		}
 	}
 	return out
+}
+
+// nullIfEmpty is s, or null when s is empty.
+func nullIfEmpty(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// fullyKnown reports whether v and everything inside it is known.
+func fullyKnown(v attr.Value) bool {
+	if v == nil || v.IsUnknown() {
+		return false
+	}
+	if v.IsNull() {
+		return true
+	}
+	var inner []attr.Value
+	switch c := v.(type) {
+	case basetypes.ObjectValue:
+		for _, a := range c.Attributes() {
+			inner = append(inner, a)
+		}
+	case basetypes.ListValue:
+		inner = c.Elements()
+	case basetypes.SetValue:
+		inner = c.Elements()
+	case basetypes.MapValue:
+		for _, e := range c.Elements() {
+			inner = append(inner, e)
+		}
+	}
+	for _, e := range inner {
+		if !fullyKnown(e) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,13 +1,12 @@
-// Package provider implements the Interakt Terraform provider on
-// terraform-plugin-framework.
 package provider
 
 import (
 	"context"
-	"github.com/hashicorp/terraform-plugin-framework/list"
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/list"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -268,4 +269,25 @@ func (d *providerData) forgetAttempt(ctx context.Context, state tfsdk.State) {
 		return
 	}
 	d.journal.forget(ctx, []string{attempt.ValueString()})
+}
+
+// triggersScope is the journal key's scope of a test send: its triggers,
+// whose change is a new send.
+func triggersScope(triggers types.Map) string {
+	if triggers.IsNull() || triggers.IsUnknown() {
+		return ""
+	}
+	values := map[string]string{}
+	for k, v := range triggers.Elements() {
+		if s, ok := v.(types.String); ok {
+			values[k] = s.ValueString()
+		}
+	}
+	return triggersScopeFromStrings(values)
+}
+
+// triggersScopeFromStrings encodes triggers in key order.
+func triggersScopeFromStrings(values map[string]string) string {
+	b, _ := json.Marshal(values) // a map of strings always encodes, in key order
+	return string(b)
 }

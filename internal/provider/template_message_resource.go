@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -214,27 +213,6 @@ func (r *templateMessageResource) Create(ctx context.Context, req resource.Creat
 		plan.SentAt = types.StringValue(adoptedAt)
 	}
 	resp.Diagnostics.Append(setModel(ctx, &resp.State, &plan)...)
-}
-
-// triggersScope is the journal key's scope of a test send: its triggers,
-// whose change is a new send.
-func triggersScope(triggers types.Map) string {
-	if triggers.IsNull() || triggers.IsUnknown() {
-		return ""
-	}
-	values := map[string]string{}
-	for k, v := range triggers.Elements() {
-		if s, ok := v.(types.String); ok {
-			values[k] = s.ValueString()
-		}
-	}
-	return triggersScopeFromStrings(values)
-}
-
-// triggersScopeFromStrings encodes triggers in key order.
-func triggersScopeFromStrings(values map[string]string) string {
-	b, _ := json.Marshal(values) // a map of strings always encodes, in key order
-	return string(b)
 }
 
 // Read keeps the state: Interakt has no API to read a message back, and

@@ -117,10 +117,3 @@ func problemLines(arg string, ps []contract.Problem) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// argumentError is a function error on one argument. Terraform shows it
-// as `Invalid value for "<name>" parameter: <text>.`, so text has no final
-// period of its own.
-func argumentError(arg int64, text string) *function.FuncError {
-	return function.NewArgumentFuncError(arg, strings.TrimSuffix(text, "."))
-}

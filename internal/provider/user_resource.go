@@ -3,12 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
-	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -135,143 +132,6 @@ func replacedWhenChanged() planmodifier.String {
 
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *userResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var cfg userModel
-	resp.Diagnostics.Append(getModel(ctx, req.Config, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(userDiagnostics(cfg)...)
-}
-
-// userDiagnostics are the rules of a user's configuration: an identity,
-// a valid phone number, flat traits and distinct non-empty tags.
-// Unknown values skip their rules.
-func userDiagnostics(m userModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	userID, cc, pn := contractStr(m.UserID), contractStr(m.CountryCode), contractStr(m.PhoneNumber)
-	switch {
-	case userID.Known() && strings.TrimSpace(userID.Value) == "":
-		diags.AddAttributeError(path.Root("user_id"), "Empty User ID",
-			"user_id is empty. Give the user's id in your system, or remove user_id and name the user by country_code and phone_number. Nothing was sent.")
-	case userID.Null && cc.Null && pn.Null:
-		diags.AddAttributeError(path.Root("user_id"), "Missing User Identity",
-			"The user has neither user_id nor country_code and phone_number, so Interakt cannot tell which user it is. "+
-				"Give user_id, or country_code and phone_number, or both. Nothing was sent.")
-	}
-	switch {
-	case cc.Null && !pn.Null:
-		diags.AddAttributeError(path.Root("country_code"), "Missing Country Code",
-			"phone_number is set without country_code. Give the country code, such as \"+91\", or use parse_phone to split an international number. Nothing was sent.")
-	case pn.Null && !cc.Null:
-		diags.AddAttributeError(path.Root("phone_number"), "Missing Phone Number",
-			"country_code is set without phone_number. Give the national number, digits only, or remove country_code. Nothing was sent.")
-	case !cc.Null && !pn.Null:
-		diags.Append(problemDiagnostics(path.Empty(), contract.ValidatePhone(cc, pn))...)
-	}
-	diags.Append(traitDiagnostics(m.Traits)...)
-	diags.Append(tagDiagnostics(m.Tags)...)
-	return diags
-}
-
-// tagDiagnostics checks that tags are non-empty and given once.
-func tagDiagnostics(tags types.List) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if tags.IsNull() || tags.IsUnknown() {
-		return diags
-	}
-	seen := map[string]int{}
-	for i, v := range tags.Elements() {
-		s, ok := v.(types.String)
-		if !ok || s.IsUnknown() {
-			continue
-		}
-		at := path.Root("tags").AtListIndex(i)
-		switch {
-		case s.IsNull() || strings.TrimSpace(s.ValueString()) == "":
-			diags.AddAttributeError(at, "Empty Tag", fmt.Sprintf("Tag %d is empty. Remove it or give it a name. Nothing was sent.", i))
-		default:
-			if first, dup := seen[s.ValueString()]; dup {
-				diags.AddAttributeError(at, "Duplicate Tag",
-					fmt.Sprintf("Tag %q is given at %d and again at %d. Give each tag once. Nothing was sent.", s.ValueString(), first, i))
-			} else {
-				seen[s.ValueString()] = i
-			}
-		}
-	}
-	return diags
-}
-
-// ModifyPlan checks the rules again with references resolved (errors only),
-// sets id, warns of traits and tags the configuration stops managing (they
-// stay on the user) and of an apply that will lack the API key.
-func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	defer r.data.report(&resp.Diagnostics)
-	if req.Plan.Raw.IsNull() {
-		return // Destroy: Delete warns that the user stays.
-	}
-	var plan userModel
-	resp.Diagnostics.Append(getModel(ctx, req.Plan, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	for _, d := range userDiagnostics(plan) {
-		if d.Severity() == diag.SeverityError {
-			resp.Diagnostics.Append(d)
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var state *userModel
-	if !req.State.Raw.IsNull() {
-		state = &userModel{}
-		resp.Diagnostics.Append(getModel(ctx, req.State, state)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-	// id follows the identity: an identity known only at apply (a user_id
-	// from a resource not yet created) makes it unknown, since the apply
-	// sets it from the identity and a plan that kept the state's would be
-	// contradicted.
-	if id, ok := userID(plan); ok {
-		plan.ID = types.StringValue(id)
-	} else {
-		plan.ID = types.StringUnknown()
-	}
-	resp.Diagnostics.Append(setModel(ctx, &resp.Plan, &plan)...)
-	if state != nil {
-		dropped := droppedTraits(plan.Traits, state.Traits)
-		if len(dropped) > 0 {
-			resp.Diagnostics.AddAttributeWarning(path.Root("traits"), "Traits Left on the User",
-				fmt.Sprintf("The configuration no longer manages the traits %s. The Track Users API cannot remove a trait, so they stay on the user in Interakt "+
-					"with their last values; only the state forgets them. Clear them in Interakt's dashboard if they must go.", quoteList(dropped)))
-		}
-		if dropped := droppedTags(plan.Tags, state.Tags); len(dropped) > 0 {
-			resp.Diagnostics.AddAttributeWarning(path.Root("tags"), "Tags Left on the User",
-				fmt.Sprintf("The configuration no longer manages the tags %s. They stay on the user in Interakt; only the state forgets them. "+
-					"Remove them in Interakt's dashboard if they must go.", quoteList(dropped)))
-		}
-	}
-	if r.data.keyMissing() && (state == nil || !traitsHeld(plan.Traits, state.Traits) || !tagsHeld(plan.Tags, state.Tags)) {
-		resp.Diagnostics.Append(sendWithoutKey("Recording this user"))
-	}
-}
-
-// userID is the id of a user whose identity is known.
-func userID(m userModel) (string, bool) {
-	switch {
-	case m.UserID.IsUnknown() || m.CountryCode.IsUnknown() || m.PhoneNumber.IsUnknown():
-		return "", false
-	case !m.UserID.IsNull():
-		return m.UserID.ValueString(), true
-	case !m.PhoneNumber.IsNull():
-		return m.CountryCode.ValueString() + " " + m.PhoneNumber.ValueString(), true
-	}
-	return "", false
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -520,84 +380,6 @@ func pendingUpsert(upserted []byte, modifiedAt string, now time.Time) bool {
 	return err != nil || modified.Before(sent)
 }
 
-// importIdentity completes an imported user's identity from Interakt's:
-// its user id when imported by phone, its phone number when imported by
-// user id and Interakt gives one that passes the phone rules.
-func importIdentity(m *userModel, found wire.Customer) {
-	if m.UserID.IsNull() && found.UserID != "" {
-		m.UserID = types.StringValue(found.UserID)
-	}
-	if m.PhoneNumber.IsNull() && found.CountryCode != "" && found.PhoneNumber != "" &&
-		len(contract.ValidatePhone(contract.StrOf(found.CountryCode), contract.StrOf(found.PhoneNumber))) == 0 {
-		m.CountryCode, m.PhoneNumber = types.StringValue(found.CountryCode), types.StringValue(found.PhoneNumber)
-	}
-}
-
-// tagsList is a list of every tag, null when there is none.
-func tagsList(tags []string) types.List {
-	if len(tags) == 0 {
-		return types.ListNull(types.StringType)
-	}
-	elems := make([]attr.Value, len(tags))
-	for i, t := range tags {
-		elems[i] = types.StringValue(t)
-	}
-	return types.ListValueMust(types.StringType, elems)
-}
-
-// managedTags keeps the tags of state that Interakt still holds, in order:
-// a managed tag gone from the user is drift, and tags set elsewhere are
-// not seen.
-func managedTags(state types.List, remote []string) types.List {
-	held, _ := stringList(state)
-	if state.IsNull() || state.IsUnknown() {
-		return state
-	}
-	kept := make([]attr.Value, 0, len(held))
-	for _, t := range held {
-		if slices.Contains(remote, t) {
-			kept = append(kept, types.StringValue(t))
-		}
-	}
-	if len(kept) == len(held) {
-		return state
-	}
-	return types.ListValueMust(types.StringType, kept)
-}
-
-// tagsHeld tells whether every tag of plan is in prior.
-func tagsHeld(plan, prior types.List) bool {
-	planned, _ := stringList(plan)
-	held, _ := stringList(prior)
-	for _, t := range planned {
-		if !slices.Contains(held, t) {
-			return false
-		}
-	}
-	return true
-}
-
-// droppedTags lists the tags of prior that plan no longer has.
-func droppedTags(plan, prior types.List) []string {
-	planned, _ := stringList(plan)
-	held, _ := stringList(prior)
-	var out []string
-	for _, t := range held {
-		if !slices.Contains(planned, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func quoteList(items []string) string {
-	quoted := make([]string, len(items))
-	for i, s := range items {
-		quoted[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(quoted, ", ")
-}
-
 // Delete only forgets the user: Interakt has no API to delete one.
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var m userModel
@@ -608,46 +390,4 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	resp.Diagnostics.AddWarning("User Left in Interakt",
 		fmt.Sprintf("%s was removed from the state only: Interakt has no API to delete a user, so it stays in the account with its traits and tags. "+
 			"Delete it in Interakt's dashboard if it is no longer wanted.", capitalize(userLabel(m))))
-}
-
-// ImportState takes "+<country code> <phone number>" (any spacing, as
-// parse_phone reads it) or a user id. The next Read takes every trait and
-// tag the user has; the first plan then shows the configuration's subset,
-// and its apply sends nothing when Interakt already holds those values.
-func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := strings.TrimSpace(req.ID)
-	m := userModel{
-		UserID: types.StringNull(), CountryCode: types.StringNull(), PhoneNumber: types.StringNull(),
-		Traits: types.DynamicNull(), Tags: types.ListNull(types.StringType),
-	}
-	switch {
-	case id == "":
-		resp.Diagnostics.AddError("Invalid Import ID",
-			"The import id is empty. Give a user id, or the phone number as \"+<country code> <phone number>\", such as \"+91 9999999999\".")
-		return
-	case strings.HasPrefix(id, "+"):
-		cc, pn, err := contract.ParsePhone(id)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("The import id starts with + but is not a phone number: %s. Give it as \"+<country code> <phone number>\", such as \"+91 9999999999\", "+
-					"or give a user id (which does not start with +).", err))
-			return
-		}
-		m.CountryCode, m.PhoneNumber = types.StringValue(cc), types.StringValue(pn)
-	default:
-		m.UserID = types.StringValue(id)
-	}
-	switch {
-	case r.data != nil && r.data.dryRun:
-		resp.Diagnostics.AddError("Cannot Import in a Dry Run",
-			"Importing a user reads it from Interakt, and the provider's dry_run makes no request. Nothing was imported; unset dry_run to import.")
-		return
-	case !r.data.readsAccount():
-		resp.Diagnostics.Append(apiKeyMissing(r.data, "Importing a user", "nothing was imported"))
-		return
-	}
-	uid, _ := userID(m)
-	m.ID = types.StringValue(uid)
-	resp.Diagnostics.Append(setModel(ctx, &resp.State, &m)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateImported, []byte(`true`))...)
 }

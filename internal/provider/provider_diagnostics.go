@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
@@ -307,4 +308,11 @@ func frameworkPath(base path.Path, p contract.Path) path.Path {
 		}
 	}
 	return out
+}
+
+// argumentError is a function error on one argument. Terraform shows it
+// as `Invalid value for "<name>" parameter: <text>.`, so text has no final
+// period of its own.
+func argumentError(arg int64, text string) *function.FuncError {
+	return function.NewArgumentFuncError(arg, strings.TrimSuffix(text, "."))
 }

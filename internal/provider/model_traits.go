@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -46,7 +48,7 @@ func traitDiagnostics(traits types.Dynamic) diag.Diagnostics {
 				typeName(traits.UnderlyingValue())))
 		return diags
 	}
-	for _, name := range sortedKeys(elems) {
+	for _, name := range slices.Sorted(maps.Keys(elems)) {
 		at := path.Root("traits").AtMapKey(name)
 		v := elems[name]
 		switch {
