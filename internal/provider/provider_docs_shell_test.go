@@ -132,7 +132,11 @@ func freeLoopbackPort(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	_, port, err := net.SplitHostPort(l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return port
 }
 
 // docsGoEnv is the go command's folders, which a page's session keeps
