@@ -281,3 +281,15 @@ func (c *cliTerraform) stateAttribute(address, name string) any {
 	c.t.Fatalf("no %s in the state:\n%s", address, out)
 	return nil
 }
+
+// planExitCode runs `terraform plan -detailed-exitcode`: 0 is a clean plan,
+// 2 a plan with changes, 1 an error.
+func (c *cliTerraform) planExitCode() (int, string) {
+	c.t.Helper()
+	out, err := c.run("plan", "-detailed-exitcode", "-input=false", "-no-color")
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), out + err.Error()
+	}
+	return 0, out
+}

@@ -92,7 +92,7 @@ func requireTerraform114(t *testing.T, feature string) string {
 		t.Skipf("OpenTofu %s has no %s; Terraform 1.14 or later has", cli.version, feature)
 	}
 	if cli.version.LessThan(version.Must(version.NewVersion("1.14.0"))) {
-		t.Skipf("Terraform %s has no %s; want 1.14 or later (make testacc-1.14)", cli.version, feature)
+		t.Skipf("Terraform %s has no %s; want 1.14 or later (make testacc-1.16)", cli.version, feature)
 	}
 	return cli.path
 }

@@ -279,6 +279,11 @@ func TestAccDocsShellBlocks(t *testing.T) {
 			// others' go install finds them up to date.
 			once.Do(func() { runDocsSession(t, root, docsPage{path: "local build"}, setup, nil, gobin, cli.path, goEnv) })
 			t.Parallel()
+			// A page whose configuration needs a newer CLI is skipped on
+			// older ones, as its examples are.
+			for _, content := range page.files {
+				requireConfigVersion(t, cli, content)
+			}
 			pageSetup := setup
 			if rel == docsReadme {
 				pageSetup = nil

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -102,18 +100,6 @@ func newestCLI(t *testing.T, srv *mock.Server, config string) *cliTerraform {
 	env.set(envAPIKey, testAPIKey)
 	env.set(envBaseURL, srv.URL())
 	return newCLITerraform(t, env.seams(), config)
-}
-
-// planExitCode runs `terraform plan -detailed-exitcode`: 0 is a clean plan,
-// 2 a plan with changes, 1 an error.
-func (c *cliTerraform) planExitCode() (int, string) {
-	c.t.Helper()
-	out, err := c.run("plan", "-detailed-exitcode", "-input=false", "-no-color")
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), out + err.Error()
-	}
-	return 0, out
 }
 
 // TestAccNewestCLIAppliesOnce applies everything once on Terraform 1.16:
