@@ -216,6 +216,11 @@ func (c *Client) listedStatus(ctx context.Context, status string) ([]wire.Templa
 
 func (c *Client) runTemplateFetch(ctx context.Context, status string, f *templateFetch) {
 	list, err := c.fetchStatus(ctx, status)
+	// Shared before any caller goes on, so that a plan process that ends
+	// right after its listing has left it for the apply process.
+	if err == nil && status == wire.ApprovalApproved && c.shared != nil {
+		c.shared.Store(list)
+	}
 	cache := &c.templates
 	cache.mu.Lock()
 	s := cache.status(status)
@@ -231,9 +236,6 @@ func (c *Client) runTemplateFetch(ctx context.Context, status string, f *templat
 	close(f.done)
 	cache.mu.Unlock()
 	f.cancel()
-	if err == nil && status == wire.ApprovalApproved && c.shared != nil {
-		c.shared.Store(list)
-	}
 }
 
 // fetchStatus lists one approval status, since Interakt lists one at a
