@@ -313,7 +313,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 			RequestTimeout:     st.requestTimeout,
 			HTTPClient:         s.httpClient,
 			Logger:             logger,
-			SharedListing:      sharedListing(st, s),
+			SharedListing:      sharedListing(st, s, keyID),
 		})
 		if err != nil {
 			diags.AddError("Cannot Create the Interakt Client", err.Error())
@@ -455,7 +455,7 @@ const sharedListingFreshness = 90 * time.Second
 // budget "process" shares nothing with other processes, this neither
 // (tests that need a listing of their own set it); nil when there is no
 // folder for it, which only loses the reuse.
-func sharedListing(st providerSettings, s seams) client.SharedListing {
+func sharedListing(st providerSettings, s seams, keyID string) client.SharedListing {
 	if st.budget == budgetProcess {
 		return nil
 	}
@@ -463,7 +463,7 @@ func sharedListing(st providerSettings, s seams) client.SharedListing {
 	if dir == "" {
 		return nil
 	}
-	return client.NewListingFile(dir, ratelimit.KeyID(st.apiKey, strings.TrimRight(st.baseURL, "/")), sharedListingFreshness)
+	return client.NewListingFile(dir, keyID, sharedListingFreshness)
 }
 
 // newJournal returns the send journal: the status receiver's when
