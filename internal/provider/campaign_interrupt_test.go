@@ -124,11 +124,14 @@ type campaignCLI struct {
 func newCampaignCLI(t *testing.T) *campaignCLI {
 	t.Helper()
 	tf := acceptanceCLI(t).path
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	t.Cleanup(cancel)
-	c := &campaignCLI{ctx: ctx, tf: tf, dir: t.TempDir(), srv: newTestMock(t, mock.Options{RateLimit: -1})}
+	c := &campaignCLI{tf: tf, dir: t.TempDir(), srv: newTestMock(t, mock.Options{RateLimit: -1})}
 	var cliConfig string
 	c.plugin, cliConfig = buildPlugin(t, c.dir)
+	// The time allowed starts once the plugin is built: the first test
+	// to ask waits for the build, on a machine busy with the others.
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	t.Cleanup(cancel)
+	c.ctx = ctx
 	c.work = filepath.Join(c.dir, "work")
 	// Clipped, so that each test's appends get a slice of their own.
 	c.env = slices.Clip(append(os.Environ(),

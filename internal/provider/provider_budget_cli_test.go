@@ -31,32 +31,23 @@ import (
 // without Retry-After, as Interakt does. The window is scaled down through
 // INTERAKT_RATE_WINDOW and the mock's Window, so each runs in seconds.
 
-// budgetPlugin is the provider binary these tests run, built once.
+// budgetPlugin is the CLI configuration of the budget tests' provider
+// binary, linked once.
 var budgetPlugin struct {
 	once      sync.Once
 	cliConfig string
-	err       error
 }
 
-// budgetCLIConfig builds the provider once for the budget tests and
-// returns a CLI configuration whose dev_overrides point at it.
+// budgetCLIConfig returns a CLI configuration whose dev_overrides point at
+// the provider, shared by the budget tests (their processes are told apart
+// by their mocks, not by their binary).
 func budgetCLIConfig(t testing.TB) string {
 	t.Helper()
 	budgetPlugin.once.Do(func() {
-		dir := filepath.Join(testJournalRoot, "budget-plugin")
-		binDir := filepath.Join(dir, "bin")
-		build := exec.Command("go", "build", "-o", filepath.Join(binDir, "terraform-provider-interakt"), ".")
-		build.Dir = filepath.Join("..", "..")
-		if out, err := build.CombinedOutput(); err != nil {
-			budgetPlugin.err = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		budgetPlugin.cliConfig = filepath.Join(dir, "terraformrc")
-		budgetPlugin.err = os.WriteFile(budgetPlugin.cliConfig, fmt.Appendf(nil,
-			"provider_installation {\n  dev_overrides {\n    \"interakt-community/interakt\" = %q\n  }\n  direct {}\n}\n", binDir), 0o600)
+		_, budgetPlugin.cliConfig = buildPlugin(t, filepath.Join(testJournalRoot, "budget-plugin"))
 	})
-	if budgetPlugin.err != nil {
-		t.Fatal(budgetPlugin.err)
+	if budgetPlugin.cliConfig == "" {
+		t.Fatal("the budget tests' provider binary could not be linked")
 	}
 	return budgetPlugin.cliConfig
 }
