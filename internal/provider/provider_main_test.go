@@ -25,6 +25,7 @@ func TestMain(m *testing.M) {
 	}
 	testJournalRoot = root
 	code := pgtest.RunTests(m)
+	stopLiveRun()
 	_ = os.RemoveAll(root)
 	os.Exit(code)
 }
