@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -146,7 +147,12 @@ data "interakt_templates" "live" {
 	if t.Failed() {
 		return
 	}
-	p.record(t, "templates_list.json", http.MethodGet, wire.TemplatesPath, nil, pagingObserved(p.Exchanges()))
+	// The first APPROVED page: the other statuses' may be empty or hold
+	// templates of other shapes.
+	p.record(t, "templates_list.json", http.MethodGet, wire.TemplatesPath, func(s wire.Shape, q url.Values) bool {
+		_, listed := s.Answer["results.templates[]"]
+		return listed && q.Get("approval_status") == wire.ApprovalApproved
+	}, pagingObserved(p.Exchanges()))
 }
 
 // pagingObserved says how the listing's answers said where a listing ends.
@@ -314,8 +320,8 @@ resource "interakt_campaign" "live" {
 }
 
 // hasField picks an exchange whose request has the field.
-func hasField(name string) func(wire.Shape) bool {
-	return func(s wire.Shape) bool { _, ok := s.Request[name]; return ok }
+func hasField(name string) func(wire.Shape, url.Values) bool {
+	return func(s wire.Shape, _ url.Values) bool { _, ok := s.Request[name]; return ok }
 }
 
 // campaignIDObserved says where create-campaign's answer put the id.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,8 +203,15 @@ type liveProxy struct {
 	sends *liveSendCount
 
 	mu        sync.Mutex
-	exchanges []wire.Shape
+	exchanges []liveExchange
 	refused   []string
+}
+
+// liveExchange is one exchange's shape, with its query's values, which
+// pick an exchange (the APPROVED listing) and are never written.
+type liveExchange struct {
+	shape wire.Shape
+	query url.Values
 }
 
 // liveSendCount is a run's count of messages sent.
@@ -368,7 +376,7 @@ func (p *liveProxy) keep(r *http.Request, body []byte, status int, answer []byte
 		shape.Answer = map[string]string{"$": "not JSON"}
 	}
 	p.mu.Lock()
-	p.exchanges = append(p.exchanges, shape)
+	p.exchanges = append(p.exchanges, liveExchange{shape: shape, query: r.URL.Query()})
 	p.mu.Unlock()
 }
 
@@ -383,19 +391,26 @@ func (p *liveProxy) Refused() []string {
 func (p *liveProxy) Exchanges() []wire.Shape {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return slices.Clone(p.exchanges)
+	out := make([]wire.Shape, len(p.exchanges))
+	for i, e := range p.exchanges {
+		out[i] = e.shape
+	}
+	return out
 }
 
 // record writes the last exchange with method and path that pick accepts
 // (nil: any) as the recording slot, with what the run observed of the
 // question it confirms; the slot's confirms line is kept from the
 // repository's recording.
-func (p *liveProxy) record(t *testing.T, slot, method, path string, pick func(wire.Shape) bool, observed string) {
+func (p *liveProxy) record(t *testing.T, slot, method, path string, pick func(wire.Shape, url.Values) bool, observed string) {
 	t.Helper()
+	p.mu.Lock()
+	exchanges := slices.Clone(p.exchanges)
+	p.mu.Unlock()
 	var found *wire.Shape
-	for _, s := range p.Exchanges() {
-		if s.Method == method && s.Path == path && (pick == nil || pick(s)) {
-			found = &s
+	for _, e := range exchanges {
+		if e.shape.Method == method && e.shape.Path == path && (pick == nil || pick(e.shape, e.query)) {
+			found = &e.shape
 		}
 	}
 	if found == nil {
@@ -408,10 +423,24 @@ func (p *liveProxy) record(t *testing.T, slot, method, path string, pick func(wi
 // writeLiveRecording writes shape as the recording slot.
 func writeLiveRecording(t *testing.T, a *liveAccount, slot string, shape wire.Shape, observed string) {
 	t.Helper()
-	if old, err := os.ReadFile(filepath.Join(liveRecordingsDir, slot)); err == nil {
-		var seed wire.Shape
-		if json.Unmarshal(old, &seed) == nil {
-			shape.Confirms = seed.Confirms
+	old, err := os.ReadFile(filepath.Join(liveRecordingsDir, slot))
+	if err != nil {
+		t.Fatalf("recording %s: the repository has no such slot (internal/mock/testdata/live): %v", slot, err)
+	}
+	var kept wire.Shape
+	if err := json.Unmarshal(old, &kept); err != nil {
+		t.Fatalf("recording %s: %v", slot, err)
+	}
+	shape.Confirms = kept.Confirms
+	// Against the mock, the exchange is the one the mock's conformance
+	// test replays: a live test that drifted from its slot would leave a
+	// recording that the replay no longer stands for. Against Interakt, a
+	// difference is what the run is for.
+	if diffs := slotDiff(kept, shape); len(diffs) > 0 {
+		if a.real {
+			t.Logf("recording %s differs from the repository's:\n%s", slot, strings.Join(diffs, "\n"))
+		} else {
+			t.Errorf("recording %s differs from the repository's slot, which the conformance test replays:\n%s", slot, strings.Join(diffs, "\n"))
 		}
 	}
 	where := "a live run"
@@ -431,6 +460,22 @@ func writeLiveRecording(t *testing.T, a *liveAccount, slot string, shape wire.Sh
 		t.Fatal(err)
 	}
 	t.Logf("recorded %s%s", slot, map[bool]string{true: ": " + observed}[observed != ""])
+}
+
+// slotDiff lists how a recording differs from the slot's in shape.
+func slotDiff(kept, got wire.Shape) []string {
+	var diffs []string
+	if kept.Method != got.Method || kept.Path != got.Path || kept.Status != got.Status || !slices.Equal(kept.QueryKeys, got.QueryKeys) {
+		diffs = append(diffs, fmt.Sprintf("exchange: kept %s %s %v -> %d, recorded %s %s %v -> %d",
+			kept.Method, kept.Path, kept.QueryKeys, kept.Status, got.Method, got.Path, got.QueryKeys, got.Status))
+	}
+	for _, d := range wire.ShapeDiff(kept.Request, got.Request) {
+		diffs = append(diffs, "request "+d)
+	}
+	for _, d := range wire.ShapeDiff(kept.Answer, got.Answer) {
+		diffs = append(diffs, "answer "+d)
+	}
+	return diffs
 }
 
 // liveClient is an API client through p, for the questions no resource
