@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -139,5 +140,45 @@ func TestLiveMissingNamesWhatIsNeeded(t *testing.T) {
 	all[envLivePhone] = "9999999999"
 	if _, err := liveAccountFromEnv(func(k string) string { return all[k] }); err == nil || !strings.Contains(err.Error(), envLivePhone) {
 		t.Errorf("a QA phone without its country code: %v", err)
+	}
+}
+
+// TestLiveSweep_listsWhatARunLeft: after what a live run does to an
+// account (the QA user tagged and given traits, a tf_acc_ template
+// submitted), the sweeper lists the user's tf-acc tags and traits and the
+// template, each with why it cannot be removed; with no settings it
+// prints one line naming them.
+func TestLiveSweep_listsWhatARunLeft(t *testing.T) {
+	t.Parallel()
+	a, _ := guardAccount(t, 5)
+	a.submit = true
+	c := liveClient(t, newLiveProxy(t, a, &liveSendCount{}))
+	ctx := context.Background()
+	if err := c.TrackUser(ctx, wire.TrackUser{UserID: liveUserID, CountryCode: a.countryCode, PhoneNumber: a.phoneNumber,
+		Traits: map[string]json.RawMessage{"tf_acc_plan": json.RawMessage(`"gold"`), "name": json.RawMessage(`"QA"`)}, Tags: []string{"tf-acc", "qa"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateTemplate(ctx, wire.CreateTemplate{DisplayName: "tf_acc_20261207", Language: "English", Category: "Utility",
+		Body: "Test {{1}} of the Terraform provider.", BodyText: []string{"1"}}); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := sweepReport(ctx, c, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"user tf-acc-qa-user: tags tf-acc; traits tf_acc_plan. Cannot remove",
+		"template tf_acc_20261207:en: WAITING. Cannot remove",
+		"API campaigns tf-acc-*",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the sweep report lacks %q:\n%s", want, report)
+		}
+	}
+	var out strings.Builder
+	if err := sweepLive(func(string) string { return "" }, &out); err != nil || strings.Count(out.String(), "\n") != 1 ||
+		!strings.Contains(out.String(), envLivePhone) {
+		t.Errorf("a sweep with no settings: %v %q; want one line naming %s", err, out.String(), envLivePhone)
 	}
 }
