@@ -175,7 +175,15 @@ func TestAccLive_query(t *testing.T) {
 	requireTerraform114(t, "list resources or terraform query")
 	a := liveSetup(t)
 	p := newLiveProxy(t, a, liveSends)
-	cli := newCLITerraform(t, liveSeams(p), "provider \"interakt\" {}\n")
+	cli := newCLITerraform(t, liveSeams(p), `
+terraform {
+  required_providers {
+    interakt = { source = "interakt-community/interakt" }
+  }
+}
+
+provider "interakt" {}
+`)
 	writeFile(t, filepath.Join(cli.dir, "all.tfquery.hcl"), "list \"interakt_template\" \"all\" {\n  provider = interakt\n}\n")
 	out, err := cli.run("query", "-no-color")
 	if err != nil || !strings.Contains(out, a.template) {
