@@ -187,7 +187,7 @@ provider "interakt" {}
 	writeFile(t, filepath.Join(cli.dir, "all.tfquery.hcl"), "list \"interakt_template\" \"all\" {\n  provider = interakt\n}\n")
 	out, err := cli.run("query", "-no-color")
 	if err != nil || !strings.Contains(out, a.template) {
-		t.Errorf("terraform query: want %s listed; got %v\n%s", a.template, err, tail(out, 4000))
+		t.Errorf("terraform query: want %s listed; got %v\n%s", a.template, err, tail(out, 2000))
 	}
 }
 
