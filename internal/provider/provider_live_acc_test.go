@@ -404,8 +404,9 @@ func liveTemplateValues(info wire.TemplateInfo) wire.Template {
 	return tmpl
 }
 
-// liveCampaignStatus reads the API campaign message's status from the
-// receiver at INTERAKT_LIVE_STATUS_URL with interakt_message_status, and
+// liveCampaignStatus waits with interakt_message_status for the delivery
+// of the API campaign's message, read from the receiver at
+// INTERAKT_LIVE_STATUS_URL, and
 // records the receiver's answer: campaign_id set means its webhooks named
 // the campaign.
 func liveCampaignStatus(t *testing.T, p *liveProxy, id string) {
@@ -413,9 +414,10 @@ func liveCampaignStatus(t *testing.T, p *liveProxy, id string) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(liveSeams(p)),
 		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("data \"interakt_message_status\" \"live\" {\n  id = %q\n}\n", id),
+			// Delivered, or read: a later status counts as reached.
+			Config: fmt.Sprintf("data \"interakt_message_status\" \"live\" {\n  id       = %q\n  wait_for = \"delivered\"\n  timeout  = \"5m\"\n}\n", id),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.interakt_message_status.live", tfjsonpath.New("status"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("data.interakt_message_status.live", tfjsonpath.New("delivered_at"), knownvalue.NotNull()),
 			},
 		}},
 	})
@@ -437,7 +439,7 @@ func liveCampaignStatus(t *testing.T, p *liveProxy, id string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	observed := "no campaign_id: the receiver saw message_api_* webhooks, or none yet"
+	observed := "no campaign_id: the webhooks did not name the API campaign (message_api_*)"
 	if answer["campaign_id"] == "string" {
 		observed = "campaign_id set: the webhooks named the API campaign (message_campaign_* carry it)"
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +24,7 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/contract"
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -156,28 +158,46 @@ const liveMockWindow = testWindow
 
 // startMockProcess builds cmd/interakt-mock and serves it on a free port,
 // standing in for a real account: its key, a QA phone, order_shipped as
-// the approved template, submission on.
+// the approved template, submission on, and a status receiver (in
+// process, on SQLite) that its webhooks reach, as INTERAKT_LIVE_STATUS_URL.
 func startMockProcess() (*liveAccount, func(), error) {
 	dir, err := os.MkdirTemp(testJournalRoot, "live-")
 	if err != nil {
 		return nil, nil, err
 	}
+	rcv, err := receiver.New(context.Background(), receiver.Config{
+		DB:             "sqlite://" + filepath.Join(dir, "status.db"),
+		WebhookSecrets: []string{testWebhookSecret},
+		StatusTokens:   []string{testStatusToken},
+		Logger:         slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the status receiver: %w", err)
+	}
+	rcvHTTP := httptest.NewServer(rcv.Handler())
+	stopReceiver := func() { rcvHTTP.Close(); _ = rcv.Close() }
 	binary := filepath.Join(dir, "interakt-mock")
 	build := exec.Command("go", "build", "-o", binary, "./cmd/interakt-mock")
 	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
+		stopReceiver()
 		return nil, nil, fmt.Errorf("go build ./cmd/interakt-mock: %v\n%s", err, out)
 	}
-	cmd := exec.Command(binary, "--listen", "127.0.0.1:0", "--quiet", "--window", liveMockWindow.String())
-	cmd.Env = append(os.Environ(), mock.EnvAPIKey+"="+mock.DefaultAPIKey)
+	cmd := exec.Command(binary, "--listen", "127.0.0.1:0", "--quiet", "--window", liveMockWindow.String(),
+		"--webhook-url", rcvHTTP.URL+receiver.DefaultWebhookPath, "--webhook-delay", "0s,20ms,40ms")
+	cmd.Env = append(os.Environ(), mock.EnvAPIKey+"="+mock.DefaultAPIKey, mock.EnvWebhookSecret+"="+testWebhookSecret)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		stopReceiver()
 		return nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
+		stopReceiver()
 		return nil, nil, err
 	}
-	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	// The mock first, so that it stops posting webhooks before the
+	// receiver closes.
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); stopReceiver() }
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, mock.ListeningPrefix) {
 		stop()
@@ -187,6 +207,7 @@ func startMockProcess() (*liveAccount, func(), error) {
 		baseURL: strings.TrimSpace(strings.TrimPrefix(line, mock.ListeningPrefix)), apiKey: mock.DefaultAPIKey,
 		countryCode: "+91", phoneNumber: "9999999999", template: "order_shipped", language: "en",
 		maxSends: defaultLiveMaxSends, submit: true, recordDir: filepath.Join(dir, "recordings"), window: liveMockWindow,
+		statusURL: rcvHTTP.URL, statusToken: testStatusToken,
 	}, stop, nil
 }
 
