@@ -96,7 +96,10 @@ var replays = map[string]replay{
 		query: fixed("offset=0&limit=100"),
 		body:  fixed(`{"filters":[{"trait":"user_id","op":"eq","val":"tf-acc-20261207-0001"}]}`),
 	},
-	"track_event.json": {body: fixed(`{"userId":"tf-acc-20261207-0001","event":"tf_acc_event","traits":{"tf_acc_step":1}}`)},
+	"track_users_nested.json": {body: fixed(`{"userId":"tf-acc-qa-user","phoneNumber":"9999999999","countryCode":"+91",` +
+		`"traits":{"tf_acc_nested":{"tf_acc_level":1}}}`)},
+	"track_event_nested.json": {body: fixed(`{"userId":"tf-acc-qa-user","event":"tf_acc_event","traits":{"tf_acc_nested":{"tf_acc_level":1}}}`)},
+	"track_event.json":        {body: fixed(`{"userId":"tf-acc-20261207-0001","event":"tf_acc_event","traits":{"tf_acc_step":1}}`)},
 	"create_campaign.json": {body: fixed(`{"campaign_name":"tf-acc-20261207","campaign_type":"PublicAPI",` +
 		`"template_name":"order_shipped","language_code":"en"}`)},
 	"create_template.json": {body: fixed(`{"display_name":"tf_acc_20261207","language":"English","category":"Utility",` +

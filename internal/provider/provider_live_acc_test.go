@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -497,6 +498,19 @@ resource "interakt_user" "qa" {
 		observed = "not found: Get Users does not filter by user_id"
 	}
 	p.record(t, "users_by_user_id.json", http.MethodPost, wire.UsersPath, nil, observed)
+	// The provider refuses nested trait values; the client sends one.
+	err = c.TrackUser(liveContext(t), wire.TrackUser{UserID: liveUserID, CountryCode: a.countryCode, PhoneNumber: a.phoneNumber,
+		Traits: map[string]json.RawMessage{"tf_acc_nested": json.RawMessage(`{"tf_acc_level":1}`)}})
+	p.record(t, "track_users_nested.json", http.MethodPost, wire.TrackUsersPath, hasField("traits.tf_acc_nested"), acceptedObserved(err))
+}
+
+// acceptedObserved says whether Interakt accepted a request the provider
+// would refuse.
+func acceptedObserved(err error) string {
+	if err != nil {
+		return "refused (" + client.KindOf(err).String() + "): nested trait values are not accepted"
+	}
+	return "accepted: nested trait values are accepted"
 }
 
 // liveTagsObserved tracks the QA user again with one other tag and reads
@@ -568,6 +582,10 @@ resource "interakt_event" "live" {
 		}
 	}
 	p.record(t, "track_event.json", http.MethodPost, wire.TrackEventPath, nil, observed)
+	// The provider refuses nested trait values; the client sends one.
+	_, err := liveClient(t, p).TrackEvent(liveContext(t), wire.TrackEvent{UserID: liveUserID, Event: "tf_acc_event",
+		Traits: map[string]any{"tf_acc_nested": map[string]any{"tf_acc_level": 1}}})
+	p.record(t, "track_event_nested.json", http.MethodPost, wire.TrackEventPath, hasField("traits.tf_acc_nested"), acceptedObserved(err))
 }
 
 // TestAccLive_submit submits a template named tf_acc_<date> for Meta's
