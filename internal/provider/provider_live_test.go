@@ -474,6 +474,12 @@ func writeLiveRecording(t *testing.T, a *liveAccount, slot string, shape wire.Sh
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Names and types only: never the key, the QA phone, or the user.
+	for _, secret := range []string{a.apiKey, a.phoneNumber, liveUserID} {
+		if strings.Contains(string(data), secret) {
+			t.Fatalf("recording %s holds a value; it is not written", slot)
+		}
+	}
 	if err := os.MkdirAll(a.recordDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
