@@ -193,7 +193,8 @@ provider "interakt" {}
 }
 
 // TestAccLive_send sends the QA template once to INTERAKT_LIVE_PHONE as a
-// test send (interakt_template_message), and records the send.
+// test send (interakt_template_message), and records the send. With
+// INTERAKT_LIVE_STATUS_URL, interakt_message_status reads its delivery.
 func TestAccLive_send(t *testing.T) {
 	t.Parallel()
 	a := liveSetup(t)
@@ -211,14 +212,23 @@ resource "interakt_template_message" "live" {
 %s  triggers      = { run = %q }
 }
 `, recipient, templateValues(t, info), liveDate())
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("interakt_template_message.live", tfjsonpath.New("id"), knownvalue.NotNull()),
+	}
+	if a.statusURL != "" {
+		// Its delivery, from the status receiver: delivered or read.
+		config += `
+data "interakt_message_status" "live" {
+  id       = interakt_template_message.live.id
+  wait_for = "delivered"
+  timeout  = "5m"
+}
+`
+		checks = append(checks, statecheck.ExpectKnownValue("data.interakt_message_status.live", tfjsonpath.New("delivered_at"), knownvalue.NotNull()))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(liveSeams(p)),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("interakt_template_message.live", tfjsonpath.New("id"), knownvalue.NotNull()),
-			},
-		}},
+		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
 	})
 	if t.Failed() {
 		return

@@ -264,7 +264,11 @@ var liveSends = &liveSendCount{}
 // newLiveProxy starts a proxy to a, counting sends in sends.
 func newLiveProxy(t testing.TB, a *liveAccount, sends *liveSendCount) *liveProxy {
 	t.Helper()
-	p := &liveProxy{account: a, sends: sends, http: &http.Client{Timeout: time.Minute}}
+	p := &liveProxy{account: a, sends: sends, http: &http.Client{
+		Timeout: time.Minute,
+		// A redirect is answered as it is, as the client does.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.srv.Close)
 	return p
