@@ -53,4 +53,12 @@
 // message_campaign_* webhooks (chat_message_type CampaignMessage, the
 // campaign's id). Campaigns come from Options, the --ongoing-campaign flag
 // of cmd/interakt-mock, or POST AdminOngoingCampaignsPath.
+//
+// # Conformance
+//
+// testdata/live holds the shapes (wire.Shape) of exchanges with Interakt,
+// recorded by live runs against real accounts (make testacc-live) or,
+// until one is sent back, written from Interakt's documentation and
+// integrators' code. TestConformanceToRecordings replays each against the
+// mock and fails where the mock answers in another shape.
 package mock

@@ -69,4 +69,4 @@ func actionValueAttributes() map[string]aschema.Attribute {
 const descAPICampaignID = "The id of an Interakt API campaign to group this message under, sent as `campaignId`: for example " +
 	"`interakt_campaign.<name>.api_campaign_id`, or an id from the dashboard. Interakt keys an API campaign by its template, " +
 	"so name one made for this message's template and language. Whether Interakt refuses a send whose `campaignId` is for " +
-	"another template is unconfirmed."
+	"another template is unconfirmed; a live run (`make testacc-live`) confirms it."

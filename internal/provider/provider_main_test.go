@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
 )
 
@@ -14,19 +16,30 @@ import (
 // test adopts another's sends.
 var testJournalRoot string
 
+// TestMain runs the tests, or with -sweep the sweepers
+// (provider_live_sweep_test.go), as terraform-plugin-testing does.
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(budgetBenchChildEnv); mode != "" {
 		os.Exit(budgetBenchChild(mode))
 	}
+	resource.TestMain(testRun{m})
+}
+
+// testRun runs the tests with a journal root of their own and a throwaway
+// PostgreSQL server, and stops the live tests' mock process after them.
+type testRun struct{ m *testing.M }
+
+func (r testRun) Run() int {
 	root, err := os.MkdirTemp("", "interakt-journal-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
 	testJournalRoot = root
-	code := pgtest.RunTests(m)
+	code := pgtest.RunTests(r.m)
+	stopLiveRun()
 	_ = os.RemoveAll(root)
-	os.Exit(code)
+	return code
 }
 
 // testBudgetDir is the local rate budgets' folder of the tests that serve
