@@ -118,6 +118,12 @@ type Finish struct {
 	LastError     string
 }
 
+// Tried is a claimed hand-off and the outcome of its try.
+type Tried struct {
+	Delivery Delivery
+	Finish   Finish
+}
+
 // undeliveredMargin is how far before its last run the undelivered scan
 // looks again: a message's first_seen_at is stamped before its commit,
 // and replicas' clocks differ a little.

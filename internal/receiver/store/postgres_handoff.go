@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -76,16 +77,29 @@ func (s *postgresStore) ClaimHandoffs(ctx context.Context, owner string, now, le
 	return withMessages(ctx, s, out)
 }
 
-func (s *postgresStore) FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE handoffs
-SET state = $1, attempts = attempts + 1, next_attempt_at = $2, delivered_at = $3, last_error = $4, lease_owner = NULL, leased_until = NULL
-WHERE id = $5 AND lease_owner = $6 AND leased_until = $7`,
-		int16(f.State), micros(finishNext(d, f)), pgTime(finishDelivered(f)), pgText(f.LastError),
-		d.ID, d.Owner, d.LeasedUntil)
+func (s *postgresStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error) {
+	recorded := make([]bool, len(tries))
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		for _, t := range tries {
+			d, f := t.Delivery, t.Finish
+			batch.Queue(finishHandoff, int16(f.State), micros(finishNext(d, f)), pgTime(finishDelivered(f)), pgText(f.LastError),
+				d.ID, d.Owner, d.LeasedUntil)
+		}
+		results := tx.SendBatch(ctx, batch)
+		for i := range tries {
+			tag, err := results.Exec()
+			if err != nil {
+				return errors.Join(err, results.Close())
+			}
+			recorded[i] = tag.RowsAffected() == 1
+		}
+		return results.Close()
+	})
 	if err != nil {
-		return false, fmt.Errorf("postgres: finish hand-off: %w", err)
+		return nil, fmt.Errorf("postgres: finish hand-offs: %w", err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return recorded, nil
 }
 
 func (s *postgresStore) PendingHandoffs(ctx context.Context) (int64, error) {

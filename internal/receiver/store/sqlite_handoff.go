@@ -22,7 +22,7 @@ ORDER BY f.name, m.id
 ON CONFLICT DO NOTHING`
 
 func (s *sqliteStore) HandOffUndelivered(ctx context.Context, now time.Time) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.handoffDB.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: undelivered scan: %w", err)
 	}
@@ -50,14 +50,14 @@ func (s *sqliteStore) ClaimHandoffs(ctx context.Context, owner string, now, leas
 	// A read first: most polls find nothing due, and a read takes no
 	// write lock from the webhooks' commits.
 	var due bool
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE state = 1 AND next_attempt_at <= ?)`,
+	if err := s.handoffDB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE state = 1 AND next_attempt_at <= ?)`,
 		now.UnixMicro()).Scan(&due); err != nil {
 		return nil, fmt.Errorf("sqlite: claim: %w", err)
 	}
 	if !due {
 		return nil, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `UPDATE handoffs SET lease_owner = ?1, leased_until = ?2, next_attempt_at = ?2
+	rows, err := s.handoffDB.QueryContext(ctx, `UPDATE handoffs SET lease_owner = ?1, leased_until = ?2, next_attempt_at = ?2
 WHERE id IN (SELECT id FROM handoffs WHERE state = 1 AND next_attempt_at <= ?3 ORDER BY next_attempt_at LIMIT ?4)
 RETURNING id`, owner, leaseUntil.UnixMicro(), now.UnixMicro(), limit)
 	if err != nil {
@@ -100,25 +100,40 @@ WHERE h.id IN (`+placeholders(len(ids))+`) AND h.lease_owner = ?`, append(anySli
 	return withMessages(ctx, s, out)
 }
 
-func (s *sqliteStore) FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE handoffs
-SET state = ?, attempts = attempts + 1, next_attempt_at = ?, delivered_at = ?, last_error = ?, lease_owner = NULL, leased_until = NULL
-WHERE id = ? AND lease_owner = ? AND leased_until = ?`,
-		f.State, finishNext(d, f).UnixMicro(), unixMicro(finishDelivered(f)), nullString(f.LastError),
-		d.ID, d.Owner, d.LeasedUntil.UnixMicro())
+func (s *sqliteStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error) {
+	tx, err := s.handoffDB.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("sqlite: finish hand-off: %w", err)
+		return nil, fmt.Errorf("sqlite: finish hand-offs: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("sqlite: finish hand-off: %w", err)
+	recorded := make([]bool, len(tries))
+	for i, t := range tries {
+		d, f := t.Delivery, t.Finish
+		res, err := tx.ExecContext(ctx, finishHandoff,
+			f.State, finishNext(d, f).UnixMicro(), unixMicro(finishDelivered(f)), nullString(f.LastError),
+			d.ID, d.Owner, d.LeasedUntil.UnixMicro())
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("sqlite: finish hand-offs: %w", err), ignoreDone(tx.Rollback()))
+		}
+		recorded[i] = n == 1
 	}
-	return n == 1, nil
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlite: finish hand-offs: %w", err)
+	}
+	return recorded, nil
 }
+
+// finishHandoff records a try, if the lease it was made under still holds.
+const finishHandoff = `UPDATE handoffs
+SET state = $1, attempts = attempts + 1, next_attempt_at = $2, delivered_at = $3, last_error = $4, lease_owner = NULL, leased_until = NULL
+WHERE id = $5 AND lease_owner = $6 AND leased_until = $7`
 
 func (s *sqliteStore) PendingHandoffs(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM handoffs WHERE state = 1`).Scan(&n); err != nil {
+	if err := s.handoffDB.QueryRowContext(ctx, `SELECT count(*) FROM handoffs WHERE state = 1`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: pending hand-offs: %w", err)
 	}
 	return n, nil

@@ -233,9 +233,10 @@ type Store interface {
 	// owner not finish them. On PostgreSQL a hand-off another receiver is
 	// claiming at the same moment is skipped (SKIP LOCKED).
 	ClaimHandoffs(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
-	// FinishHandoff records a try of a claimed hand-off, unless its lease
-	// has passed to another claim; it reports whether it did.
-	FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error)
+	// FinishHandoffs records tries of claimed hand-offs in one
+	// transaction, each unless its lease has passed to another claim; it
+	// reports, in order, whether it recorded each.
+	FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error)
 	// PendingHandoffs counts the pending hand-offs of every rule.
 	PendingHandoffs(ctx context.Context) (int64, error)
 
