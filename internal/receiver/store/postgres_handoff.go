@@ -9,30 +9,58 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// See sqliteHandOffUndelivered; $1 is now, $2 the margin in microseconds.
+// See sqliteHandOffUndelivered.
 const postgresHandOffUndelivered = `INSERT INTO handoffs
   (id, rule, message_id, reason, state, attempts, created_at, round_started_at, next_attempt_at)
-SELECT replace(gen_random_uuid()::text, '-', ''), f.name, m.id, 'undelivered', 1, 0, $1, $1, $1
-FROM fallbacks f JOIN messages m
-  ON m.status = 1
- AND m.first_seen_at >= GREATEST(f.created_at, f.scanned_until - $2::bigint * interval '1 microsecond')
- AND m.first_seen_at <= $1::timestamptz - f.undelivered_after * interval '1 microsecond'
-WHERE f.on_undelivered AND ` + coversTemplate + `
-ORDER BY f.name, m.id
+SELECT replace(gen_random_uuid()::text, '-', ''), $2, m.id, 'undelivered', 1, 0, $1, $1, $1
+FROM messages m
+WHERE m.status = 1 AND m.first_seen_at >= $4 AND m.first_seen_at <= $5
+  AND ($3 OR EXISTS (SELECT 1 FROM fallback_templates t
+    WHERE t.rule = $2 AND t.name = m.template_name AND t.language_code = m.template_language))
+ORDER BY m.id
 ON CONFLICT DO NOTHING`
 
 func (s *postgresStore) HandOffUndelivered(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, postgresHandOffUndelivered, micros(now), undeliveredMargin.Microseconds())
+		rows, err := tx.Query(ctx, `SELECT name, all_templates, undelivered_after, created_at, scanned_until
+FROM fallbacks WHERE on_undelivered ORDER BY name`)
 		if err != nil {
 			return err
 		}
-		n = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `UPDATE fallbacks
-SET scanned_until = GREATEST(scanned_until, $1::timestamptz - undelivered_after * interval '1 microsecond')
-WHERE on_undelivered`, micros(now))
-		return err
+		var scans []undeliveredScan
+		for rows.Next() {
+			var (
+				rule             string
+				all              bool
+				after            int64
+				created, scanned time.Time
+			)
+			if err := rows.Scan(&rule, &all, &after, &created, &scanned); err != nil {
+				rows.Close()
+				return err
+			}
+			if sc, ok := newUndeliveredScan(rule, all, time.Duration(after)*time.Microsecond, created, scanned, now); ok {
+				scans = append(scans, sc)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, sc := range scans {
+			tag, err := tx.Exec(ctx, postgresHandOffUndelivered, micros(now), sc.rule, sc.allTemplates, sc.from, sc.to)
+			if err != nil {
+				return err
+			}
+			n += tag.RowsAffected()
+			// Another receiver's scan may have gone further.
+			if _, err := tx.Exec(ctx, `UPDATE fallbacks SET scanned_until = GREATEST(scanned_until, $1) WHERE name = $2`,
+				sc.to, sc.rule); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: undelivered scan: %w", err)
