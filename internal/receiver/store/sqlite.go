@@ -347,6 +347,10 @@ func (s *sqliteStore) Purge(ctx context.Context, cutoff time.Time) (int64, error
   (SELECT id FROM dead_letters WHERE received_at < ? LIMIT ?)`, cutoff.UnixMicro()); err != nil {
 		return 0, err
 	}
+	if _, err := s.purge(ctx, `DELETE FROM handoffs WHERE id IN
+  (SELECT id FROM handoffs WHERE state <> 1 AND created_at < ? LIMIT ?)`, cutoff.UnixMicro()); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE id IN
   (SELECT id FROM messages WHERE updated_at < ? LIMIT ?)`, cutoff.UnixMicro())
 }

@@ -169,8 +169,9 @@ type Store interface {
 	// Message returns a message's status, or ErrNotFound.
 	Message(ctx context.Context, id string) (Message, error)
 	// Purge deletes the messages whose latest event was received before
-	// cutoff, and the dead letters received before it, and returns how many
-	// messages it deleted.
+	// cutoff, and the dead letters received before it, and the delivered
+	// and dead hand-offs created before it, and returns how many messages
+	// it deleted.
 	Purge(ctx context.Context, cutoff time.Time) (int64, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
