@@ -117,7 +117,7 @@ func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 					accepted atomic.Int64
 					killOnce sync.Once
 				)
-				endpoint := newHandoffEndpoint(t, fallbackSecret, func(_ string, try int) int {
+				endpoint := newHandoffEndpoint(t, func(_ string, try int) int {
 					if try <= 2 {
 						return http.StatusServiceUnavailable
 					}
@@ -181,7 +181,7 @@ func TestTwoReceiversShareHandoffsAndOneIsKilled(t *testing.T) {
 		killOnce sync.Once
 		killedAt = make(chan struct{})
 	)
-	endpoint := newHandoffEndpoint(t, fallbackSecret, func(string, int) int {
+	endpoint := newHandoffEndpoint(t, func(string, int) int {
 		if !armed.Load() {
 			return http.StatusServiceUnavailable
 		}

@@ -18,7 +18,11 @@ func TestUndeliveredScanReadsThePendingIndex(t *testing.T) {
 	}
 	defer func() { _ = s.Close() }()
 	now := time.Now().UnixMicro()
-	rows, err := s.(*sqliteStore).db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sqliteHandOffUndelivered,
+	sqlite, ok := s.(*sqliteStore)
+	if !ok {
+		t.Fatalf("OpenSQLite returned a %T", s)
+	}
+	rows, err := sqlite.db.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+sqliteHandOffUndelivered,
 		now, "rule", false, now-1000, now)
 	if err != nil {
 		t.Fatal(err)
