@@ -95,8 +95,8 @@ func (e *handoffEndpoint) settle(t *testing.T, baseURL string, ids []string, rul
 
 // TestKilledReceiverDeliversEveryHandoff SIGKILLs a receiver while its
 // hand-offs are pending, the endpoint answering 503 to each one's first
-// two tries, and restarts it on the same database: every hand-off must
-// then be delivered. Ten runs, side by side.
+// two tries once all webhooks are in, and restarts it on the same
+// database: every hand-off must then be delivered. Ten runs, side by side.
 func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills receiver processes")
@@ -112,12 +112,23 @@ func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 				// its fifth hand-off: some are delivered, one is accepted but
 				// not known to be, the rest are pending, leased or waiting
 				// to be retried.
+				// Until every webhook is in, the endpoint refuses all.
 				var (
 					victim   atomic.Pointer[receiverProcess]
+					armed    atomic.Bool
+					mu       sync.Mutex
+					tries    = map[string]int{}
 					accepted atomic.Int64
 					killOnce sync.Once
 				)
-				endpoint := newHandoffEndpoint(t, func(_ string, try int) int {
+				endpoint := newHandoffEndpoint(t, func(key string, _ int) int {
+					if !armed.Load() {
+						return http.StatusServiceUnavailable
+					}
+					mu.Lock()
+					tries[key]++
+					try := tries[key]
+					mu.Unlock()
 					if try <= 2 {
 						return http.StatusServiceUnavailable
 					}
@@ -139,6 +150,7 @@ func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 					}
 					ids = append(ids, id)
 				}
+				armed.Store(true)
 				<-p.exited
 				if p.waitErr == nil {
 					t.Fatal("the receiver exited cleanly; it should have been killed")
