@@ -32,6 +32,17 @@ func (s *Server) handleFallbackPut(w http.ResponseWriter, r *http.Request) {
 	if in.Name == "" {
 		in.Name = r.PathValue("name")
 	}
+	if in.Secret == "" && ruleName.MatchString(r.PathValue("name")) {
+		// An update may leave the secret out to keep the one stored.
+		existing, err := s.store.Fallback(r.Context(), r.PathValue("name"))
+		switch {
+		case err == nil:
+			in.Secret = existing.Secret
+		case !errors.Is(err, store.ErrNoRule):
+			s.journalError(w, "fallback rule read failed", err)
+			return
+		}
+	}
 	rule, err := fallbackRule(r.PathValue("name"), in)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, webhookAnswer{Error: err.Error()})
@@ -148,7 +159,7 @@ func fallbackRule(pathName string, in wire.Fallback) (store.Fallback, error) {
 		return store.Fallback{}, err
 	}
 	if in.Secret == "" {
-		return store.Fallback{}, errors.New("secret: must not be empty")
+		return store.Fallback{}, errors.New("secret: must not be empty for a new rule")
 	}
 	rule := store.Fallback{Name: in.Name, URL: in.URL, Secret: in.Secret}
 	if len(in.On) == 0 {

@@ -93,7 +93,18 @@ func TestFallbackRuleCRUD(t *testing.T) {
 			t.Errorf("GET: %d %s, want %+v", code, answer, want)
 		}
 
-		// An update replaces every field; no templates means all.
+		// An update replaces every field; no templates means all. Without
+		// a secret it keeps the one stored.
+		keep := wire.Fallback{Name: rule.Name, URL: rule.URL, On: rule.On, UndeliveredAfterSeconds: 60}
+		wantKeep := want
+		wantKeep.UndeliveredAfterSeconds = 60
+		wantKeep.Templates = []wire.FallbackTemplate{}
+		if got := r.putFallback(t, keep); !reflect.DeepEqual(got, wantKeep) {
+			t.Errorf("PUT without a secret answered %+v, want %+v", got, wantKeep)
+		}
+		if stored, err := r.srv.Store().Fallback(t.Context(), rule.Name); err != nil || stored.Secret != rule.Secret {
+			t.Errorf("PUT without a secret did not keep the stored one (%v)", err)
+		}
 		update := wire.Fallback{Name: rule.Name, URL: "http://127.0.0.1:9/h", Secret: "another-secret-77", On: []string{wire.FallbackOnFailed}}
 		wantUpdate := wire.Fallback{Name: rule.Name, URL: update.URL, On: update.On, Templates: []wire.FallbackTemplate{}}
 		if got := r.putFallback(t, update); !reflect.DeepEqual(got, wantUpdate) {
@@ -158,7 +169,7 @@ func TestFallbackRuleValidation(t *testing.T) {
 		{"http to a remote host", func(f *wire.Fallback) { f.URL = "http://fallback.example/hook" }, "", "url: http is allowed to a loopback"},
 		{"ftp", func(f *wire.Fallback) { f.URL = "ftp://fallback.example/hook" }, "", "url: scheme"},
 		{"credentials", func(f *wire.Fallback) { f.URL = "https://u:p@fallback.example/hook" }, "", "url: must not carry credentials"},
-		{"no secret", func(f *wire.Fallback) { f.Secret = "" }, "", "secret: must not be empty"},
+		{"no secret", func(f *wire.Fallback) { f.Secret = "" }, "new", "secret: must not be empty for a new rule"},
 		{"no on", func(f *wire.Fallback) { f.On = nil }, "", "on: must list"},
 		{"unknown on", func(f *wire.Fallback) { f.On = []string{"read"} }, "", `on[0]: "read" is not`},
 		{"on twice", func(f *wire.Fallback) { f.On = []string{"undelivered", "undelivered"} }, "", "on[1]: "},
@@ -177,6 +188,9 @@ func TestFallbackRuleValidation(t *testing.T) {
 		path := tc.path
 		if path == "" {
 			path = "sms"
+		}
+		if tc.path == "new" {
+			f.Name = "new"
 		}
 		code, answer := r.call(t, http.MethodPut, wire.FallbackPathPrefix+path, testToken, f)
 		if code != http.StatusBadRequest || !strings.Contains(string(answer), jsonEscaped(tc.want)) {
