@@ -188,8 +188,8 @@ func (h *handoffs) count(t store.Tried, recorded bool) {
 	now := finish.At
 	switch finish.State {
 	case store.HandoffDelivered:
-		h.s.metrics.handoffsDelivered.Inc()
 		h.s.metrics.handoffLatency.Observe(now.Sub(d.CreatedAt).Seconds())
+		h.s.metrics.handoffsDelivered.Inc()
 	case store.HandoffPending:
 		h.s.metrics.handoffsRetried.Inc()
 		h.s.logger.Warn("hand-off refused, will retry", "handoff", d.ID, "rule", d.Rule,

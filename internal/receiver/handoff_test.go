@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // handoffEndpoint is a rule's URL: it records every request, checks its
@@ -231,7 +233,45 @@ func TestFallbackHandsOffFailedAndUndelivered(t *testing.T) {
 		if strings.Contains(logs.String(), fallbackSecret) {
 			t.Errorf("the rule's secret is in the log")
 		}
+		// The counters move just after the outcomes are committed.
+		m := r.srv.metrics
+		waitCounter(t, "delivered", m.handoffsDelivered, 3)
+		waitCounter(t, "handed off as undelivered", m.handoffsUndelivered, 2)
+		if n, _ := histogramCount(t, m.handoffLatency); n != 3 {
+			t.Errorf("delivery latency observed %d times, want 3", n)
+		}
+		code, answer := r.call(t, http.MethodGet, "/metrics", "", nil)
+		if code != http.StatusOK || !strings.Contains(string(answer), "interakt_receiver_handoffs_pending ") {
+			t.Errorf("/metrics: %d, no interakt_receiver_handoffs_pending", code)
+		}
 	})
+}
+
+// waitCounter waits until c reaches want, and fails if it passes it or
+// does not get there.
+func waitCounter(t testing.TB, what string, c prometheus.Counter, want float64) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := counterValue(t, c)
+		if got == want {
+			return
+		}
+		if got > want || time.Now().After(deadline) {
+			t.Fatalf("%s counter %v, want %v", what, got, want)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// histogramCount reads a histogram's observation count and sum.
+func histogramCount(t testing.TB, h prometheus.Histogram) (uint64, float64) {
+	t.Helper()
+	var m dto.Metric
+	if err := h.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetHistogram().GetSampleCount(), m.GetHistogram().GetSampleSum()
 }
 
 func TestFallbackRetriesUntilDeadThenRetryEndpoint(t *testing.T) {
@@ -270,9 +310,8 @@ func TestFallbackRetriesUntilDeadThenRetryEndpoint(t *testing.T) {
 		if dead.MessageID != "m-dead" || dead.Attempts < 2 || deref(dead.LastError) != "answered HTTP 503" {
 			t.Errorf("dead hand-off %+v: want m-dead after several tries, last error HTTP 503", dead)
 		}
-		if n := counterValue(t, r.srv.metrics.handoffsDead); n != 1 {
-			t.Errorf("dead counter %v, want 1", n)
-		}
+		waitCounter(t, "dead", r.srv.metrics.handoffsDead, 1)
+		waitCounter(t, "retried", r.srv.metrics.handoffsRetried, float64(dead.Attempts-1))
 		refuse.Store("on", false)
 		code, answer := r.call(t, http.MethodPost, wire.FallbackPathPrefix+"sms"+wire.FallbackRetryPath, testToken, nil)
 		if code != http.StatusOK || strings.TrimSpace(string(answer)) != `{"retried":1}` {
