@@ -137,9 +137,7 @@ func (h *handoffs) deliverDue(ctx context.Context) {
 	}
 }
 
-// try POSTs one hand-off and returns the outcome to record; none when the
-// receiver is shutting down, for then the lease runs out and the hand-off
-// is tried again, by this receiver once restarted or by another.
+// try POSTs one hand-off and returns the outcome to record, if any.
 func (h *handoffs) try(ctx context.Context, d store.Delivery) (store.Tried, bool) {
 	if h.s.cfg.Now().Add(h.s.cfg.HandoffTimeout).After(d.LeasedUntil) {
 		// A POST begun now could outlast the lease, and another receiver
@@ -148,10 +146,14 @@ func (h *handoffs) try(ctx context.Context, d store.Delivery) (store.Tried, bool
 		return store.Tried{}, false
 	}
 	err := h.post(ctx, d)
-	if err != nil && ctx.Err() != nil {
-		return store.Tried{}, false
-	}
 	now := h.s.cfg.Now()
+	if err != nil && ctx.Err() != nil {
+		// Stopping: the claim is given back, due at once, for this
+		// receiver once restarted or another. The endpoint may have had
+		// the POST: it comes again with the same idempotency key.
+		return store.Tried{Delivery: d, Finish: store.Finish{State: store.HandoffPending, At: now, NextAttemptAt: now,
+			LastError: "the receiver stopped during the try", Released: true}}, true
+	}
 	finish := store.Finish{State: store.HandoffDelivered, At: now}
 	if err != nil {
 		finish = store.Finish{State: store.HandoffPending, At: now, LastError: errorText(err)}
@@ -186,15 +188,16 @@ func (h *handoffs) count(t store.Tried, recorded bool) {
 		return
 	}
 	now := finish.At
-	switch finish.State {
-	case store.HandoffDelivered:
+	switch {
+	case finish.Released:
+	case finish.State == store.HandoffDelivered:
 		h.s.metrics.handoffLatency.Observe(now.Sub(d.CreatedAt).Seconds())
 		h.s.metrics.handoffsDelivered.Inc()
-	case store.HandoffPending:
+	case finish.State == store.HandoffPending:
 		h.s.metrics.handoffsRetried.Inc()
 		h.s.logger.Warn("hand-off refused, will retry", "handoff", d.ID, "rule", d.Rule,
 			"attempts", d.Attempts+1, "next_attempt_at", finish.NextAttemptAt.UTC().Format(time.RFC3339Nano), "error", finish.LastError)
-	case store.HandoffDead:
+	case finish.State == store.HandoffDead:
 		h.s.metrics.handoffsDead.Inc()
 		h.s.logger.Error("hand-off dead: refused until its give-up time", "handoff", d.ID, "rule", d.Rule,
 			"attempts", d.Attempts+1, "error", finish.LastError)

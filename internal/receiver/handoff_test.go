@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -377,5 +378,50 @@ func (r *testReceiver) waitHandoffs(t testing.TB, rule string, done func(wire.Ha
 			t.Fatalf("hand-offs of %s still %+v", rule, list.Handoffs)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestStoppedReceiverGivesItsClaimsBack closes a receiver while a POST is
+// under way: the hand-off is pending again at once, its attempts
+// unchanged, rather than held until the lease runs out.
+func TestStoppedReceiverGivesItsClaimsBack(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	endpoint := newHandoffEndpoint(t, func(string, int) int {
+		<-release
+		return http.StatusOK
+	})
+	t.Cleanup(func() { close(release) })
+	dsn := backends[0].dsn(t)
+	cfg := fastHandoffs(dsn)
+	cfg.HandoffTimeout, cfg.HandoffLease = 10*time.Second, time.Minute
+	r := startReceiver(t, cfg)
+	r.putFallback(t, wire.Fallback{Name: "sms", URL: endpoint.server.URL, Secret: fallbackSecret, On: []string{wire.FallbackOnFailed}})
+	if code := r.post(t, testSecret, failedEvent("m-stop").body()); code != http.StatusOK {
+		t.Fatalf("webhook: %d", code)
+	}
+	endpoint.mu.Lock()
+	for endpoint.tries["m-stop:sms"] == 0 {
+		endpoint.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+		endpoint.mu.Lock()
+	}
+	endpoint.mu.Unlock()
+	stoppedAt := time.Now()
+	if err := r.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = s.Close() }()
+	hs, err := s.Handoffs(t.Context(), "sms", 0)
+	if err != nil || len(hs) != 1 {
+		t.Fatalf("hand-offs: %+v %v", hs, err)
+	}
+	h := hs[0]
+	if h.State != store.HandoffPending || h.Attempts != 0 || h.NextAttemptAt.After(stoppedAt.Add(10*time.Second)) {
+		t.Errorf("after the stop: %+v, want pending, no attempt counted, due now rather than at the lease's end", h)
 	}
 }

@@ -111,11 +111,22 @@ type Delivery struct {
 
 // Finish is the outcome of one try: State is HandoffDelivered (At is
 // when), HandoffPending (tried again at NextAttemptAt) or HandoffDead.
+// Released gives a claim back untried (the receiver is stopping): pending
+// at NextAttemptAt, its attempts unchanged.
 type Finish struct {
 	State         HandoffState
 	At            time.Time
 	NextAttemptAt time.Time
 	LastError     string
+	Released      bool
+}
+
+// tries is what a finish adds to a hand-off's attempts.
+func (f Finish) tries() int {
+	if f.Released {
+		return 0
+	}
+	return 1
 }
 
 // Tried is a claimed hand-off and the outcome of its try.

@@ -105,14 +105,18 @@ func (s *postgresStore) ClaimHandoffs(ctx context.Context, owner string, now, le
 	return withMessages(ctx, s, out)
 }
 
+const postgresFinishHandoff = `UPDATE handoffs
+SET state = $1, attempts = attempts + $8, next_attempt_at = $2, delivered_at = $3, last_error = $4, lease_owner = NULL, leased_until = NULL
+WHERE id = $5 AND lease_owner = $6 AND leased_until = $7`
+
 func (s *postgresStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error) {
 	recorded := make([]bool, len(tries))
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		batch := &pgx.Batch{}
 		for _, t := range tries {
 			d, f := t.Delivery, t.Finish
-			batch.Queue(finishHandoff, int16(f.State), micros(finishNext(d, f)), pgTime(finishDelivered(f)), pgText(f.LastError),
-				d.ID, d.Owner, d.LeasedUntil)
+			batch.Queue(postgresFinishHandoff, int16(f.State), micros(finishNext(d, f)), pgTime(finishDelivered(f)), pgText(f.LastError),
+				d.ID, d.Owner, d.LeasedUntil, f.tries())
 		}
 		results := tx.SendBatch(ctx, batch)
 		for i := range tries {

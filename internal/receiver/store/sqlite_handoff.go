@@ -133,7 +133,7 @@ func (s *sqliteStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool
 		d, f := t.Delivery, t.Finish
 		res, err := tx.ExecContext(ctx, finishHandoff,
 			f.State, finishNext(d, f).UnixMicro(), unixMicro(finishDelivered(f)), nullString(f.LastError),
-			d.ID, d.Owner, d.LeasedUntil.UnixMicro())
+			d.ID, d.Owner, d.LeasedUntil.UnixMicro(), f.tries())
 		var n int64
 		if err == nil {
 			n, err = res.RowsAffected()
@@ -149,10 +149,11 @@ func (s *sqliteStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool
 	return recorded, nil
 }
 
-// finishHandoff records a try, if the lease it was made under still holds.
+// finishHandoff records a try, if the lease it was made under still
+// holds; postgresFinishHandoff is the same.
 const finishHandoff = `UPDATE handoffs
-SET state = $1, attempts = attempts + 1, next_attempt_at = $2, delivered_at = $3, last_error = $4, lease_owner = NULL, leased_until = NULL
-WHERE id = $5 AND lease_owner = $6 AND leased_until = $7`
+SET state = ?1, attempts = attempts + ?8, next_attempt_at = ?2, delivered_at = ?3, last_error = ?4, lease_owner = NULL, leased_until = NULL
+WHERE id = ?5 AND lease_owner = ?6 AND leased_until = ?7`
 
 func (s *sqliteStore) PendingHandoffs(ctx context.Context) (int64, error) {
 	var n int64
