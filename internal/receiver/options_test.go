@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -213,5 +214,34 @@ func TestBackoffDoublesUpToItsMaximum(t *testing.T) {
 	}
 	if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second}; !slices.Equal(got, want) {
 		t.Fatalf("backoff = %v, want %v", got, want)
+	}
+}
+
+// TestEveryFlagIsDocumented keeps the deployment guide's settings table
+// complete: each flag with its environment variable.
+func TestEveryFlagIsDocumented(t *testing.T) {
+	guide, err := os.ReadFile(filepath.Join("..", "..", "templates", "guides", "status-receiver.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var usage bytes.Buffer
+	if _, err := ParseOptions([]string{"-h"}, envOf(nil), &usage); !errors.Is(err, errHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	flags := 0
+	for _, line := range strings.Split(usage.String(), "\n") {
+		name, ok := strings.CutPrefix(strings.TrimSpace(line), "-")
+		if !ok {
+			continue
+		}
+		flags++
+		name, _, _ = strings.Cut(name, " ")
+		row := "| `--" + name + "` |"
+		if !strings.Contains(string(guide), row) {
+			t.Errorf("the guide's settings table has no row %q", row)
+		}
+	}
+	if flags < 12 {
+		t.Fatalf("read %d flags from the usage:\n%s", flags, usage.String())
 	}
 }
