@@ -50,10 +50,9 @@ func (s *postgresStore) Fallback(ctx context.Context, name string) (Fallback, er
 	var (
 		f     Fallback
 		after int64
-		all   bool
 	)
-	err := s.pool.QueryRow(ctx, `SELECT name, url, secret, on_failed, on_undelivered, undelivered_after, all_templates, created_at
-FROM fallbacks WHERE name = $1`, name).Scan(&f.Name, &f.URL, &f.Secret, &f.OnFailed, &f.OnUndelivered, &after, &all, &f.CreatedAt)
+	err := s.pool.QueryRow(ctx, `SELECT name, url, secret, on_failed, on_undelivered, undelivered_after, created_at
+FROM fallbacks WHERE name = $1`, name).Scan(&f.Name, &f.URL, &f.Secret, &f.OnFailed, &f.OnUndelivered, &after, &f.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Fallback{}, ErrNoRule
 	}

@@ -57,19 +57,17 @@ func (s *sqliteStore) putFallbackTx(ctx context.Context, tx *sql.Tx, f Fallback,
 
 func (s *sqliteStore) Fallback(ctx context.Context, name string) (Fallback, error) {
 	var (
-		f                         Fallback
-		after, created            int64
-		onFailed, onUndeliv, _all bool
+		f              Fallback
+		after, created int64
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT name, url, secret, on_failed, on_undelivered, undelivered_after, all_templates, created_at
-FROM fallbacks WHERE name = ?`, name).Scan(&f.Name, &f.URL, &f.Secret, &onFailed, &onUndeliv, &after, &_all, &created)
+	err := s.db.QueryRowContext(ctx, `SELECT name, url, secret, on_failed, on_undelivered, undelivered_after, created_at
+FROM fallbacks WHERE name = ?`, name).Scan(&f.Name, &f.URL, &f.Secret, &f.OnFailed, &f.OnUndelivered, &after, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Fallback{}, ErrNoRule
 	}
 	if err != nil {
 		return Fallback{}, fmt.Errorf("sqlite: fallback: %w", err)
 	}
-	f.OnFailed, f.OnUndelivered = onFailed, onUndeliv
 	f.UndeliveredAfter = time.Duration(after) * time.Microsecond
 	f.CreatedAt = time.UnixMicro(created).UTC()
 	rows, err := s.db.QueryContext(ctx,
@@ -143,19 +141,15 @@ WHERE rule = ? AND (? = 0 OR state = ?) ORDER BY created_at, id LIMIT ?`, rule, 
 	var out []Handoff
 	for rows.Next() {
 		var (
-			h               Handoff
-			created, next   int64
-			delivered       sql.NullInt64
-			lastError       sql.NullString
-			stateCol        int16
-			attempts        int
-			id, r, msg, rsn string
+			h             Handoff
+			created, next int64
+			delivered     sql.NullInt64
+			lastError     sql.NullString
 		)
-		if err := rows.Scan(&id, &r, &msg, &rsn, &stateCol, &attempts, &created, &next, &delivered, &lastError); err != nil {
+		if err := rows.Scan(&h.ID, &h.Rule, &h.MessageID, &h.Reason, &h.State, &h.Attempts, &created, &next,
+			&delivered, &lastError); err != nil {
 			return nil, fmt.Errorf("sqlite: handoffs: %w", err)
 		}
-		h.ID, h.Rule, h.MessageID, h.Reason = id, r, msg, rsn
-		h.State, h.Attempts = HandoffState(stateCol), attempts
 		h.CreatedAt, h.NextAttemptAt = time.UnixMicro(created).UTC(), time.UnixMicro(next).UTC()
 		h.DeliveredAt, h.LastError = fromMicro(delivered), lastError.String
 		out = append(out, h)
