@@ -96,23 +96,37 @@ func (e *handoffEndpoint) settle(t *testing.T, baseURL string, ids []string, rul
 // TestKilledReceiverDeliversEveryHandoff SIGKILLs a receiver while its
 // hand-offs are pending, the endpoint answering 503 to each one's first
 // two tries once all webhooks are in, and restarts it on the same
-// database: every hand-off must then be delivered. Ten runs, side by side.
+// database: every hand-off must then be delivered. Ten runs on SQLite and
+// three on PostgreSQL, side by side.
 func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills receiver processes")
 	}
 	t.Parallel()
-	const runs, messages = 10, 20
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			runs := 10
+			if b.name == "postgres" {
+				runs = 3
+			}
+			killAndRestart(t, b, runs)
+		})
+	}
+}
+
+func killAndRestart(t *testing.T, b backend, runs int) {
+	const messages = 20
 	var figures handoffFigures
 	t.Run("runs", func(t *testing.T) {
 		for run := range runs {
 			t.Run(fmt.Sprint(run), func(t *testing.T) {
 				t.Parallel()
-				// The receiver is killed as the endpoint is about to accept
-				// its fifth hand-off: some are delivered, one is accepted but
-				// not known to be, the rest are pending, leased or waiting
-				// to be retried.
-				// Until every webhook is in, the endpoint refuses all.
+				// Until every webhook is in, the endpoint refuses all; then
+				// it refuses each hand-off's first two tries, and the
+				// receiver is killed as it accepts its fifth: some are
+				// recorded delivered, those accepted with it are not (they
+				// come again), the rest are pending.
 				var (
 					victim   atomic.Pointer[receiverProcess]
 					armed    atomic.Bool
@@ -137,7 +151,7 @@ func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 					}
 					return http.StatusOK
 				})
-				dsn := backends[0].dsn(t)
+				dsn := b.dsn(t)
 				p := startReceiverProcess(t, append([]string{"--db", dsn}, fastHandoffArgs...)...)
 				victim.Store(p)
 				putRule(t, p.url, wire.Fallback{Name: "sms", URL: endpoint.server.URL, Secret: fallbackSecret, On: []string{wire.FallbackOnFailed}})
@@ -169,8 +183,8 @@ func TestKilledReceiverDeliversEveryHandoff(t *testing.T) {
 			})
 		}
 	})
-	t.Logf("%d runs: %d hand-offs, %d duplicates (same idempotency key), %d lost",
-		figures.runs, figures.handoffs, figures.duplicates, figures.lost)
+	t.Logf("%s, %d runs: %d hand-offs, %d duplicates (same idempotency key), %d lost",
+		b.name, figures.runs, figures.handoffs, figures.duplicates, figures.lost)
 }
 
 // TestTwoReceiversShareHandoffsAndOneIsKilled runs two receiver processes
