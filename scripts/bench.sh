@@ -335,12 +335,30 @@ bench_payload() {
 bench_receiver() {
 	local rate="${work}/receiver-rate.txt" max="${work}/receiver-max.txt" get="${work}/receiver-get.txt"
 	# 6,000 webhooks offered at 3,000/s: two seconds of the target load.
-	gobench "${rate}" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^rate-3000$' -benchtime 6000x
-	gobench "${max}" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^max$' -benchtime 2s
+	# The same with a fallback rule set (rule-), and with one webhook in
+	# ten a failure handed off under the rule.
+	gobench "${rate}" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^(rule-)?rate-3000$' -benchtime 6000x
+	gobench "${max}" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^(rule-|rule-failures-)?max$' -benchtime 2s
 	gobench "${get}" ./internal/receiver -bench '^BenchmarkStatusGetSQLite$' -benchtime 2s
+	# The ratio with a rule to without: medians of three rounds, each
+	# running both, so that both see the machine alike.
+	local round rounds="${work}/receiver-rounds.txt"
+	: >"${rounds}"
+	for round in 1 2 3; do
+		gobench "${work}/receiver-round.txt" ./internal/receiver -bench '^BenchmarkIngestSQLite$/^(rule-)?max$' -benchtime 1s
+		cat "${work}/receiver-round.txt" >>"${rounds}"
+	done
+	local plain with_rule
+	plain="$(awk '$1 ~ /^BenchmarkIngestSQLite\/max(-[0-9]+)?$/ { for (i = 3; i <= NF; i++) if ($i == "webhooks/s") print $(i - 1) }' "${rounds}" | median)"
+	with_rule="$(awk '$1 ~ /^BenchmarkIngestSQLite\/rule-max(-[0-9]+)?$/ { for (i = 3; i <= NF; i++) if ($i == "webhooks/s") print $(i - 1) }' "${rounds}" | median)"
 	record receiver_webhooks_per_second "$(metric "${max}" BenchmarkIngestSQLite/max webhooks/s)" webhooks/s ">=3000"
 	record receiver_webhook_p99_at_3000 "$(metric "${rate}" BenchmarkIngestSQLite/rate-3000 p99-ms)" ms "<20"
 	record receiver_webhook_p99_at_max "$(metric "${max}" BenchmarkIngestSQLite/max p99-ms)" ms "-"
+	record receiver_webhooks_per_second_with_rule "$(metric "${max}" BenchmarkIngestSQLite/rule-max webhooks/s)" webhooks/s ">=3000"
+	record receiver_webhooks_with_rule_ratio "$(ratio "${with_rule}" "${plain}")" ratio ">=0.9"
+	record receiver_webhook_p99_at_3000_with_rule "$(metric "${rate}" BenchmarkIngestSQLite/rule-rate-3000 p99-ms)" ms "<20"
+	record receiver_webhooks_per_second_handing_off_one_in_ten \
+		"$(metric "${max}" BenchmarkIngestSQLite/rule-failures-max webhooks/s)" webhooks/s "-"
 	record receiver_status_gets_per_second "$(metric "${get}" BenchmarkStatusGetSQLite gets/s)" gets/s ">=10000"
 }
 

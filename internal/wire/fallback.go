@@ -35,7 +35,8 @@ const (
 )
 
 // Fallback is a rule. Secret is written and never answered: the receiver
-// leaves it out of every answer and log. UndeliveredAfterSeconds is zero
+// leaves it out of every answer and log; a PUT without it keeps the
+// stored one (a new rule needs one). UndeliveredAfterSeconds is zero
 // when On lacks "undelivered". No Templates means every template.
 type Fallback struct {
 	Name                    string             `json:"name"`

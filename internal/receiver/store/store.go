@@ -20,6 +20,9 @@ import (
 // ErrNotFound is returned by Store.Message for a message id never stored.
 var ErrNotFound = errors.New("message not found")
 
+// ErrNoRule is returned for a fallback rule name never put, or removed.
+var ErrNoRule = errors.New("fallback rule not found")
+
 // Status is a message status as stored: its rank. A higher rank is a later
 // status and is never replaced by a lower one; failed ranks highest because
 // it is terminal.
@@ -85,6 +88,10 @@ type Event struct {
 	// CampaignID is the id of the Interakt campaign that sent the message
 	// (message_campaign_* events); empty for an API send.
 	CampaignID string
+	// CountryCode and PhoneNumber are the customer's number as the
+	// webhook splits it, for a fallback hand-off's body.
+	CountryCode string
+	PhoneNumber string
 	// ReceivedAt is when the receiver got the event; retention counts from it.
 	ReceivedAt time.Time
 }
@@ -107,8 +114,10 @@ type Message struct {
 	TemplateLanguage string
 	ClickedAt        time.Time
 	ClickedButton    string
-	// CampaignID: see Event.
-	CampaignID string
+	// CampaignID, CountryCode and PhoneNumber: see Event.
+	CampaignID  string
+	CountryCode string
+	PhoneNumber string
 	// FirstSeenAt is the ReceivedAt of the earliest event applied.
 	FirstSeenAt time.Time
 	// UpdatedAt is the ReceivedAt of the latest event applied.
@@ -160,8 +169,9 @@ type Store interface {
 	// Message returns a message's status, or ErrNotFound.
 	Message(ctx context.Context, id string) (Message, error)
 	// Purge deletes the messages whose latest event was received before
-	// cutoff, and the dead letters received before it, and returns how many
-	// messages it deleted.
+	// cutoff, and the dead letters received before it, and the delivered
+	// and dead hand-offs created before it, and returns how many messages
+	// it deleted.
 	Purge(ctx context.Context, cutoff time.Time) (int64, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -194,6 +204,42 @@ type Store interface {
 	// DeadLetters returns the stored dead letters, oldest first, at most
 	// limit.
 	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
+
+	// PutFallback stores a rule, replacing the one of the same name but
+	// keeping its CreatedAt; a new rule is created at now. It returns the
+	// rule as stored.
+	PutFallback(ctx context.Context, f Fallback, now time.Time) (Fallback, error)
+	// Fallback returns a rule, or ErrNoRule.
+	Fallback(ctx context.Context, name string) (Fallback, error)
+	// RemoveFallback deletes a rule with its hand-offs and returns how
+	// many of them were pending; ErrNoRule when there is no such rule.
+	RemoveFallback(ctx context.Context, name string) (int, error)
+	// Handoffs returns a rule's hand-offs in state (every state for 0),
+	// oldest first, at most a thousand.
+	Handoffs(ctx context.Context, rule string, state HandoffState) ([]Handoff, error)
+	// RetryHandoffs makes a rule's dead hand-offs pending again, due at
+	// now, with their give-up time counted anew from now; it returns how
+	// many.
+	RetryHandoffs(ctx context.Context, rule string, now time.Time) (int, error)
+
+	// HandOffUndelivered hands off, under each rule on "undelivered",
+	// the messages still only sent that were first seen after the rule was
+	// created and more than its undelivered_after before now; it returns
+	// how many. It reads the messages first seen since its last run, less
+	// a margin for commits still under way, through an index of the
+	// messages still only sent.
+	HandOffUndelivered(ctx context.Context, now time.Time) (int, error)
+	// ClaimHandoffs leases to owner at most limit pending hand-offs due at
+	// now, until leaseUntil, which is also when they are due again should
+	// owner not finish them. On PostgreSQL a hand-off another receiver is
+	// claiming at the same moment is skipped (SKIP LOCKED).
+	ClaimHandoffs(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
+	// FinishHandoffs records tries of claimed hand-offs in one
+	// transaction, each unless its lease has passed to another claim; it
+	// reports, in order, whether it recorded each.
+	FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error)
+	// PendingHandoffs counts the pending hand-offs of every rule.
+	PendingHandoffs(ctx context.Context) (int64, error)
 
 	// Close releases the database.
 	Close() error
