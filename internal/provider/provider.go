@@ -187,6 +187,7 @@ func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resour
 		NewCampaignResource,
 		NewUserResource,
 		NewEventResource,
+		NewFallbackResource,
 	}
 }
 
