@@ -101,7 +101,9 @@ func (fallbackURLValidator) Description(context.Context) string {
 	return "value must be an https URL, or an http URL to a loopback address"
 }
 
-func (v fallbackURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v fallbackURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v fallbackURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -150,7 +152,9 @@ func (undeliveredAfterValidator) Description(context.Context) string {
 	return `value must be a duration from 1s to 7d in whole seconds, such as "15m", "2h" or "1d"`
 }
 
-func (v undeliveredAfterValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v undeliveredAfterValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v undeliveredAfterValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
