@@ -33,6 +33,8 @@ type metrics struct {
 	purged         prometheus.Counter
 	deadLetters    prometheus.Counter
 	pings          prometheus.Counter
+
+	handoffsDropped prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -73,6 +75,8 @@ func newMetrics() *metrics {
 		pings: counter("interakt_receiver_pings_total",
 			"Unsigned requests carrying no event (a URL check such as the dashboard's), answered 200 and not stored."),
 	}
+	m.handoffsDropped = counter("interakt_receiver_handoffs_dropped_total",
+		"Pending fallback hand-offs dropped with their rule.")
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, reason := range []string{rejectSignature, rejectTooLarge, rejectMalformed, rejectUnavailable} {
 		m.rejected.WithLabelValues(reason)

@@ -166,7 +166,7 @@ func checkWebhookPath(p string) error {
 	case strings.ContainsAny(p, "{} \t\r\n?#"):
 		return fmt.Errorf("webhook path %q must not contain braces, blanks, ? or #", p)
 	case p == "/healthz" || p == "/metrics" || p == wire.ReceiverTimePath || strings.HasPrefix(p, wire.StatusPathPrefix) || strings.HasPrefix(p, "/v1/journal/") ||
-		strings.HasPrefix(p, wire.BudgetPathPrefix) || p == "/":
+		strings.HasPrefix(p, wire.BudgetPathPrefix) || strings.HasPrefix(p, wire.FallbackPathPrefix) || p == "/":
 		return fmt.Errorf("webhook path %q collides with another endpoint", p)
 	}
 	return nil
@@ -219,6 +219,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+wire.JournalLookupPath, s.authorized(s.handleJournalLookup))
 	mux.HandleFunc("POST "+wire.JournalRemovePath, s.authorized(s.handleJournalRemove))
 	mux.HandleFunc("POST "+wire.BudgetPathPrefix+"{key}", s.authorized(s.handleBudget))
+	mux.HandleFunc("PUT "+wire.FallbackPathPrefix+"{name}", s.authorized(s.handleFallbackPut))
+	mux.HandleFunc("GET "+wire.FallbackPathPrefix+"{name}", s.authorized(s.handleFallbackGet))
+	mux.HandleFunc("DELETE "+wire.FallbackPathPrefix+"{name}", s.authorized(s.handleFallbackDelete))
+	mux.HandleFunc("GET "+wire.FallbackPathPrefix+"{name}"+wire.FallbackHandoffsPath, s.authorized(s.handleHandoffs))
+	mux.HandleFunc("POST "+wire.FallbackPathPrefix+"{name}"+wire.FallbackRetryPath, s.authorized(s.handleHandoffsRetry))
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	return mux

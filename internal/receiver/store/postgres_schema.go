@@ -58,6 +58,46 @@ CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
   key    text NOT NULL PRIMARY KEY,
   ledger text NOT NULL
 );`,
+	// Fallback rules and hand-offs: see sqliteMigrations (undelivered_after
+	// in microseconds).
+	`CREATE TABLE fallbacks (
+  name              text        NOT NULL PRIMARY KEY,
+  url               text        NOT NULL,
+  secret            text        NOT NULL,
+  on_failed         boolean     NOT NULL,
+  on_undelivered    boolean     NOT NULL,
+  undelivered_after bigint      NOT NULL,
+  all_templates     boolean     NOT NULL,
+  created_at        timestamptz NOT NULL,
+  scanned_until     timestamptz NOT NULL
+);
+CREATE TABLE fallback_templates (
+  rule          text    NOT NULL,
+  name          text    NOT NULL,
+  language_code text    NOT NULL,
+  position      integer NOT NULL,
+  PRIMARY KEY (rule, name, language_code)
+);
+CREATE TABLE handoffs (
+  id               text        NOT NULL PRIMARY KEY,
+  rule             text        NOT NULL,
+  message_id       text        NOT NULL,
+  reason           text        NOT NULL,
+  state            smallint    NOT NULL,
+  attempts         integer     NOT NULL,
+  created_at       timestamptz NOT NULL,
+  round_started_at timestamptz NOT NULL,
+  next_attempt_at  timestamptz NOT NULL,
+  delivered_at     timestamptz,
+  last_error       text,
+  lease_owner      text,
+  leased_until     timestamptz
+);
+CREATE UNIQUE INDEX handoffs_rule_message ON handoffs (rule, message_id);
+CREATE INDEX handoffs_due ON handoffs (next_attempt_at) WHERE state = 1;
+CREATE INDEX messages_pending ON messages (first_seen_at) WHERE status = 1;
+ALTER TABLE messages ADD COLUMN country_code text;
+ALTER TABLE messages ADD COLUMN phone_number text;`,
 }
 
 // postgresMigrationLock is the advisory lock key that serializes

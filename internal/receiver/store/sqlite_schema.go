@@ -64,6 +64,51 @@ CREATE INDEX dead_letters_received_at ON dead_letters (received_at);`,
   key    TEXT NOT NULL PRIMARY KEY,
   ledger TEXT NOT NULL
 ) WITHOUT ROWID;`,
+	// Fallback rules, their templates (none: every template) and the
+	// outbox of hand-offs, one per message and rule. state: 1 pending, 2
+	// delivered, 3 dead. Times in microseconds. scanned_until is how far
+	// the undelivered scan has looked (messages first seen up to then).
+	// messages_pending indexes the messages still only sent, which is all
+	// the undelivered scan reads. The customer's country code and number
+	// are kept apart for the hand-off's body.
+	`CREATE TABLE fallbacks (
+  name              TEXT    NOT NULL PRIMARY KEY,
+  url               TEXT    NOT NULL,
+  secret            TEXT    NOT NULL,
+  on_failed         INTEGER NOT NULL,
+  on_undelivered    INTEGER NOT NULL,
+  undelivered_after INTEGER NOT NULL,
+  all_templates     INTEGER NOT NULL,
+  created_at        INTEGER NOT NULL,
+  scanned_until     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE fallback_templates (
+  rule          TEXT    NOT NULL,
+  name          TEXT    NOT NULL,
+  language_code TEXT    NOT NULL,
+  position      INTEGER NOT NULL,
+  PRIMARY KEY (rule, name, language_code)
+) WITHOUT ROWID;
+CREATE TABLE handoffs (
+  id               TEXT    NOT NULL PRIMARY KEY,
+  rule             TEXT    NOT NULL,
+  message_id       TEXT    NOT NULL,
+  reason           TEXT    NOT NULL,
+  state            INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL,
+  created_at       INTEGER NOT NULL,
+  round_started_at INTEGER NOT NULL,
+  next_attempt_at  INTEGER NOT NULL,
+  delivered_at     INTEGER,
+  last_error       TEXT,
+  lease_owner      TEXT,
+  leased_until     INTEGER
+);
+CREATE UNIQUE INDEX handoffs_rule_message ON handoffs (rule, message_id);
+CREATE INDEX handoffs_due ON handoffs (next_attempt_at) WHERE state = 1;
+CREATE INDEX messages_pending ON messages (first_seen_at) WHERE status = 1;
+ALTER TABLE messages ADD COLUMN country_code TEXT;
+ALTER TABLE messages ADD COLUMN phone_number TEXT;`,
 }
 
 // migrateSQLite brings the schema up to date inside one IMMEDIATE

@@ -20,6 +20,9 @@ import (
 // ErrNotFound is returned by Store.Message for a message id never stored.
 var ErrNotFound = errors.New("message not found")
 
+// ErrNoRule is returned for a fallback rule name never put, or removed.
+var ErrNoRule = errors.New("fallback rule not found")
+
 // Status is a message status as stored: its rank. A higher rank is a later
 // status and is never replaced by a lower one; failed ranks highest because
 // it is terminal.
@@ -194,6 +197,23 @@ type Store interface {
 	// DeadLetters returns the stored dead letters, oldest first, at most
 	// limit.
 	DeadLetters(ctx context.Context, limit int) ([]DeadLetter, error)
+
+	// PutFallback stores a rule, replacing the one of the same name but
+	// keeping its CreatedAt; a new rule is created at now. It returns the
+	// rule as stored.
+	PutFallback(ctx context.Context, f Fallback, now time.Time) (Fallback, error)
+	// Fallback returns a rule, or ErrNoRule.
+	Fallback(ctx context.Context, name string) (Fallback, error)
+	// RemoveFallback deletes a rule with its hand-offs and returns how
+	// many of them were pending; ErrNoRule when there is no such rule.
+	RemoveFallback(ctx context.Context, name string) (int, error)
+	// Handoffs returns a rule's hand-offs in state (every state for 0),
+	// oldest first, at most a thousand.
+	Handoffs(ctx context.Context, rule string, state HandoffState) ([]Handoff, error)
+	// RetryHandoffs makes a rule's dead hand-offs pending again, due at
+	// now, with their give-up time counted anew from now; it returns how
+	// many.
+	RetryHandoffs(ctx context.Context, rule string, now time.Time) (int, error)
 
 	// Close releases the database.
 	Close() error
