@@ -249,6 +249,10 @@ func (r *fallbackResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if !found {
 		tflog.Warn(ctx, "fallback rule not found at the status receiver; removed from the state", map[string]any{"rule": name})
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every Read without an
+		// error, a removed resource's too ("Missing Resource Identity
+		// After Read"), and Terraform before 1.12 keeps none to start from.
+		resp.Diagnostics.Append(setFallbackIdentity(ctx, resp.Identity, m.Name)...)
 		return
 	}
 	resp.Diagnostics.Append(keepFallback(ctx, &m, kept)...)
