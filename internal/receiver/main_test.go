@@ -173,6 +173,8 @@ type event struct {
 	sent, delivered, seen   string
 	failed, reason, code    string
 	callback, envelopeStamp string
+	// template and language name the template sent, when set.
+	template, language string
 }
 
 func (e event) body() []byte {
@@ -197,6 +199,13 @@ func (e event) body() []byte {
 				MetaData:             wire.WebhookMetaData{SourceData: wire.WebhookSourceData{CallbackData: e.callback}},
 			},
 		},
+	}
+	if e.template != "" {
+		raw, err := json.Marshal(wire.RawTemplate{Name: e.template, Language: e.language})
+		if err != nil {
+			panic(err)
+		}
+		hook.Data.Message.RawTemplate = string(raw)
 	}
 	b, err := json.Marshal(hook)
 	if err != nil {
@@ -297,6 +306,15 @@ func (m *memStore) AddDeadLetter(_ context.Context, d store.DeadLetter) error {
 }
 
 func (m *memStore) Close() error { return nil }
+
+// memStore keeps no fallback rule, so it has no hand-off to deliver.
+func (m *memStore) HandOffUndelivered(context.Context, time.Time) (int, error) { return 0, nil }
+
+func (m *memStore) ClaimHandoffs(context.Context, string, time.Time, time.Time, int) ([]store.Delivery, error) {
+	return nil, nil
+}
+
+func (m *memStore) PendingHandoffs(context.Context) (int64, error) { return 0, nil }
 
 func (m *memStore) stored(id, typ string) bool {
 	m.mu.Lock()

@@ -34,7 +34,13 @@ type metrics struct {
 	deadLetters    prometheus.Counter
 	pings          prometheus.Counter
 
-	handoffsDropped prometheus.Counter
+	handoffsDropped     prometheus.Counter
+	handoffsUndelivered prometheus.Counter
+	handoffsPending     prometheus.Gauge
+	handoffsDelivered   prometheus.Counter
+	handoffsRetried     prometheus.Counter
+	handoffsDead        prometheus.Counter
+	handoffLatency      prometheus.Histogram
 }
 
 func newMetrics() *metrics {
@@ -77,6 +83,22 @@ func newMetrics() *metrics {
 	}
 	m.handoffsDropped = counter("interakt_receiver_handoffs_dropped_total",
 		"Pending fallback hand-offs dropped with their rule.")
+	m.handoffsUndelivered = counter("interakt_receiver_handoffs_undelivered_total",
+		"Messages handed off by the undelivered scan (failures are handed off as they are stored).")
+	m.handoffsPending = factory.NewGauge(prometheus.GaugeOpts{
+		Name: "interakt_receiver_handoffs_pending",
+		Help: "Fallback hand-offs not yet delivered nor dead, of every receiver sharing the database, as of the last undelivered scan.",
+	})
+	m.handoffsDelivered = counter("interakt_receiver_handoffs_delivered_total", "Fallback hand-offs answered 2xx by their rule's URL.")
+	m.handoffsRetried = counter("interakt_receiver_handoffs_retried_total",
+		"Fallback hand-off tries refused (not 2xx, or no answer) and scheduled again.")
+	m.handoffsDead = counter("interakt_receiver_handoffs_dead_total",
+		"Fallback hand-offs refused until their give-up time; POST /v1/fallbacks/{name}/retry sends them again.")
+	m.handoffLatency = factory.NewHistogram(prometheus.HistogramOpts{
+		Name:    "interakt_receiver_handoff_delivery_seconds",
+		Help:    "Time from a hand-off's creation to its 2xx answer.",
+		Buckets: prometheus.ExponentialBuckets(0.01, 4, 10),
+	})
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, reason := range []string{rejectSignature, rejectTooLarge, rejectMalformed, rejectUnavailable} {
 		m.rejected.WithLabelValues(reason)

@@ -73,6 +73,8 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 		CallbackData: clean(msg.MetaData.SourceData.CallbackData),
 		Phone:        customerPhone(hook.Data.Customer),
 		CampaignID:   clean(msg.CampaignID),
+		CountryCode:  clean(hook.Data.Customer.CountryCode),
+		PhoneNumber:  clean(hook.Data.Customer.PhoneNumber),
 		ReceivedAt:   receivedAt.UTC(),
 	}
 	ev.TemplateName, ev.TemplateLanguage = rawTemplate(msg.RawTemplate)

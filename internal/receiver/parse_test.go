@@ -41,6 +41,7 @@ func TestParseWebhookReadsInteraktFields(t *testing.T) {
 		ErrorCode:     "131026",
 		CallbackData:  "release-42",
 		Phone:         "9999999999",
+		PhoneNumber:   "9999999999",
 		ReceivedAt:    received,
 	}
 	if ev != want {

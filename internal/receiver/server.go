@@ -61,6 +61,29 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time events are received at. Default time.Now.
 	Now func() time.Time
+
+	// HandoffGiveUp is how long a fallback hand-off is retried before it
+	// is dead. Default DefaultHandoffGiveUp.
+	HandoffGiveUp time.Duration
+	// HandoffBackoff is the wait after a hand-off's first refused try,
+	// doubling after each, at most HandoffMaxBackoff. Defaults
+	// DefaultHandoffBackoff and DefaultHandoffMaxBackoff.
+	HandoffBackoff    time.Duration
+	HandoffMaxBackoff time.Duration
+	// HandoffTimeout bounds one hand-off POST. Default
+	// DefaultHandoffTimeout.
+	HandoffTimeout time.Duration
+	// HandoffLease is how long a receiver holds the hand-offs it claims
+	// before another may take them; more than HandoffTimeout. Default
+	// three times HandoffTimeout.
+	HandoffLease time.Duration
+	// HandoffPoll is how often due hand-offs are looked for, and
+	// UndeliveredScan how often the messages not delivered in time.
+	// Defaults DefaultHandoffPoll and DefaultUndeliveredScan.
+	HandoffPoll     time.Duration
+	UndeliveredScan time.Duration
+	// HandoffClient, when set, sends the hand-offs (tests).
+	HandoffClient *http.Client
 }
 
 // Server is a status receiver. Its Handler serves the webhook endpoint,
@@ -74,6 +97,7 @@ type Server struct {
 	tokens    tokenSet
 	committer *committer
 	metrics   *metrics
+	handoffs  *handoffs
 	handler   http.Handler
 	logger    *slog.Logger
 	// budgetEpoch anchors the rate budgets' clock (budgetClock).
@@ -114,6 +138,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.committer = newCommitter(s.store, cfg.MaxBatch, cfg.BatchWindow, cfg.CommitBudget, s.metrics, s.logger)
 	s.handler = s.routes()
 	s.startRetention()
+	s.startHandoffs()
 	return s, nil
 }
 
@@ -155,6 +180,41 @@ func withDefaults(cfg Config) (Config, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	return handoffDefaults(cfg)
+}
+
+func handoffDefaults(cfg Config) (Config, error) {
+	defaults := []struct {
+		value *time.Duration
+		def   time.Duration
+	}{
+		{&cfg.HandoffGiveUp, DefaultHandoffGiveUp},
+		{&cfg.HandoffBackoff, DefaultHandoffBackoff},
+		{&cfg.HandoffMaxBackoff, DefaultHandoffMaxBackoff},
+		{&cfg.HandoffTimeout, DefaultHandoffTimeout},
+		{&cfg.HandoffPoll, DefaultHandoffPoll},
+		{&cfg.UndeliveredScan, DefaultUndeliveredScan},
+	}
+	for _, d := range defaults {
+		if *d.value < 0 {
+			return cfg, errors.New("hand-off durations must not be negative")
+		}
+		if *d.value == 0 {
+			*d.value = d.def
+		}
+	}
+	if cfg.HandoffLease < 0 {
+		return cfg, errors.New("hand-off durations must not be negative")
+	}
+	if cfg.HandoffLease == 0 {
+		cfg.HandoffLease = 3 * cfg.HandoffTimeout
+	}
+	if cfg.HandoffMaxBackoff < cfg.HandoffBackoff {
+		return cfg, errors.New("the hand-off backoff's maximum must not be less than its base")
+	}
+	if cfg.HandoffLease <= cfg.HandoffTimeout {
+		return cfg, errors.New("the hand-off lease must be longer than the hand-off timeout")
 	}
 	return cfg, nil
 }
@@ -199,6 +259,7 @@ func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		s.stopRetention()
 		<-s.retentionDone
+		s.handoffs.close()
 		s.committer.close()
 		if s.ownsStore {
 			s.closeErr = s.store.Close()

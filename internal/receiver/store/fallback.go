@@ -65,3 +65,60 @@ type Handoff struct {
 
 // handoffListLimit bounds a listing of a rule's hand-offs.
 const handoffListLimit = 1000
+
+// The outbox: a failure stored for the first time hands its message off
+// to every rule on "failed" that covers its template, in the transaction
+// that stores the event. The unique (rule, message_id) key makes the
+// first reason win: a message already handed off as undelivered is not
+// handed off again.
+const (
+	sqliteHandOffFailed = `INSERT INTO handoffs
+  (id, rule, message_id, reason, state, attempts, created_at, round_started_at, next_attempt_at)
+SELECT lower(hex(randomblob(16))), f.name, m.id, 'failed', 1, 0, ?1, ?1, ?1
+FROM fallbacks f JOIN messages m ON m.id = ?2
+WHERE f.on_failed AND ` + coversTemplate + `
+ON CONFLICT DO NOTHING`
+	postgresHandOffFailed = `INSERT INTO handoffs
+  (id, rule, message_id, reason, state, attempts, created_at, round_started_at, next_attempt_at)
+SELECT replace(gen_random_uuid()::text, '-', ''), f.name, m.id, 'failed', 1, 0, $1, $1, $1
+FROM fallbacks f JOIN messages m ON m.id = $2
+WHERE f.on_failed AND ` + coversTemplate + `
+ON CONFLICT DO NOTHING`
+	// coversTemplate: the rule f names no template, or names m's.
+	coversTemplate = `(f.all_templates OR EXISTS (SELECT 1 FROM fallback_templates t
+  WHERE t.rule = f.name AND t.name = m.template_name AND t.language_code = m.template_language))`
+)
+
+// Delivery is a claimed hand-off with what its POST needs.
+type Delivery struct {
+	ID        string
+	Rule      string
+	MessageID string
+	Reason    string
+	Attempts  int
+	CreatedAt time.Time
+	// RoundStartedAt is when the hand-off was created, or last retried:
+	// its give-up time counts from then.
+	RoundStartedAt time.Time
+	URL            string
+	Secret         string
+	// Owner and LeasedUntil are the claim's; FinishHandoff checks them.
+	Owner       string
+	LeasedUntil time.Time
+	// Message is the message handed off; zero if retention purged it.
+	Message Message
+}
+
+// Finish is the outcome of one try: State is HandoffDelivered (At is
+// when), HandoffPending (tried again at NextAttemptAt) or HandoffDead.
+type Finish struct {
+	State         HandoffState
+	At            time.Time
+	NextAttemptAt time.Time
+	LastError     string
+}
+
+// undeliveredMargin is how far before its last run the undelivered scan
+// looks again: a message's first_seen_at is stamped before its commit,
+// and replicas' clocks differ a little.
+const undeliveredMargin = time.Minute

@@ -50,8 +50,9 @@ func OpenPostgres(ctx context.Context, dsn string) (Store, error) {
 // forward and each time keeps its earliest report.
 const postgresUpsertMessage = `INSERT INTO messages AS m
   (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at,
-   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id,
+   country_code, phone_number)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 ON CONFLICT (id) DO UPDATE SET
   status         = GREATEST(m.status, excluded.status),
   events         = m.events | excluded.events,
@@ -69,7 +70,9 @@ ON CONFLICT (id) DO UPDATE SET
   first_seen_at  = LEAST(m.first_seen_at, excluded.first_seen_at),
   clicked_at     = LEAST(m.clicked_at, excluded.clicked_at),
   clicked_button = COALESCE(m.clicked_button, excluded.clicked_button),
-  campaign_id    = COALESCE(m.campaign_id, excluded.campaign_id)
+  campaign_id    = COALESCE(m.campaign_id, excluded.campaign_id),
+  country_code   = COALESCE(m.country_code, excluded.country_code),
+  phone_number   = COALESCE(m.phone_number, excluded.phone_number)
 WHERE (m.events & excluded.events) = 0`
 
 const postgresSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = $1`
@@ -125,7 +128,13 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
 			micros(ev.ReceivedAt),
 			pgText(ev.Phone), pgText(ev.TemplateName), pgText(ev.TemplateLanguage),
-			pgTime(ev.ReceivedAt), pgTime(ev.ClickedAt), pgText(ev.ClickedButton), pgText(ev.CampaignID))
+			pgTime(ev.ReceivedAt), pgTime(ev.ClickedAt), pgText(ev.ClickedButton), pgText(ev.CampaignID),
+			pgText(ev.CountryCode), pgText(ev.PhoneNumber))
+		if ev.Status == StatusFailed {
+			// Queued behind its upsert, in the same transaction: a
+			// duplicate failure finds the hand-off already there.
+			batch.Queue(postgresHandOffFailed, micros(ev.ReceivedAt), ev.MessageID)
+		}
 	}
 	results := tx.SendBatch(ctx, batch)
 	outcomes := make([]Outcome, len(events))
@@ -137,6 +146,11 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 		outcomes[i] = Duplicate
 		if tag.RowsAffected() == 1 {
 			outcomes[i] = Stored
+		}
+		if events[i].Status == StatusFailed {
+			if _, err := results.Exec(); err != nil {
+				return nil, errors.Join(fmt.Errorf("postgres: hand off: %w", err), results.Close())
+			}
 		}
 	}
 	if err := results.Close(); err != nil {
@@ -172,11 +186,11 @@ func scanPostgresMessage(row pgx.Row) (Message, error) {
 		status                                        int16
 		sent, delivered, read, failed, first, clicked pgtype.Timestamptz
 		reason, code, callback, phone, name, language pgtype.Text
-		button, campaign                              pgtype.Text
+		button, campaign, country, number             pgtype.Text
 		updated                                       time.Time
 	)
 	err := row.Scan(&m.ID, &status, &sent, &delivered, &read, &failed, &reason, &code, &callback, &updated,
-		&phone, &name, &language, &first, &clicked, &button, &campaign)
+		&phone, &name, &language, &first, &clicked, &button, &campaign, &country, &number)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Message{}, err
 	}
@@ -189,7 +203,7 @@ func scanPostgresMessage(row pgx.Row) (Message, error) {
 	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
 	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String
 	m.FirstSeenAt, m.ClickedAt, m.ClickedButton = fromTimestamptz(first), fromTimestamptz(clicked), button.String
-	m.CampaignID = campaign.String
+	m.CampaignID, m.CountryCode, m.PhoneNumber = campaign.String, country.String, number.String
 	m.UpdatedAt = updated.UTC()
 	return m, nil
 }

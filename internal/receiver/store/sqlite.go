@@ -33,6 +33,7 @@ type sqliteStore struct {
 	checkpointDone chan struct{}
 	upsertMessage  *sql.Stmt
 	selectMessage  *sql.Stmt
+	handOffFailed  *sql.Stmt
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database file at path
@@ -95,6 +96,9 @@ func (s *sqliteStore) init(ctx context.Context) error {
 	if s.selectMessage, err = s.db.PrepareContext(ctx, sqliteSelectMessage); err != nil {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
+	if s.handOffFailed, err = s.db.PrepareContext(ctx, sqliteHandOffFailed); err != nil {
+		return fmt.Errorf("sqlite: prepare: %w", err)
+	}
 	return nil
 }
 
@@ -106,8 +110,9 @@ func (s *sqliteStore) init(ctx context.Context) error {
 // order events arrive in.
 const sqliteUpsertMessage = `INSERT INTO messages
   (id, status, events, sent_at, delivered_at, read_at, failed_at, failure_reason, error_code, callback_data, updated_at,
-   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+   phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id,
+   country_code, phone_number)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
   status         = max(messages.status, excluded.status),
   events         = messages.events | excluded.events,
@@ -125,13 +130,16 @@ ON CONFLICT (id) DO UPDATE SET
   first_seen_at  = coalesce(min(messages.first_seen_at, excluded.first_seen_at), messages.first_seen_at, excluded.first_seen_at),
   clicked_at     = coalesce(min(messages.clicked_at, excluded.clicked_at), messages.clicked_at, excluded.clicked_at),
   clicked_button = coalesce(messages.clicked_button, excluded.clicked_button),
-  campaign_id    = coalesce(messages.campaign_id, excluded.campaign_id)
+  campaign_id    = coalesce(messages.campaign_id, excluded.campaign_id),
+  country_code   = coalesce(messages.country_code, excluded.country_code),
+  phone_number   = coalesce(messages.phone_number, excluded.phone_number)
 WHERE (messages.events & excluded.events) = 0`
 
 // messageColumns are what a Message is read from, in scanMessage's order.
 const messageColumns = `id, status, sent_at, delivered_at, read_at, failed_at,
   failure_reason, error_code, callback_data, updated_at,
-  phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id`
+  phone, template_name, template_language, first_seen_at, clicked_at, clicked_button, campaign_id,
+  country_code, phone_number`
 
 const sqliteSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = ?`
 
@@ -158,6 +166,7 @@ func (s *sqliteStore) Apply(ctx context.Context, events []Event) ([]Outcome, err
 
 func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) ([]Outcome, error) {
 	upsert := tx.StmtContext(ctx, s.upsertMessage)
+	var handOff *sql.Stmt
 	outcomes := make([]Outcome, len(events))
 	for i, ev := range events {
 		res, err := upsert.ExecContext(ctx,
@@ -166,7 +175,8 @@ func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) (
 			nullString(ev.FailureReason), nullString(ev.ErrorCode), nullString(ev.CallbackData),
 			unixMicro(ev.ReceivedAt),
 			nullString(ev.Phone), nullString(ev.TemplateName), nullString(ev.TemplateLanguage),
-			unixMicro(ev.ReceivedAt), unixMicro(ev.ClickedAt), nullString(ev.ClickedButton), nullString(ev.CampaignID))
+			unixMicro(ev.ReceivedAt), unixMicro(ev.ClickedAt), nullString(ev.ClickedButton), nullString(ev.CampaignID),
+			nullString(ev.CountryCode), nullString(ev.PhoneNumber))
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: upsert message: %w", err)
 		}
@@ -177,6 +187,15 @@ func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) (
 		outcomes[i] = Stored
 		if n == 0 {
 			outcomes[i] = Duplicate
+			continue
+		}
+		if ev.Status == StatusFailed {
+			if handOff == nil {
+				handOff = tx.StmtContext(ctx, s.handOffFailed)
+			}
+			if _, err := handOff.ExecContext(ctx, ev.ReceivedAt.UnixMicro(), ev.MessageID); err != nil {
+				return nil, fmt.Errorf("sqlite: hand off: %w", err)
+			}
 		}
 	}
 	return outcomes, nil
@@ -199,11 +218,11 @@ func scanSQLiteMessage(row rowScanner) (Message, error) {
 		status                                        int16
 		sent, delivered, read, failed, first, clicked sql.NullInt64
 		reason, code, callback, phone, name, language sql.NullString
-		button, campaign                              sql.NullString
+		button, campaign, country, number             sql.NullString
 		updated                                       int64
 	)
 	err := row.Scan(&m.ID, &status, &sent, &delivered, &read, &failed, &reason, &code, &callback, &updated,
-		&phone, &name, &language, &first, &clicked, &button, &campaign)
+		&phone, &name, &language, &first, &clicked, &button, &campaign, &country, &number)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Message{}, err
 	}
@@ -215,7 +234,7 @@ func scanSQLiteMessage(row rowScanner) (Message, error) {
 	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
 	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String
 	m.FirstSeenAt, m.ClickedAt, m.ClickedButton = fromMicro(first), fromMicro(clicked), button.String
-	m.CampaignID = campaign.String
+	m.CampaignID, m.CountryCode, m.PhoneNumber = campaign.String, country.String, number.String
 	m.UpdatedAt = time.UnixMicro(updated).UTC()
 	return m, nil
 }
@@ -355,7 +374,7 @@ func (s *sqliteStore) Close() error {
 
 func (s *sqliteStore) closeStatements() error {
 	var errs []error
-	for _, st := range []*sql.Stmt{s.upsertMessage, s.selectMessage} {
+	for _, st := range []*sql.Stmt{s.upsertMessage, s.selectMessage, s.handOffFailed} {
 		if st != nil {
 			errs = append(errs, st.Close())
 		}

@@ -88,6 +88,10 @@ type Event struct {
 	// CampaignID is the id of the Interakt campaign that sent the message
 	// (message_campaign_* events); empty for an API send.
 	CampaignID string
+	// CountryCode and PhoneNumber are the customer's number as the
+	// webhook splits it, for a fallback hand-off's body.
+	CountryCode string
+	PhoneNumber string
 	// ReceivedAt is when the receiver got the event; retention counts from it.
 	ReceivedAt time.Time
 }
@@ -110,8 +114,10 @@ type Message struct {
 	TemplateLanguage string
 	ClickedAt        time.Time
 	ClickedButton    string
-	// CampaignID: see Event.
-	CampaignID string
+	// CampaignID, CountryCode and PhoneNumber: see Event.
+	CampaignID  string
+	CountryCode string
+	PhoneNumber string
 	// FirstSeenAt is the ReceivedAt of the earliest event applied.
 	FirstSeenAt time.Time
 	// UpdatedAt is the ReceivedAt of the latest event applied.
@@ -214,6 +220,24 @@ type Store interface {
 	// now, with their give-up time counted anew from now; it returns how
 	// many.
 	RetryHandoffs(ctx context.Context, rule string, now time.Time) (int, error)
+
+	// HandOffUndelivered hands off, under each rule on "undelivered",
+	// the messages still only sent that were first seen after the rule was
+	// created and more than its undelivered_after before now; it returns
+	// how many. It reads the messages first seen since its last run, less
+	// a margin for commits still under way, through an index of the
+	// messages still only sent.
+	HandOffUndelivered(ctx context.Context, now time.Time) (int, error)
+	// ClaimHandoffs leases to owner at most limit pending hand-offs due at
+	// now, until leaseUntil, which is also when they are due again should
+	// owner not finish them. On PostgreSQL a hand-off another receiver is
+	// claiming at the same moment is skipped (SKIP LOCKED).
+	ClaimHandoffs(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
+	// FinishHandoff records a try of a claimed hand-off, unless its lease
+	// has passed to another claim; it reports whether it did.
+	FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error)
+	// PendingHandoffs counts the pending hand-offs of every rule.
+	PendingHandoffs(ctx context.Context) (int64, error)
 
 	// Close releases the database.
 	Close() error
