@@ -15,11 +15,13 @@ const (
 	opPutFallback    = "write fallback rule"
 	opGetFallback    = "read fallback rule"
 	opDeleteFallback = "remove fallback rule"
+	opListHandoffs   = "list fallback hand-offs"
 	// fallbackRetries is how often a rule's request is retried on a
 	// network failure or 5xx: a PUT, GET or DELETE of a rule by its name
 	// is safe to repeat.
 	fallbackRetries = 2
 	maxFallbackBody = 1 << 20
+	maxHandoffsBody = 64 << 20
 )
 
 // FallbackClient keeps fallback rules in the status receiver.
@@ -109,6 +111,33 @@ func (c *FallbackClient) Delete(ctx context.Context, name string) (removed wire.
 		return wire.FallbackRemoved{}, false, err
 	}
 	return removed, true, nil
+}
+
+// Handoffs lists rule name's hand-offs, oldest first: those in state
+// (wire.HandoffPending, HandoffDelivered or HandoffDead), or all for "".
+// found is false when the receiver has no such rule.
+func (c *FallbackClient) Handoffs(ctx context.Context, name, state string) (list []wire.HandoffState, found bool, err error) {
+	if c.baseErr != nil {
+		return nil, false, c.baseErr
+	}
+	path := fallbackPath(name) + wire.FallbackHandoffsPath
+	if state != "" {
+		path += "?state=" + url.QueryEscape(state)
+	}
+	rep, err := c.req.do(ctx, call{op: opListHandoffs, method: http.MethodGet, path: path, maxBody: maxHandoffsBody, safe: true})
+	switch {
+	case err != nil:
+		return nil, false, err
+	case rep.status == http.StatusNotFound:
+		return nil, false, nil
+	case rep.status != http.StatusOK:
+		return nil, false, c.req.statusError(opListHandoffs, rep)
+	}
+	var out wire.HandoffList
+	if err := decodeReceiver(opListHandoffs, rep, &out); err != nil {
+		return nil, false, err
+	}
+	return out.Handoffs, true, nil
 }
 
 // do makes a GET or DELETE of rule name. A 404 is a nil reply and no

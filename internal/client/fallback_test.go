@@ -164,3 +164,24 @@ func expectNoFallbackSecret(t *testing.T, logger *recordingLogger, text string) 
 		t.Error("no request body was logged, so the search proves nothing")
 	}
 }
+
+func TestFallbackClientHandoffs(t *testing.T) {
+	t.Parallel()
+	s := &server{respond: func(_ int, w http.ResponseWriter, r *http.Request) {
+		switch r.URL.RequestURI() {
+		case "/v1/fallbacks/sms/handoffs?state=dead":
+			writeJSON(w, http.StatusOK, `{"handoffs":[{"id":"h1","message_id":"m1","reason":"failed","state":"dead","attempts":9,`+
+				`"created_at":"2026-12-01T10:00:00Z","next_attempt_at":null,"delivered_at":null,"last_error":"answered HTTP 503"}]}`)
+		default:
+			writeJSON(w, http.StatusNotFound, `{"error":"no such rule"}`)
+		}
+	}}
+	c := NewFallbackClient(startHTTP(t, s).URL, testToken, nil, nil)
+	list, found, err := c.Handoffs(t.Context(), "sms", wire.HandoffDead)
+	if err != nil || !found || len(list) != 1 || list[0].Attempts != 9 || list[0].LastError == nil {
+		t.Errorf("Handoffs = %+v, found %v, %v", list, found, err)
+	}
+	if _, found, err := c.Handoffs(t.Context(), "other", ""); err != nil || found {
+		t.Errorf("Handoffs(other) = found %v, %v; want not found", found, err)
+	}
+}
