@@ -18,7 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/client"
 	"github.com/interakt-community/terraform-provider-interakt/internal/mock"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -278,4 +280,83 @@ func checkHandoff(h receivedHandoff, id, rule string) error {
 		return fmt.Errorf("the hand-off body is %s", h.body)
 	}
 	return nil
+}
+
+// TestAccFallback_firstReasonWins sends to a number whose message the mock
+// leaves at sent: the rule hands it off as undelivered after
+// undelivered_after, and when the mock fails it later, it is not handed
+// off again.
+func TestAccFallback_firstReasonWins(t *testing.T) {
+	t.Parallel()
+	const stallingPhone = "9999900002"
+	rcv := startTestReceiver(t)
+	srv := newTestMock(t, mock.Options{
+		WebhookURL:        rcv.url + receiver.DefaultWebhookPath,
+		WebhookSecret:     testWebhookSecret,
+		WebhookDelays:     &mock.Delays{Sent: 0, Delivered: 20 * time.Millisecond, Read: 40 * time.Millisecond},
+		UndeliveredPhones: map[string]bool{stallingPhone: true},
+	})
+	endpoint := newHandoffEndpoint(t, http.StatusOK)
+	config := fmt.Sprintf(`provider "interakt" {
+  base_url   = %q
+  status_url = %q
+}
+
+resource "interakt_fallback" "sms" {
+  name              = "sms"
+  url               = %q
+  secret            = %q
+  on                = ["failed", "undelivered"]
+  undelivered_after = "1s"
+}
+
+resource "interakt_campaign" "launch" {
+  template   = { name = "order_shipped", language_code = "en" }
+  depends_on = [interakt_fallback.sms]
+  recipients = {
+%s  }
+}
+`, srv.URL(), rcv.url, endpoint.url, testFallbackSecret, handoffRecipient("stalls", stallingPhone))
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envAPIKey, testAPIKey).withEnv(envStatusToken, testStatusToken)),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				id, err := campaignMessageID(s, "stalls")
+				if err != nil {
+					return err
+				}
+				if err := endpoint.wait(t.Context(), 1); err != nil {
+					return err
+				}
+				if err := expectDelivered(t, rcv, "sms", id); err != nil {
+					return err
+				}
+				var first wire.Handoff
+				if err := json.Unmarshal(endpoint.received()[0].body, &first); err != nil || first.Reason != wire.FallbackOnUndelivered {
+					return fmt.Errorf("the first hand-off is %s (%v), want reason undelivered", endpoint.received()[0].body, err)
+				}
+				if !srv.FailMessage(id, failureReason) {
+					return fmt.Errorf("the mock did not know message %s", id)
+				}
+				if err := srv.WaitWebhooks(t.Context()); err != nil {
+					return err
+				}
+				// The receiver has stored the failure, and with it any
+				// hand-off it would make of it: there is none.
+				if st, found, err := client.NewStatusReader(rcv.url, testStatusToken, nil, nil).Get(t.Context(), id); err != nil || !found || st.Status != wire.StatusFailed {
+					return fmt.Errorf("the receiver's status of %s: %+v, found %v, %v; want failed", id, st, found, err)
+				}
+				list, _, err := fallbackAt(rcv).Handoffs(t.Context(), "sms", "")
+				if err != nil || len(list) != 1 || list[0].Reason != wire.FallbackOnUndelivered {
+					return fmt.Errorf("the rule's hand-offs: %+v, %v; want only the undelivered one", list, err)
+				}
+				if n := len(endpoint.received()); n != 1 {
+					return fmt.Errorf("the endpoint received %d hand-offs, want 1", n)
+				}
+				return nil
+			},
+		}},
+	})
 }
