@@ -98,21 +98,35 @@ func startSecretsReceiver(t *testing.T, log io.Writer, env map[string]string) st
 // has, all through one provider whose key and token come from the
 // environment: a verified template, a message and a campaign sending it,
 // the message's status once delivered, the account's templates, a
-// template submitted for approval, and two fallback rules, one with a
-// write-only secret whose hand-offs go to handoffURL. The rules' secrets
-// come from variables (secretsFullVariables), as a configuration's
-// secrets should: terraform-plugin-testing logs the configuration's text.
-func secretsFullConfig(srv *mock.Server, handoffURL string) string {
-	return providerBlock(srv) + fmt.Sprintf(`
+// template submitted for approval, and a fallback rule with a secret in
+// the state. With writeOnly (a CLI that takes write-only arguments), a
+// second rule has a write-only secret and its hand-offs go to
+// handoffURL. The rules' secrets come from variables
+// (secretsFullVariables), as a configuration's secrets should:
+// terraform-plugin-testing logs the configuration's text.
+func secretsFullConfig(srv *mock.Server, handoffURL string, writeOnly bool) string {
+	config := providerBlock(srv) + `
+variable "fallback_state_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "interakt_fallback" "sms_state" {
+  name              = "sms-state"
+  url               = "https://sms-gateway.example.com/hooks/whatsapp"
+  secret            = var.fallback_state_secret
+  on                = ["undelivered"]
+  undelivered_after = "1h"
+}
+`
+	dependsOn := "interakt_fallback.sms_state"
+	if writeOnly {
+		dependsOn = "interakt_fallback.sms"
+		config += fmt.Sprintf(`
 variable "fallback_secret" {
   type      = string
   sensitive = true
   ephemeral = true
-}
-
-variable "fallback_state_secret" {
-  type      = string
-  sensitive = true
 }
 
 resource "interakt_fallback" "sms" {
@@ -122,15 +136,9 @@ resource "interakt_fallback" "sms" {
   secret_wo_version = 1
   on                = ["failed"]
 }
-
-resource "interakt_fallback" "sms_state" {
-  name              = "sms-state"
-  url               = "https://sms-gateway.example.com/hooks/whatsapp"
-  secret            = var.fallback_state_secret
-  on                = ["failed", "undelivered"]
-  undelivered_after = "1h"
-}
-`, handoffURL) + `
+`, handoffURL)
+	}
+	return config + strings.ReplaceAll(`
 resource "interakt_template" "submitted" {
   name          = "delivery_window"
   language_code = "en"
@@ -166,7 +174,7 @@ resource "interakt_template_message" "smoke" {
 
 resource "interakt_campaign" "launch" {
   template      = interakt_template.order_shipped.contract
-  depends_on    = [interakt_fallback.sms]
+  depends_on    = [DEPENDS_ON]
   callback_data = "launch"
   recipients = {
     asha  = { country_code = "+91", phone_number = "9800000001", header_values = ["A-1"], body_values = ["Asha", "A-1"], button_values = { "0" = ["A-1"] } }
@@ -184,7 +192,7 @@ data "interakt_message_status" "smoke" {
 data "interakt_templates" "approved" {
   approval_status = "APPROVED"
 }
-`
+`, "DEPENDS_ON", dependsOn)
 }
 
 // TestAccSecretsFull_applyAtTrace applies everything the provider offers at
@@ -254,15 +262,17 @@ func secretsFullApply(t *testing.T) map[string]string {
 		Logger:        debugLogger(&mockLog),
 	})
 	handoffs := newHandoffEndpoint(t, http.StatusOK)
+	writeOnly := writeOnlyArguments(t)
+	variables := config.Variables{"fallback_state_secret": config.StringVariable(markerFallbackStateSecret)}
+	if writeOnly {
+		variables["fallback_secret"] = config.StringVariable(markerFallbackSecret)
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(s),
 		Steps: []resource.TestStep{{
-			Config: secretsFullConfig(srv, handoffs.url),
-			ConfigVariables: config.Variables{
-				"fallback_secret":       config.StringVariable(markerFallbackSecret),
-				"fallback_state_secret": config.StringVariable(markerFallbackStateSecret),
-			},
+			Config:          secretsFullConfig(srv, handoffs.url, writeOnly),
+			ConfigVariables: variables,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				// Delivered or past it: read may have arrived too.
 				resource.TestMatchResourceAttr("data.interakt_message_status.smoke", "status", regexp.MustCompile(`^(delivered|read)$`)),
@@ -276,6 +286,9 @@ func secretsFullApply(t *testing.T) map[string]string {
 						if !r.Authorized {
 							return fmt.Errorf("%s %s did not carry the marker key", r.Method, r.Path)
 						}
+					}
+					if !writeOnly {
+						return stateFree(s, secrets)
 					}
 					// The write-only secret reached the receiver: it signs
 					// the hand-off of the recipient the mock failed.
