@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -195,4 +196,43 @@ func TestAccFallback_statusTokenRejected(t *testing.T) {
 	if _, found, err := fallbackAt(rcv).Get(t.Context(), "sms"); err != nil || found {
 		t.Errorf("the receiver has the rule: found %v, %v", found, err)
 	}
+}
+
+// TestAccFallback_importByIdentity imports a rule with an import block
+// that gives its identity { name }: the plan reads the rule from the
+// receiver, and only the secret, which the receiver never answers, is
+// planned to be sent.
+func TestAccFallback_importByIdentity(t *testing.T) {
+	t.Parallel()
+	if cli := acceptanceCLI(t); cli.name == "Terraform" && cli.version.LessThan(version.Must(version.NewVersion("1.12.0"))) {
+		t.Skipf("Terraform %s has no import blocks by identity; want 1.12 or later", cli.version)
+	}
+	rcv := startTestReceiver(t)
+	config := fallbackConfig(rcv, `
+  url               = "https://sms-gateway.example.com/hooks/whatsapp"
+  secret            = "identity-secret"
+  on                = ["failed", "undelivered"]
+  undelivered_after = "1h"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testFactories(testSeams().withEnv(envStatusToken, testStatusToken)),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(fallbackAddress, map[string]knownvalue.Check{"name": knownvalue.StringExact("sms")}),
+				},
+			},
+			{
+				Config:             config,
+				ResourceName:       fallbackAddress,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(fallbackAddress, tfjsonpath.New("url"), knownvalue.StringExact("https://sms-gateway.example.com/hooks/whatsapp")),
+					plancheck.ExpectKnownValue(fallbackAddress, tfjsonpath.New("undelivered_after"), knownvalue.StringExact("1h")),
+				}},
+			},
+		},
+	})
 }
