@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
@@ -16,29 +17,22 @@ const (
 	opGetFallback    = "read fallback rule"
 	opDeleteFallback = "remove fallback rule"
 	opListHandoffs   = "list fallback hand-offs"
-	// fallbackRetries is how often a rule's request is retried on a
-	// network failure or 5xx: a PUT, GET or DELETE of a rule by its name
-	// is safe to repeat.
-	fallbackRetries = 2
-	maxFallbackBody = 1 << 20
-	maxHandoffsBody = 64 << 20
+	maxFallbackBody  = 1 << 20
+	maxHandoffsBody  = 64 << 20
 )
 
 // FallbackClient keeps fallback rules in the status receiver.
 type FallbackClient struct {
-	baseURL, token string
-	httpClient     *http.Client
-	logger         Logger
-	baseErr        error
-	req            *requester
+	baseErr error
+	req     *requester
 }
 
 // NewFallbackClient returns the fallback rules of the receiver at baseURL,
 // which authenticates with the status token. An invalid baseURL or token
 // is reported by every call.
 func NewFallbackClient(baseURL, token string, httpClient *http.Client, logger Logger) *FallbackClient {
-	req, err := newReceiverRequester(baseURL, token, httpClient, logger, fallbackRetries)
-	return &FallbackClient{baseURL: baseURL, token: token, httpClient: httpClient, logger: logger, baseErr: err, req: req}
+	req, err := newReceiverRequester(baseURL, token, httpClient, logger)
+	return &FallbackClient{baseErr: err, req: req}
 }
 
 // Put writes rule f whole, its secret included, and returns the rule as
@@ -55,14 +49,9 @@ func (c *FallbackClient) Put(ctx context.Context, f wire.Fallback) (wire.Fallbac
 	if err != nil {
 		return wire.Fallback{}, err
 	}
-	req := c.req
-	if f.Secret != "" {
-		// A requester of its own, so that this call's logs and errors
-		// are redacted of this rule's secret, in the JSON form the body
-		// carries as well as as written.
-		req, _ = newReceiverRequester(c.baseURL, c.token, c.httpClient, c.logger, fallbackRetries)
-		req.secrets = append(req.secrets, f.Secret, jsonEscaped(f.Secret))
-	}
+	// This call's logs and errors are redacted of the rule's secret, in
+	// the JSON form the body carries as well as as written.
+	req := c.req.withSecrets(nonEmpty(f.Secret, jsonEscaped(f.Secret))...)
 	rep, err := req.do(ctx, call{
 		op:      opPutFallback,
 		method:  http.MethodPut,
@@ -177,6 +166,11 @@ func decodeReceiver(op string, rep *reply, out any) error {
 		return &Error{Receiver: true, Kind: KindUncertain, Op: op, StatusCode: rep.status, Err: fmt.Errorf("unreadable answer: %w", err)}
 	}
 	return nil
+}
+
+// nonEmpty returns the values that are not empty.
+func nonEmpty(values ...string) []string {
+	return slices.DeleteFunc(values, func(v string) bool { return v == "" })
 }
 
 // jsonEscaped is s as it appears inside a JSON string.
