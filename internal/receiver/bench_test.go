@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
@@ -92,7 +93,7 @@ func (r ingestResult) report(b *testing.B, srv *Server) {
 
 // ingestClosedLoop has senders post unique signed webhooks back to back:
 // it measures the most the receiver can take.
-func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerCPU int) ingestResult {
+func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerCPU int, event func(id string) event) ingestResult {
 	var (
 		seq      atomic.Int64
 		mu       sync.Mutex
@@ -105,7 +106,7 @@ func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerC
 	b.RunParallel(func(pb *testing.PB) {
 		local := make([]time.Duration, 0, 1024)
 		for pb.Next() {
-			body := readEvent(fmt.Sprintf("bench-%09d", seq.Add(1))).body()
+			body := event(fmt.Sprintf("bench-%09d", seq.Add(1))).body()
 			t0 := time.Now()
 			code, err := postWebhook(client, url, testSecret, body)
 			local = append(local, time.Since(t0))
@@ -126,7 +127,7 @@ func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerC
 // ingestOpenLoop sends b.N webhooks at a fixed rate, whatever the answers'
 // latency, as Interakt does, and times each from its scheduled start (so
 // a stall counts against every webhook it delays).
-func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int) ingestResult {
+func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int, event func(id string) event) ingestResult {
 	interval := time.Second / time.Duration(perSecond)
 	latencies := make([]time.Duration, b.N)
 	var failures atomic.Int64
@@ -139,7 +140,7 @@ func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int
 		if wait := time.Until(due); wait > 0 {
 			time.Sleep(wait)
 		}
-		body := readEvent(fmt.Sprintf("open-%09d", i)).body()
+		body := event(fmt.Sprintf("open-%09d", i)).body()
 		wg.Go(func() {
 			code, err := postWebhook(client, url, testSecret, body)
 			latencies[i] = time.Since(due)
@@ -160,29 +161,72 @@ func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int
 
 // BenchmarkIngestSQLite measures signed webhooks into SQLite: "rate-3000"
 // offers the target 3,000 webhooks/s and reports the latency they get;
-// "max" has 64 senders (32 per core on 2 cores) post back to back.
+// "max" has 64 senders (32 per core on 2 cores) post back to back. The
+// "rule-" variants do the same with a fallback rule set, on failed and
+// undelivered for every template: its cost on the webhooks that it does
+// not hand off. "rule-failures-max" also has one webhook in ten a failure,
+// which is handed off, to an endpoint in the same process, while the
+// benchmark runs.
 func BenchmarkIngestSQLite(b *testing.B) {
-	b.Run("rate-3000", func(b *testing.B) {
-		srv, hs, client := benchReceiver(b, "sqlite://"+filepath.Join(b.TempDir(), "bench.db"))
-		ingestOpenLoop(b, client, hs.URL+DefaultWebhookPath, 3000).report(b, srv)
-	})
-	b.Run("max", func(b *testing.B) {
-		srv, hs, client := benchReceiver(b, "sqlite://"+filepath.Join(b.TempDir(), "bench.db"))
-		ingestClosedLoop(b, client, hs.URL+DefaultWebhookPath, 32).report(b, srv)
-	})
+	benchIngest(b, func(b *testing.B) string { return "sqlite://" + filepath.Join(b.TempDir(), "bench.db") })
 }
 
 // BenchmarkIngestPostgres is the same on the test PostgreSQL server
 // (which runs with fsync off, so it measures the receiver, not the disk).
 func BenchmarkIngestPostgres(b *testing.B) {
-	b.Run("rate-3000", func(b *testing.B) {
-		srv, hs, client := benchReceiver(b, pgtest.NewDatabase(b))
-		ingestOpenLoop(b, client, hs.URL+DefaultWebhookPath, 3000).report(b, srv)
+	benchIngest(b, func(b *testing.B) string { return pgtest.NewDatabase(b) })
+}
+
+func benchIngest(b *testing.B, dsn func(b *testing.B) string) {
+	for _, withRule := range []bool{false, true} {
+		prefix, event := "", readEvent
+		if withRule {
+			prefix = "rule-"
+		}
+		b.Run(prefix+"rate-3000", func(b *testing.B) {
+			srv, hs, client := benchReceiver(b, dsn(b))
+			if withRule {
+				benchRule(b, srv)
+			}
+			ingestOpenLoop(b, client, hs.URL+DefaultWebhookPath, 3000, event).report(b, srv)
+		})
+		b.Run(prefix+"max", func(b *testing.B) {
+			srv, hs, client := benchReceiver(b, dsn(b))
+			if withRule {
+				benchRule(b, srv)
+			}
+			ingestClosedLoop(b, client, hs.URL+DefaultWebhookPath, 32, event).report(b, srv)
+		})
+	}
+	b.Run("rule-failures-max", func(b *testing.B) {
+		srv, hs, client := benchReceiver(b, dsn(b))
+		benchRule(b, srv)
+		ingestClosedLoop(b, client, hs.URL+DefaultWebhookPath, 32, oneInTenFailed).report(b, srv)
+		b.ReportMetric(counterValue(b, srv.metrics.handoffsDelivered), "handoffs-delivered")
 	})
-	b.Run("max", func(b *testing.B) {
-		srv, hs, client := benchReceiver(b, pgtest.NewDatabase(b))
-		ingestClosedLoop(b, client, hs.URL+DefaultWebhookPath, 32).report(b, srv)
-	})
+}
+
+// oneInTenFailed is a read event, or a failure for one id in ten.
+func oneInTenFailed(id string) event {
+	if id[len(id)-1] == '0' {
+		return failedEvent(id)
+	}
+	return readEvent(id)
+}
+
+// benchRule puts a fallback rule on failed and undelivered, every
+// template, whose URL is a local endpoint that accepts every hand-off.
+func benchRule(b *testing.B, srv *Server) {
+	b.Helper()
+	endpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	b.Cleanup(endpoint.Close)
+	if _, err := srv.store.PutFallback(b.Context(), store.Fallback{Name: "bench", URL: endpoint.URL, Secret: "bench-secret",
+		OnFailed: true, OnUndelivered: true, UndeliveredAfter: time.Minute}, time.Now()); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // histogramTotals reads a histogram's observation count and sum.

@@ -21,7 +21,9 @@
 //     send time or by when the receiver first saw it, for
 //     interakt_message_status's latest), GET /v1/time (the receiver's
 //     clock, read by interakt_event before firing), and the provider's
-//     send journal under /v1/journal/ (see the wire package).
+//     send journal under /v1/journal/ (see the wire package), and the
+//     fallback rules under /v1/fallbacks/{name} (PUT, GET, DELETE; their
+//     hand-offs at /handoffs, dead ones sent again by POST /retry).
 //   - GET /healthz: 200 when the database answers, else 503.
 //   - GET /metrics: Prometheus metrics (interakt_receiver_*), on a
 //     registry of the server's own.
@@ -42,6 +44,18 @@
 // database's upsert statements, not in this process, so several receivers
 // may share one PostgreSQL database.
 //
+// # Fallback hand-offs
+//
+// A failure stored for the first time is handed off, in the same
+// transaction, to every rule on "failed" that covers its template (an
+// outbox row); a scan every second hands off the messages still only sent
+// past a rule's undelivered_after. One hand-off per message and rule.
+// A delivery loop leases the due ones, POSTs each (wire.Handoff, signed
+// with the rule's secret, keyed "<message id>:<rule>") and retries
+// refusals with a doubling backoff until the give-up time. At least once:
+// a receiver killed between the endpoint's answer and its record of it
+// sends the hand-off again, with the same idempotency key.
+//
 // # Durability
 //
 // A single writer goroutine gathers webhooks into batches (up to
@@ -60,5 +74,7 @@
 // data, kept so that the provider can match a send whose answer was lost;
 // never logged). With a retention set, messages without an event for that
 // long are deleted, and dead letters (whole bodies) older than that too.
-// Secrets and tokens are never logged.
+// Secrets and tokens, fallback rules' secrets among them, are never
+// logged. A hand-off carries the customer's number to the rule's URL,
+// which must be https (or http to a loopback address).
 package receiver

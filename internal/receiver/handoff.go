@@ -28,8 +28,8 @@ const (
 	DefaultUndeliveredScan   = time.Second
 )
 
-// handoffBatch is how many hand-offs one claim leases, and how many POSTs
-// run at once.
+// handoffBatch is how many hand-offs one claim leases and POSTs at once,
+// whose outcomes are then recorded in one transaction.
 const handoffBatch = 16
 
 // maxErrorText bounds a hand-off's last_error.
@@ -117,24 +117,39 @@ func (h *handoffs) deliverDue(ctx context.Context) {
 			}
 			return
 		}
+		tries := make([]store.Tried, len(claimed))
+		tried := make([]bool, len(claimed))
 		var wg sync.WaitGroup
-		for _, d := range claimed {
-			wg.Go(func() { h.deliver(ctx, d) })
+		for i, d := range claimed {
+			wg.Go(func() { tries[i], tried[i] = h.try(ctx, d) })
 		}
 		wg.Wait()
+		var done []store.Tried
+		for i, ok := range tried {
+			if ok {
+				done = append(done, tries[i])
+			}
+		}
+		h.record(ctx, done)
 		if len(claimed) < handoffBatch {
 			return
 		}
 	}
 }
 
-// deliver POSTs one hand-off and records the outcome.
-func (h *handoffs) deliver(ctx context.Context, d store.Delivery) {
+// try POSTs one hand-off and returns the outcome to record; none when the
+// receiver is shutting down, for then the lease runs out and the hand-off
+// is tried again, by this receiver once restarted or by another.
+func (h *handoffs) try(ctx context.Context, d store.Delivery) (store.Tried, bool) {
+	if h.s.cfg.Now().Add(h.s.cfg.HandoffTimeout).After(d.LeasedUntil) {
+		// A POST begun now could outlast the lease, and another receiver
+		// could then POST the same hand-off at the same time; let the
+		// lease run out instead.
+		return store.Tried{}, false
+	}
 	err := h.post(ctx, d)
 	if err != nil && ctx.Err() != nil {
-		// Shutting down: the lease runs out and the hand-off is tried
-		// again, by this receiver once restarted or by another.
-		return
+		return store.Tried{}, false
 	}
 	now := h.s.cfg.Now()
 	finish := store.Finish{State: store.HandoffDelivered, At: now}
@@ -145,16 +160,32 @@ func (h *handoffs) deliver(ctx context.Context, d store.Delivery) {
 			finish.State = store.HandoffDead
 		}
 	}
-	recorded, ferr := h.s.store.FinishHandoff(context.WithoutCancel(ctx), d, finish)
-	if ferr != nil {
-		h.s.logger.Error("hand-off outcome not recorded", "handoff", d.ID, "rule", d.Rule, "error", ferr)
+	return store.Tried{Delivery: d, Finish: finish}, true
+}
+
+// record stores the outcomes of tries, and counts them.
+func (h *handoffs) record(ctx context.Context, tries []store.Tried) {
+	if len(tries) == 0 {
 		return
 	}
+	recorded, err := h.s.store.FinishHandoffs(context.WithoutCancel(ctx), tries)
+	if err != nil {
+		h.s.logger.Error("hand-off outcomes not recorded; they will be tried again", "handoffs", len(tries), "error", err)
+		return
+	}
+	for i, t := range tries {
+		h.count(t, recorded[i])
+	}
+}
+
+func (h *handoffs) count(t store.Tried, recorded bool) {
+	d, finish := t.Delivery, t.Finish
 	if !recorded {
 		// The lease ran out first and another claim took the hand-off.
 		h.s.logger.Warn("hand-off lease lost before its outcome", "handoff", d.ID, "rule", d.Rule)
 		return
 	}
+	now := finish.At
 	switch finish.State {
 	case store.HandoffDelivered:
 		h.s.metrics.handoffsDelivered.Inc()

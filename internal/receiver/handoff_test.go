@@ -16,8 +16,9 @@ import (
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// handoffEndpoint is a rule's URL: it records every request and answers
-// with what answer says (200 when nil).
+// handoffEndpoint is a rule's URL: it records every request, checks its
+// signature under fallbackSecret, and answers with what answer says (200
+// when nil).
 type handoffEndpoint struct {
 	t      testing.TB
 	secret string
@@ -42,8 +43,8 @@ type handoffRequest struct {
 	ValidSig  bool
 }
 
-func newHandoffEndpoint(t testing.TB, secret string, answer func(key string, try int) int) *handoffEndpoint {
-	e := &handoffEndpoint{t: t, secret: secret, answer: answer, tries: map[string]int{},
+func newHandoffEndpoint(t testing.TB, answer func(key string, try int) int) *handoffEndpoint {
+	e := &handoffEndpoint{t: t, secret: fallbackSecret, answer: answer, tries: map[string]int{},
 		inFlight: map[string]int{}, arrived: make(chan struct{}, 1)}
 	e.server = httptest.NewServer(http.HandlerFunc(e.serve))
 	t.Cleanup(e.server.Close)
@@ -136,7 +137,7 @@ func TestFallbackHandsOffFailedAndUndelivered(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, dsn string) {
 		t.Parallel()
-		endpoint := newHandoffEndpoint(t, fallbackSecret, nil)
+		endpoint := newHandoffEndpoint(t, nil)
 		var logs logBuffer
 		cfg := fastHandoffs(dsn)
 		cfg.Logger = logs.logger()
@@ -239,7 +240,7 @@ func TestFallbackRetriesUntilDeadThenRetryEndpoint(t *testing.T) {
 		t.Parallel()
 		var refuse sync.Map
 		refuse.Store("on", true)
-		endpoint := newHandoffEndpoint(t, fallbackSecret, func(string, int) int {
+		endpoint := newHandoffEndpoint(t, func(string, int) int {
 			if v, _ := refuse.Load("on"); v == true {
 				return http.StatusServiceUnavailable
 			}
@@ -288,7 +289,7 @@ func TestFallbackRemovedDropsPendingAndHandsOffNoMore(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, dsn string) {
 		t.Parallel()
-		endpoint := newHandoffEndpoint(t, fallbackSecret, func(string, int) int { return http.StatusServiceUnavailable })
+		endpoint := newHandoffEndpoint(t, func(string, int) int { return http.StatusServiceUnavailable })
 		r := startReceiver(t, fastHandoffs(dsn))
 		rule := wire.Fallback{Name: "sms", URL: endpoint.server.URL, Secret: fallbackSecret, On: []string{wire.FallbackOnFailed}}
 		r.putFallback(t, rule)

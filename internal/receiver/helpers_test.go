@@ -44,7 +44,7 @@ func compareStatus(got, want wire.Status) string {
 }
 
 // counterValue reads a counter's current value.
-func counterValue(t *testing.T, c prometheus.Counter) float64 {
+func counterValue(t testing.TB, c prometheus.Counter) float64 {
 	t.Helper()
 	var m dto.Metric
 	if err := c.Write(&m); err != nil {

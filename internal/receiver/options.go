@@ -19,6 +19,12 @@ const (
 	EnvWebhookPath   = "INTERAKT_RECEIVER_WEBHOOK_PATH"
 	EnvRetention     = "INTERAKT_RECEIVER_RETENTION"
 	EnvAddrFile      = "INTERAKT_RECEIVER_ADDR_FILE"
+
+	EnvHandoffGiveUp     = "INTERAKT_RECEIVER_HANDOFF_GIVE_UP"
+	EnvHandoffBackoff    = "INTERAKT_RECEIVER_HANDOFF_BACKOFF"
+	EnvHandoffMaxBackoff = "INTERAKT_RECEIVER_HANDOFF_MAX_BACKOFF"
+	EnvHandoffTimeout    = "INTERAKT_RECEIVER_HANDOFF_TIMEOUT"
+	EnvHandoffLease      = "INTERAKT_RECEIVER_HANDOFF_LEASE"
 )
 
 // DefaultListen is the address the program listens on by default.
@@ -50,6 +56,11 @@ func ParseOptions(args []string, getenv func(string) string, usage io.Writer) (O
 	path := fs.String("webhook-path", DefaultWebhookPath, "path Interakt POSTs webhooks to (env "+EnvWebhookPath+")")
 	retention := fs.String("retention", "0", `how long to keep stored data, e.g. "720h" or "30d"; 0 keeps everything (env `+EnvRetention+")")
 	addrFile := fs.String("addr-file", "", "write the URL the server listens on to this file (env "+EnvAddrFile+")")
+	giveUp := fs.String("handoff-give-up", DefaultHandoffGiveUp.String(), "how long a fallback hand-off is retried before it is dead (env "+EnvHandoffGiveUp+")")
+	backoffBase := fs.String("handoff-backoff", DefaultHandoffBackoff.String(), "wait after a hand-off's first refused try, doubling after each (env "+EnvHandoffBackoff+")")
+	backoffMax := fs.String("handoff-max-backoff", DefaultHandoffMaxBackoff.String(), "longest wait between a hand-off's tries (env "+EnvHandoffMaxBackoff+")")
+	timeout := fs.String("handoff-timeout", DefaultHandoffTimeout.String(), "how long one hand-off POST may take (env "+EnvHandoffTimeout+")")
+	lease := fs.String("handoff-lease", "", "how long a receiver holds the hand-offs it is delivering before another may take them; longer than --handoff-timeout (default three times it) (env "+EnvHandoffLease+")")
 	if err := fs.Parse(args); err != nil {
 		return Options{}, err
 	}
@@ -72,10 +83,36 @@ func ParseOptions(args []string, getenv func(string) string, usage io.Writer) (O
 	fromEnv(path, "webhook-path", EnvWebhookPath)
 	fromEnv(retention, "retention", EnvRetention)
 	fromEnv(addrFile, "addr-file", EnvAddrFile)
+	fromEnv(giveUp, "handoff-give-up", EnvHandoffGiveUp)
+	fromEnv(backoffBase, "handoff-backoff", EnvHandoffBackoff)
+	fromEnv(backoffMax, "handoff-max-backoff", EnvHandoffMaxBackoff)
+	fromEnv(timeout, "handoff-timeout", EnvHandoffTimeout)
+	fromEnv(lease, "handoff-lease", EnvHandoffLease)
 
 	keep, err := parseRetention(*retention)
 	if err != nil {
 		return Options{}, err
+	}
+	durations := []struct {
+		flag  string
+		value string
+		into  *time.Duration
+	}{
+		{"handoff-give-up", *giveUp, new(time.Duration)},
+		{"handoff-backoff", *backoffBase, new(time.Duration)},
+		{"handoff-max-backoff", *backoffMax, new(time.Duration)},
+		{"handoff-timeout", *timeout, new(time.Duration)},
+		{"handoff-lease", *lease, new(time.Duration)},
+	}
+	for _, d := range durations {
+		if d.value == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.value)
+		if err != nil || v <= 0 {
+			return Options{}, fmt.Errorf("invalid --%s %q: want a positive duration such as 30s or 5m", d.flag, d.value)
+		}
+		*d.into = v
 	}
 	opts := Options{
 		Listen:   *listen,
@@ -86,6 +123,12 @@ func ParseOptions(args []string, getenv func(string) string, usage io.Writer) (O
 			StatusTokens:   strings.Split(*tokens, ","),
 			WebhookPath:    *path,
 			Retention:      keep,
+
+			HandoffGiveUp:     *durations[0].into,
+			HandoffBackoff:    *durations[1].into,
+			HandoffMaxBackoff: *durations[2].into,
+			HandoffTimeout:    *durations[3].into,
+			HandoffLease:      *durations[4].into,
 		},
 	}
 	if _, err := withDefaults(opts.Config); err != nil {

@@ -83,6 +83,11 @@ func TestParseOptionsErrors(t *testing.T) {
 		"stray argument":    {[]string{"serve"}, base},
 		"unknown flag":      {[]string{"--nope"}, base},
 		"status-path clash": {[]string{"--webhook-path", "/v1/messages/x"}, base},
+		"fallback clash":    {[]string{"--webhook-path", "/v1/fallbacks/x"}, base},
+		"bad give-up":       {[]string{"--handoff-give-up", "a day"}, base},
+		"zero backoff":      {[]string{"--handoff-backoff", "0s"}, base},
+		"max under base":    {[]string{"--handoff-backoff", "10s", "--handoff-max-backoff", "5s"}, base},
+		"lease under POST":  {[]string{"--handoff-timeout", "30s", "--handoff-lease", "20s"}, base},
 	}
 	for name, c := range cases {
 		if _, err := ParseOptions(c.args, envOf(c.env), io.Discard); err == nil {
@@ -173,5 +178,40 @@ func TestRunWritesAddrFileAndShutsDownGracefully(t *testing.T) {
 	}
 	if !mem.stored("inflight", "message_api_sent") {
 		t.Fatalf("in-flight event not stored")
+	}
+}
+
+func TestParseOptionsHandoffSettings(t *testing.T) {
+	env := envOf(map[string]string{EnvWebhookSecret: "s", EnvStatusToken: "t", EnvHandoffGiveUp: "2h", EnvHandoffTimeout: "3s"})
+	opts, err := ParseOptions([]string{"--handoff-backoff", "50ms", "--handoff-max-backoff", "1s"}, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := withDefaults(opts.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.HandoffGiveUp != 2*time.Hour || cfg.HandoffBackoff != 50*time.Millisecond || cfg.HandoffMaxBackoff != time.Second ||
+		cfg.HandoffTimeout != 3*time.Second || cfg.HandoffLease != 9*time.Second {
+		t.Fatalf("hand-off settings = give-up %v backoff %v..%v timeout %v lease %v",
+			cfg.HandoffGiveUp, cfg.HandoffBackoff, cfg.HandoffMaxBackoff, cfg.HandoffTimeout, cfg.HandoffLease)
+	}
+	defaults, err := withDefaults(Config{WebhookSecrets: []string{"s"}, StatusTokens: []string{"t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if defaults.HandoffGiveUp != 24*time.Hour || defaults.HandoffBackoff != time.Second ||
+		defaults.HandoffMaxBackoff != 5*time.Minute || defaults.HandoffLease != 3*defaults.HandoffTimeout {
+		t.Fatalf("hand-off defaults = %+v", defaults)
+	}
+}
+
+func TestBackoffDoublesUpToItsMaximum(t *testing.T) {
+	var got []time.Duration
+	for attempts := 1; attempts <= 5; attempts++ {
+		got = append(got, backoff(time.Second, 5*time.Second, attempts))
+	}
+	if want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second}; !slices.Equal(got, want) {
+		t.Fatalf("backoff = %v, want %v", got, want)
 	}
 }

@@ -118,7 +118,32 @@ type Finish struct {
 	LastError     string
 }
 
+// Tried is a claimed hand-off and the outcome of its try.
+type Tried struct {
+	Delivery Delivery
+	Finish   Finish
+}
+
+// undeliveredScan is one rule's part of an undelivered scan: the
+// messages first seen in [from, to] are looked at.
+type undeliveredScan struct {
+	rule         string
+	allTemplates bool
+	from, to     time.Time
+}
+
+// newUndeliveredScan bounds a rule's scan: from its creation, or its last
+// scan less the margin, to now less its undelivered_after. It is false
+// when there is nothing new to look at.
+func newUndeliveredScan(rule string, all bool, after time.Duration, created, scanned, now time.Time) (undeliveredScan, bool) {
+	sc := undeliveredScan{rule: rule, allTemplates: all, from: created, to: micros(now.Add(-after))}
+	if from := scanned.Add(-undeliveredMargin); from.After(sc.from) {
+		sc.from = from
+	}
+	return sc, !sc.to.Before(sc.from) && sc.to.After(scanned)
+}
+
 // undeliveredMargin is how far before its last run the undelivered scan
 // looks again: a message's first_seen_at is stamped before its commit,
 // and replicas' clocks differ a little.
-const undeliveredMargin = time.Minute
+const undeliveredMargin = 10 * time.Second

@@ -294,6 +294,10 @@ func (s *postgresStore) Purge(ctx context.Context, cutoff time.Time) (int64, err
   (SELECT ctid FROM dead_letters WHERE received_at < $1 LIMIT $2)`, cutoff); err != nil {
 		return 0, err
 	}
+	if _, err := s.purge(ctx, `DELETE FROM handoffs WHERE ctid IN
+  (SELECT ctid FROM handoffs WHERE state <> 1 AND created_at < $1 LIMIT $2)`, cutoff); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE ctid IN
   (SELECT ctid FROM messages WHERE updated_at < $1 LIMIT $2)`, cutoff)
 }

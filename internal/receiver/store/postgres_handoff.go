@@ -2,36 +2,65 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// See sqliteHandOffUndelivered; $1 is now, $2 the margin in microseconds.
+// See sqliteHandOffUndelivered.
 const postgresHandOffUndelivered = `INSERT INTO handoffs
   (id, rule, message_id, reason, state, attempts, created_at, round_started_at, next_attempt_at)
-SELECT replace(gen_random_uuid()::text, '-', ''), f.name, m.id, 'undelivered', 1, 0, $1, $1, $1
-FROM fallbacks f JOIN messages m
-  ON m.status = 1
- AND m.first_seen_at >= GREATEST(f.created_at, f.scanned_until - $2::bigint * interval '1 microsecond')
- AND m.first_seen_at <= $1::timestamptz - f.undelivered_after * interval '1 microsecond'
-WHERE f.on_undelivered AND ` + coversTemplate + `
-ORDER BY f.name, m.id
+SELECT replace(gen_random_uuid()::text, '-', ''), $2, m.id, 'undelivered', 1, 0, $1, $1, $1
+FROM messages m
+WHERE m.status = 1 AND m.first_seen_at >= $4 AND m.first_seen_at <= $5
+  AND ($3 OR EXISTS (SELECT 1 FROM fallback_templates t
+    WHERE t.rule = $2 AND t.name = m.template_name AND t.language_code = m.template_language))
+ORDER BY m.id
 ON CONFLICT DO NOTHING`
 
 func (s *postgresStore) HandOffUndelivered(ctx context.Context, now time.Time) (int, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, postgresHandOffUndelivered, micros(now), undeliveredMargin.Microseconds())
+		rows, err := tx.Query(ctx, `SELECT name, all_templates, undelivered_after, created_at, scanned_until
+FROM fallbacks WHERE on_undelivered ORDER BY name`)
 		if err != nil {
 			return err
 		}
-		n = tag.RowsAffected()
-		_, err = tx.Exec(ctx, `UPDATE fallbacks
-SET scanned_until = GREATEST(scanned_until, $1::timestamptz - undelivered_after * interval '1 microsecond')
-WHERE on_undelivered`, micros(now))
-		return err
+		var scans []undeliveredScan
+		for rows.Next() {
+			var (
+				rule             string
+				all              bool
+				after            int64
+				created, scanned time.Time
+			)
+			if err := rows.Scan(&rule, &all, &after, &created, &scanned); err != nil {
+				rows.Close()
+				return err
+			}
+			if sc, ok := newUndeliveredScan(rule, all, time.Duration(after)*time.Microsecond, created, scanned, now); ok {
+				scans = append(scans, sc)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, sc := range scans {
+			tag, err := tx.Exec(ctx, postgresHandOffUndelivered, micros(now), sc.rule, sc.allTemplates, sc.from, sc.to)
+			if err != nil {
+				return err
+			}
+			n += tag.RowsAffected()
+			// Another receiver's scan may have gone further.
+			if _, err := tx.Exec(ctx, `UPDATE fallbacks SET scanned_until = GREATEST(scanned_until, $1) WHERE name = $2`,
+				sc.to, sc.rule); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: undelivered scan: %w", err)
@@ -76,16 +105,29 @@ func (s *postgresStore) ClaimHandoffs(ctx context.Context, owner string, now, le
 	return withMessages(ctx, s, out)
 }
 
-func (s *postgresStore) FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE handoffs
-SET state = $1, attempts = attempts + 1, next_attempt_at = $2, delivered_at = $3, last_error = $4, lease_owner = NULL, leased_until = NULL
-WHERE id = $5 AND lease_owner = $6 AND leased_until = $7`,
-		int16(f.State), micros(finishNext(d, f)), pgTime(finishDelivered(f)), pgText(f.LastError),
-		d.ID, d.Owner, d.LeasedUntil)
+func (s *postgresStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error) {
+	recorded := make([]bool, len(tries))
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		batch := &pgx.Batch{}
+		for _, t := range tries {
+			d, f := t.Delivery, t.Finish
+			batch.Queue(finishHandoff, int16(f.State), micros(finishNext(d, f)), pgTime(finishDelivered(f)), pgText(f.LastError),
+				d.ID, d.Owner, d.LeasedUntil)
+		}
+		results := tx.SendBatch(ctx, batch)
+		for i := range tries {
+			tag, err := results.Exec()
+			if err != nil {
+				return errors.Join(err, results.Close())
+			}
+			recorded[i] = tag.RowsAffected() == 1
+		}
+		return results.Close()
+	})
 	if err != nil {
-		return false, fmt.Errorf("postgres: finish hand-off: %w", err)
+		return nil, fmt.Errorf("postgres: finish hand-offs: %w", err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return recorded, nil
 }
 
 func (s *postgresStore) PendingHandoffs(ctx context.Context) (int64, error) {

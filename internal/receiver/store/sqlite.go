@@ -28,7 +28,13 @@ type sqliteStore struct {
 	// budgetDB is one connection to the same file whose commits do not
 	// wait for an fsync (synchronous=NORMAL): rate budgets matter for a
 	// window, and a machine that lost power is back after it has passed.
-	budgetDB       *sql.DB
+	budgetDB *sql.DB
+	// handoffDB is another such connection, for the hand-offs' claims,
+	// outcomes and the undelivered scan: what a power loss takes from
+	// those is done again (a hand-off POSTed again, which at least once
+	// allows; a scan run again), while the outbox rows of failures commit
+	// with their events, fsynced.
+	handoffDB      *sql.DB
 	stopCheckpoint context.CancelFunc
 	checkpointDone chan struct{}
 	upsertMessage  *sql.Stmt
@@ -78,6 +84,12 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	s.budgetDB.SetMaxOpenConns(1)
 	s.budgetDB.SetMaxIdleConns(1)
 	s.budgetDB.SetConnMaxIdleTime(0)
+	if s.handoffDB, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode()); err != nil {
+		return nil, errors.Join(fmt.Errorf("sqlite: open: %w", err), s.closeStatements(), s.budgetDB.Close(), db.Close())
+	}
+	s.handoffDB.SetMaxOpenConns(1)
+	s.handoffDB.SetMaxIdleConns(1)
+	s.handoffDB.SetConnMaxIdleTime(0)
 	checkpointCtx, stop := context.WithCancel(context.Background())
 	s.stopCheckpoint = stop
 	s.checkpointDone = make(chan struct{})
@@ -335,6 +347,10 @@ func (s *sqliteStore) Purge(ctx context.Context, cutoff time.Time) (int64, error
   (SELECT id FROM dead_letters WHERE received_at < ? LIMIT ?)`, cutoff.UnixMicro()); err != nil {
 		return 0, err
 	}
+	if _, err := s.purge(ctx, `DELETE FROM handoffs WHERE id IN
+  (SELECT id FROM handoffs WHERE state <> 1 AND created_at < ? LIMIT ?)`, cutoff.UnixMicro()); err != nil {
+		return 0, err
+	}
 	return s.purge(ctx, `DELETE FROM messages WHERE id IN
   (SELECT id FROM messages WHERE updated_at < ? LIMIT ?)`, cutoff.UnixMicro())
 }
@@ -369,7 +385,7 @@ func (s *sqliteStore) Ping(ctx context.Context) error {
 func (s *sqliteStore) Close() error {
 	s.stopCheckpoint()
 	<-s.checkpointDone
-	return errors.Join(s.closeStatements(), s.budgetDB.Close(), s.db.Close())
+	return errors.Join(s.closeStatements(), s.handoffDB.Close(), s.budgetDB.Close(), s.db.Close())
 }
 
 func (s *sqliteStore) closeStatements() error {

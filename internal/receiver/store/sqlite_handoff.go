@@ -2,40 +2,54 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
 )
 
-// sqliteHandOffUndelivered: see Store.HandOffUndelivered. ?1 is now, ?2
-// the margin, in microseconds. The join's m.status = 1 selects the
-// partial index messages_pending.
+// sqliteHandOffUndelivered: see Store.HandOffUndelivered. One rule at a
+// time, with constant bounds, so that m.status = 1 and the range of
+// first_seen_at search the partial index messages_pending. ?1 is now,
+// ?2 the rule, ?3 whether it covers every template, ?4 and ?5 the bounds.
 const sqliteHandOffUndelivered = `INSERT INTO handoffs
   (id, rule, message_id, reason, state, attempts, created_at, round_started_at, next_attempt_at)
-SELECT lower(hex(randomblob(16))), f.name, m.id, 'undelivered', 1, 0, ?1, ?1, ?1
-FROM fallbacks f JOIN messages m
-  ON m.status = 1
- AND m.first_seen_at >= max(f.created_at, f.scanned_until - ?2)
- AND m.first_seen_at <= ?1 - f.undelivered_after
-WHERE f.on_undelivered AND ` + coversTemplate + `
-ORDER BY f.name, m.id
+SELECT lower(hex(randomblob(16))), ?2, m.id, 'undelivered', 1, 0, ?1, ?1, ?1
+FROM messages m
+WHERE m.status = 1 AND m.first_seen_at >= ?4 AND m.first_seen_at <= ?5
+  AND (?3 OR EXISTS (SELECT 1 FROM fallback_templates t
+    WHERE t.rule = ?2 AND t.name = m.template_name AND t.language_code = m.template_language))
+ORDER BY m.id
 ON CONFLICT DO NOTHING`
 
 func (s *sqliteStore) HandOffUndelivered(ctx context.Context, now time.Time) (int, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.handoffDB.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: undelivered scan: %w", err)
 	}
 	n, err := func() (int64, error) {
-		res, err := tx.ExecContext(ctx, sqliteHandOffUndelivered, now.UnixMicro(), undeliveredMargin.Microseconds())
+		scans, err := sqliteUndeliveredScans(ctx, tx, now)
 		if err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE fallbacks SET scanned_until = max(scanned_until, ?1 - undelivered_after)
-WHERE on_undelivered`, now.UnixMicro()); err != nil {
-			return 0, err
+		var total int64
+		for _, sc := range scans {
+			res, err := tx.ExecContext(ctx, sqliteHandOffUndelivered, now.UnixMicro(), sc.rule, sc.allTemplates,
+				sc.from.UnixMicro(), sc.to.UnixMicro())
+			if err != nil {
+				return 0, err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return 0, err
+			}
+			total += n
+			if _, err := tx.ExecContext(ctx, `UPDATE fallbacks SET scanned_until = max(scanned_until, ?) WHERE name = ?`,
+				sc.to.UnixMicro(), sc.rule); err != nil {
+				return 0, err
+			}
 		}
-		return res.RowsAffected()
+		return total, nil
 	}()
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("sqlite: undelivered scan: %w", err), ignoreDone(tx.Rollback()))
@@ -50,14 +64,14 @@ func (s *sqliteStore) ClaimHandoffs(ctx context.Context, owner string, now, leas
 	// A read first: most polls find nothing due, and a read takes no
 	// write lock from the webhooks' commits.
 	var due bool
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE state = 1 AND next_attempt_at <= ?)`,
+	if err := s.handoffDB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM handoffs WHERE state = 1 AND next_attempt_at <= ?)`,
 		now.UnixMicro()).Scan(&due); err != nil {
 		return nil, fmt.Errorf("sqlite: claim: %w", err)
 	}
 	if !due {
 		return nil, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `UPDATE handoffs SET lease_owner = ?1, leased_until = ?2, next_attempt_at = ?2
+	rows, err := s.handoffDB.QueryContext(ctx, `UPDATE handoffs SET lease_owner = ?1, leased_until = ?2, next_attempt_at = ?2
 WHERE id IN (SELECT id FROM handoffs WHERE state = 1 AND next_attempt_at <= ?3 ORDER BY next_attempt_at LIMIT ?4)
 RETURNING id`, owner, leaseUntil.UnixMicro(), now.UnixMicro(), limit)
 	if err != nil {
@@ -100,25 +114,40 @@ WHERE h.id IN (`+placeholders(len(ids))+`) AND h.lease_owner = ?`, append(anySli
 	return withMessages(ctx, s, out)
 }
 
-func (s *sqliteStore) FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE handoffs
-SET state = ?, attempts = attempts + 1, next_attempt_at = ?, delivered_at = ?, last_error = ?, lease_owner = NULL, leased_until = NULL
-WHERE id = ? AND lease_owner = ? AND leased_until = ?`,
-		f.State, finishNext(d, f).UnixMicro(), unixMicro(finishDelivered(f)), nullString(f.LastError),
-		d.ID, d.Owner, d.LeasedUntil.UnixMicro())
+func (s *sqliteStore) FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error) {
+	tx, err := s.handoffDB.BeginTx(ctx, nil)
 	if err != nil {
-		return false, fmt.Errorf("sqlite: finish hand-off: %w", err)
+		return nil, fmt.Errorf("sqlite: finish hand-offs: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("sqlite: finish hand-off: %w", err)
+	recorded := make([]bool, len(tries))
+	for i, t := range tries {
+		d, f := t.Delivery, t.Finish
+		res, err := tx.ExecContext(ctx, finishHandoff,
+			f.State, finishNext(d, f).UnixMicro(), unixMicro(finishDelivered(f)), nullString(f.LastError),
+			d.ID, d.Owner, d.LeasedUntil.UnixMicro())
+		var n int64
+		if err == nil {
+			n, err = res.RowsAffected()
+		}
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("sqlite: finish hand-offs: %w", err), ignoreDone(tx.Rollback()))
+		}
+		recorded[i] = n == 1
 	}
-	return n == 1, nil
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlite: finish hand-offs: %w", err)
+	}
+	return recorded, nil
 }
+
+// finishHandoff records a try, if the lease it was made under still holds.
+const finishHandoff = `UPDATE handoffs
+SET state = $1, attempts = attempts + 1, next_attempt_at = $2, delivered_at = $3, last_error = $4, lease_owner = NULL, leased_until = NULL
+WHERE id = $5 AND lease_owner = $6 AND leased_until = $7`
 
 func (s *sqliteStore) PendingHandoffs(ctx context.Context) (int64, error) {
 	var n int64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM handoffs WHERE state = 1`).Scan(&n); err != nil {
+	if err := s.handoffDB.QueryRowContext(ctx, `SELECT count(*) FROM handoffs WHERE state = 1`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: pending hand-offs: %w", err)
 	}
 	return n, nil
@@ -161,4 +190,29 @@ func finishDelivered(f Finish) time.Time {
 		return f.At
 	}
 	return time.Time{}
+}
+
+func sqliteUndeliveredScans(ctx context.Context, tx *sql.Tx, now time.Time) ([]undeliveredScan, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, all_templates, undelivered_after, created_at, scanned_until
+FROM fallbacks WHERE on_undelivered`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var scans []undeliveredScan
+	for rows.Next() {
+		var (
+			rule                    string
+			all                     bool
+			after, created, scanned int64
+		)
+		if err := rows.Scan(&rule, &all, &after, &created, &scanned); err != nil {
+			return nil, err
+		}
+		if sc, ok := newUndeliveredScan(rule, all, time.Duration(after)*time.Microsecond,
+			time.UnixMicro(created), time.UnixMicro(scanned), now); ok {
+			scans = append(scans, sc)
+		}
+	}
+	return scans, rows.Err()
 }

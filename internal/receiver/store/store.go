@@ -169,8 +169,9 @@ type Store interface {
 	// Message returns a message's status, or ErrNotFound.
 	Message(ctx context.Context, id string) (Message, error)
 	// Purge deletes the messages whose latest event was received before
-	// cutoff, and the dead letters received before it, and returns how many
-	// messages it deleted.
+	// cutoff, and the dead letters received before it, and the delivered
+	// and dead hand-offs created before it, and returns how many messages
+	// it deleted.
 	Purge(ctx context.Context, cutoff time.Time) (int64, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
@@ -233,9 +234,10 @@ type Store interface {
 	// owner not finish them. On PostgreSQL a hand-off another receiver is
 	// claiming at the same moment is skipped (SKIP LOCKED).
 	ClaimHandoffs(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
-	// FinishHandoff records a try of a claimed hand-off, unless its lease
-	// has passed to another claim; it reports whether it did.
-	FinishHandoff(ctx context.Context, d Delivery, f Finish) (bool, error)
+	// FinishHandoffs records tries of claimed hand-offs in one
+	// transaction, each unless its lease has passed to another claim; it
+	// reports, in order, whether it recorded each.
+	FinishHandoffs(ctx context.Context, tries []Tried) ([]bool, error)
 	// PendingHandoffs counts the pending hand-offs of every rule.
 	PendingHandoffs(ctx context.Context) (int64, error)
 
