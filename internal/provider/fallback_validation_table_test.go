@@ -4,7 +4,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 const fallbackType = "interakt_fallback"
@@ -127,6 +130,54 @@ func TestUndeliveredAfterForms(t *testing.T) {
 		}
 		if back, err := parseUndeliveredAfter(formatUndeliveredAfter(seconds)); err != nil || int64(back/time.Second) != seconds {
 			t.Errorf("formatUndeliveredAfter(%d) does not read back: %v, %v", seconds, back, err)
+		}
+	}
+}
+
+// TestKeepFallbackKeepsTheConfiguredSpelling reads a rule back as the
+// receiver answers it: what the receiver holds the same as the state is
+// kept as written (no drift), and what differs is the receiver's.
+func TestKeepFallbackKeepsTheConfiguredSpelling(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	templates := func(pairs ...string) types.List {
+		var out []fallbackTemplateModel
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, fallbackTemplateModel{Name: types.StringValue(pairs[i]), LanguageCode: types.StringValue(pairs[i+1])})
+		}
+		l, _ := types.ListValueFrom(ctx, fallbackTemplateType, out)
+		return l
+	}
+	state := func(after types.String, tl types.List) fallbackModel {
+		return fallbackModel{Name: types.StringValue("sms"), UndeliveredAfter: after, Templates: tl}
+	}
+	kept := wire.Fallback{Name: "sms", URL: "https://x.example.com", On: []string{"failed", "undelivered"}, UndeliveredAfterSeconds: 3600,
+		Templates: []wire.FallbackTemplate{{Name: "a", LanguageCode: "en"}, {Name: "b", LanguageCode: "en"}}}
+	tests := []struct {
+		name          string
+		m             fallbackModel
+		kept          wire.Fallback
+		wantAfter     types.String
+		wantTemplates types.List
+	}{
+		{"same seconds, same templates reordered", state(types.StringValue("60m"), templates("b", "en", "a", "en")), kept,
+			types.StringValue("60m"), templates("b", "en", "a", "en")},
+		{"other seconds, other templates", state(types.StringValue("15m"), templates("a", "en")), kept,
+			types.StringValue("1h"), templates("a", "en", "b", "en")},
+		{"no templates as null", state(types.StringNull(), types.ListNull(fallbackTemplateType)),
+			wire.Fallback{Name: "sms", On: []string{"failed"}, Templates: []wire.FallbackTemplate{}},
+			types.StringNull(), types.ListNull(fallbackTemplateType)},
+		{"no templates as empty", state(types.StringNull(), templates()),
+			wire.Fallback{Name: "sms", On: []string{"failed"}, Templates: []wire.FallbackTemplate{}},
+			types.StringNull(), templates()},
+	}
+	for _, tt := range tests {
+		m := tt.m
+		if diags := keepFallback(ctx, &m, tt.kept); diags.HasError() {
+			t.Fatalf("%s: %v", tt.name, diags)
+		}
+		if !m.UndeliveredAfter.Equal(tt.wantAfter) || !m.Templates.Equal(tt.wantTemplates) {
+			t.Errorf("%s: undelivered_after %s, templates %s; want %s, %s", tt.name, m.UndeliveredAfter, m.Templates, tt.wantAfter, tt.wantTemplates)
 		}
 	}
 }
