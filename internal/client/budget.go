@@ -16,11 +16,7 @@ import (
 )
 
 const (
-	opBudget = "rate budget"
-	// budgetRetries is how often a budget request is retried on a network
-	// failure or 5xx. A repeated acquire may hold a second slot, which its
-	// lease frees: the safe side.
-	budgetRetries = 2
+	opBudget      = "rate budget"
 	maxBudgetBody = 1 << 16
 	// budgetReleaseTimeout bounds ending a slot; a slot not ended is
 	// counted as answered at its lease's end.
@@ -48,7 +44,7 @@ var _ ratelimit.Budget = (*ReceiverBudget)(nil)
 // held for lease at most. An invalid baseURL or token is reported by
 // every call.
 func NewReceiverBudget(baseURL, token string, httpClient *http.Client, logger Logger, keyID string, limit int, window, lease time.Duration) *ReceiverBudget {
-	req, err := newReceiverRequester(baseURL, token, httpClient, logger, budgetRetries)
+	req, err := newReceiverRequester(baseURL, token, httpClient, logger)
 	if window <= 0 {
 		window = ratelimit.DefaultWindow
 	}

@@ -11,10 +11,7 @@ import (
 )
 
 const (
-	opJournal = "send journal"
-	// journalRetries is how often a journal request is retried on a
-	// network failure or 5xx: every journal request is safe to repeat.
-	journalRetries = 2
+	opJournal      = "send journal"
 	maxJournalBody = 64 << 20
 )
 
@@ -29,7 +26,7 @@ type JournalClient struct {
 // authenticates with the status token. An invalid baseURL or token is
 // reported by every call.
 func NewJournalClient(baseURL, token string, httpClient *http.Client, logger Logger) *JournalClient {
-	req, err := newReceiverRequester(baseURL, token, httpClient, logger, journalRetries)
+	req, err := newReceiverRequester(baseURL, token, httpClient, logger)
 	return &JournalClient{baseErr: err, req: req}
 }
 

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -315,6 +316,17 @@ func (r *requester) statusError(op string, rep *reply) *Error {
 		e.Kind = KindUncertain
 	}
 	return e
+}
+
+// withSecrets returns a requester like r that also redacts secrets, for
+// one call whose body carries a secret of its own. It shares r's budget;
+// its waits are measured apart.
+func (r *requester) withSecrets(secrets ...string) *requester {
+	return &requester{
+		baseURL: r.baseURL, http: r.http, log: r.log, budget: r.budget, keyID: r.keyID,
+		maxRetries: r.maxRetries, timeout: r.timeout, authorization: r.authorization, userAgent: r.userAgent,
+		secrets: append(slices.Clone(r.secrets), secrets...), receiver: r.receiver,
+	}
 }
 
 // redact removes secrets from text that came from the server.

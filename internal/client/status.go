@@ -15,10 +15,13 @@ import (
 const (
 	opGetStatus = "read message status"
 	opReadClock = "read the status receiver's clock"
-	// statusRetries is how often a status read is retried on a network
-	// failure or 5xx; reads are safe to repeat.
-	statusRetries = 2
-	maxStatusBody = 1 << 20
+	// receiverRetries is how often a request to the status receiver is
+	// retried on a network failure or 5xx. Every one is safe to repeat:
+	// status reads, journal entries and fallback rules are read or written
+	// whole by key, and a repeated budget acquire may hold a second slot,
+	// which its lease frees: the safe side.
+	receiverRetries = 2
+	maxStatusBody   = 1 << 20
 	// maxLookupBody bounds a lookup answer: wire.MaxLookupIDs statuses.
 	maxLookupBody = 8 << 20
 )
@@ -33,14 +36,14 @@ type StatusReader struct {
 // authenticates with token. A nil httpClient means a pooled default. An
 // invalid baseURL or token is reported by Get.
 func NewStatusReader(baseURL, token string, httpClient *http.Client, logger Logger) *StatusReader {
-	req, err := newReceiverRequester(baseURL, token, httpClient, logger, statusRetries)
+	req, err := newReceiverRequester(baseURL, token, httpClient, logger)
 	return &StatusReader{baseErr: err, req: req}
 }
 
 // newReceiverRequester is the requester of the status receiver's API,
 // which the status token authenticates. An invalid baseURL or token is the
 // error, reported by every call of the reader or journal built on it.
-func newReceiverRequester(baseURL, token string, httpClient *http.Client, logger Logger, retries int) (*requester, error) {
+func newReceiverRequester(baseURL, token string, httpClient *http.Client, logger Logger) (*requester, error) {
 	base, err := normalizeBaseURL(baseURL)
 	if err == nil {
 		err = checkHeaderSecret("status token", token)
@@ -52,7 +55,7 @@ func newReceiverRequester(baseURL, token string, httpClient *http.Client, logger
 		baseURL:       base,
 		http:          withoutRedirects(httpClient),
 		log:           loggerOrNop(logger),
-		maxRetries:    retries,
+		maxRetries:    receiverRetries,
 		timeout:       DefaultRequestTimeout,
 		authorization: "Bearer " + token,
 		userAgent:     DefaultUserAgent,

@@ -58,7 +58,7 @@ func TestStatusReaderErrors(t *testing.T) {
 		{http.StatusUnauthorized, KindUnauthorized, 1},
 		{http.StatusForbidden, KindForbidden, 1},
 		{http.StatusBadRequest, KindRejected, 1},
-		{http.StatusServiceUnavailable, KindUncertain, 1 + statusRetries},
+		{http.StatusServiceUnavailable, KindUncertain, 1 + receiverRetries},
 	}
 	for _, tt := range tests {
 		t.Run(http.StatusText(tt.status), func(t *testing.T) {

@@ -73,6 +73,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 		quiet         bool
 		faults        = Faults{ByRequest: map[int]Fault{}}
 		failPhones    = map[string]string{}
+		undelivered   = map[string]bool{}
 		rejectPhones  = map[string]string{}
 	)
 	fs.StringVar(&opts.ListenAddr, "listen", DefaultCommandListen, "address to listen on (port 0 picks a free port)")
@@ -113,6 +114,13 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 			return errors.New("want NUMBER=REASON")
 		}
 		failPhones[number] = reason
+		return nil
+	})
+	fs.Func("undelivered-phone", "NUMBER: report sends to NUMBER sent by webhook, then nothing more (repeatable)", func(v string) error {
+		if v == "" {
+			return errors.New("want NUMBER")
+		}
+		undelivered[v] = true
 		return nil
 	})
 	fs.Func("reject-phone", "NUMBER[=MESSAGE]: answer sends to NUMBER with 400 (repeatable)", func(v string) error {
@@ -173,6 +181,7 @@ func parseFlags(args []string, stderr io.Writer) (Options, string, error) {
 	}
 	opts.Faults = faults
 	opts.FailPhones = failPhones
+	opts.UndeliveredPhones = undelivered
 	opts.RejectPhones = rejectPhones
 	if !quiet {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))

@@ -93,7 +93,7 @@ func TestParseFlags(t *testing.T) {
 		"--templates", templates, "--rate-limit", "300", "--window", "300ms", "--webhook-url", "http://x",
 		"--webhook-delay", "1s,2s", "--fault", "3=drop-after-body", "--fault", "4=slow", "--fault-429-every", "7",
 		"--fault-429-no-retry-after", "--webhook-duplicate", "--webhook-out-of-order",
-		"--fail-phone", "+919999999999=Blocked", "--reject-phone", "8888888888", "--reject-phone", "7777777777=Not on WhatsApp",
+		"--fail-phone", "+919999999999=Blocked", "--undelivered-phone", "6666666666", "--reject-phone", "8888888888", "--reject-phone", "7777777777=Not on WhatsApp",
 		"--answer-delay", "100ms-300ms", "--user-apply-lag", "250ms", "--users-without-user-id", "--addr-file", "a", "--quiet",
 	}, io.Discard)
 	if err != nil {
@@ -102,6 +102,9 @@ func TestParseFlags(t *testing.T) {
 	if addrFile != "a" || opts.APIKey != "ZW52Og==" || opts.WebhookSecret != "from-env" || opts.RateLimit != 300 ||
 		opts.Window != 300*time.Millisecond || opts.WebhookURL != "http://x" || len(opts.Templates) != 1 || opts.Logger != nil {
 		t.Errorf("options = %+v", opts)
+	}
+	if !opts.UndeliveredPhones["6666666666"] || len(opts.UndeliveredPhones) != 1 {
+		t.Errorf("undelivered phones = %v", opts.UndeliveredPhones)
 	}
 	if opts.UserApplyLag != 250*time.Millisecond || !opts.UsersWithoutUserID {
 		t.Errorf("users: apply lag %v, without user_id %v", opts.UserApplyLag, opts.UsersWithoutUserID)

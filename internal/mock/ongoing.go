@@ -133,15 +133,16 @@ func (s *Server) runOngoingCampaigns(eventID string, e wire.TrackEvent) {
 		s.campaignMessages = append(s.campaignMessages, m)
 		started = append(started, m)
 	}
-	failPhones := s.failPhones
+	failPhones, undeliveredPhones := s.failPhones, s.undelivered
 	s.mu.Unlock()
 	for _, m := range started {
 		s.mu.Lock()
 		failReason, fails := lookupPhone(failPhones, m.Message)
+		undelivered, _ := lookupPhone(undeliveredPhones, m.Message)
 		s.mu.Unlock()
 		s.webhooks.schedule(scheduledMessage{
 			id: m.ID, msg: m.Message, acceptedAt: m.At,
-			fails: fails, failReason: failReason, campaignID: m.CampaignID,
+			fails: fails, failReason: failReason, undelivered: undelivered, campaignID: m.CampaignID,
 		})
 	}
 }

@@ -228,13 +228,14 @@ func (s *Server) check(r *http.Request, body []byte) (wire.Message, string) {
 
 // lookupPhone finds msg's recipient in a map keyed by phone number alone or
 // with its country code.
-func lookupPhone(phones map[string]string, msg wire.Message) (string, bool) {
+func lookupPhone[V any](phones map[string]V, msg wire.Message) (V, bool) {
 	for _, key := range []string{msg.PhoneNumber, msg.CountryCode + msg.PhoneNumber} {
 		if value, ok := phones[key]; ok {
 			return value, true
 		}
 	}
-	return "", false
+	var zero V
+	return zero, false
 }
 
 // accept records an accepted send and schedules its webhooks.
@@ -247,11 +248,12 @@ func (s *Server) accept(i, n int, id string, msg wire.Message, body []byte, at t
 	close(s.sentChanged)
 	s.sentChanged = make(chan struct{})
 	failReason, fails := lookupPhone(s.failPhones, msg)
+	undelivered, _ := lookupPhone(s.undelivered, msg)
 	duplicate, outOfOrder := s.faults.WebhookDuplicate, s.faults.WebhookOutOfOrder
 	s.mu.Unlock()
 	s.webhooks.schedule(scheduledMessage{
 		id: id, msg: msg, acceptedAt: time.Now(),
-		fails: fails, failReason: failReason,
+		fails: fails, failReason: failReason, undelivered: undelivered,
 		duplicate: duplicate, outOfOrder: outOfOrder,
 	})
 }

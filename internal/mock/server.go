@@ -9,6 +9,7 @@ import (
 	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +67,11 @@ type Options struct {
 	// failed by webhook with the given reason instead of delivered and read.
 	// A key is the phone number alone or with its country code ("+91...").
 	FailPhones map[string]string
+	// UndeliveredPhones answers sends to these numbers normally and reports
+	// them sent by webhook, then nothing more (neither delivered, read nor
+	// failed), as for a phone that stays off; Server.FailMessage can fail
+	// them later. Keys as FailPhones.
+	UndeliveredPhones map[string]bool
 	// RejectPhones answers sends to these numbers with 400 and the given
 	// message (empty means the invalid phone message). Keys as FailPhones.
 	RejectPhones map[string]string
@@ -104,6 +110,7 @@ type Server struct {
 	templates    *templateSet
 	faults       Faults
 	failPhones   map[string]string
+	undelivered  map[string]bool
 	rejectPhones map[string]string
 	holds        map[int]*Hold
 	sendCount    int
@@ -164,6 +171,7 @@ func New(opts Options) *Server {
 		templates:    newTemplateSet(opts.Templates),
 		faults:       opts.Faults.clone(),
 		failPhones:   maps.Clone(opts.FailPhones),
+		undelivered:  maps.Clone(opts.UndeliveredPhones),
 		rejectPhones: maps.Clone(opts.RejectPhones),
 		holds:        map[int]*Hold{},
 		sentChanged:  make(chan struct{}),
@@ -360,6 +368,43 @@ func (s *Server) SetFailPhone(number, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	setOrDelete(&s.failPhones, number, reason, reason != "")
+}
+
+// SetUndeliveredPhone makes sends to number stop at sent (no delivered,
+// read or failed webhook follows); undelivered false lets them go on.
+func (s *Server) SetUndeliveredPhone(number string, undelivered bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.undelivered == nil {
+		s.undelivered = map[string]bool{}
+	}
+	if undelivered {
+		s.undelivered[number] = true
+	} else {
+		delete(s.undelivered, number)
+	}
+}
+
+// FailMessage posts, now, a failed webhook with reason for the message
+// this server accepted as id, whatever webhooks it had before: a message
+// that stayed undelivered (UndeliveredPhones) and fails later, say. It
+// reports false for an id it never accepted.
+func (s *Server) FailMessage(id, reason string) bool {
+	s.mu.Lock()
+	i := slices.IndexFunc(s.sent, func(m SentMessage) bool { return m.ID == id })
+	var sent SentMessage
+	if i >= 0 {
+		sent = s.sent[i]
+	}
+	s.mu.Unlock()
+	if i < 0 {
+		return false
+	}
+	s.webhooks.schedule(scheduledMessage{
+		id: id, msg: sent.Message, acceptedAt: time.Now(), sentAt: sent.At,
+		fails: true, failReason: reason, failNow: true,
+	})
+	return true
 }
 
 // SetRejectPhone makes sends to number answer 400 with message (empty: the

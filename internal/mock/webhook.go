@@ -89,6 +89,12 @@ type scheduledMessage struct {
 	acceptedAt time.Time
 	fails      bool
 	failReason string
+	// undelivered stops the events at sent (UndeliveredPhones).
+	undelivered bool
+	// failNow: the message was sent at sentAt; only its failed event is
+	// posted, at once (Server.FailMessage).
+	failNow    bool
+	sentAt     time.Time
 	duplicate  bool
 	outOfOrder bool
 	// campaignID is set on an ongoing campaign's message, whose events
@@ -351,6 +357,9 @@ func (d *dispatcher) sleepUntil(t time.Time) bool {
 // buildEvents returns m's events in their natural order with their bodies.
 func buildEvents(m scheduledMessage, delays Delays) []event {
 	sentAt := m.acceptedAt.Add(delays.Sent)
+	if m.failNow {
+		sentAt, delays = m.sentAt, Delays{}
+	}
 	deliveredAt := m.acceptedAt.Add(delays.Delivered)
 	readAt := m.acceptedAt.Add(delays.Read)
 
@@ -371,6 +380,12 @@ func buildEvents(m scheduledMessage, delays Delays) []event {
 	sent.MessageStatus = "Sent"
 	events := []event{{typ: typeSent, after: delays.Sent, body: webhookBody(m, typeSent, sentAt, sent)}}
 
+	switch {
+	case m.failNow:
+		events = nil
+	case m.undelivered && !m.fails:
+		return events
+	}
 	if m.fails {
 		failed := base
 		failed.MessageStatus = "Failed"

@@ -395,3 +395,47 @@ func TestSign(t *testing.T) {
 		t.Errorf("Sign = %q, want %q", got, want)
 	}
 }
+
+// TestWebhookUndeliveredThenFailed stops an undelivered number's events at
+// sent, and FailMessage fails it later with one failed webhook that keeps
+// the original send time; other numbers go on to read.
+func TestWebhookUndeliveredThenFailed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rc := &receiver{t: t}
+		s := webhookServer(rc, Options{UndeliveredPhones: map[string]bool{"9999999999": true}})
+		defer closeServer(t, s)
+		start := time.Now()
+		id := decodeAnswer(t, send(t, s, orderShipped()).Body.Bytes()).ID
+		other := orderShipped()
+		other.PhoneNumber = "8888888888"
+		send(t, s, other)
+		if err := s.WaitWebhooks(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got := rc.types(); got != "sent,sent,delivered,read" {
+			t.Fatalf("events %s; want both sent, only the other delivered and read", got)
+		}
+		before := len(rc.received())
+
+		time.Sleep(time.Hour)
+		failedAt := time.Now()
+		if s.FailMessage("never-sent", "x") {
+			t.Error("FailMessage of an unknown id reported true")
+		}
+		if !s.FailMessage(id, "Message undeliverable") {
+			t.Fatal("FailMessage of a sent message reported false")
+		}
+		if err := s.WaitWebhooks(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		later := rc.received()[before:]
+		if len(later) != 1 || later[0].webhook.Type != wire.EventFailed {
+			t.Fatalf("after FailMessage: %d events (%s); want one failed", len(later), rc.types())
+		}
+		m := later[0].webhook.Data.Message
+		if m.ID != id || m.ChannelFailureReason != "Message undeliverable" || m.ReceivedAtUTC != start.UTC().Format(TimeFormat) ||
+			m.FailedAtUTC != failedAt.UTC().Format(TimeFormat) {
+			t.Errorf("failed event = %+v", m)
+		}
+	})
+}

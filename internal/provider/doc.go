@@ -51,5 +51,6 @@
 //	user_*.go                         interakt_user: plan, identity, tags
 //	event_*.go, track_event_*.go      interakt_event and the interakt_track_event action
 //	message_status_*.go               interakt_message_status: by id and latest, the poller
+//	fallback_*.go                     interakt_fallback: a rule in the status receiver, its checks and import
 //	parse_phone_function.go           the parse_phone function
 package provider

@@ -128,7 +128,7 @@ func (p *InteraktProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Validators:          []validator.String{durationValidator{}},
 			},
 			"status_url": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads. Env `" + envStatusURL + "`. " +
+				MarkdownDescription: "Base URL of the status receiver (`interakt-receiver`) that `interakt_message_status` reads and that keeps `interakt_fallback` rules. Env `" + envStatusURL + "`. " +
 					"When set, the receiver also keeps the send journal (so a killed apply is recovered on another machine; sends stop " +
 					"while it cannot be reached) and, by default, the key's rate budget (see `budget`), campaign refreshes read delivery statuses from it, and uncertain sends are settled " +
 					"from its webhooks. Without it, the journal lives in `.terraform/interakt-journal` in the working directory.",
@@ -187,6 +187,7 @@ func (p *InteraktProvider) Resources(_ context.Context) []func() resource.Resour
 		NewCampaignResource,
 		NewUserResource,
 		NewEventResource,
+		NewFallbackResource,
 	}
 }
 

@@ -82,6 +82,13 @@ func requireConfigVersion(t *testing.T, cli testCLI, config string) {
 	}
 }
 
+// writeOnlyArguments reports whether the CLI takes write-only arguments,
+// as Terraform and OpenTofu do from 1.11.
+func writeOnlyArguments(t *testing.T) bool {
+	t.Helper()
+	return !acceptanceCLI(t).version.LessThan(version.Must(version.NewVersion("1.11.0")))
+}
+
 // requireTerraform114 returns the CLI when it is Terraform 1.14 or later,
 // the first with feature (actions, list resources and `terraform query`),
 // and skips the test otherwise, saying why.

@@ -78,6 +78,13 @@ type providerData struct {
 
 	status        *client.StatusReader
 	statusMissing string
+	// fallback keeps fallback rules in the status receiver, beside
+	// status; nil when status is. noStatusToken: status_url is set and
+	// no status_token is (one known only at apply is not missing).
+	fallback      *client.FallbackClient
+	noStatusToken bool
+	// statusUnknown: status_url is known only at apply.
+	statusUnknown bool
 	pollInterval  time.Duration
 
 	// journal records every send of a campaign or a test send before it
@@ -146,8 +153,8 @@ type providerSettings struct {
 	dryRun         bool
 	maxSends       int64 // 0 = no cap
 
-	statusURL, statusToken string
-	statusURLUnknown       bool
+	statusURL, statusToken               string
+	statusURLUnknown, statusTokenUnknown bool
 
 	// journalDir is the local send journal's folder, used without a
 	// status_url.
@@ -225,7 +232,7 @@ func resolveSettings(cfg providerModel, getenv func(string) string) (providerSet
 	}
 
 	st.statusURL, st.statusURLUnknown = stringSetting(cfg.StatusURL, envStatusURL, getenv)
-	st.statusToken, _ = stringSetting(cfg.StatusToken, envStatusToken, getenv)
+	st.statusToken, st.statusTokenUnknown = stringSetting(cfg.StatusToken, envStatusToken, getenv)
 	if st.statusURL != "" && !isHTTPURL(st.statusURL) {
 		diags.AddAttributeError(path.Root("status_url"), "Invalid URL",
 			"status_url (or "+envStatusURL+") must be an absolute http or https URL.")
@@ -325,6 +332,7 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 	switch {
 	case st.statusURLUnknown:
 		d.statusMissing = "The provider's status_url is not known yet."
+		d.statusUnknown = true
 	case st.statusURL == "":
 		d.statusMissing = "No status receiver is configured. Set the provider's status_url attribute or the " +
 			envStatusURL + " environment variable to the URL of your interakt-receiver."
@@ -334,6 +342,8 @@ func newProviderData(ctx context.Context, cfg providerModel, version string, s s
 			hc = &http.Client{Timeout: st.requestTimeout}
 		}
 		d.status = client.NewStatusReader(st.statusURL, st.statusToken, hc, logger)
+		d.fallback = client.NewFallbackClient(st.statusURL, st.statusToken, hc, logger)
+		d.noStatusToken = st.statusToken == "" && !st.statusTokenUnknown
 	}
 	d.journal = newJournal(st, s, logger)
 	_ = ctx

@@ -50,10 +50,11 @@ func exampleDirs(t *testing.T) []string {
 
 // The input variables that examples declare for what the environment
 // gives: the API key (an ephemeral variable in the provider page's
-// example) and the status receiver's URL.
+// example), the status receiver's URL and a fallback rule's secret.
 const (
-	exampleKeyVariable       = "interakt_api_key"
-	exampleStatusURLVariable = "status_url"
+	exampleKeyVariable            = "interakt_api_key"
+	exampleStatusURLVariable      = "status_url"
+	exampleFallbackSecretVariable = "fallback_secret"
 )
 
 // exampleConfig joins an example folder's top-level .tf files.
@@ -118,8 +119,8 @@ func copyExampleData(t *testing.T, dir, to string) {
 // and applied again to show that an unchanged configuration sends nothing
 // and then plans no change (planChangesNothing).
 // An example that declares the input variable for the status receiver's
-// URL or for the API key gets its value as TF_VAR_<name>, as its page
-// says; the API key then reaches the provider through that variable only,
+// URL, for the API key or for a fallback rule's secret gets its value as
+// TF_VAR_<name>, as its page says; the API key then reaches the provider through that variable only,
 // so a send proves that it works.
 func TestAccExamples(t *testing.T) {
 	t.Parallel()
@@ -143,7 +144,8 @@ func TestAccExamples(t *testing.T) {
 			cli := newCLITerraform(t, env.seams(), config)
 			copyExampleData(t, dir, cli.dir)
 			keyVariable := strings.Contains(config, `variable "`+exampleKeyVariable+`"`)
-			cli.env = append(cli.env, "TF_VAR_"+exampleStatusURLVariable+"="+rcv.url)
+			cli.env = append(cli.env, "TF_VAR_"+exampleStatusURLVariable+"="+rcv.url,
+				"TF_VAR_"+exampleFallbackSecretVariable+"=example-fallback-secret")
 
 			abs, err := filepath.Abs(filepath.Join("..", "..", "examples", filepath.FromSlash(dir)))
 			if err != nil {

@@ -157,6 +157,13 @@ func (p *protocolServer) value(typ tftypes.Type, v any) tftypes.Value {
 			out[i] = p.value(t.ElementType, e)
 		}
 		return tftypes.NewValue(t, out)
+	case tftypes.Set:
+		in := toSlice(p.t, v)
+		out := make([]tftypes.Value, len(in))
+		for i, e := range in {
+			out[i] = p.value(t.ElementType, e)
+		}
+		return tftypes.NewValue(t, out)
 	case tftypes.Tuple:
 		in := toSlice(p.t, v)
 		out := make([]tftypes.Value, len(in))

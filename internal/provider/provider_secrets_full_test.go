@@ -2,6 +2,9 @@ package provider
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -26,6 +30,18 @@ import (
 // markerWebhookSecret is the webhook secret of the full secrets test: the
 // mock signs its webhooks with it and the receiver checks them with it.
 const markerWebhookSecret = "HOOKMARKER-3e8b21"
+
+// Fallback secrets of the full secrets test: one given as secret_wo, which
+// no state may hold, and one given as secret, which the state holds (that
+// is what secret_wo is for) and no log or error may.
+const (
+	markerFallbackSecret      = "FALLBACKMARKER-9c41d7"
+	markerFallbackStateSecret = "FALLBACKSTATEMARKER-2a6f03"
+)
+
+// secretsFailingPhone is the campaign recipient the mock fails, so that
+// the receiver hands the message off, signed with markerFallbackSecret.
+const secretsFailingPhone = "9800000003"
 
 // secretsLog is a log sink that goroutines may write to while the test
 // reads it.
@@ -81,10 +97,48 @@ func startSecretsReceiver(t *testing.T, log io.Writer, env map[string]string) st
 // secretsFullConfig declares every resource and data source the provider
 // has, all through one provider whose key and token come from the
 // environment: a verified template, a message and a campaign sending it,
-// the message's status once delivered, the account's templates, and a
-// template submitted for approval.
-func secretsFullConfig(srv *mock.Server) string {
-	return providerBlock(srv) + `
+// the message's status once delivered, the account's templates, a
+// template submitted for approval, and a fallback rule with a secret in
+// the state. With writeOnly (a CLI that takes write-only arguments), a
+// second rule has a write-only secret and its hand-offs go to
+// handoffURL. The rules' secrets come from variables
+// (secretsFullVariables), as a configuration's secrets should:
+// terraform-plugin-testing logs the configuration's text.
+func secretsFullConfig(srv *mock.Server, handoffURL string, writeOnly bool) string {
+	config := providerBlock(srv) + `
+variable "fallback_state_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "interakt_fallback" "sms_state" {
+  name              = "sms-state"
+  url               = "https://sms-gateway.example.com/hooks/whatsapp"
+  secret            = var.fallback_state_secret
+  on                = ["undelivered"]
+  undelivered_after = "1h"
+}
+`
+	dependsOn := "interakt_fallback.sms_state"
+	if writeOnly {
+		dependsOn = "interakt_fallback.sms"
+		config += fmt.Sprintf(`
+variable "fallback_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "interakt_fallback" "sms" {
+  name              = "sms"
+  url               = %q
+  secret_wo         = var.fallback_secret
+  secret_wo_version = 1
+  on                = ["failed"]
+}
+`, handoffURL)
+	}
+	return config + strings.ReplaceAll(`
 resource "interakt_template" "submitted" {
   name          = "delivery_window"
   language_code = "en"
@@ -120,6 +174,7 @@ resource "interakt_template_message" "smoke" {
 
 resource "interakt_campaign" "launch" {
   template      = interakt_template.order_shipped.contract
+  depends_on    = [DEPENDS_ON]
   callback_data = "launch"
   recipients = {
     asha  = { country_code = "+91", phone_number = "9800000001", header_values = ["A-1"], body_values = ["Asha", "A-1"], button_values = { "0" = ["A-1"] } }
@@ -137,7 +192,7 @@ data "interakt_message_status" "smoke" {
 data "interakt_templates" "approved" {
   approval_status = "APPROVED"
 }
-`
+`, "DEPENDS_ON", dependsOn)
 }
 
 // TestAccSecretsFull_applyAtTrace applies everything the provider offers at
@@ -157,7 +212,7 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 	}{
 		{
 			name: "provider log", pathVariable: "TF_LOG_PATH", levels: []string{"TF_LOG"},
-			want: []string{"interakt request body", "interakt response body", "campaign recipient number", "tf_rpc=ReadDataSource"},
+			want: []string{"interakt request body", "interakt response body", "campaign recipient number", "tf_rpc=ReadDataSource", "fallback rule written"},
 		},
 		{
 			name: "CLI and provider log", pathVariable: "TF_ACC_LOG_PATH", levels: []string{"TF_LOG", "TF_ACC_LOG"},
@@ -181,7 +236,7 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 			secretsSearchLogs(t, logs, map[string][]string{
 				tc.pathVariable: tc.want,
 				"mock":          {"path=" + wire.MessagePath, "path=" + wire.TemplatesPath, "path=" + wire.CreateTemplatePath},
-				"receiver":      {"invalid signature"},
+				"receiver":      {"invalid signature", "fallback rule put"},
 			})
 		})
 	}
@@ -193,7 +248,7 @@ func TestAccSecretsFull_applyAtTrace(t *testing.T) {
 func secretsFullApply(t *testing.T) map[string]string {
 	t.Helper()
 	s, secrets := secretSeams()
-	secrets = append(secrets, markerWebhookSecret)
+	secrets = append(secrets, markerWebhookSecret, markerFallbackSecret)
 	var receiverLog, mockLog secretsLog
 	statusURL := startSecretsReceiver(t, &receiverLog, map[string]string{
 		receiver.EnvWebhookSecret: markerWebhookSecret, receiver.EnvStatusToken: markerStatusToken})
@@ -203,13 +258,21 @@ func secretsFullApply(t *testing.T) map[string]string {
 		WebhookURL:    statusURL + receiver.DefaultWebhookPath,
 		WebhookSecret: markerWebhookSecret,
 		WebhookDelays: &mock.Delays{Sent: 0, Delivered: 20 * time.Millisecond, Read: 40 * time.Millisecond},
+		FailPhones:    map[string]string{secretsFailingPhone: failureReason},
 		Logger:        debugLogger(&mockLog),
 	})
+	handoffs := newHandoffEndpoint(t, http.StatusOK)
+	writeOnly := writeOnlyArguments(t)
+	variables := config.Variables{"fallback_state_secret": config.StringVariable(markerFallbackStateSecret)}
+	if writeOnly {
+		variables["fallback_secret"] = config.StringVariable(markerFallbackSecret)
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testFactories(s),
 		Steps: []resource.TestStep{{
-			Config: secretsFullConfig(srv),
+			Config:          secretsFullConfig(srv, handoffs.url, writeOnly),
+			ConfigVariables: variables,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				// Delivered or past it: read may have arrived too.
 				resource.TestMatchResourceAttr("data.interakt_message_status.smoke", "status", regexp.MustCompile(`^(delivered|read)$`)),
@@ -223,6 +286,20 @@ func secretsFullApply(t *testing.T) map[string]string {
 						if !r.Authorized {
 							return fmt.Errorf("%s %s did not carry the marker key", r.Method, r.Path)
 						}
+					}
+					if !writeOnly {
+						return stateFree(s, secrets)
+					}
+					// The write-only secret reached the receiver: it signs
+					// the hand-off of the recipient the mock failed.
+					if err := handoffs.wait(t.Context(), 1); err != nil {
+						return err
+					}
+					h := handoffs.received()[0]
+					mac := hmac.New(sha256.New, []byte(markerFallbackSecret))
+					mac.Write(h.body)
+					if got := h.header.Get(wire.FallbackSignatureHeader); got != "sha256="+hex.EncodeToString(mac.Sum(nil)) {
+						return fmt.Errorf("the hand-off's signature %q is not the write-only secret's", got)
 					}
 					return stateFree(s, secrets)
 				},
@@ -249,7 +326,7 @@ func secretsFullApply(t *testing.T) map[string]string {
 // lacks a line it must have to show that it was captured whole.
 func secretsSearchLogs(t *testing.T, logs map[string]string, want map[string][]string) {
 	t.Helper()
-	secrets := []string{markerAPIKey, markerKeySecret, markerStatusToken, markerWebhookSecret}
+	secrets := []string{markerAPIKey, markerKeySecret, markerStatusToken, markerWebhookSecret, markerFallbackSecret, markerFallbackStateSecret}
 	for name, text := range logs {
 		for _, secret := range secrets {
 			if i := strings.Index(text, secret); i >= 0 {
@@ -319,8 +396,22 @@ data "interakt_message_status" "unseen" {
   id = "never-sent"
 }
 `
+	rule := `
+variable "fallback_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "interakt_fallback" "sms" {
+  name   = "sms"
+  url    = "https://sms-gateway.example.com/hooks/whatsapp"
+  secret = var.fallback_secret
+  on     = ["failed"]
+}
+`
+	secrets = append(secrets, markerFallbackStateSecret)
 	cli := newCLITerraform(t, s, faultRequiredProviders+sendProvider+send)
-	cli.env = append(cli.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile)
+	cli.env = append(cli.env, "TF_LOG=TRACE", "TF_LOG_PATH="+logFile, "TF_VAR_fallback_secret="+markerFallbackStateSecret)
 	// One apply per refusal: the first refused call ends an apply.
 	for _, tc := range []struct {
 		config string
@@ -330,6 +421,7 @@ data "interakt_message_status" "unseen" {
 		// against the account.
 		{sendProvider + send, regexp.MustCompile(`Cannot Check the Template.*HTTP 401`)},
 		{readProvider + read, regexp.MustCompile(`Status Token Rejected`)},
+		{readProvider + rule, regexp.MustCompile(`Status Token Rejected`)},
 	} {
 		writeFile(t, filepath.Join(cli.dir, "main.tf"), faultRequiredProviders+tc.config)
 		out, err := cli.run("apply", "-json", "-auto-approve", "-input=false", "-no-color", "-lock=false")
