@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver"
-	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 )
 
 // countingTransport counts the requests it carries.
@@ -51,12 +51,12 @@ func BenchmarkCampaignRefresh10000(b *testing.B) {
 		_ = srv.Close()
 	})
 	now := time.Now().UTC()
-	events := make([]store.Event, 0, n)
+	events := make([]event.Event, 0, n)
 	results := make(map[string]any, n)
 	recipients := make(map[string]any, n)
 	for i := range n {
 		id, key := fmt.Sprintf("m-%05d", i), fmt.Sprintf("c-%05d", i)
-		events = append(events, store.Event{MessageID: id, Type: "message_api_delivered", Status: store.StatusDelivered,
+		events = append(events, event.Event{MessageID: id, Type: "message_api_delivered", Status: event.StatusDelivered,
 			DeliveredAt: now, ReceivedAt: now})
 		results[key] = map[string]any{"message_id": id, "status": sendSent, "sent_at": now.Format(time.RFC3339),
 			"inputs_hash": "h", "attempt_id": "00000000-0000-4000-8000-000000000000", "delivery_status": "pending"}

@@ -93,7 +93,7 @@ func (r ingestResult) report(b *testing.B, srv *Server) {
 
 // ingestClosedLoop has senders post unique signed webhooks back to back:
 // it measures the most the receiver can take.
-func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerCPU int, event func(id string) event) ingestResult {
+func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerCPU int, newHook func(id string) hook) ingestResult {
 	var (
 		seq      atomic.Int64
 		mu       sync.Mutex
@@ -106,7 +106,7 @@ func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerC
 	b.RunParallel(func(pb *testing.PB) {
 		local := make([]time.Duration, 0, 1024)
 		for pb.Next() {
-			body := event(fmt.Sprintf("bench-%09d", seq.Add(1))).body()
+			body := newHook(fmt.Sprintf("bench-%09d", seq.Add(1))).body()
 			t0 := time.Now()
 			code, err := postWebhook(client, url, testSecret, body)
 			local = append(local, time.Since(t0))
@@ -127,7 +127,7 @@ func ingestClosedLoop(b *testing.B, client *http.Client, url string, sendersPerC
 // ingestOpenLoop sends b.N webhooks at a fixed rate, whatever the answers'
 // latency, as Interakt does, and times each from its scheduled start (so
 // a stall counts against every webhook it delays).
-func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int, event func(id string) event) ingestResult {
+func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int, newHook func(id string) hook) ingestResult {
 	interval := time.Second / time.Duration(perSecond)
 	latencies := make([]time.Duration, b.N)
 	var failures atomic.Int64
@@ -140,7 +140,7 @@ func ingestOpenLoop(b *testing.B, client *http.Client, url string, perSecond int
 		if wait := time.Until(due); wait > 0 {
 			time.Sleep(wait)
 		}
-		body := event(fmt.Sprintf("open-%09d", i)).body()
+		body := newHook(fmt.Sprintf("open-%09d", i)).body()
 		wg.Go(func() {
 			code, err := postWebhook(client, url, testSecret, body)
 			latencies[i] = time.Since(due)
@@ -179,7 +179,7 @@ func BenchmarkIngestPostgres(b *testing.B) {
 
 func benchIngest(b *testing.B, dsn func(b *testing.B) string) {
 	for _, withRule := range []bool{false, true} {
-		prefix, event := "", readEvent
+		prefix, newHook := "", readEvent
 		if withRule {
 			prefix = "rule-"
 		}
@@ -188,14 +188,14 @@ func benchIngest(b *testing.B, dsn func(b *testing.B) string) {
 			if withRule {
 				benchRule(b, srv)
 			}
-			ingestOpenLoop(b, client, hs.URL+DefaultWebhookPath, 3000, event).report(b, srv)
+			ingestOpenLoop(b, client, hs.URL+DefaultWebhookPath, 3000, newHook).report(b, srv)
 		})
 		b.Run(prefix+"max", func(b *testing.B) {
 			srv, hs, client := benchReceiver(b, dsn(b))
 			if withRule {
 				benchRule(b, srv)
 			}
-			ingestClosedLoop(b, client, hs.URL+DefaultWebhookPath, 32, event).report(b, srv)
+			ingestClosedLoop(b, client, hs.URL+DefaultWebhookPath, 32, newHook).report(b, srv)
 		})
 	}
 	b.Run("rule-failures-max", func(b *testing.B) {
@@ -207,7 +207,7 @@ func benchIngest(b *testing.B, dsn func(b *testing.B) string) {
 }
 
 // oneInTenFailed is a read event, or a failure for one id in ten.
-func oneInTenFailed(id string) event {
+func oneInTenFailed(id string) hook {
 	if id[len(id)-1] == '0' {
 		return failedEvent(id)
 	}

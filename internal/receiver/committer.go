@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 )
 
@@ -39,7 +40,7 @@ type committer struct {
 
 // pending is one submitted event waiting for its commit.
 type pending struct {
-	event    store.Event
+	event    event.Event
 	deadline time.Time
 	done     chan result // buffered: the writer never blocks on it
 }
@@ -69,7 +70,7 @@ func newCommitter(s store.Store, maxBatch int, window, budget time.Duration, m *
 // error when the event could not be committed within the budget; the
 // event may still be committed later, which is harmless: the sender
 // retries and the retry is a duplicate.
-func (c *committer) submit(ctx context.Context, ev store.Event) (store.Outcome, error) {
+func (c *committer) submit(ctx context.Context, ev event.Event) (store.Outcome, error) {
 	if c.closed.Load() {
 		return 0, errClosed
 	}
@@ -192,7 +193,7 @@ func (c *committer) commit(batch []*pending) {
 // budget running out, it splits the batch in two and tries each half, so
 // that one event the database refuses cannot keep the others out.
 func (c *committer) apply(ctx context.Context, batch []*pending) {
-	events := make([]store.Event, len(batch))
+	events := make([]event.Event, len(batch))
 	for i, p := range batch {
 		events[i] = p.event
 	}

@@ -12,6 +12,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
@@ -40,7 +41,7 @@ func TestStoreTooSlowAnswers503(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		mem := newMemStore()
 		release := make(chan struct{})
-		mem.beforeApply = func(ctx context.Context, _ []store.Event) error {
+		mem.beforeApply = func(ctx context.Context, _ []event.Event) error {
 			select {
 			case <-release:
 				return nil
@@ -83,7 +84,7 @@ func TestEventsBatchIntoOneCommit(t *testing.T) {
 		mem := newMemStore()
 		var batches []int
 		var mu sync.Mutex
-		mem.beforeApply = func(_ context.Context, events []store.Event) error {
+		mem.beforeApply = func(_ context.Context, events []event.Event) error {
 			mu.Lock()
 			defer mu.Unlock()
 			batches = append(batches, len(events))
@@ -116,7 +117,7 @@ func TestEventsBatchIntoOneCommit(t *testing.T) {
 func TestOneRefusedEventDoesNotFailItsBatch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		mem := newMemStore()
-		mem.beforeApply = func(_ context.Context, events []store.Event) error {
+		mem.beforeApply = func(_ context.Context, events []event.Event) error {
 			for _, ev := range events {
 				if ev.MessageID == "poison" {
 					return errors.New("refused")
@@ -155,7 +156,7 @@ func TestCloseCommitsQueuedEventsAndRefusesNewOnes(t *testing.T) {
 		mem := newMemStore()
 		entered := make(chan struct{}, 1)
 		release := make(chan struct{})
-		mem.beforeApply = func(context.Context, []store.Event) error {
+		mem.beforeApply = func(context.Context, []event.Event) error {
 			select {
 			case entered <- struct{}{}:
 				<-release

@@ -149,10 +149,10 @@ func TestFallbackHandsOffFailedAndUndelivered(t *testing.T) {
 			On: []string{wire.FallbackOnFailed, wire.FallbackOnUndelivered}, UndeliveredAfterSeconds: 3,
 			Templates: []wire.FallbackTemplate{{Name: "order_update", LanguageCode: "en"}}})
 
-		ours := func(e event) event { e.template, e.language = "order_update", "en"; return e }
-		other := func(e event) event { e.template, e.language = "otp", "en"; return e }
+		ours := func(e hook) hook { e.template, e.language = "order_update", "en"; return e }
+		other := func(e hook) hook { e.template, e.language = "otp", "en"; return e }
 		sentAt := time.Now()
-		for _, e := range []event{
+		for _, e := range []hook{
 			ours(sentEvent("m-failed")), ours(failedEvent("m-failed")),
 			ours(sentEvent("m-sent")),
 			ours(sentEvent("m-delivered")), ours(deliveredEvent("m-delivered")),

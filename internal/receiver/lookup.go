@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
@@ -53,7 +54,7 @@ func (s *Server) handleLatest(w http.ResponseWriter, r *http.Request) {
 		from, firstSeen = q.SeenSince, true
 	}
 	since, err := time.Parse(time.RFC3339Nano, from)
-	phone := digitsOnly(q.Phone)
+	phone := event.PhoneDigits(q.Phone)
 	if err != nil || (q.Since != "" && q.SeenSince != "") || phone == "" || strings.TrimSpace(q.TemplateName) == "" {
 		writeJSON(w, http.StatusBadRequest, webhookAnswer{
 			Error: "phone, template_name and exactly one of since and seen_since (RFC 3339) are required"})
@@ -86,7 +87,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	from, errFrom := time.Parse(time.RFC3339Nano, q.From)
 	to, errTo := time.Parse(time.RFC3339Nano, q.To)
-	phone := digitsOnly(q.Phone)
+	phone := event.PhoneDigits(q.Phone)
 	if errFrom != nil || errTo != nil || phone == "" || strings.TrimSpace(q.TemplateName) == "" {
 		writeJSON(w, http.StatusBadRequest, webhookAnswer{Error: "phone, template_name, from and to (RFC 3339) are required"})
 		return

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
@@ -167,8 +168,8 @@ func (r *testReceiver) mustStatus(t testing.TB, id string) wire.Status {
 	return st
 }
 
-// event builds a webhook body as Interakt sends it, with zone-less times.
-type event struct {
+// hook builds a webhook body as Interakt sends it, with zone-less times.
+type hook struct {
 	typ, id                 string
 	sent, delivered, seen   string
 	failed, reason, code    string
@@ -177,7 +178,7 @@ type event struct {
 	template, language string
 }
 
-func (e event) body() []byte {
+func (e hook) body() []byte {
 	statuses := map[string]string{
 		wire.EventSent: "Sent", wire.EventDelivered: "Delivered", wire.EventRead: "Read", wire.EventFailed: "Failed",
 	}
@@ -214,22 +215,22 @@ func (e event) body() []byte {
 	return b
 }
 
-func sentEvent(id string) event {
-	return event{typ: wire.EventSent, id: id, sent: "2026-03-01T10:00:00.000000", callback: "cb-" + id}
+func sentEvent(id string) hook {
+	return hook{typ: wire.EventSent, id: id, sent: "2026-03-01T10:00:00.000000", callback: "cb-" + id}
 }
 
-func deliveredEvent(id string) event {
-	return event{typ: wire.EventDelivered, id: id, sent: "2026-03-01T10:00:00.000000",
+func deliveredEvent(id string) hook {
+	return hook{typ: wire.EventDelivered, id: id, sent: "2026-03-01T10:00:00.000000",
 		delivered: "2026-03-01T10:00:05.000000", callback: "cb-" + id}
 }
 
-func readEvent(id string) event {
-	return event{typ: wire.EventRead, id: id, sent: "2026-03-01T10:00:00.000000",
+func readEvent(id string) hook {
+	return hook{typ: wire.EventRead, id: id, sent: "2026-03-01T10:00:00.000000",
 		seen: "2026-03-01T10:01:00.000000", callback: "cb-" + id}
 }
 
-func failedEvent(id string) event {
-	return event{typ: wire.EventFailed, id: id, failed: "2026-03-01T10:02:00.000000",
+func failedEvent(id string) hook {
+	return hook{typ: wire.EventFailed, id: id, failed: "2026-03-01T10:02:00.000000",
 		reason: "Message undeliverable", code: "131026", callback: "cb-" + id}
 }
 
@@ -244,14 +245,14 @@ type memStore struct {
 	purges      []time.Time
 	deadLetters []store.DeadLetter
 	// beforeApply, if set, runs before each Apply; an error fails it.
-	beforeApply func(ctx context.Context, events []store.Event) error
+	beforeApply func(ctx context.Context, events []event.Event) error
 }
 
 func newMemStore() *memStore {
 	return &memStore{events: map[[2]string]bool{}, messages: map[string]store.Message{}}
 }
 
-func (m *memStore) Apply(ctx context.Context, events []store.Event) ([]store.Outcome, error) {
+func (m *memStore) Apply(ctx context.Context, events []event.Event) ([]store.Outcome, error) {
 	if m.beforeApply != nil {
 		if err := m.beforeApply(ctx, events); err != nil {
 			return nil, err

@@ -22,7 +22,7 @@ func TestTwoReceiversOnOneDatabaseEndMonotonic(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		errs := make(chan error, 8*ids)
-		send := func(r *testReceiver, evs []event) {
+		send := func(r *testReceiver, evs []hook) {
 			for _, ev := range evs {
 				wg.Go(func() {
 					for attempt := 1; ; attempt++ {
@@ -40,12 +40,12 @@ func TestTwoReceiversOnOneDatabaseEndMonotonic(t *testing.T) {
 		}
 		for i := range ids {
 			id := fmt.Sprintf("m-%03d", i)
-			evs := []event{sentEvent(id), deliveredEvent(id), readEvent(id)}
+			evs := []hook{sentEvent(id), deliveredEvent(id), readEvent(id)}
 			if i%5 == 0 {
 				evs = append(evs, failedEvent(id))
 			}
 			send(a, evs)
-			reversed := make([]event, len(evs))
+			reversed := make([]hook, len(evs))
 			for j, ev := range evs {
 				reversed[len(evs)-1-j] = ev
 			}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -123,7 +123,7 @@ func TestRunWritesAddrFileAndShutsDownGracefully(t *testing.T) {
 	mem := newMemStore()
 	entered := make(chan struct{})
 	release := make(chan struct{})
-	mem.beforeApply = func(context.Context, []store.Event) error {
+	mem.beforeApply = func(context.Context, []event.Event) error {
 		close(entered)
 		<-release
 		return nil

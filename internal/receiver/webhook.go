@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
@@ -43,7 +44,7 @@ func (s *Server) handleWebhook(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, http.StatusUnauthorized, rejectSignature, "missing or invalid "+wire.SignatureHeader)
 		return
 	}
-	ev, handled, err := ParseWebhook(body, s.cfg.Now())
+	ev, handled, err := event.Parse(body, s.cfg.Now())
 	if err != nil {
 		s.deadLetter(w, r, body, err)
 		return

@@ -85,7 +85,7 @@ func TestSameEventThreeTimesIsOneEvent(t *testing.T) {
 func TestReadBeforeDeliveredKeepsBothTimes(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		r := startReceiver(t, Config{DB: dsn})
-		for _, ev := range []event{readEvent("m"), deliveredEvent("m"), sentEvent("m")} {
+		for _, ev := range []hook{readEvent("m"), deliveredEvent("m"), sentEvent("m")} {
 			if code := r.post(t, testSecret, ev.body()); code != http.StatusOK {
 				t.Fatalf("%s: %d", ev.typ, code)
 			}
@@ -103,7 +103,7 @@ func TestReadBeforeDeliveredKeepsBothTimes(t *testing.T) {
 func TestFailedIsTerminalOverHTTP(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		r := startReceiver(t, Config{DB: dsn})
-		for _, ev := range []event{sentEvent("m"), failedEvent("m"), deliveredEvent("m"), readEvent("m")} {
+		for _, ev := range []hook{sentEvent("m"), failedEvent("m"), deliveredEvent("m"), readEvent("m")} {
 			if code := r.post(t, testSecret, ev.body()); code != http.StatusOK {
 				t.Fatalf("%s: %d", ev.typ, code)
 			}
@@ -156,7 +156,7 @@ func TestOtherEventTypesAreAcknowledgedAndIgnored(t *testing.T) {
 	mem := newMemStore()
 	r := startReceiver(t, Config{Store: mem})
 	for _, typ := range []string{"message_campaign_clicked", "message_received"} {
-		ev := event{typ: typ, id: "m-click"}
+		ev := hook{typ: typ, id: "m-click"}
 		if code := r.post(t, testSecret, ev.body()); code != http.StatusOK {
 			t.Fatalf("%s: %d, want 200", typ, code)
 		}
@@ -174,7 +174,7 @@ func TestCampaignEventsAreStored(t *testing.T) {
 	mem := newMemStore()
 	r := startReceiver(t, Config{Store: mem})
 	for _, typ := range []string{wire.EventCampaignSent, wire.EventCampaignDelivered, wire.EventCampaignRead, wire.EventCampaignFailed} {
-		ev := event{typ: typ, id: "m-campaign"}
+		ev := hook{typ: typ, id: "m-campaign"}
 		if code := r.post(t, testSecret, ev.body()); code != http.StatusOK {
 			t.Fatalf("%s: %d, want 200", typ, code)
 		}

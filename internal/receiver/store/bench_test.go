@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 )
 
 // BenchmarkApply commits batches of new events; one op is one batch.
@@ -18,12 +19,12 @@ func BenchmarkApply(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer func() { _ = s.Close() }()
-			events := make([]Event, size)
+			events := make([]event.Event, size)
 			b.ResetTimer()
 			for b.Loop() {
 				now := time.Now()
 				for i := range events {
-					events[i] = Event{MessageID: uuid.NewString(), Type: "message_api_read", Status: StatusRead,
+					events[i] = event.Event{MessageID: uuid.NewString(), Type: "message_api_read", Status: event.StatusRead,
 						ReadAt: now, SentAt: now, CallbackData: "bench", ReceivedAt: now}
 				}
 				if _, err := s.Apply(b.Context(), events); err != nil {

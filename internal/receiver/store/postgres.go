@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -77,7 +78,7 @@ WHERE (m.events & excluded.events) = 0`
 
 const postgresSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = $1`
 
-func (s *postgresStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
+func (s *postgresStore) Apply(ctx context.Context, events []event.Event) ([]Outcome, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -101,7 +102,7 @@ func (s *postgresStore) Apply(ctx context.Context, events []Event) ([]Outcome, e
 // applyOnce runs the batch's upserts in one transaction, in one round trip,
 // in message id order: every transaction then locks rows in the same order,
 // so concurrent batches from several receivers cannot deadlock.
-func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcome, error) {
+func (s *postgresStore) applyOnce(ctx context.Context, events []event.Event) ([]Outcome, error) {
 	order := make([]int, len(events))
 	for i := range order {
 		order[i] = i
@@ -123,14 +124,14 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 	for _, i := range order {
 		ev := events[i]
 		batch.Queue(postgresUpsertMessage,
-			ev.MessageID, int16(ev.Status), ev.eventBit(),
+			ev.MessageID, int16(ev.Status), eventBit(ev),
 			pgTime(ev.SentAt), pgTime(ev.DeliveredAt), pgTime(ev.ReadAt), pgTime(ev.FailedAt),
 			pgText(ev.FailureReason), pgText(ev.ErrorCode), pgText(ev.CallbackData),
 			micros(ev.ReceivedAt),
 			pgText(ev.Phone), pgText(ev.TemplateName), pgText(ev.TemplateLanguage),
 			pgTime(ev.ReceivedAt), pgTime(ev.ClickedAt), pgText(ev.ClickedButton), pgText(ev.CampaignID),
 			pgText(ev.CountryCode), pgText(ev.PhoneNumber))
-		if ev.Status == StatusFailed {
+		if ev.Status == event.StatusFailed {
 			// Queued behind its upsert, in the same transaction: a
 			// duplicate failure finds the hand-off already there.
 			batch.Queue(postgresHandOffFailed, micros(ev.ReceivedAt), ev.MessageID)
@@ -147,7 +148,7 @@ func (s *postgresStore) applyOnce(ctx context.Context, events []Event) ([]Outcom
 		if tag.RowsAffected() == 1 {
 			outcomes[i] = Stored
 		}
-		if events[i].Status == StatusFailed {
+		if events[i].Status == event.StatusFailed {
 			if _, err := results.Exec(); err != nil {
 				return nil, errors.Join(fmt.Errorf("postgres: hand off: %w", err), results.Close())
 			}
@@ -197,7 +198,7 @@ func scanPostgresMessage(row pgx.Row) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("postgres: select message: %w", err)
 	}
-	m.Status = Status(status)
+	m.Status = event.Status(status)
 	m.SentAt, m.DeliveredAt = fromTimestamptz(sent), fromTimestamptz(delivered)
 	m.ReadAt, m.FailedAt = fromTimestamptz(read), fromTimestamptz(failed)
 	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String

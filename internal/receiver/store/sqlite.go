@@ -11,6 +11,7 @@ import (
 	"time"
 
 	// The pure-Go SQLite driver registers itself as "sqlite".
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	_ "modernc.org/sqlite"
 )
 
@@ -155,7 +156,7 @@ const messageColumns = `id, status, sent_at, delivered_at, read_at, failed_at,
 
 const sqliteSelectMessage = `SELECT ` + messageColumns + ` FROM messages WHERE id = ?`
 
-func (s *sqliteStore) Apply(ctx context.Context, events []Event) ([]Outcome, error) {
+func (s *sqliteStore) Apply(ctx context.Context, events []event.Event) ([]Outcome, error) {
 	if len(events) == 0 {
 		return nil, nil
 	}
@@ -176,13 +177,13 @@ func (s *sqliteStore) Apply(ctx context.Context, events []Event) ([]Outcome, err
 	return outcomes, nil
 }
 
-func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) ([]Outcome, error) {
+func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []event.Event) ([]Outcome, error) {
 	upsert := tx.StmtContext(ctx, s.upsertMessage)
 	var handOff *sql.Stmt
 	outcomes := make([]Outcome, len(events))
 	for i, ev := range events {
 		res, err := upsert.ExecContext(ctx,
-			ev.MessageID, int16(ev.Status), ev.eventBit(),
+			ev.MessageID, int16(ev.Status), eventBit(ev),
 			unixMicro(ev.SentAt), unixMicro(ev.DeliveredAt), unixMicro(ev.ReadAt), unixMicro(ev.FailedAt),
 			nullString(ev.FailureReason), nullString(ev.ErrorCode), nullString(ev.CallbackData),
 			unixMicro(ev.ReceivedAt),
@@ -201,7 +202,7 @@ func (s *sqliteStore) applyTx(ctx context.Context, tx *sql.Tx, events []Event) (
 			outcomes[i] = Duplicate
 			continue
 		}
-		if ev.Status == StatusFailed {
+		if ev.Status == event.StatusFailed {
 			if handOff == nil {
 				handOff = tx.StmtContext(ctx, s.handOffFailed)
 			}
@@ -241,7 +242,7 @@ func scanSQLiteMessage(row rowScanner) (Message, error) {
 	if err != nil {
 		return Message{}, fmt.Errorf("sqlite: select message: %w", err)
 	}
-	m.Status = Status(status)
+	m.Status = event.Status(status)
 	m.SentAt, m.DeliveredAt, m.ReadAt, m.FailedAt = fromMicro(sent), fromMicro(delivered), fromMicro(read), fromMicro(failed)
 	m.FailureReason, m.ErrorCode, m.CallbackData = reason.String, code.String, callback.String
 	m.Phone, m.TemplateName, m.TemplateLanguage = phone.String, name.String, language.String

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
@@ -23,84 +24,11 @@ var ErrNotFound = errors.New("message not found")
 // ErrNoRule is returned for a fallback rule name never put, or removed.
 var ErrNoRule = errors.New("fallback rule not found")
 
-// Status is a message status as stored: its rank. A higher rank is a later
-// status and is never replaced by a lower one; failed ranks highest because
-// it is terminal.
-type Status int16
-
-// Statuses in rank order.
-const (
-	StatusSent      Status = 1
-	StatusDelivered Status = 2
-	StatusRead      Status = 3
-	StatusFailed    Status = 4
-)
-
-// String returns the status as the receiver's API spells it.
-func (s Status) String() string {
-	switch s {
-	case StatusSent:
-		return wire.StatusSent
-	case StatusDelivered:
-		return wire.StatusDelivered
-	case StatusRead:
-		return wire.StatusRead
-	case StatusFailed:
-		return wire.StatusFailed
-	default:
-		return fmt.Sprintf("status(%d)", int16(s))
-	}
-}
-
-// Valid reports whether s is one of the four stored statuses.
-// Apply refuses events with any other status.
-func (s Status) Valid() bool {
-	return s >= StatusSent && s <= StatusFailed
-}
-
-// Event is one status webhook, reduced to what the store keeps. Zero times
-// and empty strings mean unknown. (MessageID, Status) identifies an event,
-// since each stored webhook type reports one status: the same pair stored
-// twice is a duplicate.
-type Event struct {
-	MessageID string
-	// Type is the webhook type the event came as; it is not stored.
-	Type          string
-	Status        Status
-	SentAt        time.Time
-	DeliveredAt   time.Time
-	ReadAt        time.Time
-	FailedAt      time.Time
-	FailureReason string
-	ErrorCode     string
-	CallbackData  string
-	// Phone is the customer's number with its country code, digits only;
-	// TemplateName and TemplateLanguage name the template sent. Webhooks
-	// carry them; they let an uncertain send be matched to its message.
-	Phone            string
-	TemplateName     string
-	TemplateLanguage string
-	// Clicked marks a button click (message_api_clicked), which also
-	// reports the message read; ClickedAt and ClickedButton describe it.
-	Clicked       bool
-	ClickedAt     time.Time
-	ClickedButton string
-	// CampaignID is the id of the Interakt campaign that sent the message
-	// (message_campaign_* events); empty for an API send.
-	CampaignID string
-	// CountryCode and PhoneNumber are the customer's number as the
-	// webhook splits it, for a fallback hand-off's body.
-	CountryCode string
-	PhoneNumber string
-	// ReceivedAt is when the receiver got the event; retention counts from it.
-	ReceivedAt time.Time
-}
-
 // Message is the status a message's events add up to. Zero times and empty
 // strings mean unknown.
 type Message struct {
 	ID            string
-	Status        Status
+	Status        event.Status
 	SentAt        time.Time
 	DeliveredAt   time.Time
 	ReadAt        time.Time
@@ -108,13 +36,13 @@ type Message struct {
 	FailureReason string
 	ErrorCode     string
 	CallbackData  string
-	// Phone, TemplateName and TemplateLanguage: see Event.
+	// Phone, TemplateName and TemplateLanguage: see event.Event.
 	Phone            string
 	TemplateName     string
 	TemplateLanguage string
 	ClickedAt        time.Time
 	ClickedButton    string
-	// CampaignID, CountryCode and PhoneNumber: see Event.
+	// CampaignID, CountryCode and PhoneNumber: see event.Event.
 	CampaignID  string
 	CountryCode string
 	PhoneNumber string
@@ -165,7 +93,7 @@ const (
 type Store interface {
 	// Apply commits events in one transaction and returns one outcome per
 	// event, in order. When it returns an error nothing was committed.
-	Apply(ctx context.Context, events []Event) ([]Outcome, error)
+	Apply(ctx context.Context, events []event.Event) ([]Outcome, error)
 	// Message returns a message's status, or ErrNotFound.
 	Message(ctx context.Context, id string) (Message, error)
 	// Purge deletes the messages whose latest event was received before
@@ -276,7 +204,7 @@ func Backend(dsn string) string {
 const sqliteScheme = "sqlite://"
 
 // checkEvents refuses a batch holding an event the store cannot key.
-func checkEvents(events []Event) error {
+func checkEvents(events []event.Event) error {
 	for _, ev := range events {
 		if ev.MessageID == "" || !ev.Status.Valid() {
 			return fmt.Errorf("event for message %q has no id or an invalid status %d", ev.MessageID, ev.Status)
@@ -294,7 +222,7 @@ const purgeChunk = 5000
 const clickBit = 1 << 4
 
 // eventBit is the event's bit in a message's set of stored events.
-func (e Event) eventBit() int64 {
+func eventBit(e event.Event) int64 {
 	if e.Clicked {
 		return clickBit
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/interakt-community/terraform-provider-interakt/internal/pgtest"
+	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/event"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.RunTests(m)) }
@@ -55,27 +56,27 @@ var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
 
 // sent is a sent event at minute 1.
-func sent(id string) Event {
-	return Event{MessageID: id, Type: "message_api_sent", Status: StatusSent, SentAt: at(1),
+func sent(id string) event.Event {
+	return event.Event{MessageID: id, Type: "message_api_sent", Status: event.StatusSent, SentAt: at(1),
 		CallbackData: "cb-" + id, ReceivedAt: at(1)}
 }
 
-func delivered(id string, minute int) Event {
-	return Event{MessageID: id, Type: "message_api_delivered", Status: StatusDelivered, DeliveredAt: at(minute),
+func delivered(id string, minute int) event.Event {
+	return event.Event{MessageID: id, Type: "message_api_delivered", Status: event.StatusDelivered, DeliveredAt: at(minute),
 		ReceivedAt: at(minute)}
 }
 
-func read(id string, minute int) Event {
-	return Event{MessageID: id, Type: "message_api_read", Status: StatusRead, ReadAt: at(minute),
+func read(id string, minute int) event.Event {
+	return event.Event{MessageID: id, Type: "message_api_read", Status: event.StatusRead, ReadAt: at(minute),
 		ReceivedAt: at(minute)}
 }
 
-func failed(id string, minute int) Event {
-	return Event{MessageID: id, Type: "message_api_failed", Status: StatusFailed, FailedAt: at(minute),
+func failed(id string, minute int) event.Event {
+	return event.Event{MessageID: id, Type: "message_api_failed", Status: event.StatusFailed, FailedAt: at(minute),
 		FailureReason: "number not on WhatsApp", ErrorCode: "131026", ReceivedAt: at(minute)}
 }
 
-func apply(t *testing.T, s Store, events ...Event) []Outcome {
+func apply(t *testing.T, s Store, events ...event.Event) []Outcome {
 	t.Helper()
 	out, err := s.Apply(t.Context(), events)
 	if err != nil {
@@ -111,7 +112,7 @@ func TestApplyStoresAnEventOnce(t *testing.T) {
 			t.Fatalf("outcome in a later batch = %v, want Duplicate", again[0])
 		}
 		m := message(t, s, "m1")
-		if m.Status != StatusDelivered || !m.DeliveredAt.Equal(at(2)) {
+		if m.Status != event.StatusDelivered || !m.DeliveredAt.Equal(at(2)) {
 			t.Fatalf("message = %+v, want delivered at %v", m, at(2))
 		}
 	})
@@ -124,7 +125,7 @@ func TestReadBeforeDeliveredKeepsReadAndBothTimes(t *testing.T) {
 		apply(t, s, delivered("m1", 3))
 		apply(t, s, sent("m1"))
 		m := message(t, s, "m1")
-		if m.Status != StatusRead {
+		if m.Status != event.StatusRead {
 			t.Fatalf("status = %v, want read", m.Status)
 		}
 		if !m.SentAt.Equal(at(1)) || !m.DeliveredAt.Equal(at(3)) || !m.ReadAt.Equal(at(5)) {
@@ -146,7 +147,7 @@ func TestFailedIsTerminal(t *testing.T) {
 		apply(t, s, read("b", 4), failed("b", 5))
 		for _, id := range []string{"a", "b"} {
 			m := message(t, s, id)
-			if m.Status != StatusFailed {
+			if m.Status != event.StatusFailed {
 				t.Fatalf("%s: status = %v, want failed", id, m.Status)
 			}
 			if m.FailureReason != "number not on WhatsApp" || m.ErrorCode != "131026" {
@@ -163,7 +164,7 @@ func TestEarliestTimeWinsWhateverTheOrder(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
 		late := delivered("m", 9)
-		early := Event{MessageID: "m", Type: "message_api_read", Status: StatusRead,
+		early := event.Event{MessageID: "m", Type: "message_api_read", Status: event.StatusRead,
 			DeliveredAt: at(4), ReadAt: at(6), ReceivedAt: at(6)}
 		apply(t, s, late, early)
 		m := message(t, s, "m")
@@ -212,7 +213,7 @@ func TestPurgeDeletesOnlyOldData(t *testing.T) {
 		if _, err := s.Message(t.Context(), "old"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("purged message still there: %v", err)
 		}
-		if m := message(t, s, "new"); m.Status != StatusRead || !m.SentAt.Equal(at(1)) {
+		if m := message(t, s, "new"); m.Status != event.StatusRead || !m.SentAt.Equal(at(1)) {
 			t.Fatalf("recent message damaged by purge: %+v", m)
 		}
 		// The purged events are gone too: the same event is new again.
@@ -251,7 +252,7 @@ func TestPurgeDeletesMoreThanOneChunk(t *testing.T) {
 		if raceEnabled {
 			n = purgeChunk + 1
 		}
-		events := make([]Event, n)
+		events := make([]event.Event, n)
 		for i := range events {
 			events[i] = sent(fmt.Sprintf("m%05d", i))
 		}
@@ -277,7 +278,7 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 			t.Fatalf("Close: %v", err)
 		}
 		second := open(t, dsn)
-		if m := message(t, second, "m"); m.Status != StatusRead {
+		if m := message(t, second, "m"); m.Status != event.StatusRead {
 			t.Fatalf("after reopen: %+v", m)
 		}
 		if err := second.Ping(t.Context()); err != nil {
@@ -295,10 +296,10 @@ func TestConcurrentWritersEndMonotonic(t *testing.T) {
 		if raceEnabled {
 			ids = 20
 		}
-		var forward, backward []Event
+		var forward, backward []event.Event
 		for i := range ids {
 			id := fmt.Sprintf("m%03d", i)
-			evs := []Event{sent(id), delivered(id, 2), read(id, 3)}
+			evs := []event.Event{sent(id), delivered(id, 2), read(id, 3)}
 			if i%4 == 0 {
 				evs = append(evs, failed(id, 4))
 			}
@@ -309,7 +310,7 @@ func TestConcurrentWritersEndMonotonic(t *testing.T) {
 		}
 		var wg sync.WaitGroup
 		errs := make(chan error, 2*len(forward))
-		run := func(s Store, events []Event) {
+		run := func(s Store, events []event.Event) {
 			defer wg.Done()
 			for start := 0; start < len(events); start += 16 {
 				end := min(start+16, len(events))
@@ -329,9 +330,9 @@ func TestConcurrentWritersEndMonotonic(t *testing.T) {
 		for i := range ids {
 			id := fmt.Sprintf("m%03d", i)
 			m := message(t, a, id)
-			want := StatusRead
+			want := event.StatusRead
 			if i%4 == 0 {
-				want = StatusFailed
+				want = event.StatusFailed
 			}
 			if m.Status != want || m.SentAt.IsZero() || m.DeliveredAt.IsZero() || m.ReadAt.IsZero() {
 				t.Fatalf("%s = %+v, want %v with every time set", id, m, want)
@@ -362,20 +363,11 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 	}
 }
 
-func TestStatusString(t *testing.T) {
-	want := map[Status]string{StatusSent: "sent", StatusDelivered: "delivered", StatusRead: "read", StatusFailed: "failed"}
-	for s, w := range want {
-		if s.String() != w || !s.Valid() {
-			t.Fatalf("%d: %q valid=%v", s, s.String(), s.Valid())
-		}
-	}
-}
-
 func TestApplyRefusesEventsItCannotKey(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
-		for _, ev := range []Event{{MessageID: "", Status: StatusSent}, {MessageID: "m", Status: 0}, {MessageID: "m", Status: 9}} {
-			if _, err := s.Apply(t.Context(), []Event{sent("ok"), ev}); err == nil {
+		for _, ev := range []event.Event{{MessageID: "", Status: event.StatusSent}, {MessageID: "m", Status: 0}, {MessageID: "m", Status: 9}} {
+			if _, err := s.Apply(t.Context(), []event.Event{sent("ok"), ev}); err == nil {
 				t.Fatalf("Apply accepted %+v", ev)
 			}
 		}
@@ -419,8 +411,8 @@ func TestSQLiteFileIsPrivate(t *testing.T) {
 func TestFindMessagesByFirstSeen(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
-		sentTo := func(id string, sentMinute, seenMinute int) Event {
-			return Event{MessageID: id, Type: "message_campaign_sent", Status: StatusSent, SentAt: at(sentMinute),
+		sentTo := func(id string, sentMinute, seenMinute int) event.Event {
+			return event.Event{MessageID: id, Type: "message_campaign_sent", Status: event.StatusSent, SentAt: at(sentMinute),
 				ReceivedAt: at(seenMinute), Phone: "919812345678", TemplateName: "order_shipped", TemplateLanguage: "en"}
 		}
 		// "earlier" was seen at minute 1 but Interakt (a clock ahead)
@@ -454,24 +446,24 @@ func TestFindMessagesByFirstSeen(t *testing.T) {
 func TestFindMessagesLatestFirstWithCampaignID(t *testing.T) {
 	eachBackend(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
-		sentTo := func(id string, minute int, campaign string) Event {
+		sentTo := func(id string, minute int, campaign string) event.Event {
 			typ := "message_api_sent"
 			if campaign != "" {
 				typ = "message_campaign_sent"
 			}
-			return Event{MessageID: id, Type: typ, Status: StatusSent, SentAt: at(minute), ReceivedAt: at(minute),
+			return event.Event{MessageID: id, Type: typ, Status: event.StatusSent, SentAt: at(minute), ReceivedAt: at(minute),
 				Phone: "919812345678", TemplateName: "order_shipped", TemplateLanguage: "en", CampaignID: campaign}
 		}
 		apply(t, s, sentTo("old", 1, "camp-1"), sentTo("api", 3, ""), sentTo("new", 5, "camp-1"))
 		// A later delivered event without the campaign id keeps it.
-		apply(t, s, Event{MessageID: "new", Type: "message_campaign_delivered", Status: StatusDelivered,
+		apply(t, s, event.Event{MessageID: "new", Type: "message_campaign_delivered", Status: event.StatusDelivered,
 			DeliveredAt: at(6), ReceivedAt: at(6)})
 		found, err := s.FindMessages(t.Context(), MessageQuery{Phone: "919812345678", TemplateName: "order_shipped",
 			From: at(2), To: at(60)}, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(found) != 1 || found[0].ID != "new" || found[0].CampaignID != "camp-1" || found[0].Status != StatusDelivered {
+		if len(found) != 1 || found[0].ID != "new" || found[0].CampaignID != "camp-1" || found[0].Status != event.StatusDelivered {
 			t.Fatalf("latest = %+v, want the campaign's delivered message new", found)
 		}
 		all, err := s.FindMessages(t.Context(), MessageQuery{Phone: "919812345678", TemplateName: "order_shipped",

@@ -1,4 +1,4 @@
-package receiver
+package event
 
 import (
 	"errors"
@@ -6,34 +6,33 @@ import (
 	"testing"
 	"time"
 
-	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
 var received = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func mustParse(t *testing.T, body string) store.Event {
+func mustParse(t *testing.T, body string) Event {
 	t.Helper()
-	ev, handled, err := ParseWebhook([]byte(body), received)
+	ev, handled, err := Parse([]byte(body), received)
 	if err != nil {
-		t.Fatalf("ParseWebhook: %v", err)
+		t.Fatalf("Parse: %v", err)
 	}
 	if !handled {
-		t.Fatalf("ParseWebhook ignored %s", body)
+		t.Fatalf("Parse ignored %s", body)
 	}
 	return ev
 }
 
-func TestParseWebhookReadsInteraktFields(t *testing.T) {
+func TestParseReadsInteraktFields(t *testing.T) {
 	ev := mustParse(t, `{"version":"1.0","timestamp":"2026-03-01T10:00:09.000000","type":"message_api_failed",
 	  "data":{"customer":{"phone_number":"9999999999"},"message":{"id":"m-1","message_status":"Failed",
 	  "received_at_utc":"2026-03-01T10:00:00.123456","delivered_at_utc":"2026-03-01T10:00:01Z",
 	  "failed_at_utc":"2026-03-01T15:30:02+05:30","channel_failure_reason":"Message undeliverable",
 	  "channel_error_code":131026,"meta_data":{"source_data":{"callback_data":"release-42"}}}}}`)
-	want := store.Event{
+	want := Event{
 		MessageID:     "m-1",
 		Type:          wire.EventFailed,
-		Status:        store.StatusFailed,
+		Status:        StatusFailed,
 		SentAt:        time.Date(2026, 3, 1, 10, 0, 0, 123456000, time.UTC),
 		DeliveredAt:   time.Date(2026, 3, 1, 10, 0, 1, 0, time.UTC),
 		FailedAt:      time.Date(2026, 3, 1, 10, 0, 2, 0, time.UTC),
@@ -49,7 +48,7 @@ func TestParseWebhookReadsInteraktFields(t *testing.T) {
 	}
 }
 
-func TestParseWebhookStatusTimeFallsBack(t *testing.T) {
+func TestParseStatusTimeFallsBack(t *testing.T) {
 	withEnvelope := mustParse(t, `{"timestamp":"2026-03-01T11:00:00.000000","type":"message_api_read","data":{"message":{"id":"m"}}}`)
 	if want := time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC); !withEnvelope.ReadAt.Equal(want) {
 		t.Fatalf("read_at = %v, want the envelope's %v", withEnvelope.ReadAt, want)
@@ -60,7 +59,7 @@ func TestParseWebhookStatusTimeFallsBack(t *testing.T) {
 	}
 }
 
-func TestParseWebhookIgnoresTimesOfLaterStatuses(t *testing.T) {
+func TestParseIgnoresTimesOfLaterStatuses(t *testing.T) {
 	ev := mustParse(t, `{"type":"message_api_sent","data":{"message":{"id":"m",
 	  "received_at_utc":"2026-03-01T10:00:00","seen_at_utc":"2026-03-01T10:05:00","channel_failure_reason":"x"}}}`)
 	if !ev.ReadAt.IsZero() || ev.FailureReason != "" {
@@ -71,12 +70,12 @@ func TestParseWebhookIgnoresTimesOfLaterStatuses(t *testing.T) {
 	}
 }
 
-func TestParseWebhookTypes(t *testing.T) {
-	for typ, want := range map[string]store.Status{
-		wire.EventSent: store.StatusSent, wire.EventDelivered: store.StatusDelivered,
-		wire.EventRead: store.StatusRead, wire.EventFailed: store.StatusFailed, wire.EventClicked: store.StatusRead,
-		wire.EventCampaignSent: store.StatusSent, wire.EventCampaignDelivered: store.StatusDelivered,
-		wire.EventCampaignRead: store.StatusRead, wire.EventCampaignFailed: store.StatusFailed,
+func TestParseTypes(t *testing.T) {
+	for typ, want := range map[string]Status{
+		wire.EventSent: StatusSent, wire.EventDelivered: StatusDelivered,
+		wire.EventRead: StatusRead, wire.EventFailed: StatusFailed, wire.EventClicked: StatusRead,
+		wire.EventCampaignSent: StatusSent, wire.EventCampaignDelivered: StatusDelivered,
+		wire.EventCampaignRead: StatusRead, wire.EventCampaignFailed: StatusFailed,
 	} {
 		ev := mustParse(t, `{"type":"`+typ+`","data":{"message":{"id":"m"}}}`)
 		if ev.Status != want || ev.Type != typ {
@@ -84,14 +83,14 @@ func TestParseWebhookTypes(t *testing.T) {
 		}
 	}
 	for _, typ := range []string{"message_campaign_clicked", "message_received", ""} {
-		_, handled, err := ParseWebhook([]byte(`{"type":"`+typ+`","data":{"message":{"id":"m"}}}`), received)
+		_, handled, err := Parse([]byte(`{"type":"`+typ+`","data":{"message":{"id":"m"}}}`), received)
 		if err != nil || handled {
 			t.Fatalf("%q: handled=%v err=%v, want ignored", typ, handled, err)
 		}
 	}
 }
 
-func TestParseWebhookRejectsMalformed(t *testing.T) {
+func TestParseRejectsMalformed(t *testing.T) {
 	for name, body := range map[string]string{
 		"not json":      `{"type":`,
 		"array":         `[1,2]`,
@@ -100,13 +99,13 @@ func TestParseWebhookRejectsMalformed(t *testing.T) {
 		"id too long":   `{"type":"message_api_read","data":{"message":{"id":"` + strings.Repeat("x", maxIDLength+1) + `"}}}`,
 		"data a string": `{"type":"message_api_read","data":"x"}`,
 	} {
-		if _, _, err := ParseWebhook([]byte(body), received); !errors.Is(err, ErrMalformed) {
+		if _, _, err := Parse([]byte(body), received); !errors.Is(err, ErrMalformed) {
 			t.Fatalf("%s: err = %v, want ErrMalformed", name, err)
 		}
 	}
 }
 
-func TestParseWebhookCleansValues(t *testing.T) {
+func TestParseCleansValues(t *testing.T) {
 	ev := mustParse(t, `{"type":"message_api_sent","data":{"message":{"id":" m\u0000 ",
 	  "meta_data":{"source_data":{"callback_data":"a\u0000b"}}}}}`)
 	if ev.MessageID != "m" || ev.CallbackData != "ab" {
@@ -114,14 +113,14 @@ func TestParseWebhookCleansValues(t *testing.T) {
 	}
 }
 
-func FuzzParseWebhook(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"version":"1.0","timestamp":"2026-03-01T10:00:09.000000","type":"message_api_failed","data":{"message":{"id":"m-1","received_at_utc":"2026-03-01T10:00:00.123456","failed_at_utc":"2026-03-01T15:30:02+05:30","channel_error_code":131026,"meta_data":{"source_data":{"callback_data":"x"}}}}}`))
 	f.Add([]byte(`{"type":"message_api_read","data":{"message":{"id":1e400}}}`))
 	f.Add([]byte(`{"type":"message_api_clicked"}`))
 	f.Add([]byte(`null`))
 	f.Add([]byte(`{"type":"message_api_sent","data":{"message":{"id":"\u0000","received_at_utc":"9999-12-31T23:59:59.999999999"}}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ev, handled, err := ParseWebhook(body, received)
+		ev, handled, err := Parse(body, received)
 		if err != nil || !handled {
 			return
 		}
@@ -133,8 +132,8 @@ func FuzzParseWebhook(f *testing.F) {
 				t.Fatalf("NUL byte kept in %q", s)
 			}
 		}
-		own := map[store.Status]time.Time{store.StatusSent: ev.SentAt, store.StatusDelivered: ev.DeliveredAt,
-			store.StatusRead: ev.ReadAt, store.StatusFailed: ev.FailedAt}[ev.Status]
+		own := map[Status]time.Time{StatusSent: ev.SentAt, StatusDelivered: ev.DeliveredAt,
+			StatusRead: ev.ReadAt, StatusFailed: ev.FailedAt}[ev.Status]
 		if own.IsZero() {
 			t.Fatalf("event without the time of its own status: %+v", ev)
 		}
@@ -142,11 +141,11 @@ func FuzzParseWebhook(f *testing.F) {
 }
 
 // A campaign's message is read like an API message, with its campaign id.
-func TestParseWebhookReadsCampaignMessage(t *testing.T) {
+func TestParseReadsCampaignMessage(t *testing.T) {
 	ev := mustParse(t, `{"type":"message_campaign_sent","data":{"customer":{"country_code":"+91","phone_number":"98123 45678"},
 	  "message":{"id":"m-c","chat_message_type":"CampaignMessage","campaign_id":" camp-7 ","received_at_utc":"2026-03-01T10:00:00",
 	  "raw_template":"{\"name\": \"order_shipped\", \"language\": \"en\"}"}}}`)
-	if ev.CampaignID != "camp-7" || ev.Status != store.StatusSent || ev.Phone != "919812345678" ||
+	if ev.CampaignID != "camp-7" || ev.Status != StatusSent || ev.Phone != "919812345678" ||
 		ev.TemplateName != "order_shipped" || ev.TemplateLanguage != "en" {
 		t.Fatalf("campaign event = %+v", ev)
 	}

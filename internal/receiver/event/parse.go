@@ -1,4 +1,4 @@
-package receiver
+package event
 
 import (
 	"bytes"
@@ -10,11 +10,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/interakt-community/terraform-provider-interakt/internal/receiver/store"
 	"github.com/interakt-community/terraform-provider-interakt/internal/wire"
 )
 
-// ErrMalformed is wrapped by ParseWebhook's errors: the body is not a
+// ErrMalformed is wrapped by Parse's errors: the body is not a
 // status webhook the receiver can store.
 var ErrMalformed = errors.New("malformed webhook")
 
@@ -26,21 +25,21 @@ const maxIDLength = 200
 // it. A campaign's message (an ongoing campaign's, an API campaign's) is
 // stored like an API send, with its campaign id. Every other type
 // (incoming messages...) is acknowledged and ignored.
-var eventStatus = map[string]store.Status{
-	wire.EventSent:      store.StatusSent,
-	wire.EventDelivered: store.StatusDelivered,
-	wire.EventRead:      store.StatusRead,
-	wire.EventFailed:    store.StatusFailed,
-	wire.EventClicked:   store.StatusRead,
+var eventStatus = map[string]Status{
+	wire.EventSent:      StatusSent,
+	wire.EventDelivered: StatusDelivered,
+	wire.EventRead:      StatusRead,
+	wire.EventFailed:    StatusFailed,
+	wire.EventClicked:   StatusRead,
 
-	wire.EventCampaignSent:      store.StatusSent,
-	wire.EventCampaignDelivered: store.StatusDelivered,
-	wire.EventCampaignRead:      store.StatusRead,
-	wire.EventCampaignFailed:    store.StatusFailed,
+	wire.EventCampaignSent:      StatusSent,
+	wire.EventCampaignDelivered: StatusDelivered,
+	wire.EventCampaignRead:      StatusRead,
+	wire.EventCampaignFailed:    StatusFailed,
 }
 
-// ParseWebhook reads a status webhook body. handled is false, with no
-// error, for a well-formed event of a type the receiver does not store.
+// Parse reads a status webhook body. handled is false, with no
+// error, for a well-formed event of a type the receiver does not
 //
 // Times are read as RFC 3339, or as Interakt's zone-less
 // "2006-01-02T15:04:05.000000", taken as UTC. An event lacking the time of
@@ -49,24 +48,24 @@ var eventStatus = map[string]store.Status{
 // the event's own are ignored; a time that cannot be read counts as absent
 // rather than failing the event. Scalars sent as numbers are accepted as
 // strings.
-func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bool, err error) {
+func Parse(body []byte, receivedAt time.Time) (ev Event, handled bool, err error) {
 	hook, err := decodeWebhook(body)
 	if err != nil {
-		return store.Event{}, false, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return Event{}, false, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	status, ok := eventStatus[hook.Type]
 	if !ok {
-		return store.Event{}, false, nil
+		return Event{}, false, nil
 	}
 	msg := hook.Data.Message
 	id := clean(msg.ID)
 	if id == "" {
-		return store.Event{}, false, fmt.Errorf("%w: %s event without data.message.id", ErrMalformed, hook.Type)
+		return Event{}, false, fmt.Errorf("%w: %s event without data.message.id", ErrMalformed, hook.Type)
 	}
 	if len(id) > maxIDLength {
-		return store.Event{}, false, fmt.Errorf("%w: data.message.id longer than %d bytes", ErrMalformed, maxIDLength)
+		return Event{}, false, fmt.Errorf("%w: data.message.id longer than %d bytes", ErrMalformed, maxIDLength)
 	}
-	ev = store.Event{
+	ev = Event{
 		MessageID:    id,
 		Type:         hook.Type,
 		Status:       status,
@@ -84,12 +83,12 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 	times := []struct {
 		at     *time.Time
 		value  string
-		status store.Status
+		status Status
 	}{
-		{&ev.SentAt, msg.ReceivedAtUTC, store.StatusSent},
-		{&ev.DeliveredAt, msg.DeliveredAtUTC, store.StatusDelivered},
-		{&ev.ReadAt, msg.SeenAtUTC, store.StatusRead},
-		{&ev.FailedAt, msg.FailedAtUTC, store.StatusFailed},
+		{&ev.SentAt, msg.ReceivedAtUTC, StatusSent},
+		{&ev.DeliveredAt, msg.DeliveredAtUTC, StatusDelivered},
+		{&ev.ReadAt, msg.SeenAtUTC, StatusRead},
+		{&ev.FailedAt, msg.FailedAtUTC, StatusFailed},
 	}
 	for _, t := range times {
 		if t.status > status {
@@ -102,7 +101,7 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 			*t.at = fallbackTime(hook.Timestamp, receivedAt)
 		}
 	}
-	if status == store.StatusFailed {
+	if status == StatusFailed {
 		ev.FailureReason = clean(msg.ChannelFailureReason)
 		ev.ErrorCode = clean(msg.ChannelErrorCode)
 	}
@@ -112,7 +111,7 @@ func ParseWebhook(body []byte, receivedAt time.Time) (ev store.Event, handled bo
 // readClick fills a click event: a CTA click is described in data.event,
 // a quick-reply click in the message's meta_data. The message counts as
 // read from the click on, unless it says it was read earlier.
-func readClick(ev *store.Event, hook wire.Webhook, receivedAt time.Time) {
+func readClick(ev *Event, hook wire.Webhook, receivedAt time.Time) {
 	ev.Clicked = true
 	meta := hook.Data.Message.MetaData
 	at, button := meta.ClickTimestamp, meta.ButtonText
@@ -145,10 +144,11 @@ func customerPhone(c wire.WebhookCustomer) string {
 	if phone == "" {
 		phone = c.CountryCode + c.PhoneNumber
 	}
-	return digitsOnly(phone)
+	return PhoneDigits(phone)
 }
 
-func digitsOnly(s string) string {
+// PhoneDigits is a phone number as events carry it: its digits only.
+func PhoneDigits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '0' && r <= '9' {
