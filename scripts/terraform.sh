@@ -15,7 +15,8 @@
 # GCS, Kubernetes and five more) are dropped: the tests keep state locally,
 # and those backends' SDKs are most of a CLI's build time; Terraform 1.14
 # and later keep them in nested modules that its module zip leaves out anyway. Local,
-# http, inmem, remote and cloud stay. The release marker is set with
+# http, inmem, remote and cloud stay. The S3 and GCS module sources go too
+# (drop_cloud_module_getters). The release marker is set with
 # -ldflags so the binary reports a plain version: a "-dev" build would be
 # skipped by terraform-plugin-testing's version checks.
 #
@@ -52,7 +53,9 @@ dropped_backends='backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)'
 is_wanted_binary() {
 	[[ -x "${cli_bin}" ]] || return 1
 	local banner
-	banner="$(first_line "${cli_bin}" version)" || return 1
+	# OpenTofu prints a missing CLI configuration's warning on stdout, above
+	# its banner: read the banner with an empty configuration.
+	banner="$(TF_CLI_CONFIG_FILE=/dev/null first_line "${cli_bin}" version)" || return 1
 	[[ "${banner}" == "${cli_banner} v${cli_version}" ]]
 }
 
@@ -77,6 +80,29 @@ drop_cloud_backends() {
 	fi
 }
 
+# drop_cloud_module_getters DIR WORK removes from the copied module in DIR
+# the S3 and GCS module sources (source = "s3::..." and "gcs::..."): it
+# builds against a copy of go-getter, in WORK, without those two getters,
+# whose cloud SDKs (AWS S3, Google Cloud Storage with its gRPC xDS
+# resolver) are about a third of a CLI's source. The tests install no
+# module from a bucket; git, http and local sources stay.
+drop_cloud_module_getters() {
+	local src="$1" work="$2" getter_module="github.com/hashicorp/go-getter" getter_version getter_dir
+	getter_version="$(cd "${src}" && go mod edit -json | jq -r --arg path "${getter_module}" '.Require[] | select(.Path == $path) | .Version')"
+	[[ -n "${getter_version}" ]] || die "${cli} ${cli_version} does not require ${getter_module}; the layout changed"
+	getter_dir="${work}/go-getter"
+	cp -R "$(module_dir "${getter_module}@${getter_version}" "${work}")" "${getter_dir}"
+	chmod -R u+w "${getter_dir}"
+	rm -f "${getter_dir}/get_gcs.go" "${getter_dir}/get_s3.go"
+
+	local file pattern='new\((getter\.)?(GCS|S3)Getter\)'
+	for file in "${getter_dir}/get.go" "${src}/internal/getmodules/getter.go"; do
+		[[ "$(grep -cE "${pattern}" "${file}" || true)" == 2 ]] || die "expected the GCS and S3 getters once each in ${file}; the layout changed"
+		sed -E -i "/${pattern}/d" "${file}"
+	done
+	(cd "${src}" && go mod edit "-replace=${getter_module}=${getter_dir}")
+}
+
 build_cli() {
 	# Another run may have finished the build while this one waited for the lock.
 	if is_wanted_binary; then
@@ -95,6 +121,7 @@ build_cli() {
 	cp -R "${module_dir}" "${work}/src"
 	chmod -R u+w "${work}/src"
 	drop_cloud_backends "${work}/src"
+	drop_cloud_module_getters "${work}/src" "${work}"
 
 	log "building ${cli} ${cli_version} with $(go env GOVERSION) (2 to 3 minutes on 2 cores)"
 	(
@@ -108,7 +135,7 @@ build_cli() {
 	mkdir -p "${cli_dir}"
 	mv -f "${work}/${cli}" "${cli_bin}.tmp"
 	mv -f "${cli_bin}.tmp" "${cli_bin}"
-	is_wanted_binary || die "built binary does not report ${cli_banner} v${cli_version}: $(first_line "${cli_bin}" version)"
+	is_wanted_binary || die "built binary does not report ${cli_banner} v${cli_version}: $(TF_CLI_CONFIG_FILE=/dev/null first_line "${cli_bin}" version)"
 	log "built ${cli_bin} in $(elapsed "${started}")s"
 }
 
