@@ -28,8 +28,7 @@ const (
 	DefaultUndeliveredScan   = time.Second
 )
 
-// handoffBatch is how many hand-offs one claim leases and POSTs at once,
-// whose outcomes are then recorded in one transaction.
+// handoffBatch is how many hand-offs one claim leases and POSTs at once.
 const handoffBatch = 16
 
 // maxErrorText bounds a hand-off's last_error.
@@ -117,20 +116,18 @@ func (h *handoffs) deliverDue(ctx context.Context) {
 			}
 			return
 		}
-		tries := make([]store.Tried, len(claimed))
-		tried := make([]bool, len(claimed))
+		// Each outcome is recorded as soon as its POST ends: a receiver
+		// killed mid-claim then sends again only the POSTs still open,
+		// not every one the claim had finished.
 		var wg sync.WaitGroup
-		for i, d := range claimed {
-			wg.Go(func() { tries[i], tried[i] = h.try(ctx, d) })
+		for _, d := range claimed {
+			wg.Go(func() {
+				if t, ok := h.try(ctx, d); ok {
+					h.record(ctx, t)
+				}
+			})
 		}
 		wg.Wait()
-		var done []store.Tried
-		for i, ok := range tried {
-			if ok {
-				done = append(done, tries[i])
-			}
-		}
-		h.record(ctx, done)
 		if len(claimed) < handoffBatch {
 			return
 		}
@@ -165,19 +162,14 @@ func (h *handoffs) try(ctx context.Context, d store.Delivery) (store.Tried, bool
 	return store.Tried{Delivery: d, Finish: finish}, true
 }
 
-// record stores the outcomes of tries, and counts them.
-func (h *handoffs) record(ctx context.Context, tries []store.Tried) {
-	if len(tries) == 0 {
-		return
-	}
-	recorded, err := h.s.store.FinishHandoffs(context.WithoutCancel(ctx), tries)
+// record stores the outcome of a try, and counts it.
+func (h *handoffs) record(ctx context.Context, t store.Tried) {
+	recorded, err := h.s.store.FinishHandoffs(context.WithoutCancel(ctx), []store.Tried{t})
 	if err != nil {
-		h.s.logger.Error("hand-off outcomes not recorded; they will be tried again", "handoffs", len(tries), "error", err)
+		h.s.logger.Error("hand-off outcome not recorded; it will be tried again", "handoff", t.Delivery.ID, "error", err)
 		return
 	}
-	for i, t := range tries {
-		h.count(t, recorded[i])
-	}
+	h.count(t, recorded[0])
 }
 
 func (h *handoffs) count(t store.Tried, recorded bool) {
