@@ -50,13 +50,18 @@ cli_bin="${cli_dir}/${cli}"
 # internal/backend/init/init.go.
 dropped_backends='backend(Azure|Consul|Cos|GCS|Kubernetes|OCI|OSS|Pg|S3)'
 
+# banner prints the first line of the built CLI's version. OpenTofu prints
+# a missing CLI configuration's warning on stdout, above its banner: the
+# banner is read with an empty configuration.
+banner() {
+	TF_CLI_CONFIG_FILE=/dev/null first_line "${cli_bin}" version
+}
+
 is_wanted_binary() {
 	[[ -x "${cli_bin}" ]] || return 1
-	local banner
-	# OpenTofu prints a missing CLI configuration's warning on stdout, above
-	# its banner: read the banner with an empty configuration.
-	banner="$(TF_CLI_CONFIG_FILE=/dev/null first_line "${cli_bin}" version)" || return 1
-	[[ "${banner}" == "${cli_banner} v${cli_version}" ]]
+	local got
+	got="$(banner)" || return 1
+	[[ "${got}" == "${cli_banner} v${cli_version}" ]]
 }
 
 # drop_cloud_backends DIR removes from the copied module in DIR the cloud
@@ -135,7 +140,7 @@ build_cli() {
 	mkdir -p "${cli_dir}"
 	mv -f "${work}/${cli}" "${cli_bin}.tmp"
 	mv -f "${cli_bin}.tmp" "${cli_bin}"
-	is_wanted_binary || die "built binary does not report ${cli_banner} v${cli_version}: $(TF_CLI_CONFIG_FILE=/dev/null first_line "${cli_bin}" version)"
+	is_wanted_binary || die "built binary does not report ${cli_banner} v${cli_version}: $(banner)"
 	log "built ${cli_bin} in $(elapsed "${started}")s"
 }
 

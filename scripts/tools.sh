@@ -33,7 +33,7 @@ all_tools=(tfplugindocs golangci-lint govulncheck goreleaser actionlint)
 # that runs for a moment (goreleaser check, the docs generator, the
 # workflow linter) is built without optimization or inlining: on a fresh
 # machine goreleaser then builds in 390 CPU-seconds instead of 553, and
-# `goreleaser check` still runs in a tenth of a second. The linters that
+# `goreleaser check` still runs in under a fifth of a second. The linters that
 # analyse the module keep the optimizer.
 tool_gcflags() {
 	case "$1" in
